@@ -1,0 +1,106 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+import { STDIN, type InputFile } from './inputs.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const CHUNK = 1 << 20;
+
+/** Called for every line with its 1-based number; CR and a leading byte-order mark are removed. */
+export type LineHandler = (text: string, line: number) => void;
+
+async function isGzipFile(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function openStream(input: InputFile): Promise<Readable> {
+  if (input.path === STDIN) {
+    // Standard input may be gzipped too: sniff the first chunk.
+    const chunks = process.stdin[Symbol.asyncIterator]();
+    const first = await chunks.next();
+    const { Readable: R } = await import('node:stream');
+    const head: Buffer | undefined = first.done ? undefined : Buffer.from(first.value as Buffer);
+    const rest = R.from((async function* () {
+      if (head) yield head;
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) return;
+        yield next.value as Buffer;
+      }
+    })());
+    return head && head[0] === 0x1f && head[1] === 0x8b ? rest.pipe(createGunzip()) : rest;
+  }
+  const gz = await isGzipFile(input.path).catch((err: NodeJS.ErrnoException) => {
+    throw new InputError(`${input.name}: cannot read (${err.code ?? err.message})`);
+  });
+  const raw = createReadStream(input.path, { highWaterMark: CHUNK });
+  return gz ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
+}
+
+/**
+ * Streams a file line by line without reading it whole. Lines are split on LF bytes, so a
+ * multi-byte character is never cut; a gzipped file (by its magic bytes) is decompressed.
+ */
+export async function readLines(input: InputFile, onLine: LineHandler): Promise<void> {
+  const stream = await openStream(input);
+  let carry: Buffer | null = null;
+  let line = 0;
+  const emit = (buf: Buffer, start: number, end: number) => {
+    line++;
+    if (end > start && buf[end - 1] === CR) end--;
+    let text = buf.toString('utf8', start, end);
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    onLine(text, line);
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const buf = chunk;
+      let pos = 0;
+      if (carry) {
+        const nl = buf.indexOf(LF);
+        if (nl === -1) {
+          carry = Buffer.concat([carry, buf]);
+          continue;
+        }
+        const joined = Buffer.concat([carry, buf.subarray(0, nl)]);
+        carry = null;
+        emit(joined, 0, joined.length);
+        pos = nl + 1;
+      }
+      for (;;) {
+        const nl = buf.indexOf(LF, pos);
+        if (nl === -1) break;
+        emit(buf, pos, nl);
+        pos = nl + 1;
+      }
+      if (pos < buf.length) carry = Buffer.from(buf.subarray(pos));
+    }
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR') {
+      // A gzip stream cut short (a crashed writer): keep what was read, report the rest.
+      if (carry) emit(carry, 0, carry.length);
+      throw new TruncatedInputError(input.name, line + 1, e.message);
+    }
+    if (e.code) throw new InputError(`${input.name}: cannot read (${e.code})`);
+    throw err;
+  }
+  if (carry) emit(carry, 0, carry.length);
+}
+
+/** A compressed file that ends early: the lines before are kept and the cut is reported. */
+export class TruncatedInputError extends Error {
+  constructor(readonly file: string, readonly line: number, detail: string) {
+    super(`${file}:${line}: compressed data ends early (${detail})`);
+  }
+}
