@@ -17,10 +17,18 @@ function replaceNonFinite(text: string): string {
 function describeNonObject(text: string): string {
   if (text.startsWith('data:')) return 'server-sent event frame, not a JSON object';
   if (text.startsWith(':')) return 'server-sent event comment, not a JSON object';
-  if (text.startsWith('[')) return 'a JSON array, not an object';
+  if (text.startsWith('[')) return isJsonArray(text) ? 'a JSON array, not an object' : 'not JSON (plain text)';
   if (/^-?\d/.test(text)) return 'a number, not a JSON object';
   if (text.startsWith('"')) return 'a JSON string, not an object';
   return 'not JSON (plain text)';
+}
+
+function isJsonArray(text: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(text));
+  } catch {
+    return false;
+  }
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

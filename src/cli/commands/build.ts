@@ -1,0 +1,54 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { StrictModeError } from '../../errors.js';
+import { formatBytes } from '../progress.js';
+import { buildSite } from '../../site/build.js';
+import { addCommonOptions, priceTableFor, reportSkipped, type CommonOptions } from '../options.js';
+import { createProgress } from '../progress.js';
+
+interface BuildCommandOptions extends CommonOptions {
+  output: string;
+  singleFile?: boolean;
+  force?: boolean;
+}
+
+export function addBuildCommand(program: Command): void {
+  const cmd = program
+    .command('build')
+    .description('build a static report site (opens from file://, no server, readable without scripts)')
+    .argument('<inputs...>', 'trace files, folders, glob patterns, or - for standard input')
+    .requiredOption('-o, --output <dir>', 'output folder for the site')
+    .option('--single-file', 'write one self-contained HTML file instead (inline CSS and script: not CSP-safe)')
+    .option('--force', 'write into a non-empty folder that is not an earlier trace-report site (nothing is deleted)');
+  addCommonOptions(cmd).addHelpText(
+    'after',
+    `
+Examples:
+  $ trace-report build traces/ -o site/
+  $ trace-report build 'logs/**/*.jsonl.gz' -o report/ --prices prices.json
+  $ trace-report build traces/ -o report/ --single-file   # one HTML file for email or chat`,
+  );
+  cmd.action(async (inputs: string[], opts: BuildCommandOptions) => {
+    const progress = createProgress(process.stderr, !opts.quiet);
+    const result = await buildSite({
+      inputs,
+      outDir: opts.output,
+      prices: await priceTableFor(opts),
+      singleFile: opts.singleFile ?? false,
+      force: opts.force ?? false,
+      onProgress: progress.update,
+    });
+    progress.done();
+    if (!opts.quiet) reportSkipped(result.skipped, result.skippedLines, (s) => process.stderr.write(s));
+    const entry = path.relative(process.cwd(), result.entry) || result.entry;
+    const s = result.summary;
+    process.stdout.write(
+      `Wrote ${result.pages.toLocaleString('en-US')} page${result.pages === 1 ? '' : 's'} ` +
+        `(${result.files.toLocaleString('en-US')} files, ${formatBytes(result.bytes)}) to ${path.relative(process.cwd(), result.outDir) || '.'}/\n` +
+        `${s.spans.toLocaleString('en-US')} spans from ${s.runs.toLocaleString('en-US')} runs; ` +
+        `${result.skippedLines.toLocaleString('en-US')} line${result.skippedLines === 1 ? '' : 's'} skipped\n` +
+        `Open it: ${entry} (double-click, or: xdg-open ${entry} / open ${entry})\n`,
+    );
+    if (opts.strict && result.skippedLines > 0) throw new StrictModeError(result.skippedLines);
+  });
+}

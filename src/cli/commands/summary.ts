@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { StrictModeError } from '../../errors.js';
+import { formatSummary } from '../../format/terminal-summary.js';
+import { loadTraces } from '../../read/load.js';
+import { summarise } from '../../aggregate/summarise.js';
+import { addCommonOptions, priceTableFor, reportSkipped, useColour, type CommonOptions } from '../options.js';
+
+interface SummaryOptions extends CommonOptions {
+  json?: boolean;
+  runs?: string;
+}
+
+export function addSummaryCommand(program: Command): void {
+  const cmd = program
+    .command('summary')
+    .description('print a dashboard of runs, costs and latency for trace files')
+    .argument('<inputs...>', 'trace files, folders, glob patterns, or - for standard input')
+    .option('--json', 'print the summary object (schemaVersion 1) as JSON')
+    .option('--runs <n>', 'how many of the latest runs to show as trees', '5');
+  addCommonOptions(cmd).addHelpText(
+    'after',
+    `
+Examples:
+  $ trace-report summary traces/production_runs.jsonl
+  $ trace-report summary traces/ --json > summary.json
+  $ zcat old.jsonl.gz | trace-report summary - --prices my-prices.json`,
+  );
+  cmd.action(async (inputs: string[], opts: SummaryOptions) => {
+    const latestRuns = Number(opts.runs);
+    const loaded = await loadTraces(inputs, { prices: await priceTableFor(opts), keepText: false });
+    const summary = summarise({ ...loaded, priceTable: loaded.prices.date });
+    if (!opts.quiet) reportSkipped(loaded.skipped, loaded.skippedLines, (s) => process.stderr.write(s));
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else {
+      const colour = useColour(process.stdout);
+      const width = process.stdout.columns;
+      process.stdout.write(
+        formatSummary(summary, loaded.runs, { colour, width, latestRuns: Number.isInteger(latestRuns) && latestRuns >= 0 ? latestRuns : 5 }),
+      );
+    }
+    if (opts.strict && loaded.skippedLines > 0) throw new StrictModeError(loaded.skippedLines);
+  });
+}

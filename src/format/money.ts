@@ -1,0 +1,118 @@
+/**
+ * Display formats for money, durations, counts and UTC times, shared by the terminal output and
+ * the site. Everything is built by hand from digits: no locale, no time zone, same text everywhere.
+ */
+
+export interface UsdFormatOptions {
+  /** Significant digits shown below $1 (default 3). At $1 and above, always cents. */
+  significant?: number;
+  /** Keep trailing zeros below $1 (`$0.00840`), so a column of call costs reads alike. */
+  keepZeros?: boolean;
+  /** Prefix `~`: the cost was estimated from the price table, not reported by the trace. */
+  estimated?: boolean;
+}
+
+/** `$12.40`, `$1,234.56`, `$0.0092`, `$0.000066`; null (or not a number) is `unpriced`, never $0. */
+export function formatUsd(usd: number | null, opts: UsdFormatOptions = {}): string {
+  if (usd === null || !Number.isFinite(usd)) return 'unpriced';
+  const mark = opts.estimated ? '~' : '';
+  const sign = usd < 0 ? '-' : '';
+  const abs = Math.abs(usd);
+  if (abs === 0) return `${mark}$0.00`;
+  return `${sign}${mark}$${usdDigits(abs, opts.significant ?? 3, opts.keepZeros ?? false)}`;
+}
+
+function usdDigits(abs: number, significant: number, keepZeros: boolean): string {
+  if (abs >= 1) return groupedFixed(abs, 2);
+  const decimals = Math.min(100, Math.max(2, significant - 1 - Math.floor(Math.log10(abs))));
+  const fixed = abs.toFixed(decimals);
+  if (Number(fixed) >= 1) return groupedFixed(abs, 2); // 0.9996 rounds up to a dollar
+  return keepZeros ? fixed : trimZeros(fixed, 2);
+}
+
+function trimZeros(fixed: string, minDecimals: number): string {
+  const dot = fixed.indexOf('.');
+  let end = fixed.length;
+  while (end - dot - 1 > minDecimals && fixed[end - 1] === '0') end--;
+  return fixed.slice(0, end);
+}
+
+function groupedFixed(abs: number, decimals: number): string {
+  const [whole = '0', frac] = abs.toFixed(decimals).split('.');
+  return frac === undefined ? groupDigits(whole) : `${groupDigits(whole)}.${frac}`;
+}
+
+/** `1234567` → `1,234,567` (the digits of a non-negative integer string). */
+export function groupDigits(digits: string): string {
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+/** An integer with en-US grouping: `1,240`, `-3,000`. Fractions are rounded. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  const r = Math.round(n);
+  return (r < 0 ? '-' : '') + groupDigits(String(Math.abs(r)));
+}
+
+/** Token counts: `1,240`; null is `—`. */
+export function formatTokens(n: number | null): string {
+  return n === null ? '—' : formatCount(n);
+}
+
+/** `812ms`, `2.4s`, `3m 12s`, `1h 02m`; null is `—`. Each unit is chosen after rounding. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  if (ms < 0) return `-${formatDuration(-ms)}`;
+  const wholeMs = Math.round(ms);
+  if (wholeMs < 1000) return `${wholeMs}ms`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${pad2(seconds % 60)}s`;
+  const minutes = Math.round(ms / 60_000);
+  return `${Math.floor(minutes / 60)}h ${pad2(minutes % 60)}m`;
+}
+
+/** A share of a whole: `67.7%`, `<0.1%` for a sliver, `—` when the whole is zero. */
+export function formatPercent(part: number, whole: number): string {
+  if (!(whole > 0) || !Number.isFinite(part)) return '—';
+  const pct = (part / whole) * 100;
+  if (pct > 0 && pct < 0.05) return '<0.1%';
+  return `${pct.toFixed(1)}%`;
+}
+
+const MAX_DATE_MS = 8.64e15;
+
+/** ISO-8601 UTC with milliseconds, or null when there is no (representable) time. */
+export function formatIsoUtc(ms: number | null): string | null {
+  if (ms === null || !Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) return null;
+  return new Date(ms).toISOString();
+}
+
+/** `2026-01-05 14:00` (UTC, to the minute); accepts epoch ms or an ISO string; `—` if none. */
+export function formatUtcMinute(time: number | string | null): string {
+  const ms = typeof time === 'string' ? Date.parse(time) : time;
+  const iso = formatIsoUtc(ms);
+  return iso === null ? '—' : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
+/** A number as plain decimal text, never in exponent form (`6.6e-7` → `0.00000066`), for data files. */
+export function plainNumber(n: number): string {
+  const s = String(n);
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
+  if (!m) return s;
+  const [, sign = '', lead = '', rest = '', expText = '0'] = m;
+  const digits = lead + rest;
+  const exp = Number(expText);
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  return sign + (digits.length > exp + 1 ? `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}` : digits.padEnd(exp + 1, '0'));
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}

@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { loadTraces } from '../src/read/load.js';
+import { parseTimestamp } from '../src/normalise/timestamp.js';
+import { parseLine } from '../src/normalise/parse-line.js';
+import { percentile } from '../src/aggregate/percentile.js';
+import { InputError } from '../src/errors.js';
+import { DIALECTS, jsonl, summaryOf, writeTree } from './helpers.js';
+import { readFileSync } from 'node:fs';
+
+const call = (over: Record<string, unknown>) => ({
+  event_type: 'llm_call_end',
+  agent_name: 'a',
+  run_id: 'r1',
+  model: 'gpt-4o-mini',
+  input_tokens: 1000,
+  output_tokens: 1000,
+  timestamp: '2026-01-05T10:00:00Z',
+  ...over,
+});
+
+describe('timestamps', () => {
+  it('reads epoch seconds, epoch milliseconds, ISO with and without a zone (UTC)', () => {
+    expect(parseTimestamp(1767261600.512)).toBe(1767261600512);
+    expect(parseTimestamp(1767261600512)).toBe(1767261600512);
+    expect(parseTimestamp('2025-06-09T14:32:01.243Z')).toBe(Date.UTC(2025, 5, 9, 14, 32, 1, 243));
+    expect(parseTimestamp('2026-06-16T09:00:01')).toBe(Date.UTC(2026, 5, 16, 9, 0, 1));
+    expect(parseTimestamp('2026-06-16 09:00:01')).toBe(Date.UTC(2026, 5, 16, 9, 0, 1));
+    expect(parseTimestamp('2026-06-16T11:00:01+02:00')).toBe(Date.UTC(2026, 5, 16, 9, 0, 1));
+    expect(parseTimestamp('2026-06-16T09:00:01.250500Z')).toBe(Date.UTC(2026, 5, 16, 9, 0, 1, 250) + 0.5);
+    expect(parseTimestamp('yesterday')).toBeNull();
+    expect(parseTimestamp(Number.NaN)).toBeNull();
+  });
+});
+
+describe('line parsing', () => {
+  it('gives each kind of bad line its reason', () => {
+    expect(parseLine('   ')).toEqual({ kind: 'blank' });
+    expect(parseLine('[llm_call] agent=x model=gpt-4o')).toEqual({ kind: 'bad', reason: 'not JSON (plain text)' });
+    expect(parseLine('data: {"event_type":"x"}')).toEqual({ kind: 'bad', reason: 'server-sent event frame, not a JSON object' });
+    expect(parseLine(': keepalive')).toEqual({ kind: 'bad', reason: 'server-sent event comment, not a JSON object' });
+    expect(parseLine('[1,2]')).toEqual({ kind: 'bad', reason: 'a JSON array, not an object' });
+    expect(parseLine('42')).toEqual({ kind: 'bad', reason: 'a number, not a JSON object' });
+    expect(parseLine('{"event_type":"llm_call","tok').kind).toBe('bad');
+    expect((parseLine('{"event_type":"llm_call","tok') as { reason: string }).reason).toMatch(/^truncated JSON/);
+  });
+
+  it('accepts Python NaN and Infinity as no value, but not inside strings', () => {
+    const r = parseLine('{"a":NaN,"b":-Infinity,"c":"NaN stays","d":Infinity}');
+    expect(r).toEqual({ kind: 'object', value: { a: null, b: null, c: 'NaN stays', d: null } });
+  });
+});
+
+describe('bad lines', () => {
+  it('reports file:line and a reason, and keeps every good line (BOM, CRLF, NaN, blank lines)', async () => {
+    const good = JSON.stringify(call({ duration_ms: 100 }));
+    const text =
+      '\ufeff' + good + '\r\n' +
+      '\r\n' +
+      '[llm_call] agent=x\r\n' +
+      JSON.stringify(call({ run_id: 'r2' })).replace('"input_tokens":1000', '"input_tokens":NaN') + '\r\n' +
+      'data: {"event_type":"llm_call_end"}\r\n' +
+      '{"no_type": true}\r\n' +
+      JSON.stringify(call({ run_id: 'r3' })) + '\r\n' +
+      '{"event_type":"llm_call_end","run_id":"r4","tok';
+    const dir = writeTree({ 'win.jsonl': text });
+    const r = await loadTraces(['win.jsonl'], { cwd: dir });
+    expect(r.skipped.map((s) => `${s.file}:${s.line}: ${s.reason.split(' (')[0]}`)).toEqual([
+      'win.jsonl:3: not JSON',
+      'win.jsonl:5: server-sent event frame, not a JSON object',
+      'win.jsonl:6: JSON object without event_type',
+      'win.jsonl:8: truncated JSON',
+    ]);
+    expect(r.skippedLines).toBe(4);
+    expect(r.spans).toBe(3);
+    expect(r.runs.map((x) => x.id)).toEqual(['r1', 'r2', 'r3']);
+    // NaN tokens are no value: the call keeps its output tokens only.
+    expect(r.runs[1]!.calls[0]).toMatchObject({ inputTokens: null, outputTokens: 1000 });
+    expect(r.runs[0]!.calls[0]!.durationMs).toBe(100);
+  });
+});
+
+describe('inputs', () => {
+  const tree = () =>
+    writeTree({
+      'a/one.jsonl': jsonl(call({ run_id: 'one' })),
+      'a/deep/two.ndjson': jsonl(call({ run_id: 'two' })),
+      'a/deep/three.jsonl.gz': jsonl(call({ run_id: 'three' })),
+      'a/four.ndjson.gz': jsonl(call({ run_id: 'four' })),
+      'a/notes.txt': 'not a trace',
+      'b/five.jsonl': jsonl(call({ run_id: 'five' })),
+    });
+
+  it('searches folders recursively for .jsonl and .ndjson, plain or gzipped', async () => {
+    const dir = tree();
+    const r = await loadTraces(['a'], { cwd: dir });
+    expect(r.files).toEqual(['a/deep/three.jsonl.gz', 'a/deep/two.ndjson', 'a/four.ndjson.gz', 'a/one.jsonl']);
+    expect(r.runs.map((x) => x.id).sort()).toEqual(['four', 'one', 'three', 'two']);
+  });
+
+  it('expands glob patterns and reads each file once however often it is named', async () => {
+    const dir = tree();
+    const r = await loadTraces(['**/*.jsonl', 'a/one.jsonl', 'a'], { cwd: dir });
+    expect(r.files).toEqual(['a/deep/three.jsonl.gz', 'a/deep/two.ndjson', 'a/four.ndjson.gz', 'a/one.jsonl', 'b/five.jsonl']);
+    expect(r.spans).toBe(5);
+  });
+
+  it('gives the same result whatever the order of the inputs', async () => {
+    const one = await summaryOf([path.join(DIALECTS, 'd-spans.jsonl'), path.join(DIALECTS, 'c-studio.jsonl'), path.join(DIALECTS, 'a-recorder.jsonl')]);
+    const two = await summaryOf([path.join(DIALECTS, 'a-recorder.jsonl'), path.join(DIALECTS, 'd-spans.jsonl'), path.join(DIALECTS, 'c-studio.jsonl')]);
+    expect({ ...one.summary, inputs: [] }).toEqual({ ...two.summary, inputs: [] });
+  });
+
+  it('reads gzip by its content, whatever the name', async () => {
+    const dir = writeTree({ 'x.jsonl.gz': jsonl(call({ run_id: 'zipped' })) });
+    const { renameSync } = await import('node:fs');
+    renameSync(path.join(dir, 'x.jsonl.gz'), path.join(dir, 'x.jsonl'));
+    const r = await loadTraces(['x.jsonl'], { cwd: dir });
+    expect(r.runs.map((x) => x.id)).toEqual(['zipped']);
+  });
+
+  it('reports a truncated gzip file and keeps the lines before the cut', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { writeFileSync } = await import('node:fs');
+    const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify(call({ run_id: `r${i}`, note: 'x'.repeat(i % 50) }))).join('\n');
+    const gz = gzipSync(Buffer.from(lines));
+    const dir = writeTree({});
+    writeFileSync(path.join(dir, 'cut.jsonl.gz'), gz.subarray(0, Math.floor(gz.length * 0.9)));
+    const r = await loadTraces(['cut.jsonl.gz'], { cwd: dir });
+    expect(r.spans).toBeGreaterThan(100);
+    expect(r.spans).toBeLessThan(200);
+    expect(r.skipped.at(-1)!.reason).toBe('compressed data ends early');
+  });
+
+  it('refuses a missing input, a pattern that matches nothing and an empty folder', async () => {
+    const dir = tree();
+    await expect(loadTraces(['nope.jsonl'], { cwd: dir })).rejects.toThrow(new InputError('nope.jsonl: no such file or folder'));
+    await expect(loadTraces(['**/*.csv'], { cwd: dir })).rejects.toThrow('**/*.csv: pattern matches no file');
+    const empty = writeTree({ 'x/readme.txt': 'hi' });
+    await expect(loadTraces(['x'], { cwd: empty })).rejects.toThrow('x: folder holds no .jsonl or .ndjson files (plain or .gz)');
+  });
+});
+
+describe('runs, steps and costs (formats.md rules)', () => {
+  const load = async (...objects: unknown[]) => {
+    const dir = writeTree({ 't.jsonl': jsonl(...objects) });
+    return loadTraces(['t.jsonl'], { cwd: dir });
+  };
+
+  it('a nested pattern_start is not a new run; lines after the outer end start a new one', async () => {
+    const r = await load(
+      { event_type: 'pattern_start', pattern_type: 'p', timestamp: 1 },
+      { event_type: 'pattern_start', pattern_type: 'inner', timestamp: 2 },
+      { event_type: 'pattern_end', timestamp: 3 },
+      { event_type: 'llm_call', agent_name: 'x', model: 'gpt-4o', timestamp: 4 },
+      { event_type: 'pattern_end', status: 'cancelled', timestamp: 5 },
+      { event_type: 'pattern_start', pattern_type: 'q', timestamp: 6 },
+      { event_type: 'pattern_end', timestamp: 7 },
+    );
+    expect(r.runs.map((x) => [x.id, x.pattern, x.calls.length, x.status, x.statusText])).toEqual([
+      ['t.jsonl:1', 'p', 1, 'failed', 'cancelled'],
+      ['t.jsonl:6', 'q', 0, 'ok', null],
+    ]);
+  });
+
+  it('a run id on the line wins over position, across files', async () => {
+    const dir = writeTree({
+      '1.jsonl': jsonl(call({ run_id: 'shared', timestamp: '2026-01-05T10:00:00Z' })),
+      '2.jsonl': jsonl(call({ run_id: 'shared', timestamp: '2026-01-05T10:00:05Z' })),
+    });
+    const r = await loadTraces([dir]);
+    expect(r.runs).toHaveLength(1);
+    expect(r.runs[0]!.calls).toHaveLength(2);
+    expect(r.runs[0]!.durationMs).toBe(5000);
+    expect(r.runs[0]!.files.map((f) => path.basename(f))).toEqual(['1.jsonl', '2.jsonl']);
+  });
+
+  it('a reported cost is never changed, even when the table would say otherwise', async () => {
+    const r = await load(call({ cost_usd: 0.5 }));
+    expect(r.runs[0]!.calls[0]).toMatchObject({ costPico: 500_000_000_000, costSource: 'reported' });
+  });
+
+  it('unpriced calls say why and count as unpriced, never as $0', async () => {
+    const r = await load(
+      call({ run_id: 'a', model: 'default' }),
+      call({ run_id: 'b', model: 'in-house-7b' }),
+      call({ run_id: 'c', input_tokens: null, output_tokens: null }),
+      call({ run_id: 'd', model: '' }),
+    );
+    expect(r.runs.map((x) => [x.calls[0]!.costSource, x.calls[0]!.costPico, x.calls[0]!.unpricedReason])).toEqual([
+      ['unpriced', null, 'placeholder model "default"'],
+      ['unpriced', null, 'model not in the price table (2026-09-23)'],
+      ['unpriced', null, 'no token counts'],
+      ['unpriced', null, 'no model'],
+    ]);
+    const { summarise } = await import('../src/aggregate/summarise.js');
+    const s = summarise({ ...r, priceTable: r.prices.date });
+    expect(s.cost).toMatchObject({ total: 0, unpricedSteps: 4 });
+  });
+
+  it('keys under payload, data and metadata, and the alternative names, are all read', async () => {
+    const r = await load(
+      { type: 'llm_call_end', payload: { run_id: 'p', agent: 'x', model: 'gpt-4o', prompt_tokens: 100, completion_tokens: 10, latency_ms: 5, cost: 0.001 }, timestamp: 1 },
+      { event_type: 'llm_call_end', data: { run_id: 'd', agent_name: 'y', model: 'gpt-4o', input_tokens: 100, output_tokens: 10, elapsed_ms: 7 }, timestamp: 1 },
+      { event_type: 'llm_call', metadata: { trace_id: 'm', model: 'gpt-4o', input_tokens: 100, output_tokens: 10, duration_seconds: 1.5 }, agent: 'z', timestamp: 1 },
+    );
+    expect(r.runs.map((x) => [x.id, x.calls[0]!.agent, x.calls[0]!.inputTokens, x.calls[0]!.outputTokens, x.calls[0]!.durationMs, x.calls[0]!.costSource])).toEqual([
+      ['m', 'z', 100, 10, 1500, 'estimated'],
+      ['d', 'y', 100, 10, 7, 'estimated'],
+      ['p', 'x', 100, 10, 5, 'reported'],
+    ]);
+  });
+
+  it('a cost_record is counted once and only by the call before it of the same agent and model', async () => {
+    const r = await load(
+      { event_type: 'llm_call', run_id: 'r', agent_name: 'a', model: 'gpt-4o', tokens: 30, timestamp: 1 },
+      { event_type: 'llm_call', run_id: 'r', agent_name: 'b', model: 'gpt-4o', tokens: 30, timestamp: 2 },
+      { event_type: 'cost_record', run_id: 'r', agent_name: 'a', model: 'gpt-4o', input_tokens: 20, output_tokens: 10, cost_usd: 0.25, timestamp: 3 },
+      { event_type: 'cost_record', run_id: 'r', agent_name: 'a', model: 'gpt-4o', input_tokens: 20, output_tokens: 10, cost_usd: 0.5, timestamp: 4 },
+    );
+    const calls = r.runs[0]!.calls;
+    // The second record finds no uncosted call of agent a, so it stands for a call of its own.
+    expect(calls.map((c) => [c.agent, c.costSource, c.costPico])).toEqual([
+      ['a', 'reported', 250_000_000_000],
+      ['b', 'unpriced', null],
+      ['a', 'reported', 500_000_000_000],
+    ]);
+  });
+
+  it('lines outside any run form a run of their own, named by file and line', async () => {
+    const r = await load({ event_type: 'llm_call', agent_name: 'a', model: 'gpt-4o', timestamp: 1 }, { event_type: 'llm_call', agent_name: 'a', model: 'gpt-4o', timestamp: 2 });
+    expect(r.runs.map((x) => [x.id, x.syntheticId, x.calls.length, x.status])).toEqual([['t.jsonl:1', true, 2, 'ok']]);
+  });
+});
+
+describe('percentiles', () => {
+  it('interpolate linearly between ranks, as numpy and DuckDB quantile_cont', () => {
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2.5);
+    expect(percentile([10], 99)).toBe(10);
+    expect(percentile([], 50)).toBeNull();
+    expect(percentile([0, 100], 95)).toBe(95);
+  });
+});
+
+describe('fixtures stay as written', () => {
+  it('the dialect fixtures are the formats.md examples', () => {
+    const b = readFileSync(path.join(DIALECTS, 'b-eventbus.jsonl'), 'utf8').split('\n');
+    expect(b[0]).toBe('{"timestamp":1767261600.500112,"event_type":"pattern_start","agent_name":"","pattern_type":"pipeline","payload":{"pattern_type":"pipeline"}}');
+  });
+});
