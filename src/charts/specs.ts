@@ -72,6 +72,7 @@ function groupThousands(digits: string): string {
 
 /** `$1,234.50`, `$0.0031`: two significant digits below a dollar, never locale-dependent. */
 export function formatUsd(value: number): string {
+  if (value > 0 && value < 0.000001) return '<$0.000001';
   const decimals = value >= 1 || value <= 0 ? 2 : Math.min(6, Math.max(2, Math.ceil(-Math.log10(value)) + 1));
   const [int = '0', frac] = Math.abs(value).toFixed(decimals).split('.');
   return `${value < 0 ? '-' : ''}$${groupThousands(int)}${frac ? `.${frac}` : ''}`;
@@ -226,7 +227,7 @@ export function dailySpendSpec(days: readonly DayRow[], opts: ChartOptions = {})
     ...base(title, rows),
     data: DAY_DATA,
     height: 240,
-    mark: { type: 'bar' },
+    mark: { type: 'bar', width: { band: 0.85 } },
     encoding: {
       x: {
         field: 'date',
@@ -281,7 +282,7 @@ export function runsPerDaySpec(days: readonly RunsDayRow[], opts: ChartOptions =
     ...base(opts.title ?? 'Runs per day (UTC), failed runs in red', rows),
     data: DAY_DATA,
     height: 200,
-    mark: { type: 'bar' },
+    mark: { type: 'bar', width: { band: 0.85 } },
     encoding: {
       x: {
         field: 'date',
@@ -326,7 +327,7 @@ function latencyBars(items: LatencyItem[], baseTitle: string, noun: string, opts
   const note = known.length > kept.length ? `, ${kept.length} slowest of ${known.length} ${noun} by p95` : '';
   return {
     ...base(`${opts.title ?? baseTitle}${note}`, rows),
-    height: Math.max(1, kept.length) * ROW_STEP * 2,
+    height: Math.max(1, kept.length) * Math.round(ROW_STEP * 1.5),
     mark: { type: 'bar' },
     encoding: {
       y: { field: 'label', type: 'nominal', sort: null, title: null },

@@ -35,6 +35,7 @@ export function reportSkipped(skipped: readonly SkippedLine[], total: number, wr
 /** Colour on a terminal, never when piped or when NO_COLOR is set (no-color.org). */
 export function useColour(stream: NodeJS.WriteStream): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
-  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
   return Boolean(stream.isTTY);
 }

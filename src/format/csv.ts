@@ -25,9 +25,12 @@ export function csvCell(value: CsvValue): string {
   return NEEDS_QUOTES.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 
+/** One record with its CRLF, for writers that stream rows instead of building one string. */
+export function csvRow(values: CsvValue[]): string {
+  return `${values.map(csvCell).join(',')}\r\n`;
+}
+
 /** A whole CSV document: the header row, then one record per row. */
 export function toCsv(header: string[], rows: CsvValue[][]): string {
-  let out = `${header.map(csvCell).join(',')}\r\n`;
-  for (const row of rows) out += `${row.map(csvCell).join(',')}\r\n`;
-  return out;
+  return csvRow(header) + rows.map(csvRow).join('');
 }

@@ -6,7 +6,8 @@
 import type { Span } from '../model/types.js';
 import { cell, createColours, firstLine, layoutColumns, sanitiseForTerminal, truncateToWidth } from './colour.js';
 import type { Cell, Colours } from './colour.js';
-import { toCsv } from './csv.js';
+import { csvRow } from './csv.js';
+import type { CsvValue } from './csv.js';
 import { formatCount, formatDuration, formatIsoUtc, formatUsd } from './money.js';
 
 export type SpanFormat = 'table' | 'json' | 'jsonl' | 'csv';
@@ -17,15 +18,37 @@ export interface SpanOutputOptions {
 }
 
 export function formatSpans(spans: Span[], format: SpanFormat, opts: SpanOutputOptions): string {
+  return [...spanOutputChunks(spans, format, opts)].join('');
+}
+
+/**
+ * The same text in pieces (one per span for json, jsonl and csv), so the CLI can write a large
+ * result as it goes instead of holding it as one string.
+ */
+export function* spanOutputChunks(spans: Span[], format: SpanFormat, opts: SpanOutputOptions): Generator<string> {
   switch (format) {
     case 'table':
-      return spansTable(spans, opts);
-    case 'json':
-      return `${terminalSafeJson(JSON.stringify(spans.map(spanToJson), null, 2))}\n`;
+      yield spansTable(spans, opts);
+      return;
     case 'jsonl':
-      return spans.map((s) => `${terminalSafeJson(JSON.stringify(spanToJson(s)))}\n`).join('');
+      for (const s of spans) yield `${terminalSafeJson(JSON.stringify(spanToJson(s)))}\n`;
+      return;
+    case 'json':
+      if (spans.length === 0) {
+        yield '[]\n';
+        return;
+      }
+      // Each element as JSON.stringify(array, null, 2) would indent it, one element at a time.
+      for (let i = 0; i < spans.length; i++) {
+        const body = JSON.stringify(spanToJson(spans[i] as Span), null, 2).replace(/\n/g, '\n  ');
+        yield `${i === 0 ? '[\n' : ',\n'}  ${terminalSafeJson(body)}`;
+      }
+      yield '\n]\n';
+      return;
     case 'csv':
-      return spansCsv(spans);
+      yield csvRow(SPAN_CSV_HEADER);
+      for (const s of spans) yield csvRow(spanCsvValues(s));
+      return;
   }
 }
 
@@ -64,12 +87,11 @@ export const SPAN_CSV_HEADER = [
   'input_tokens', 'output_tokens', 'duration_ms', 'cost_usd', 'status', 'error', 'file', 'line',
 ];
 
-function spansCsv(spans: Span[]): string {
-  const rows = spans.map((s) => [
+function spanCsvValues(s: Span): CsvValue[] {
+  return [
     formatIsoUtc(s.timestamp), s.eventType, s.runId, s.workflow, s.agentName, s.provider, s.model, s.modelId,
     s.inputTokens, s.outputTokens, s.durationMs, s.costEstimate, s.status, s.error, s.file, s.line,
-  ]);
-  return toCsv(SPAN_CSV_HEADER, rows);
+  ];
 }
 
 const TABLE_HEADER = ['time', 'event', 'run', 'agent', 'model', 'duration', 'tokens', 'cost', 'status'];
@@ -113,6 +135,6 @@ function formatTokensOrDash(n: number | null): string {
 function statusCell(s: Span, c: Colours, width: number): Cell {
   const status = s.status === null ? '' : sanitiseForTerminal(s.status);
   if (s.error === null || s.error.trim() === '') return cell(status, status === 'failed' ? c.red : c.dim);
-  const message = truncateToWidth(firstLine(s.error), Math.max(20, width - 100));
+  const message = truncateToWidth(firstLine(s.error), Math.min(80, Math.max(20, width - 100)));
   return cell(status === '' ? message : `${status}: ${message}`, c.red);
 }

@@ -1,10 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { StrictModeError } from '../../errors.js';
-import { formatBytes } from '../progress.js';
-import { buildSite } from '../../site/build.js';
 import { addCommonOptions, priceTableFor, reportSkipped, type CommonOptions } from '../options.js';
-import { createProgress } from '../progress.js';
+import { createProgress, formatBytes } from '../progress.js';
 
 interface BuildCommandOptions extends CommonOptions {
   output: string;
@@ -29,6 +27,8 @@ Examples:
   $ trace-report build traces/ -o report/ --single-file   # one HTML file for email or chat`,
   );
   cmd.action(async (inputs: string[], opts: BuildCommandOptions) => {
+    // Loaded here so that `summary` and `query` never pay for importing vega.
+    const { buildSite } = await import('../../site/build.js');
     const progress = createProgress(process.stderr, !opts.quiet);
     const result = await buildSite({
       inputs,

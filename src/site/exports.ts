@@ -1,0 +1,154 @@
+/**
+ * The site's data files: `summary.json` (the same object as `summary --json`), `runs.csv`,
+ * `calls.csv` and `calls.jsonl`. The pages shorten long texts; these never do. Money is written
+ * from integer pico-dollars as exact decimals, so a column sums to the summary's total exactly.
+ */
+
+import type { Summary } from '../aggregate/summary-types.js';
+import { csvCell, type CsvValue } from '../format/csv.js';
+import { formatIsoUtc } from '../format/money.js';
+import type { LlmCall, Run } from '../model/types.js';
+import { picoToUsd } from '../model/types.js';
+import type { SiteFile } from './write/site-file.js';
+
+export const RUNS_CSV_HEADER = [
+  'run_id', 'page', 'workflow', 'pattern', 'status', 'status_text', 'start', 'end', 'duration_ms',
+  'calls', 'failed_calls', 'input_tokens', 'output_tokens', 'cost_usd', 'reported_usd', 'estimated_usd',
+  'unpriced_calls', 'files',
+];
+
+export const CALLS_CSV_HEADER = [
+  'run_id', 'step', 'page', 'agent', 'provider', 'model', 'model_id', 'status', 'start', 'end',
+  'duration_ms', 'input_tokens', 'output_tokens', 'total_tokens', 'cost_usd', 'cost_source',
+  'unpriced_reason', 'error', 'file', 'line',
+];
+
+/** Several input files of one run share its `files` cell, joined by this. */
+export const FILES_SEPARATOR = '; ';
+
+// Above this many UTF-16 units a JS string cannot be built (V8 caps strings near 2^29), so a
+// large export is encoded piece by piece into bytes instead.
+const MAX_STRING = 2 ** 28;
+
+export function dataExports(summary: Summary, runs: readonly Run[], names: Map<string, string>): SiteFile[] {
+  const runRows = new Chunks();
+  const callRows = new Chunks();
+  const jsonLines = new Chunks();
+  runRows.push(csvRow(RUNS_CSV_HEADER));
+  callRows.push(csvRow(CALLS_CSV_HEADER));
+  for (const run of runs) {
+    const page = names.get(run.id);
+    if (page === undefined) throw new Error(`no page name for run ${JSON.stringify(run.id)}`);
+    runRows.push(csvRow(runRow(run, page)));
+    for (const call of run.calls) {
+      callRows.push(csvRow(callRow(run, call, page)));
+      jsonLines.push(`${JSON.stringify(callRecord(run, call, page))}\n`);
+    }
+  }
+  return [
+    { path: 'summary.json', content: `${JSON.stringify(summary, null, 2)}\n` },
+    { path: 'runs.csv', content: runRows.finish() },
+    { path: 'calls.csv', content: callRows.finish() },
+    { path: 'calls.jsonl', content: jsonLines.finish() },
+  ];
+}
+
+/**
+ * Integer pico-dollars as an exact USD decimal: 4_200_000_000 → `0.0042`, 0 → `0`.
+ * Digits are placed by hand, so there is no binary float noise and no exponent form.
+ */
+export function picoToDecimal(pico: number): string {
+  const n = BigInt(Math.round(pico));
+  const sign = n < 0n ? '-' : '';
+  const digits = (n < 0n ? -n : n).toString().padStart(13, '0');
+  const whole = digits.slice(0, -12);
+  const frac = digits.slice(-12).replace(/0+$/, '');
+  return frac === '' ? `${sign}${whole}` : `${sign}${whole}.${frac}`;
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null || !Number.isFinite(ms) ? null : formatIsoUtc(Math.floor(ms));
+}
+
+function stepPage(page: string, call: LlmCall): string {
+  return `${page}#step-${call.index}`;
+}
+
+function runRow(run: Run, page: string): CsvValue[] {
+  const t = run.totals;
+  return [
+    run.id, page, run.workflow, run.pattern, run.status, run.statusText, iso(run.start), iso(run.end), run.durationMs,
+    t.calls, t.failedCalls, t.inputTokens, t.outputTokens, picoToDecimal(t.costPico), picoToDecimal(t.reportedPico),
+    picoToDecimal(t.estimatedPico), t.unpricedCalls, run.files.join(FILES_SEPARATOR),
+  ];
+}
+
+function callRow(run: Run, c: LlmCall, page: string): CsvValue[] {
+  return [
+    run.id, c.index, stepPage(page, c), c.agent, c.provider, c.model, c.modelId, c.status, iso(c.start), iso(c.end),
+    c.durationMs, c.inputTokens, c.outputTokens, c.totalTokens, c.costPico === null ? null : picoToDecimal(c.costPico),
+    c.costSource, c.unpricedReason, c.error, c.source.file, c.source.line,
+  ];
+}
+
+function callRecord(run: Run, c: LlmCall, page: string) {
+  return {
+    run_id: run.id,
+    step: c.index,
+    page: stepPage(page, c),
+    agent: c.agent,
+    provider: c.provider,
+    model: c.model,
+    model_id: c.modelId,
+    status: c.status,
+    start: iso(c.start),
+    end: iso(c.end),
+    duration_ms: c.durationMs,
+    input_tokens: c.inputTokens,
+    output_tokens: c.outputTokens,
+    total_tokens: c.totalTokens,
+    cost_usd: c.costPico === null ? null : picoToUsd(c.costPico),
+    cost_pico: c.costPico,
+    cost_source: c.costSource,
+    unpriced_reason: c.unpricedReason,
+    error: c.error,
+    prompt: c.prompt,
+    response: c.response,
+    file: c.source.file,
+    line: c.source.line,
+  };
+}
+
+/** One RFC 4180 record (CRLF-terminated, as src/format/csv.ts writes them). */
+function csvRow(cells: readonly CsvValue[]): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+/** Text gathered piece by piece: a string when it fits in one, else UTF-8 bytes. */
+class Chunks {
+  private parts: string[] = [];
+  private length = 0;
+
+  push(s: string): void {
+    this.parts.push(s);
+    this.length += s.length;
+  }
+
+  finish(): string | Uint8Array {
+    if (this.length < MAX_STRING) return this.parts.join('');
+    const buffers: Buffer[] = [];
+    let batch: string[] = [];
+    let batchLength = 0;
+    for (const p of this.parts) {
+      batch.push(p);
+      batchLength += p.length;
+      if (batchLength >= 1 << 20) {
+        buffers.push(Buffer.from(batch.join(''), 'utf8'));
+        batch = [];
+        batchLength = 0;
+      }
+    }
+    buffers.push(Buffer.from(batch.join(''), 'utf8'));
+    return Buffer.concat(buffers);
+  }
+}

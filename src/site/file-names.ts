@@ -1,0 +1,71 @@
+/**
+ * Run ids become file names. Ids are untrusted trace text, so a name is built only from
+ * [a-z0-9._-], lowercase (case-insensitive file systems would merge `A` and `a`), and always ends
+ * with a hash of the whole id: the same id gets the same name in every build, whatever other runs
+ * there are, and two ids that slug alike still get different names.
+ */
+
+import { createHash } from 'node:crypto';
+
+const SLUG_MAX = 60;
+const HASH_LENGTHS = [8, 16, 32, 64] as const;
+// Windows refuses these as a file's base name, with or without an extension.
+const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)(?:\.|$)/;
+
+/**
+ * A readable, safe file-name segment: lowercase [a-z0-9._-], accents folded, other runs of
+ * characters turned into one `-`, no leading or trailing `.`/`-`, no `..`, at most `max`
+ * characters, never a Windows reserved name, never empty (`fallback`).
+ */
+export function safeSegment(s: string, max = SLUG_MAX, fallback = 'run'): string {
+  const folded = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  let out = folded
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[.\-_]+/, '');
+  out = trimEnd(out.slice(0, max));
+  if (out === '') out = fallback;
+  if (WINDOWS_RESERVED.test(out)) out = `_${out}`.slice(0, Math.max(max, 1));
+  return trimEnd(out) || fallback;
+}
+
+function trimEnd(s: string): string {
+  return s.replace(/[.\-_]+$/, '');
+}
+
+function sha256Hex(s: string): string {
+  return createHash('sha256').update(s, 'utf8').digest('hex');
+}
+
+/**
+ * `runs/<slug>-<hash>.html` for every id. The hash is the first 8 hex digits of the id's SHA-256;
+ * should two different ids ever share a name, every id in that clash gets a longer hash (16, 32,
+ * 64 digits), which depends only on the clashing ids, not on their order.
+ */
+export function runFileNames(runIds: readonly string[]): Map<string, string> {
+  const entries = [...new Set(runIds)].map((id) => ({ id, slug: safeSegment(id), hash: sha256Hex(id), level: 0 }));
+  for (;;) {
+    const byName = new Map<string, typeof entries>();
+    for (const e of entries) {
+      const name = nameOf(e.slug, e.hash, e.level);
+      const group = byName.get(name);
+      if (group) group.push(e);
+      else byName.set(name, [e]);
+    }
+    let clashed = false;
+    for (const group of byName.values()) {
+      if (group.length < 2) continue;
+      clashed = true;
+      for (const e of group) {
+        if (e.level === HASH_LENGTHS.length - 1) throw new Error(`run ids ${JSON.stringify(group.map((g) => g.id))} share a SHA-256`);
+        e.level++;
+      }
+    }
+    if (!clashed) return new Map(entries.map((e) => [e.id, `runs/${nameOf(e.slug, e.hash, e.level)}.html`]));
+  }
+}
+
+function nameOf(slug: string, hash: string, level: number): string {
+  return `${slug}-${hash.slice(0, HASH_LENGTHS[level])}`;
+}
