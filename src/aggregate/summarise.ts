@@ -2,6 +2,7 @@ import { formatIso, utcDay } from '../normalise/timestamp.js';
 import type { LlmCall, Run } from '../model/types.js';
 import { picoToUsd } from '../model/types.js';
 import { percentilesOf } from './percentile.js';
+import { PicoSum } from './pico-sum.js';
 import type { DayRow, RunRef, Summary } from './summary-types.js';
 
 export interface SummaryInput {
@@ -24,15 +25,15 @@ interface Bucket {
   failed: number;
   inputTokens: number;
   outputTokens: number;
-  costPico: number;
-  reportedPico: number;
-  estimatedPico: number;
+  cost: PicoSum;
+  reported: PicoSum;
+  estimated: PicoSum;
   unpriced: number;
   durations: number[];
 }
 
 function bucket(): Bucket {
-  return { calls: 0, failed: 0, inputTokens: 0, outputTokens: 0, costPico: 0, reportedPico: 0, estimatedPico: 0, unpriced: 0, durations: [] };
+  return { calls: 0, failed: 0, inputTokens: 0, outputTokens: 0, cost: new PicoSum(), reported: new PicoSum(), estimated: new PicoSum(), unpriced: 0, durations: [] };
 }
 
 function addCall(b: Bucket, c: LlmCall): void {
@@ -40,10 +41,10 @@ function addCall(b: Bucket, c: LlmCall): void {
   if (c.status === 'failed') b.failed++;
   b.inputTokens += c.inputTokens ?? 0;
   b.outputTokens += c.outputTokens ?? 0;
-  if (c.costSource === 'reported') b.reportedPico += c.costPico!;
-  else if (c.costSource === 'estimated') b.estimatedPico += c.costPico!;
+  if (c.costSource === 'reported') b.reported.add(c.costPico!);
+  else if (c.costSource === 'estimated') b.estimated.add(c.costPico!);
   else b.unpriced++;
-  b.costPico = b.reportedPico + b.estimatedPico;
+  if (c.costPico !== null) b.cost.add(c.costPico);
   if (c.durationMs !== null) b.durations.push(c.durationMs);
 }
 
@@ -80,8 +81,8 @@ export function summarise(input: SummaryInput): Summary {
   const providers = new Map<string, Bucket>();
   const agents = new Map<string, Bucket>();
   const workflows = new Map<string, { runs: number; failedRuns: number; calls: Bucket }>();
-  const days = new Map<string, { costPico: number; runs: number; calls: number; models: Map<string, number> }>();
-  const day = (d: string) => getOr(days, d, () => ({ costPico: 0, runs: 0, calls: 0, models: new Map<string, number>() }));
+  const days = new Map<string, { cost: PicoSum; runs: number; calls: number; models: Map<string, PicoSum> }>();
+  const day = (d: string) => getOr(days, d, () => ({ cost: new PicoSum(), runs: 0, calls: 0, models: new Map<string, PicoSum>() }));
   let failedRuns = 0;
   let incompleteRuns = 0;
   let incompleteSteps = 0;
@@ -116,14 +117,13 @@ export function summarise(input: SummaryInput): Summary {
         const d = day(utcDay(when));
         d.calls++;
         if (c.costPico !== null) {
-          d.costPico += c.costPico;
-          d.models.set(modelKey, (d.models.get(modelKey) ?? 0) + c.costPico);
+          d.cost.add(c.costPico);
+          getOr(d.models, modelKey, () => new PicoSum()).add(c.costPico);
         }
       }
     }
   }
 
-  const usd = picoToUsd;
   const byModel = [...models].map(([model, b]) => ({
     model,
     provider: mostCommon(b.providers),
@@ -132,22 +132,22 @@ export function summarise(input: SummaryInput): Summary {
     failed: b.failed,
     inputTokens: b.inputTokens,
     outputTokens: b.outputTokens,
-    cost: usd(b.costPico),
-    reportedCost: usd(b.reportedPico),
-    estimatedCost: usd(b.estimatedPico),
+    cost: b.cost.usd(),
+    reportedCost: b.reported.usd(),
+    estimatedCost: b.estimated.usd(),
     unpricedCalls: b.unpriced,
     ...percentilesOf(b.durations),
   }));
   byModel.sort(byCostThenName((r) => r.model));
-  const byProvider = [...providers].map(([provider, b]) => ({ provider, calls: b.calls, cost: usd(b.costPico), unpricedCalls: b.unpriced }));
+  const byProvider = [...providers].map(([provider, b]) => ({ provider, calls: b.calls, cost: b.cost.usd(), unpricedCalls: b.unpriced }));
   byProvider.sort(byCostThenName((r) => r.provider));
   const byWorkflow = [...workflows].map(([workflow, w]) => ({
     workflow,
     runs: w.runs,
     failedRuns: w.failedRuns,
     calls: w.calls.calls,
-    cost: usd(w.calls.costPico),
-    avgCostPerRun: usd(w.calls.costPico) / w.runs,
+    cost: w.calls.cost.usd(),
+    avgCostPerRun: w.calls.cost.usd() / w.runs,
     unpricedCalls: w.calls.unpriced,
   }));
   byWorkflow.sort(byCostThenName((r) => r.workflow));
@@ -155,7 +155,7 @@ export function summarise(input: SummaryInput): Summary {
     agent,
     calls: b.calls,
     failed: b.failed,
-    cost: usd(b.costPico),
+    cost: b.cost.usd(),
     unpricedCalls: b.unpriced,
     ...percentilesOf(b.durations),
   }));
@@ -164,11 +164,11 @@ export function summarise(input: SummaryInput): Summary {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([date, d]) => ({
       date,
-      cost: usd(d.costPico),
+      cost: d.cost.usd(),
       runs: d.runs,
       calls: d.calls,
       byModel: [...d.models]
-        .map(([model, pico]) => ({ model, cost: usd(pico) }))
+        .map(([model, sum]) => ({ model, cost: sum.usd() }))
         .sort(byCostThenName((r) => r.model)),
     }));
 
@@ -191,9 +191,9 @@ export function summarise(input: SummaryInput): Summary {
     timeRange: { start: formatIso(start), end: formatIso(end) },
     tokens: { input: all.inputTokens, output: all.outputTokens, total: totalTokens },
     cost: {
-      total: usd(all.costPico),
-      reported: usd(all.reportedPico),
-      estimated: usd(all.estimatedPico),
+      total: all.cost.usd(),
+      reported: all.reported.usd(),
+      estimated: all.estimated.usd(),
       unpricedSteps: all.unpriced,
       priceTable: input.priceTable,
     },

@@ -1,0 +1,37 @@
+import { PICO_PER_USD } from '../model/types.js';
+
+/** 1e15 pico-dollars ($1,000): the unit carried out of the low part, well below 2^53. */
+const CARRY = 1e15;
+
+/**
+ * An exact sum of integer pico-dollar amounts. A plain number holds integers exactly only up to
+ * 2^53 pico (about $9,007); this keeps the total as (thousands of dollars, remainder) so that
+ * sums of any realistic size stay exact and the result never depends on the order of adding.
+ */
+export class PicoSum {
+  private thousands = 0;
+  private rest = 0;
+
+  add(pico: number): void {
+    this.rest += pico;
+    if (this.rest >= CARRY) {
+      const k = Math.floor(this.rest / CARRY);
+      this.thousands += k;
+      this.rest -= k * CARRY;
+    }
+  }
+
+  get isZero(): boolean {
+    return this.thousands === 0 && this.rest === 0;
+  }
+
+  /** The total in USD, rounded once to the nearest double. */
+  usd(): number {
+    return this.thousands * (CARRY / PICO_PER_USD) + this.rest / PICO_PER_USD;
+  }
+
+  /** For ordering rows by cost. */
+  compare(other: PicoSum): number {
+    return this.thousands - other.thousands || this.rest - other.rest;
+  }
+}
