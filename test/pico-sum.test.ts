@@ -3,15 +3,15 @@ import { PicoSum } from '../src/aggregate/pico-sum.js';
 
 describe('PicoSum', () => {
   it('stays exact past 2^53 pico-dollars, where a plain number drifts', () => {
-    // $9,000 then a thousand calls of 1 pico-dollar: $9,000.000000001 exactly.
+    // 2^53 pico-dollars, then a thousand calls of 1 pico-dollar each.
     const sum = new PicoSum();
     let plain = 0;
-    for (const x of [9_000_000_000_000_000, ...Array<number>(1000).fill(1)]) {
+    for (const x of [9_007_199_254_740_992, ...Array<number>(1000).fill(1)]) {
       sum.add(x);
       plain += x;
     }
-    expect(sum.usd()).toBe(9000.000000001);
-    expect(plain / 1e12).toBe(9000);
+    expect(sum.usd()).toBe(9007.199254741992);
+    expect(plain / 1e12).toBe(9007.199254740992);
   });
 
   it('gives the same total in any order', () => {
