@@ -248,3 +248,27 @@ describe('fixtures stay as written', () => {
     expect(b[0]).toBe('{"timestamp":1767261600.500112,"event_type":"pattern_start","agent_name":"","pattern_type":"pipeline","payload":{"pattern_type":"pipeline"}}');
   });
 });
+
+describe('dialect C errors', () => {
+  it('an error naming a model in a step with no call is a failed call; one after a call fails that call', async () => {
+    const dir = writeTree({
+      't.jsonl': jsonl(
+        { event_type: 'pattern_start', workflow: 'w', run_id: 'r', timestamp: '2026-01-05T10:00:00' },
+        { event_type: 'agent_start', agent_name: 'A', timestamp: '2026-01-05T10:00:01' },
+        { event_type: 'error', agent_name: 'A', model: 'claude-sonnet-4', message: '529 Overloaded', timestamp: '2026-01-05T10:00:02' },
+        { event_type: 'agent_end', agent_name: 'A', timestamp: '2026-01-05T10:00:02' },
+        { event_type: 'agent_start', agent_name: 'B', timestamp: '2026-01-05T10:00:03' },
+        { event_type: 'error', agent_name: 'B', message: 'tool crashed', timestamp: '2026-01-05T10:00:04' },
+        { event_type: 'agent_end', agent_name: 'B', timestamp: '2026-01-05T10:00:04' },
+        { event_type: 'pattern_end', run_id: 'r', status: 'failed', timestamp: '2026-01-05T10:00:05' },
+      ),
+    });
+    const r = await loadTraces(['t.jsonl'], { cwd: dir });
+    const run = r.runs[0]!;
+    expect(run.calls.map((c) => [c.agent, c.model, c.status, c.error])).toEqual([['A', 'claude-sonnet-4', 'failed', '529 Overloaded']]);
+    expect(run.children.map((n) => (n.kind === 'agent' ? [n.agent, n.status, n.error] : n.kind))).toEqual([
+      ['A', 'failed', '529 Overloaded'],
+      ['B', 'failed', 'tool crashed'],
+    ]);
+  });
+});

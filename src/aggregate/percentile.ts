@@ -2,7 +2,7 @@
  * Percentile by linear interpolation between closest ranks (the "R-7" method of numpy's default
  * and DuckDB's quantile_cont), so that figures can be checked against either. `sorted` ascending.
  */
-export function percentile(sorted: readonly number[], p: number): number | null {
+export function percentile(sorted: ArrayLike<number>, p: number): number | null {
   const n = sorted.length;
   if (n === 0) return null;
   const rank = (p / 100) * (n - 1);
@@ -25,6 +25,5 @@ export interface Percentiles {
 
 export function percentilesOf(values: number[]): Percentiles {
   const sorted = Float64Array.from(values).sort();
-  const arr = Array.from(sorted);
-  return { p50Ms: percentile(arr, 50), p95Ms: percentile(arr, 95), p99Ms: percentile(arr, 99) };
+  return { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), p99Ms: percentile(sorted, 99) };
 }

@@ -1,5 +1,6 @@
 import type { PromptMessage } from '../model/types.js';
-import { containersOf, errorText, isObj, pick, pickNumber, pickString, type Obj } from './fields.js';
+import { errorText, isObj, type Obj } from './fields.js';
+import { createFieldReader, num, str } from './field-reader.js';
 import { parseTimestamp } from './timestamp.js';
 import { roundMs } from '../aggregate/percentile.js';
 
@@ -71,7 +72,7 @@ const ROLES: Record<string, EventRole> = {
   error: 'error',
 };
 
-const K = {
+const FIELDS = {
   type: ['event_type', 'type'],
   agent: ['agent_name', 'agent'],
   runId: ['run_id', 'trace_id'],
@@ -88,15 +89,19 @@ const K = {
   timestamp: ['timestamp', 'ts', 'time'],
   status: ['status'],
   error: ['error', 'error_message'],
+  message: ['message'],
   kind: ['kind'],
   callId: ['call_id'],
+  prompt: ['messages_in', 'messages', 'prompt'],
   response: ['response', 'completion'],
   resultOutput: ['result_output', 'output'],
   routing: ['target', 'route', 'selected', 'decision'],
 } as const;
 
-function promptOf(containers: readonly Obj[]): PromptMessage[] | null {
-  const v = pick(containers, ['messages_in', 'messages']);
+const NUMERIC = ['input', 'output', 'total', 'durationMs', 'durationS', 'cost'] as const;
+const read = createFieldReader(FIELDS, NUMERIC);
+
+function promptOf(v: unknown): PromptMessage[] | null {
   if (Array.isArray(v)) {
     return v.map((m): PromptMessage => {
       if (!isObj(m)) return { role: 'user', content: typeof m === 'string' ? m : JSON.stringify(m) };
@@ -105,8 +110,7 @@ function promptOf(containers: readonly Obj[]): PromptMessage[] | null {
       return typeof m.name === 'string' ? { role, content, name: m.name } : { role, content };
     });
   }
-  const prompt = pick(containers, ['prompt']);
-  return typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : null;
+  return typeof v === 'string' ? [{ role: 'user', content: v }] : null;
 }
 
 function textOf(v: unknown): string | null {
@@ -117,39 +121,37 @@ function textOf(v: unknown): string | null {
 
 /** Normalises one parsed line. Returns null when the line names no event type. */
 export function toEvent(line: Obj): TraceEvent | null {
-  const c = containersOf(line);
-  const typeRaw = pickString(c, K.type);
+  const f = read(line);
+  const typeRaw = str(f.type);
   if (!typeRaw) return null;
   const type = typeRaw.toLowerCase();
   const role = ROLES[type] ?? 'other';
-  const durationS = pickNumber(c, K.durationS);
-  const durationMs = pickNumber(c, K.durationMs) ?? (durationS === null ? null : roundMs(durationS * 1000));
-  const costValue = pick(c, K.cost);
-  let error = errorText(pick(c, K.error));
-  if (!error && (role === 'error' || role === 'call_error')) error = pickString(c, ['message']) ?? (role === 'error' ? 'error' : null);
+  const durationS = num(f.durationS);
+  const durationMs = num(f.durationMs) ?? (durationS === null ? null : roundMs(durationS * 1000));
+  let error = errorText(f.error);
+  if (!error && (role === 'error' || role === 'call_error')) error = str(f.message) ?? (role === 'error' ? 'error' : null);
   const isCall = role === 'call' || role === 'call_end' || role === 'call_start';
-  const output = role === 'run_end' ? textOf(pick(c, [...K.resultOutput, 'response'])) : null;
   return {
     type,
     role,
-    agentField: pickString(c, K.agent),
-    runId: pickString(c, K.runId),
-    workflow: pickString(c, K.workflow),
-    pattern: pickString(c, K.pattern),
-    provider: pickString(c, K.provider),
-    model: pickString(c, K.model),
-    inputTokens: pickNumber(c, K.input),
-    outputTokens: pickNumber(c, K.output),
-    totalTokens: pickNumber(c, K.total),
+    agentField: str(f.agent),
+    runId: str(f.runId),
+    workflow: str(f.workflow),
+    pattern: str(f.pattern),
+    provider: str(f.provider),
+    model: str(f.model),
+    inputTokens: num(f.input),
+    outputTokens: num(f.output),
+    totalTokens: num(f.total),
     durationMs,
-    costUsd: typeof costValue === 'number' || typeof costValue === 'string' ? pickNumber(c, K.cost) : null,
-    timestamp: parseTimestamp(pick(c, K.timestamp)),
-    status: pickString(c, K.status),
+    costUsd: num(f.cost),
+    timestamp: parseTimestamp(f.timestamp),
+    status: str(f.status),
     error,
-    stepKind: pickString(c, K.kind),
-    callId: pickString(c, K.callId),
-    prompt: isCall ? promptOf(c) : null,
-    response: isCall ? textOf(pick(c, K.response)) : null,
-    detail: output ?? (role === 'other' ? pickString(c, K.routing) : null),
+    stepKind: str(f.kind),
+    callId: str(f.callId),
+    prompt: isCall ? promptOf(f.prompt) : null,
+    response: isCall ? textOf(f.response) : null,
+    detail: role === 'run_end' ? textOf(f.resultOutput ?? f.response) : role === 'other' ? str(f.routing) : null,
   };
 }

@@ -1,47 +1,9 @@
-/**
- * Reading fields the way formats.md describes them: a key may sit at the top level, under
- * `payload` (dialect B), `data` (older B) or `metadata` (dialect A), under one of several names.
- * An empty string, NaN and ±Infinity mean "not given".
- */
+/** Small readers of untrusted JSON values (see field-reader.ts for where fields are found). */
 
 export type Obj = Record<string, unknown>;
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The places a line keeps its fields, in the order they are searched. */
-export function containersOf(line: Obj): Obj[] {
-  const out: Obj[] = [line];
-  if (isObj(line.payload)) out.push(line.payload);
-  if (isObj(line.data)) out.push(line.data);
-  if (isObj(line.metadata)) out.push(line.metadata);
-  return out;
-}
-
-function present(v: unknown): boolean {
-  if (v === undefined || v === null) return false;
-  if (typeof v === 'string') return v.trim().length > 0;
-  if (typeof v === 'number') return Number.isFinite(v);
-  return true;
-}
-
-/** The first given value of any of `keys` in any container, in container order then key order. */
-export function pick(containers: readonly Obj[], keys: readonly string[]): unknown {
-  for (const c of containers) {
-    for (const k of keys) {
-      const v = c[k];
-      if (present(v)) return v;
-    }
-  }
-  return undefined;
-}
-
-export function pickString(containers: readonly Obj[], keys: readonly string[]): string | null {
-  const v = pick(containers, keys);
-  if (typeof v === 'string') return v.trim();
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return null;
 }
 
 /** A finite number, from a number or a numeric string. */
@@ -50,16 +12,6 @@ export function toNumber(v: unknown): number | null {
   if (typeof v === 'string' && v.trim() !== '') {
     const n = Number(v);
     return Number.isFinite(n) ? n : null;
-  }
-  return null;
-}
-
-export function pickNumber(containers: readonly Obj[], keys: readonly string[]): number | null {
-  for (const c of containers) {
-    for (const k of keys) {
-      const n = toNumber(c[k]);
-      if (n !== null) return n;
-    }
   }
   return null;
 }

@@ -1,5 +1,6 @@
 /** Epoch values above this are milliseconds; below, seconds (formats.md). */
 const MS_THRESHOLD = 1e11;
+const DAY_MS = 86_400_000;
 const HAS_ZONE = /(?:Z|[+-]\d\d(?::?\d\d)?)$/i;
 const ISO_LIKE = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?/;
 
@@ -10,6 +11,10 @@ const ISO_LIKE = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?/;
 export function parseTimestamp(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? epochToMs(value) : null;
   if (typeof value !== 'string' || value.length === 0) return null;
+  return fastIso(value) ?? parseTimestampSlow(value);
+}
+
+function parseTimestampSlow(value: string): number | null {
   const s = value.trim();
   if (/^-?\d+(?:\.\d+)?$/.test(s)) return epochToMs(Number(s));
   if (!ISO_LIKE.test(s)) return null;
@@ -23,6 +28,55 @@ export function parseTimestamp(value: unknown): number | null {
   return ms;
 }
 
+const dayStart = new Map<string, number>();
+
+function digit(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+}
+
+/**
+ * The common shapes, `YYYY-MM-DDTHH:MM:SS[.fff…][Z]`, read without Date.parse: traces repeat the
+ * same day on thousands of lines, so the day is looked up once. Anything else goes the slow way.
+ */
+function fastIso(s: string): number | null {
+  const n = s.length;
+  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null;
+  let end = n;
+  if (s.charCodeAt(n - 1) === 90 /* Z */) end--;
+  const date = s.slice(0, 10);
+  let base = dayStart.get(date);
+  if (base === undefined) {
+    const y = Number(date.slice(0, 4));
+    const m = Number(date.slice(5, 7));
+    const d = Number(date.slice(8, 10));
+    base = Date.UTC(y, m - 1, d);
+    const check = new Date(base);
+    if (!Number.isInteger(y) || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return null;
+    dayStart.set(date, base);
+  }
+  const h = digit(s, 11) * 10 + digit(s, 12);
+  const mi = digit(s, 14) * 10 + digit(s, 15);
+  const sec = digit(s, 17) * 10 + digit(s, 18);
+  if (!(h < 24 && mi < 60 && sec < 61)) return null;
+  let ms = base + ((h * 60 + mi) * 60 + sec) * 1000;
+  if (end > 19) {
+    if (s.charCodeAt(19) !== 46 /* . */ || end === 20) return null;
+    // Whole milliseconds from the first three digits; further digits as a fraction, the way the
+    // slow path adds them, so that both paths give the same number.
+    let whole = 0;
+    for (let i = 20; i < 23; i++) {
+      const d = i < end ? digit(s, i) : 0;
+      if (Number.isNaN(d)) return null;
+      whole = whole * 10 + d;
+    }
+    for (let i = 23; i < end; i++) if (Number.isNaN(digit(s, i))) return null;
+    ms += whole;
+    if (end > 23) ms += Number(`0.${s.slice(23, end)}`);
+  }
+  return ms;
+}
+
 function epochToMs(n: number): number {
   return Math.abs(n) >= MS_THRESHOLD ? n : n * 1000;
 }
@@ -33,7 +87,15 @@ export function formatIso(ms: number | null): string | null {
   return new Date(Math.floor(ms)).toISOString();
 }
 
+const dayNames = new Map<number, string>();
+
 /** The UTC day (`YYYY-MM-DD`) of an epoch-millisecond time. */
 export function utcDay(ms: number): string {
-  return new Date(Math.floor(ms)).toISOString().slice(0, 10);
+  const day = Math.floor(ms / DAY_MS);
+  let name = dayNames.get(day);
+  if (name === undefined) {
+    name = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    dayNames.set(day, name);
+  }
+  return name;
 }
