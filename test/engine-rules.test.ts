@@ -272,3 +272,20 @@ describe('dialect C errors', () => {
     ]);
   });
 });
+
+describe('timestamp fast path', () => {
+  it('reads every common ISO shape exactly as the general reader does', async () => {
+    const { fastIso, parseTimestampSlow } = await import('../src/normalise/timestamp.js');
+    const samples: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const ms = Date.UTC(2020, 0, 1) + i * 7_919_999_937;
+      const iso = new Date(ms).toISOString();
+      samples.push(iso, iso.slice(0, 19), iso.slice(0, 19) + 'Z', iso.slice(0, 23) + String(i % 1000).padStart(3, '0'), iso.slice(0, 21) + 'Z');
+    }
+    samples.push('2024-02-29T23:59:59.999999Z', '2026-06-16T09:00:01');
+    for (const s of samples) expect(fastIso(s), s).toBe(parseTimestampSlow(s));
+    for (const bad of ['2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:00:00.Z', '2026-01-01Tab:00:00Z']) {
+      expect(fastIso(bad), bad).toBeNull();
+    }
+  });
+});

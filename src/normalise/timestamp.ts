@@ -14,7 +14,8 @@ export function parseTimestamp(value: unknown): number | null {
   return fastIso(value) ?? parseTimestampSlow(value);
 }
 
-function parseTimestampSlow(value: string): number | null {
+/** The general reader (exported for the test that holds the fast path to it). */
+export function parseTimestampSlow(value: string): number | null {
   const s = value.trim();
   if (/^-?\d+(?:\.\d+)?$/.test(s)) return epochToMs(Number(s));
   if (!ISO_LIKE.test(s)) return null;
@@ -39,7 +40,7 @@ function digit(s: string, i: number): number {
  * The common shapes, `YYYY-MM-DDTHH:MM:SS[.fff…][Z]`, read without Date.parse: traces repeat the
  * same day on thousands of lines, so the day is looked up once. Anything else goes the slow way.
  */
-function fastIso(s: string): number | null {
+export function fastIso(s: string): number | null {
   const n = s.length;
   if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null;
   let end = n;
