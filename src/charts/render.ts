@@ -3,7 +3,7 @@
  *
  * 1. Split the spec into its shape (everything but `datasets`) and its data.
  * 2. Compile the shape (vega-lite) and parse it (vega) once per shape; the parsed runtime is
- *    cached, so charts of one shape with other data skip about 60% of the work. A View is never
+ *    cached, so charts of one shape with other data cost about half as much. A View is never
  *    reused: its scenegraph keeps items from earlier data, which reorders the SVG.
  * 3. Render with a fresh headless View (`renderer: 'none'`, `toSVG`), pinned en-US locale and
  *    estimated text widths (node-canvas, when installed, would measure with the machine's fonts).
@@ -32,7 +32,6 @@ type VegaLite = typeof import('vega-lite');
 interface Libs {
   vega: Vega;
   vl: VegaLite;
-  locale: unknown;
 }
 interface CachedShape {
   runtime: Runtime;
@@ -46,10 +45,7 @@ let libs: Promise<Libs> | undefined;
 
 /** Imported on first use: loading vega costs ~0.1 s, which commands without charts should not pay. */
 function loadLibs(): Promise<Libs> {
-  libs ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => {
-    const locale = (vega as unknown as { locale(n: object, t: object): unknown }).locale(NUMBER_LOCALE, TIME_LOCALE);
-    return { vega, vl, locale };
-  });
+  libs ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl }));
   return libs;
 }
 
@@ -100,13 +96,15 @@ export async function renderChartSvg(spec: TopLevelSpec, opts: ChartRenderOption
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(opts.id)) throw new Error(`chart id must match [A-Za-z][A-Za-z0-9_-]*: ${JSON.stringify(opts.id)}`);
   const { datasets, ...rest } = spec as TopLevelSpec & { datasets?: Record<string, unknown[]> };
   const shape = rest as TopLevelSpec;
-  const { vega, locale } = await loadLibs();
+  const { vega } = await loadLibs();
   const { runtime, inputs } = await shapeFor(JSON.stringify(shape), shape);
   estimateTextWidths(vega);
   const errors: string[] = [];
   const view = new vega.View(runtime, {
     renderer: 'none',
-    locale: locale as never,
+    // Definitions, not formatters (the typings say otherwise): without them vega formats with
+    // its global default locale, which any other module may change.
+    locale: { number: NUMBER_LOCALE, time: TIME_LOCALE } as never,
     logger: collector(vega, vega.Error, errors),
   });
   try {
@@ -128,6 +126,8 @@ const GEOMETRY = new Set(['d', 'transform', 'x', 'y', 'x1', 'x2', 'y1', 'y2', 'd
 const FORBIDDEN_TAGS = new Set(['style', 'script', 'foreignobject', 'iframe', 'image', 'a']);
 const DEF_ID = /^(p_)?(clip|gradient_)(\d+)$/;
 const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
+/** Characters XML forbids (C0 controls, lone surrogates, U+FFFE/F); trace text may hold them. */
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Escapes text for SVG/HTML text and double-quoted attributes (what vega itself escapes). */
 export function escapeXml(text: string): string {
@@ -194,7 +194,7 @@ export function finishSvg(raw: string, opts: ChartRenderOptions): string {
     `<svg xmlns="http://www.w3.org/2000/svg"${xlink} class="chart" width="${width}" height="${height}"` +
     ` viewBox="0 0 ${width} ${height}" role="img" aria-label="${title}" font-family="${font}">` +
     `<title>${title}</title>${body}`
-  );
+  ).replace(NOT_XML, '\uFFFD');
 }
 
 function parseAttributes(tag: string): Record<string, string> {
@@ -208,6 +208,5 @@ function styleToAttributes(style: string): [string, string][] {
   return style
     .split(';')
     .map((decl) => decl.split(':').map((s) => s.trim()))
-    .filter((p): p is [string, string] => p.length === 2 && /^[a-z-]+$/.test(p[0] ?? '') && p[1] !== '')
-    .map(([k, v]) => [k, escapeXml(v)]);
+    .filter((p): p is [string, string] => p.length === 2 && /^[a-z-]+$/.test(p[0] ?? '') && p[1] !== '');
 }

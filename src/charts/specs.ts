@@ -17,7 +17,7 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const DAY_MS = 86_400_000;
 
 export interface ChartOptions {
-  /** Keep this many rows, the rest summed into "Other" (default 12). */
+  /** Keep this many rows, the rest summed into "Other" (default 12; daily spend 8, at most 10 colours). */
   top?: number;
   /** Replaces the chart's base title, e.g. to say "last 7 days". */
   title?: string;

@@ -1,6 +1,5 @@
 import type { PromptMessage } from '../model/types.js';
-import { errorText, isObj, type Obj } from './fields.js';
-import { createFieldReader, num, str } from './field-reader.js';
+import { errorText, isObj, toNumber, type Obj } from './fields.js';
 import { parseTimestamp } from './timestamp.js';
 import { roundMs } from '../aggregate/percentile.js';
 
@@ -72,34 +71,76 @@ const ROLES: Record<string, EventRole> = {
   error: 'error',
 };
 
-const FIELDS = {
-  type: ['event_type', 'type'],
-  agent: ['agent_name', 'agent'],
-  runId: ['run_id', 'trace_id'],
-  workflow: ['workflow', 'workflow_name'],
-  pattern: ['pattern', 'pattern_type'],
-  provider: ['provider'],
-  model: ['model', 'model_name'],
-  input: ['input_tokens', 'prompt_tokens'],
-  output: ['output_tokens', 'completion_tokens'],
-  total: ['tokens', 'token_count', 'total_tokens'],
-  durationMs: ['duration_ms', 'latency_ms', 'elapsed_ms'],
-  durationS: ['duration_seconds'],
-  cost: ['cost_estimate', 'cost_usd', 'cost'],
-  timestamp: ['timestamp', 'ts', 'time'],
-  status: ['status'],
-  error: ['error', 'error_message'],
-  message: ['message'],
-  kind: ['kind'],
-  callId: ['call_id'],
-  prompt: ['messages_in', 'messages', 'prompt'],
-  response: ['response', 'completion'],
-  resultOutput: ['result_output', 'output'],
-  routing: ['target', 'route', 'selected', 'decision'],
-} as const;
+/**
+ * The names each field goes by (formats.md): the first name given wins within a container.
+ * Written out as plain property reads because this runs for every line.
+ */
+function readFields(o: Obj) {
+  return {
+    type: given(o.event_type) ?? given(o.type),
+    agent: given(o.agent_name) ?? given(o.agent),
+    runId: given(o.run_id) ?? given(o.trace_id),
+    workflow: given(o.workflow) ?? given(o.workflow_name),
+    pattern: given(o.pattern) ?? given(o.pattern_type),
+    provider: given(o.provider),
+    model: given(o.model) ?? given(o.model_name),
+    input: numeric(o.input_tokens) ?? numeric(o.prompt_tokens),
+    output: numeric(o.output_tokens) ?? numeric(o.completion_tokens),
+    total: numeric(o.tokens) ?? numeric(o.token_count) ?? numeric(o.total_tokens),
+    durationMs: numeric(o.duration_ms) ?? numeric(o.latency_ms) ?? numeric(o.elapsed_ms),
+    durationS: numeric(o.duration_seconds),
+    cost: numeric(o.cost_estimate) ?? numeric(o.cost_usd) ?? numeric(o.cost),
+    timestamp: given(o.timestamp) ?? given(o.ts) ?? given(o.time),
+    status: given(o.status),
+    error: given(o.error) ?? given(o.error_message),
+    message: given(o.message),
+    kind: given(o.kind),
+    callId: given(o.call_id),
+    prompt: given(o.messages_in) ?? given(o.messages) ?? given(o.prompt),
+    response: given(o.response) ?? given(o.completion),
+    resultOutput: given(o.result_output) ?? given(o.output),
+    routing: given(o.target) ?? given(o.route) ?? given(o.selected) ?? given(o.decision),
+  };
+}
 
-const NUMERIC = ['input', 'output', 'total', 'durationMs', 'durationS', 'cost'] as const;
-const read = createFieldReader(FIELDS, NUMERIC);
+type Fields = ReturnType<typeof readFields>;
+const CONTAINERS = ['payload', 'data', 'metadata'] as const;
+
+/**
+ * A key may sit at the top level, under `payload` (dialect B), `data` (older B) or `metadata`
+ * (dialect A): the first container, in that order, that gives a value wins.
+ */
+function fieldsOf(line: Obj): Fields {
+  const f = readFields(line);
+  for (const name of CONTAINERS) {
+    const c = line[name];
+    if (!isObj(c)) continue;
+    const inner = readFields(c);
+    for (const k in inner) {
+      const key = k as keyof Fields;
+      if (f[key] === undefined) (f as Record<keyof Fields, unknown>)[key] = inner[key];
+    }
+  }
+  return f;
+}
+
+/** A value that counts as given: not null, not an empty string, not NaN or ±Infinity. */
+function given(v: unknown): unknown {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') return v.trim() === '' ? undefined : v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  return v;
+}
+
+function numeric(v: unknown): number | undefined {
+  return toNumber(v) ?? undefined;
+}
+
+function str(v: unknown): string | null {
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return null;
+}
 
 function promptOf(v: unknown): PromptMessage[] | null {
   if (Array.isArray(v)) {
@@ -121,13 +162,12 @@ function textOf(v: unknown): string | null {
 
 /** Normalises one parsed line. Returns null when the line names no event type. */
 export function toEvent(line: Obj): TraceEvent | null {
-  const f = read(line);
+  const f = fieldsOf(line);
   const typeRaw = str(f.type);
   if (!typeRaw) return null;
   const type = typeRaw.toLowerCase();
   const role = ROLES[type] ?? 'other';
-  const durationS = num(f.durationS);
-  const durationMs = num(f.durationMs) ?? (durationS === null ? null : roundMs(durationS * 1000));
+  const durationMs = f.durationMs ?? (f.durationS === undefined ? null : roundMs(f.durationS * 1000));
   let error = errorText(f.error);
   if (!error && (role === 'error' || role === 'call_error')) error = str(f.message) ?? (role === 'error' ? 'error' : null);
   const isCall = role === 'call' || role === 'call_end' || role === 'call_start';
@@ -140,11 +180,11 @@ export function toEvent(line: Obj): TraceEvent | null {
     pattern: str(f.pattern),
     provider: str(f.provider),
     model: str(f.model),
-    inputTokens: num(f.input),
-    outputTokens: num(f.output),
-    totalTokens: num(f.total),
+    inputTokens: f.input ?? null,
+    outputTokens: f.output ?? null,
+    totalTokens: f.total ?? null,
     durationMs,
-    costUsd: num(f.cost),
+    costUsd: f.cost ?? null,
     timestamp: parseTimestamp(f.timestamp),
     status: str(f.status),
     error,

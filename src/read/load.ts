@@ -4,6 +4,7 @@ import { compareRuns, finaliseRun } from '../model/finalise.js';
 import type { RunBuilder } from '../model/run-builder.js';
 import type { Run, SkippedLine, SourceRef, Span } from '../model/types.js';
 import { toEvent, type TraceEvent } from '../normalise/event.js';
+import { otlpToLines } from '../normalise/otlp.js';
 import { parseLine } from '../normalise/parse-line.js';
 import { normaliseModelId } from '../prices/model-id.js';
 import { PriceTable } from '../prices/price-table.js';
@@ -59,10 +60,24 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
         const parsed = parseLine(text);
         if (parsed.kind === 'blank') return;
         if (parsed.kind === 'bad') return skip(name, line, parsed.reason);
+        const src: SourceRef = { file: name, line };
+        const otlp = otlpToLines(parsed.value);
+        if (otlp !== null) {
+          // One OpenTelemetry export line holds many spans, each read as one to three events.
+          const ids = new Set<unknown>();
+          for (const fields of otlp) {
+            const event = toEvent(fields);
+            if (!event) continue;
+            ids.add(fields.span_id);
+            const run = assembler.add(event, src);
+            if (onSpan) onSpan(toSpan(event, run, src, fields));
+          }
+          spans += ids.size;
+          return;
+        }
         const event = toEvent(parsed.value);
         if (!event) return skip(name, line, 'JSON object without event_type');
         spans++;
-        const src: SourceRef = { file: name, line };
         const run = assembler.add(event, src);
         if (onSpan) onSpan(toSpan(event, run, src, parsed.value));
       });

@@ -70,6 +70,12 @@ function iso(ms: number | null): string | null {
   return ms === null || !Number.isFinite(ms) ? null : formatIsoUtc(Math.floor(ms));
 }
 
+/** in + out where the split is known, else the total the trace gave (as the run totals count it); null when neither. */
+function totalTokens(c: LlmCall): number | null {
+  if (c.inputTokens !== null || c.outputTokens !== null) return (c.inputTokens ?? 0) + (c.outputTokens ?? 0);
+  return c.totalTokens;
+}
+
 function stepPage(page: string, call: LlmCall): string {
   return `${page}#step-${call.index}`;
 }
@@ -86,7 +92,7 @@ function runRow(run: Run, page: string): CsvValue[] {
 function callRow(run: Run, c: LlmCall, page: string): CsvValue[] {
   return [
     run.id, c.index, stepPage(page, c), c.agent, c.provider, c.model, c.modelId, c.status, iso(c.start), iso(c.end),
-    c.durationMs, c.inputTokens, c.outputTokens, c.totalTokens, c.costPico === null ? null : picoToDecimal(c.costPico),
+    c.durationMs, c.inputTokens, c.outputTokens, totalTokens(c), c.costPico === null ? null : picoToDecimal(c.costPico),
     c.costSource, c.unpricedReason, c.error, c.source.file, c.source.line,
   ];
 }
@@ -106,7 +112,7 @@ function callRecord(run: Run, c: LlmCall, page: string) {
     duration_ms: c.durationMs,
     input_tokens: c.inputTokens,
     output_tokens: c.outputTokens,
-    total_tokens: c.totalTokens,
+    total_tokens: totalTokens(c),
     cost_usd: c.costPico === null ? null : picoToUsd(c.costPico),
     cost_pico: c.costPico,
     cost_source: c.costSource,

@@ -1,0 +1,339 @@
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { OutputError } from '../src/errors.js';
+import { runFileNames, safeSegment } from '../src/site/file-names.js';
+import type { SiteFile } from '../src/site/write/site-file.js';
+import { writeSite } from '../src/site/write/write-site.js';
+import { tempDir } from './helpers.js';
+
+/** Every file under `dir`: relative path → content (`-> target` for a link). */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(path.join(dir, r));
+      if (st.isSymbolicLink()) out[r] = `-> ${readlinkSync(path.join(dir, r))}`;
+      else if (st.isDirectory()) walk(r);
+      else out[r] = readFileSync(path.join(dir, r), 'utf8');
+    }
+  };
+  walk('');
+  return out;
+}
+
+const files = (o: Record<string, string>): SiteFile[] => Object.entries(o).map(([p, content]) => ({ path: p, content }));
+const MANIFEST = '.trace-report-site.json';
+const manifestFiles = (dir: string): string[] => (JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8')) as { files: string[] }).files;
+const withoutManifest = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== MANIFEST));
+
+const SITE_1 = { 'index.html': 'one', 'runs/a.html': 'A1', 'runs/b.html': 'B1', 'assets/x.css': 'css' };
+const SITE_2 = { 'index.html': 'two', 'runs/a.html': 'A2' };
+
+function setup() {
+  const root = tempDir('trace-report-write-');
+  return { root, out: path.join(root, 'site'), opts: { cwd: root, version: '9.9.9' } };
+}
+
+describe('run file names', () => {
+  const tricky = [
+    '../x', '..', '.', '.hidden', 'CON', 'con', 'nul.txt', 'COM1', 'lpt9', 'a/b', 'a\\b', 'A', 'a', 'a.', 'a..b', 'a-b', 'a_b', 'a b', 'a:b',
+    'run-9', 'Run-9', 'run 9', 'run_9', 'run.9', '🙂', '🙂🙂', '', ' ', 'café', 'cafe', 'CAFÉ', '\u0000', 'x'.repeat(500), 'y'.repeat(499) + 'Y',
+    '<script>alert(1)</script>', "=cmd|' /C calc'!A0", 'a'.repeat(60) + '-', '-leading', '_under', 'ümlaut/../../etc/passwd',
+  ];
+  const all = runFileNames(tricky);
+
+  it('gives every id a safe, short, lowercase name under runs/', () => {
+    expect(all.size).toBe(tricky.length);
+    for (const id of tricky) {
+      const name = all.get(id)!;
+      expect(name, id).toMatch(/^runs\/[a-z0-9_][a-z0-9._-]*-[0-9a-f]{8}\.html$/);
+      expect(name.length, id).toBeLessThanOrEqual(80);
+      expect(name, id).not.toContain('..');
+      const stem = path.posix.basename(name).split('.')[0]!;
+      expect(stem, id).not.toMatch(/^(con|prn|aux|nul|com\d|lpt\d)$/);
+    }
+  });
+
+  it('gives different ids different names, even ignoring case', () => {
+    const lower = new Set([...all.values()].map((n) => n.toLowerCase()));
+    expect(lower.size).toBe(tricky.length);
+  });
+
+  it('gives an id the same name whatever the other ids and their order', () => {
+    const reversed = runFileNames([...tricky].reverse());
+    for (const id of tricky) {
+      expect(reversed.get(id)).toBe(all.get(id));
+      expect(runFileNames([id]).get(id)).toBe(all.get(id));
+      expect(runFileNames([id, id, 'other']).get(id)).toBe(all.get(id));
+    }
+  });
+
+  it('is a readable slug plus the first 8 hex digits of the id’s SHA-256', () => {
+    expect(createHash('sha256').update('run-9').digest('hex').slice(0, 8)).toBe('c1cf9557');
+    expect(runFileNames(['run-9']).get('run-9')).toBe('runs/run-9-c1cf9557.html');
+    expect(all.get('A')).toBe(`runs/a-${createHash('sha256').update('A').digest('hex').slice(0, 8)}.html`);
+    expect(all.get('🙂')).toMatch(/^runs\/run-[0-9a-f]{8}\.html$/);
+    expect(all.get('../x')).toMatch(/^runs\/x-[0-9a-f]{8}\.html$/);
+  });
+
+  it('lengthens the hash of exactly the ids whose names clash', () => {
+    // Found by search: both slug to 22 × `a` and their SHA-256 share the first 8 hex digits.
+    const p = 'aaAaaaAaaAAaaaaAAaaaaa';
+    const q = 'AAAAAAaaAAaaAaaAAaaaaa';
+    const names = runFileNames([q, 'run-9', p]);
+    expect(names.get(p)).toBe(`runs/${'a'.repeat(22)}-cfe37a9e45e5d026.html`);
+    expect(names.get(q)).toBe(`runs/${'a'.repeat(22)}-cfe37a9e4dfda047.html`);
+    expect(names.get('run-9')).toBe('runs/run-9-c1cf9557.html');
+    expect(runFileNames([p]).get(p)).toBe(`runs/${'a'.repeat(22)}-cfe37a9e.html`);
+  });
+
+  it('safeSegment folds, trims and avoids reserved names', () => {
+    expect(safeSegment('CON')).toBe('_con');
+    expect(safeSegment('aux.html')).toBe('_aux.html');
+    expect(safeSegment('../x')).toBe('x');
+    expect(safeSegment('.hidden')).toBe('hidden');
+    expect(safeSegment('Café Noir')).toBe('cafe-noir');
+    expect(safeSegment('a...b')).toBe('a.b');
+    expect(safeSegment('🙂')).toBe('run');
+    expect(safeSegment('x'.repeat(100), 10)).toBe('x'.repeat(10));
+  });
+});
+
+describe('writeSite: paths', () => {
+  const bad = ['../x', '/etc/passwd', 'a/../../x', 'x/..', 'a\\b', 'a\u0000b', '', 'a//b', './a', 'a/', 'C:/x', 'a:b', 'nul\u0001', 'dot.', MANIFEST];
+
+  it.each(bad)('rejects %j and leaves nothing behind', async (p) => {
+    const { root, out, opts } = setup();
+    await expect(writeSite(out, [{ path: 'ok.html', content: 'x' }, { path: p, content: 'evil' }], opts)).rejects.toThrow();
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('rejects two paths that differ only in case (one file on macOS and Windows)', async () => {
+    const { root, out, opts } = setup();
+    await expect(writeSite(out, files({ 'A.html': '1', 'a.html': '2' }), opts)).rejects.toThrow(/twice/);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('a path-check failure is a programming error, not an OutputError', async () => {
+    const { out, opts } = setup();
+    const err = await writeSite(out, files({ '../x': '' }), opts).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(OutputError);
+  });
+});
+
+describe('writeSite: a new site', () => {
+  it('creates the folder (and its parents), writes the files and a sorted manifest without timestamps', async () => {
+    const { root, opts } = setup();
+    const out = path.join(root, 'deep', 'er', 'site');
+    const result = await writeSite(out, [...files({ 'runs/b.html': 'héllo', 'index.html': 'x' }), { path: 'img/p.bin', content: new Uint8Array([1, 2, 3]) }], opts);
+    expect(result).toEqual({ files: 3, bytes: 6 + 1 + 3, dir: out, mode: 'swap' });
+    expect(Object.keys(tree(out))).toEqual([MANIFEST, 'img/p.bin', 'index.html', 'runs/b.html']);
+    expect(readFileSync(path.join(out, MANIFEST), 'utf8')).toBe(
+      '{\n  "about": "Written by trace-report. A rebuild replaces the files listed here and keeps any other file.",\n' +
+        '  "tool": "trace-report",\n  "version": "9.9.9",\n  "inPlace": false,\n' +
+        '  "files": [\n    "img/p.bin",\n    "index.html",\n    "runs/b.html"\n  ]\n}\n',
+    );
+    expect(readdirSync(path.dirname(out))).toEqual(['site']);
+  });
+
+  it('takes an existing empty folder', async () => {
+    const { root, out, opts } = setup();
+    mkdirSync(out);
+    await writeSite(out, files(SITE_2), opts);
+    expect(withoutManifest(tree(out))).toEqual(SITE_2);
+    expect(readdirSync(root)).toEqual(['site']);
+  });
+
+  it('reads its version from package.json when none is given', async () => {
+    const { out, root } = setup();
+    await writeSite(out, files(SITE_2), { cwd: root });
+    const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect((JSON.parse(readFileSync(path.join(out, MANIFEST), 'utf8')) as { version: string }).version).toBe(pkg.version);
+  });
+});
+
+describe('writeSite: rebuilding', () => {
+  it('replaces an earlier site and removes only its files', async () => {
+    const { root, out, opts } = setup();
+    await writeSite(out, files(SITE_1), opts);
+    const result = await writeSite(out, files(SITE_2), opts);
+    expect(result).toEqual({ files: 2, bytes: 5, dir: out, mode: 'swap' });
+    expect(withoutManifest(tree(out))).toEqual(SITE_2);
+    expect(manifestFiles(out)).toEqual(['index.html', 'runs/a.html']);
+    expect(readdirSync(root)).toEqual(['site']);
+  });
+
+  it('keeps a user’s files from the earlier site in the aside folder, reports it, and refuses to build over it', async () => {
+    const { root, out, opts } = setup();
+    await writeSite(out, files(SITE_1), opts);
+    writeFileSync(path.join(out, 'notes.txt'), 'mine');
+    writeFileSync(path.join(out, 'runs', 'mine.txt'), 'also mine');
+    const result = await writeSite(out, files(SITE_2), opts);
+    const aside = `${out}.old-trace-report`;
+    expect(result.kept).toBe(aside);
+    expect(withoutManifest(tree(out))).toEqual(SITE_2);
+    expect(tree(aside)).toEqual({ 'notes.txt': 'mine', 'runs/mine.txt': 'also mine' });
+
+    const again = writeSite(out, files(SITE_1), opts);
+    await expect(again).rejects.toThrow(OutputError);
+    await expect(again).rejects.toThrow(/old-trace-report holds files kept from an earlier build/);
+    expect(tree(aside)).toEqual({ 'notes.txt': 'mine', 'runs/mine.txt': 'also mine' });
+    expect(withoutManifest(tree(out))).toEqual(SITE_2);
+    expect(readdirSync(root).sort()).toEqual(['site', 'site.old-trace-report']);
+  });
+
+  it('leaves the previous site intact when the build fails midway', async () => {
+    const { root, out, opts } = setup();
+    await writeSite(out, files(SITE_1), opts);
+    const before = tree(out);
+    function* failing(): Generator<SiteFile> {
+      yield { path: 'index.html', content: 'half' };
+      yield { path: 'runs/new.html', content: 'half' };
+      throw new Error('render failed');
+    }
+    await expect(writeSite(out, failing(), opts)).rejects.toThrow('render failed');
+    expect(tree(out)).toEqual(before);
+    expect(readdirSync(root)).toEqual(['site']);
+  });
+
+  it('leaves nothing when the first build fails', async () => {
+    const { root, out, opts } = setup();
+    function* failing(): Generator<SiteFile> {
+      yield { path: 'index.html', content: 'half' };
+      throw new Error('render failed');
+    }
+    await expect(writeSite(out, failing(), opts)).rejects.toThrow('render failed');
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('never deletes outside the site, whatever the old manifest says', async () => {
+    const { root, out, opts } = setup();
+    await writeSite(out, files(SITE_1), opts);
+    writeFileSync(path.join(root, 'outside.txt'), 'keep');
+    mkdirSync(path.join(root, 'elsewhere'));
+    writeFileSync(path.join(root, 'elsewhere', 'a.html'), 'keep too');
+    const m = JSON.parse(readFileSync(path.join(out, MANIFEST), 'utf8')) as { files: string[] };
+    m.files.push('../outside.txt', '/etc/hostname', 'runs/../../outside.txt');
+    writeFileSync(path.join(out, MANIFEST), JSON.stringify(m));
+    // The site's runs/ folder replaced by a link to a folder outside: the listed runs/a.html must not be followed.
+    rmSync(path.join(out, 'runs'), { recursive: true });
+    symlinkSync(path.join(root, 'elsewhere'), path.join(out, 'runs'));
+
+    const result = await writeSite(out, files(SITE_2), opts);
+    expect(readFileSync(path.join(root, 'outside.txt'), 'utf8')).toBe('keep');
+    expect(readFileSync(path.join(root, 'elsewhere', 'a.html'), 'utf8')).toBe('keep too');
+    expect(result.kept).toBe(`${out}.old-trace-report`);
+    expect(tree(result.kept!)).toEqual({ runs: `-> ${path.join(root, 'elsewhere')}` });
+  });
+
+  it('removes a leftover temporary folder of a crashed build, and refuses one that is not its own', async () => {
+    const { root, out, opts } = setup();
+    const temp = `${out}.tmp-trace-report`;
+    mkdirSync(path.join(temp, 'runs'), { recursive: true });
+    writeFileSync(path.join(temp, MANIFEST), JSON.stringify({ tool: 'trace-report', version: '0', inPlace: false, building: true, files: [] }));
+    writeFileSync(path.join(temp, 'runs', 'half.html'), 'half');
+    await writeSite(out, files(SITE_2), opts);
+    expect(readdirSync(root)).toEqual(['site']);
+    expect(withoutManifest(tree(out))).toEqual(SITE_2);
+
+    mkdirSync(temp);
+    writeFileSync(path.join(temp, 'precious.txt'), 'p');
+    await expect(writeSite(out, files(SITE_1), opts)).rejects.toThrow(/tmp-trace-report is in the way/);
+    expect(tree(temp)).toEqual({ 'precious.txt': 'p' });
+    expect(withoutManifest(tree(out))).toEqual(SITE_2);
+  });
+
+  it('finishes cleaning an aside folder left by a crash, from its manifest', async () => {
+    const { root, out, opts } = setup();
+    await writeSite(out, files(SITE_1), opts);
+    const aside = `${out}.old-trace-report`;
+    await writeSite(aside, files(SITE_1), opts);
+    await writeSite(out, files(SITE_2), opts);
+    expect(readdirSync(root)).toEqual(['site']);
+  });
+});
+
+describe('writeSite: folders it must not replace', () => {
+  it('refuses a non-empty folder that is not a site, without touching it', async () => {
+    const { root, out, opts } = setup();
+    mkdirSync(out);
+    writeFileSync(path.join(out, 'keep.txt'), 'k');
+    const p = writeSite(out, files(SITE_2), opts);
+    await expect(p).rejects.toThrow(OutputError);
+    await expect(p).rejects.toThrow(/is not empty and is not a trace-report site; .*--force/);
+    expect(tree(out)).toEqual({ 'keep.txt': 'k' });
+    expect(readdirSync(root)).toEqual(['site']);
+  });
+
+  it('refuses a folder whose manifest is not trace-report’s', async () => {
+    const { out, opts } = setup();
+    mkdirSync(out);
+    writeFileSync(path.join(out, MANIFEST), '{"tool":"other","files":["keep.txt"]}');
+    await expect(writeSite(out, files(SITE_2), opts)).rejects.toThrow(/not a trace-report site/);
+  });
+
+  it('refuses an output path that is a file', async () => {
+    const { out, opts } = setup();
+    writeFileSync(out, 'a file');
+    await expect(writeSite(out, files(SITE_2), { ...opts, force: true })).rejects.toThrow(/is not a folder/);
+    expect(readFileSync(out, 'utf8')).toBe('a file');
+  });
+
+  it('with --force writes in place, deletes nothing of the user’s, and later removes only its own stale files', async () => {
+    const { root, out, opts } = setup();
+    mkdirSync(out);
+    writeFileSync(path.join(out, 'keep.txt'), 'k');
+    writeFileSync(path.join(out, 'index.html'), 'the user’s');
+    const first = await writeSite(out, files(SITE_1), { ...opts, force: true });
+    expect(first.mode).toBe('in-place');
+    expect(withoutManifest(tree(out))).toEqual({ ...SITE_1, 'keep.txt': 'k' });
+    expect(manifestFiles(out)).toEqual(['assets/x.css', 'index.html', 'runs/a.html', 'runs/b.html']);
+
+    // Marked as sharing its folder: the next build stays in place (no swap moving keep.txt away), without --force.
+    const second = await writeSite(out, files(SITE_2), opts);
+    expect(second.mode).toBe('in-place');
+    expect(withoutManifest(tree(out))).toEqual({ ...SITE_2, 'keep.txt': 'k' });
+    expect(readdirSync(root)).toEqual(['site']);
+  });
+
+  it('with --force does not write through a link planted in the folder', async () => {
+    const { root, out, opts } = setup();
+    mkdirSync(out);
+    writeFileSync(path.join(root, 'secret.txt'), 'secret');
+    symlinkSync(path.join(root, 'secret.txt'), path.join(out, 'index.html'));
+    await expect(writeSite(out, files(SITE_2), { ...opts, force: true })).rejects.toThrow(/symbolic link/);
+    expect(readFileSync(path.join(root, 'secret.txt'), 'utf8')).toBe('secret');
+  });
+
+  it('refuses the current folder and its ancestors unless forced, and then never renames it', async () => {
+    const { root, out, opts } = setup();
+    await writeSite(out, files(SITE_1), opts);
+    mkdirSync(path.join(out, 'sub'));
+    const inode = statSync(out).ino;
+    await expect(writeSite('.', files(SITE_2), { ...opts, cwd: out })).rejects.toThrow(/is the current folder or holds it/);
+    await expect(writeSite('..', files(SITE_2), { ...opts, cwd: path.join(out, 'sub') })).rejects.toThrow(/is the current folder or holds it/);
+    expect(withoutManifest(tree(out))).toEqual(SITE_1);
+
+    const forced = await writeSite('.', files(SITE_2), { ...opts, cwd: out, force: true });
+    expect(forced).toEqual({ files: 2, bytes: 5, dir: out, mode: 'in-place' });
+    expect(statSync(out).ino).toBe(inode);
+    expect(withoutManifest(tree(out))).toEqual(SITE_2);
+    expect(readdirSync(root)).toEqual(['site']);
+  });
+
+  it('refuses an output folder that is a symbolic link unless forced', async () => {
+    const { root, opts } = setup();
+    const real = path.join(root, 'real');
+    mkdirSync(real);
+    symlinkSync(real, path.join(root, 'link'));
+    await expect(writeSite(path.join(root, 'link'), files(SITE_2), opts)).rejects.toThrow(/symbolic link/);
+    const r = await writeSite(path.join(root, 'link'), files(SITE_2), { ...opts, force: true });
+    expect(r.mode).toBe('in-place');
+    expect(withoutManifest(tree(real))).toEqual(SITE_2);
+    expect(lstatSync(path.join(root, 'link')).isSymbolicLink()).toBe(true);
+  });
+});
