@@ -40,15 +40,21 @@ Examples:
     });
     progress.done();
     if (!opts.quiet) reportSkipped(result.skipped, result.skippedLines, (s) => process.stderr.write(s));
-    const entry = path.relative(process.cwd(), result.entry) || result.entry;
+    const entry = shown(result.entry);
     const s = result.summary;
     process.stdout.write(
       `Wrote ${result.pages.toLocaleString('en-US')} page${result.pages === 1 ? '' : 's'} ` +
-        `(${result.files.toLocaleString('en-US')} files, ${formatBytes(result.bytes)}) to ${path.relative(process.cwd(), result.outDir) || '.'}/\n` +
+        `(${result.files.toLocaleString('en-US')} files, ${formatBytes(result.bytes)}) to ${shown(result.outDir)}/\n` +
         `${s.spans.toLocaleString('en-US')} spans from ${s.runs.toLocaleString('en-US')} runs; ` +
         `${result.skippedLines.toLocaleString('en-US')} line${result.skippedLines === 1 ? '' : 's'} skipped\n` +
         `Open it: ${entry} (double-click, or: xdg-open ${entry} / open ${entry})\n`,
     );
     if (opts.strict && result.skippedLines > 0) throw new StrictModeError(result.skippedLines);
   });
+}
+
+/** A path as the user would type it: relative below the working folder, absolute elsewhere. */
+function shown(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
 }
