@@ -49,27 +49,27 @@ export type EventRole =
   | 'error'
   | 'other';
 
-const ROLES: Record<string, EventRole> = {
-  pattern_start: 'run_start',
-  run_start: 'run_start',
-  workflow_start: 'run_start',
-  pattern_end: 'run_end',
-  run_end: 'run_end',
-  workflow_end: 'run_end',
-  agent_start: 'step_start',
-  tool_start: 'step_start',
-  agent_end: 'step_end',
-  tool_end: 'step_end',
-  llm_call_start: 'call_start',
-  provider_call_start: 'call_start',
-  llm_call_end: 'call_end',
-  provider_call_end: 'call_end',
-  llm_call_error: 'call_error',
-  provider_call_error: 'call_error',
-  llm_call: 'call',
-  cost_record: 'cost',
-  error: 'error',
-};
+const ROLES = new Map<string, EventRole>([
+  ['pattern_start', 'run_start'],
+  ['run_start', 'run_start'],
+  ['workflow_start', 'run_start'],
+  ['pattern_end', 'run_end'],
+  ['run_end', 'run_end'],
+  ['workflow_end', 'run_end'],
+  ['agent_start', 'step_start'],
+  ['tool_start', 'step_start'],
+  ['agent_end', 'step_end'],
+  ['tool_end', 'step_end'],
+  ['llm_call_start', 'call_start'],
+  ['provider_call_start', 'call_start'],
+  ['llm_call_end', 'call_end'],
+  ['provider_call_end', 'call_end'],
+  ['llm_call_error', 'call_error'],
+  ['provider_call_error', 'call_error'],
+  ['llm_call', 'call'],
+  ['cost_record', 'cost'],
+  ['error', 'error'],
+]);
 
 /**
  * The names each field goes by (formats.md): the first name given wins within a container.
@@ -160,13 +160,18 @@ function textOf(v: unknown): string | null {
   return JSON.stringify(v);
 }
 
+/** What an event type does to the run model (`other` for any type not listed). */
+export function roleOf(type: string): EventRole {
+  return ROLES.get(type) ?? 'other';
+}
+
 /** Normalises one parsed line. Returns null when the line names no event type. */
 export function toEvent(line: Obj): TraceEvent | null {
   const f = fieldsOf(line);
   const typeRaw = str(f.type);
   if (!typeRaw) return null;
   const type = typeRaw.toLowerCase();
-  const role = ROLES[type] ?? 'other';
+  const role = roleOf(type);
   const durationMs = f.durationMs ?? (f.durationS === undefined ? null : roundMs(f.durationS * 1000));
   let error = errorText(f.error);
   if (!error && (role === 'error' || role === 'call_error')) error = str(f.message) ?? (role === 'error' ? 'error' : null);

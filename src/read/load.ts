@@ -1,15 +1,19 @@
+import { stat } from 'node:fs/promises';
+import os from 'node:os';
 import { InputError } from '../errors.js';
 import { RunAssembler } from '../model/assembler.js';
 import { compareRuns, finaliseRun } from '../model/finalise.js';
 import type { RunBuilder } from '../model/run-builder.js';
 import type { Run, SkippedLine, SourceRef, Span } from '../model/types.js';
-import { toEvent, type TraceEvent } from '../normalise/event.js';
-import { otlpToLines } from '../normalise/otlp.js';
-import { parseLine } from '../normalise/parse-line.js';
+import type { TraceEvent } from '../normalise/event.js';
 import { normaliseModelId } from '../prices/model-id.js';
 import { PriceTable } from '../prices/price-table.js';
-import { resolveInputs, type InputFile } from './inputs.js';
+import { resolveInputs, STDIN, type InputFile } from './inputs.js';
+import { lineToEvents, type EventSink } from './line-events.js';
 import { readLines, TruncatedInputError } from './lines.js';
+import { planChunks } from './parallel/chunks.js';
+import { forEachEvent } from './parallel/event-batch.js';
+import { readChunksInParallel } from './parallel/pool.js';
 
 export interface LoadOptions {
   prices?: PriceTable;
@@ -22,6 +26,29 @@ export interface LoadOptions {
   /** Called after each file, for progress lines. */
   onFile?: (file: InputFile, index: number, total: number) => void;
   cwd?: string;
+  /** Reading threads: 0 reads on the main thread only; default: one per core. */
+  workers?: number;
+  /** Inputs smaller than this (bytes, all files together) are read on the main thread. */
+  parallelFrom?: number;
+  /** Size of the pieces a large plain file is cut into for the workers. */
+  chunkBytes?: number;
+}
+
+/** Below this much input, starting workers costs more than it saves. */
+const PARALLEL_FROM = 32 * 1024 * 1024;
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(os.availableParallelism(), 4));
+}
+
+async function totalBytes(files: readonly InputFile[]): Promise<number> {
+  let total = 0;
+  for (const f of files) {
+    if (f.path === STDIN) return 0;
+    total += (await stat(f.path)).size;
+  }
+  return total;
 }
 
 export interface LoadResult {
@@ -41,7 +68,8 @@ export interface LoadResult {
 export async function loadTraces(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const files = await resolveInputs(inputs, options.cwd);
   const prices = options.prices ?? PriceTable.bundled();
-  const assembler = new RunAssembler(options.keepText ?? true);
+  const keepText = options.keepText ?? true;
+  const assembler = new RunAssembler(keepText);
   const keepSkipped = options.keepSkipped ?? 1000;
   const skipped: SkippedLine[] = [];
   let skippedLines = 0;
@@ -52,41 +80,48 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
   };
   const onSpan = options.onSpan;
 
-  for (const [index, file] of files.entries()) {
-    assembler.beginFile();
-    const name = file.name;
-    try {
-      await readLines(file, (text, line) => {
-        const parsed = parseLine(text);
-        if (parsed.kind === 'blank') return;
-        if (parsed.kind === 'bad') return skip(name, line, parsed.reason);
-        const src: SourceRef = { file: name, line };
-        const otlp = otlpToLines(parsed.value);
-        if (otlp !== null) {
-          // One OpenTelemetry export line holds many spans, each read as one to three events.
-          const ids = new Set<unknown>();
-          for (const fields of otlp) {
-            const event = toEvent(fields);
-            if (!event) continue;
-            ids.add(fields.span_id);
-            const run = assembler.add(event, src);
-            if (onSpan) onSpan(toSpan(event, run, src, fields));
-          }
-          spans += ids.size;
-          return;
-        }
-        const event = toEvent(parsed.value);
-        if (!event) return skip(name, line, 'JSON object without event_type');
-        spans++;
-        const run = assembler.add(event, src);
-        if (onSpan) onSpan(toSpan(event, run, src, parsed.value));
-      });
-    } catch (err) {
-      if (err instanceof TruncatedInputError) skip(err.file, err.line, 'compressed data ends early');
-      else if (err instanceof InputError) throw err;
-      else throw new InputError(`${name}: cannot read (${(err as Error).message})`);
+  const useWorkers = options.workers !== 0 && !onSpan && (await totalBytes(files)) >= (options.parallelFrom ?? PARALLEL_FROM);
+  if (useWorkers) {
+    const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
+    let lineOffset = 0;
+    await readChunksInParallel(chunks, { workers: options.workers ?? defaultWorkers(), keepText }, (result, chunk) => {
+      const name = chunk.file.name;
+      if (result.error !== undefined) throw new InputError(`${name}: cannot read (${result.error})`);
+      if (chunk.first) {
+        assembler.beginFile();
+        lineOffset = 0;
+      }
+      forEachEvent(result.batch, (e, line) => void assembler.add(e, { file: name, line: lineOffset + line }));
+      for (const s of result.skipped) skip(name, lineOffset + s.line, s.reason);
+      spans += result.spans;
+      lineOffset += result.lineCount;
+      if (chunk.last) options.onFile?.(chunk.file, chunk.fileIndex, files.length);
+    });
+  } else {
+    for (const [index, file] of files.entries()) {
+      assembler.beginFile();
+      const name = file.name;
+      let src: SourceRef = { file: name, line: 0 };
+      const sink: EventSink = {
+        event: (event, fields) => {
+          const run = assembler.add(event, src);
+          if (onSpan) onSpan(toSpan(event, run, src, fields));
+        },
+        skip: (reason) => skip(name, src.line, reason),
+        spans: (n) => void (spans += n),
+      };
+      try {
+        await readLines(file, (text, line) => {
+          src = { file: name, line };
+          lineToEvents(text, sink);
+        });
+      } catch (err) {
+        if (err instanceof TruncatedInputError) skip(err.file, err.line, 'compressed data ends early');
+        else if (err instanceof InputError) throw err;
+        else throw new InputError(`${name}: cannot read (${(err as Error).message})`);
+      }
+      options.onFile?.(file, index, files.length);
     }
-    options.onFile?.(file, index, files.length);
   }
 
   const runs: Run[] = [];

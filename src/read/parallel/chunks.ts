@@ -1,0 +1,69 @@
+import { open } from 'node:fs/promises';
+import type { InputFile } from '../inputs.js';
+import { STDIN } from '../inputs.js';
+
+/** A piece of work for a worker: a whole file, or a byte range of a plain file that starts a line. */
+export interface Chunk {
+  index: number;
+  fileIndex: number;
+  file: InputFile;
+  /** Byte range; `end` null for a whole (possibly gzipped) file. */
+  start: number;
+  end: number | null;
+  /** True for the first chunk of its file: positional runs start afresh there. */
+  first: boolean;
+  /** True for the last chunk of its file. */
+  last: boolean;
+}
+
+const PROBE = 64 * 1024;
+
+/** The offset just after the first line feed at or after `from`, or the file size. */
+async function nextLineStart(handle: import('node:fs/promises').FileHandle, from: number, size: number): Promise<number> {
+  const buf = Buffer.alloc(PROBE);
+  for (let pos = from; pos < size; pos += PROBE) {
+    const { bytesRead } = await handle.read(buf, 0, PROBE, pos);
+    const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
+    if (nl !== -1) return pos + nl + 1;
+    if (bytesRead === 0) break;
+  }
+  return size;
+}
+
+async function isGzip(handle: import('node:fs/promises').FileHandle): Promise<boolean> {
+  const head = Buffer.alloc(2);
+  const { bytesRead } = await handle.read(head, 0, 2, 0);
+  return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * Splits the inputs into chunks of about `chunkBytes`, in input order. Gzipped files cannot be
+ * split and stay whole; plain files are cut just after a line feed, so no line is ever split.
+ */
+export async function planChunks(files: readonly InputFile[], chunkBytes: number): Promise<Chunk[]> {
+  const chunks: Chunk[] = [];
+  for (const [fileIndex, file] of files.entries()) {
+    const whole = (): void => void chunks.push({ index: chunks.length, fileIndex, file, start: 0, end: null, first: true, last: true });
+    if (file.path === STDIN) {
+      whole();
+      continue;
+    }
+    const handle = await open(file.path, 'r');
+    try {
+      const size = (await handle.stat()).size;
+      if (size <= chunkBytes || (await isGzip(handle))) {
+        whole();
+        continue;
+      }
+      let start = 0;
+      while (start < size) {
+        const end = start + chunkBytes >= size ? size : await nextLineStart(handle, start + chunkBytes, size);
+        chunks.push({ index: chunks.length, fileIndex, file, start, end, first: start === 0, last: end === size });
+        start = end;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  return chunks;
+}

@@ -1,0 +1,120 @@
+import type { PromptMessage } from '../../model/types.js';
+import { roleOf, type TraceEvent } from '../../normalise/event.js';
+
+/**
+ * Events in columns, as a worker sends them to the main thread: typed arrays that are handed over
+ * without copying, and each distinct string once. Objects per event would cost far more to copy.
+ */
+const STRINGS = ['type', 'agentField', 'runId', 'workflow', 'pattern', 'provider', 'model', 'status', 'error', 'stepKind', 'callId', 'detail'] as const;
+const NUMBERS = ['inputTokens', 'outputTokens', 'totalTokens', 'durationMs', 'costUsd', 'timestamp'] as const;
+const NS = STRINGS.length;
+const NN = NUMBERS.length;
+
+export interface EventBatch {
+  count: number;
+  /** The line (1-based, counted from the start of the chunk) each event came from. */
+  lines: Int32Array;
+  /** count × 12 indexes into `table`, -1 for null. */
+  strings: Int32Array;
+  /** count × 6 numbers, NaN for null. */
+  numbers: Float64Array;
+  table: string[];
+  /** Prompts and responses, only for the events that have them: [event index, prompt, response]. */
+  texts: [number, PromptMessage[] | null, string | null][];
+}
+
+export class BatchWriter {
+  private count = 0;
+  private lines = new Int32Array(1024);
+  private strings = new Int32Array(1024 * NS);
+  private numbers = new Float64Array(1024 * NN);
+  private readonly ids = new Map<string, number>();
+  private readonly table: string[] = [];
+  private readonly texts: EventBatch['texts'] = [];
+
+  constructor(private readonly keepText: boolean) {}
+
+  push(e: TraceEvent, line: number): void {
+    if (this.count === this.lines.length) this.grow();
+    const i = this.count++;
+    this.lines[i] = line;
+    const s = i * NS;
+    for (let k = 0; k < NS; k++) this.strings[s + k] = this.intern(e[STRINGS[k]!]);
+    const n = i * NN;
+    for (let k = 0; k < NN; k++) this.numbers[n + k] = e[NUMBERS[k]!] ?? Number.NaN;
+    if (this.keepText && (e.prompt !== null || e.response !== null)) this.texts.push([i, e.prompt, e.response]);
+  }
+
+  finish(): EventBatch {
+    return {
+      count: this.count,
+      lines: this.lines.slice(0, this.count),
+      strings: this.strings.slice(0, this.count * NS),
+      numbers: this.numbers.slice(0, this.count * NN),
+      table: this.table,
+      texts: this.texts,
+    };
+  }
+
+  private intern(s: string | null): number {
+    if (s === null) return -1;
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.table.length;
+      this.table.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+
+  private grow(): void {
+    const size = this.lines.length * 2;
+    const lines = new Int32Array(size);
+    lines.set(this.lines);
+    const strings = new Int32Array(size * NS);
+    strings.set(this.strings);
+    const numbers = new Float64Array(size * NN);
+    numbers.set(this.numbers);
+    this.lines = lines;
+    this.strings = strings;
+    this.numbers = numbers;
+  }
+}
+
+/** The buffers to hand over (transfer) with a batch. */
+export function transferables(b: EventBatch): ArrayBuffer[] {
+  return [b.lines.buffer as ArrayBuffer, b.strings.buffer as ArrayBuffer, b.numbers.buffer as ArrayBuffer];
+}
+
+/**
+ * Calls `visit` for each event of a batch, in order. The event object is reused from one call to
+ * the next: a visitor must copy what it keeps (the run builder copies fields, never the event).
+ */
+export function forEachEvent(b: EventBatch, visit: (e: TraceEvent, line: number) => void): void {
+  const e = {} as TraceEvent;
+  let t = 0;
+  for (let i = 0; i < b.count; i++) {
+    const s = i * NS;
+    const w = e as unknown as Record<string, unknown>;
+    for (let k = 0; k < NS; k++) {
+      const id = b.strings[s + k]!;
+      w[STRINGS[k]!] = id === -1 ? null : b.table[id]!;
+    }
+    const n = i * NN;
+    for (let k = 0; k < NN; k++) {
+      const v = b.numbers[n + k]!;
+      w[NUMBERS[k]!] = Number.isNaN(v) ? null : v;
+    }
+    e.role = roleOf(e.type);
+    const text = b.texts[t];
+    if (text && text[0] === i) {
+      e.prompt = text[1];
+      e.response = text[2];
+      t++;
+    } else {
+      e.prompt = null;
+      e.response = null;
+    }
+    visit(e, b.lines[i]!);
+  }
+}
