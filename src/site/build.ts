@@ -1,0 +1,139 @@
+/**
+ * `build`: traces in, static report site out.
+ *   1. read: loadTraces(inputs) → runs (prompts and responses kept)
+ *   2. aggregate: summarise() once; the 7-day window summarised from the same runs
+ *   3. charts: Vega-Lite specs → SVG (the only async rendering step)
+ *   4. render: pages as plain functions of the model → SiteFile[] (renderSite, no file system)
+ *   5. write: writeSite() builds into a temporary folder and swaps it in
+ */
+import path from 'node:path';
+import { summarise } from '../aggregate/summarise.js';
+import type { Summary } from '../aggregate/summary-types.js';
+import type { SkippedLine } from '../model/types.js';
+import type { PriceTable } from '../prices/price-table.js';
+import { loadTraces } from '../read/load.js';
+import { dataExports } from './exports.js';
+import { runFileNames } from './file-names.js';
+import { renderCharts } from './pages/charts.js';
+import { newestFirst, type SiteInput, type SiteModel } from './pages/site-model.js';
+import { singleFilePage } from './pages/single-file.js';
+import { sitePages } from './pages/site-pages.js';
+import { toolVersion } from './pages/templates.js';
+import { windowSummary } from './pages/window.js';
+import type { SiteFile } from './write/site-file.js';
+import { writeSite } from './write/write-site.js';
+
+export interface BuildOptions {
+  inputs: string[];
+  outDir: string;
+  prices?: PriceTable;
+  /** One index.html with everything inlined (not CSP-safe). */
+  singleFile?: boolean;
+  /** Write into a non-empty folder that is not an earlier trace-report site. */
+  force?: boolean;
+  cwd?: string;
+  /** Short progress messages (reading, rendering N/M pages, writing) for a TTY. */
+  onProgress?: (message: string) => void;
+}
+
+export interface BuildResult {
+  /** The output folder, absolute. */
+  outDir: string;
+  /** The page to open (`<outDir>/index.html`), absolute. */
+  entry: string;
+  pages: number;
+  files: number;
+  bytes: number;
+  skippedLines: number;
+  skipped: SkippedLine[];
+  summary: Summary;
+}
+
+export interface RenderOptions {
+  singleFile?: boolean;
+  onProgress?: (message: string) => void;
+}
+
+/** Every page is counted when it is rendered; progress is reported this often. */
+const PROGRESS_EVERY = 500;
+
+/** Step 2-3: the model every page reads (names, order, window, charts). */
+export async function prepareSite(input: SiteInput, opts: RenderOptions = {}): Promise<SiteModel> {
+  const names = runFileNames(input.runs.map((r) => r.id));
+  const window = windowSummary(input.summary, input.runs);
+  opts.onProgress?.('rendering charts');
+  const charts = await renderCharts(input.summary, input.runs, window);
+  return {
+    ...input,
+    names,
+    newestFirst: newestFirst(input.runs),
+    window,
+    charts,
+    version: toolVersion(),
+    priceTable: input.summary.cost.priceTable,
+  };
+}
+
+/** Step 4, lazily: the site's files in a fixed order, the data exports included. */
+export function* siteFiles(model: SiteModel, opts: RenderOptions = {}): Generator<SiteFile> {
+  if (opts.singleFile) {
+    opts.onProgress?.('rendering the single file');
+    yield singleFilePage(model);
+    return;
+  }
+  yield* sitePages(model, (done, total) => {
+    if (done === total || done % PROGRESS_EVERY === 0) opts.onProgress?.(`rendering pages ${done}/${total}`);
+  });
+  yield* dataExports(model.summary, model.runs, new Map(model.names));
+}
+
+/** Renders the whole site in memory (tests, and callers that write files their own way). */
+export async function renderSite(input: SiteInput, opts: RenderOptions = {}): Promise<SiteFile[]> {
+  return [...siteFiles(await prepareSite(input, opts), opts)];
+}
+
+function countPages(files: Iterable<SiteFile>, seen: { pages: number }): Iterable<SiteFile> {
+  return {
+    *[Symbol.iterator]() {
+      for (const f of files) {
+        if (f.path.endsWith('.html')) seen.pages++;
+        yield f;
+      }
+    },
+  };
+}
+
+export async function buildSite(options: BuildOptions): Promise<BuildResult> {
+  const progress = options.onProgress;
+  progress?.('reading traces');
+  const loaded = await loadTraces(options.inputs, {
+    keepText: true,
+    prices: options.prices,
+    cwd: options.cwd,
+    onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
+  });
+  const summary = summarise({
+    inputs: loaded.inputs,
+    files: loaded.files,
+    spans: loaded.spans,
+    skippedLines: loaded.skippedLines,
+    runs: loaded.runs,
+    priceTable: loaded.prices.date,
+  });
+  const model = await prepareSite({ runs: loaded.runs, summary, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: progress });
+  const seen = { pages: 0 };
+  progress?.(`writing ${options.outDir}`);
+  // Pages are rendered as they are written: the whole site is never in memory at once.
+  const files = countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: progress }), seen);
+  const written = await writeSite(options.outDir, files, { force: options.force, cwd: options.cwd });
+  return {
+    outDir: written.dir,
+    entry: path.join(written.dir, 'index.html'),
+    pages: seen.pages,
+    files: written.files,
+    bytes: written.bytes,
+    skippedLines: loaded.skippedLines,
+    skipped: loaded.skipped,
+    summary,
+  };
+}

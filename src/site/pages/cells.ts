@@ -1,0 +1,128 @@
+/**
+ * Table cells as data: the text (escaped by the template), the class that right-aligns numbers,
+ * an optional link of our own, a badge, a share bar. Costs always show their provenance:
+ * `~` for estimated, an `unpriced` badge instead of a made-up $0.
+ */
+import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd, formatUtcMinute } from '../../format/money.js';
+import type { CallStatus, LlmCall, RunStatus, RunTotals } from '../../model/types.js';
+import { picoToUsd } from '../../model/types.js';
+
+export interface Cell {
+  text: string;
+  /** A link built by a Linker (relative path or in-page anchor), never trace text. */
+  href?: string | null;
+  num?: boolean;
+  /** The raw number or key behind the text (`data-value`), for scripts and tests. */
+  value?: string | number | null;
+  cls?: string;
+  title?: string;
+  badge?: string;
+  badgeTitle?: string;
+  /** Share of the column's whole, 0..100, drawn as a bar. */
+  bar?: number;
+  code?: boolean;
+  /** A row header (`<th scope="row">`). */
+  head?: boolean;
+}
+
+export interface Column {
+  label: string;
+  num?: boolean;
+  /** Short explanation of the column (`title`, and the header's `abbr`). */
+  title?: string;
+}
+
+export interface TableModel {
+  id?: string;
+  caption: string;
+  columns: Column[];
+  rows: Cell[][];
+  foot?: Cell[];
+  /** Data files that hold the same numbers (`runs.csv`, `summary.json` ...). */
+  links: { href: string; label: string }[];
+  empty?: string;
+  note?: string;
+}
+
+export const LEGEND_ESTIMATED = 'estimated from the price table';
+
+export function textCell(text: string | null | undefined, extra: Partial<Cell> = {}): Cell {
+  return { text: text ?? '—', ...extra };
+}
+
+export function countCell(n: number, extra: Partial<Cell> = {}): Cell {
+  return { text: formatCount(n), num: true, value: n, ...extra };
+}
+
+export function durationCell(ms: number | null): Cell {
+  return { text: formatDuration(ms), num: true, value: ms };
+}
+
+export function usdCell(usd: number, extra: Partial<Cell> = {}): Cell {
+  return { text: formatUsd(usd), num: true, value: usd, ...extra };
+}
+
+export function percentCell(part: number, whole: number): Cell {
+  const share = whole > 0 ? (part / whole) * 100 : 0;
+  return { text: formatPercent(part, whole), num: true, value: whole > 0 ? part / whole : null, bar: whole > 0 ? share : undefined };
+}
+
+export function utcCell(ms: number | string | null): Cell {
+  return { text: formatUtcMinute(ms), num: true, value: typeof ms === 'number' ? ms : (ms ?? null), cls: 'mono' };
+}
+
+export function statusCell(status: RunStatus | CallStatus, written?: string | null): Cell {
+  const title = written && written !== status ? `written as "${written}"` : undefined;
+  return { text: status, cls: `status status-${status}`, title };
+}
+
+/** One call's cost: reported, `~` estimated, or an `unpriced` badge with its reason. */
+export function callCostCell(c: Pick<LlmCall, 'costPico' | 'costSource' | 'unpricedReason'>, priceTable: string): Cell {
+  if (c.costSource === 'unpriced' || c.costPico === null) {
+    return { text: '', num: true, value: null, badge: 'unpriced', badgeTitle: c.unpricedReason ?? 'unpriced' };
+  }
+  const usd = picoToUsd(c.costPico);
+  if (c.costSource === 'estimated') {
+    return { text: formatUsd(usd, { estimated: true }), num: true, value: usd, cls: 'est', title: `${LEGEND_ESTIMATED} (${priceTable})` };
+  }
+  return { text: formatUsd(usd), num: true, value: usd, title: 'reported by the trace' };
+}
+
+/**
+ * A sum of costs: `~` when any part is estimated, and an `N unpriced` badge when calls are
+ * missing from it. A sum made only of unpriced calls is `unpriced`, never $0.00.
+ */
+export function sumCostCell(usd: number, estimatedUsd: number, unpricedCalls: number, calls: number): Cell {
+  if (calls > 0 && unpricedCalls === calls) {
+    return { text: '', num: true, value: null, badge: 'unpriced', badgeTitle: `${formatCount(calls)} call${calls === 1 ? '' : 's'}, none priced` };
+  }
+  const estimated = estimatedUsd > 0;
+  const cell: Cell = {
+    text: formatUsd(usd, { estimated }),
+    num: true,
+    value: usd,
+    cls: estimated ? 'est' : undefined,
+    title: estimated ? `${formatUsd(estimatedUsd)} of it ${LEGEND_ESTIMATED}` : undefined,
+  };
+  if (unpricedCalls > 0) {
+    cell.badge = `+${formatCount(unpricedCalls)} unpriced`;
+    cell.badgeTitle = `${formatCount(unpricedCalls)} call${unpricedCalls === 1 ? '' : 's'} without a price, not counted in the sum`;
+  }
+  return cell;
+}
+
+export function runCostCell(t: RunTotals): Cell {
+  return sumCostCell(picoToUsd(t.costPico), picoToUsd(t.estimatedPico), t.unpricedCalls, t.calls);
+}
+
+/** `in→out` tokens; the total alone where the trace gave no split. */
+export function tokensText(input: number | null, output: number | null, total: number | null): string {
+  if (input !== null || output !== null) return `${formatTokens(input ?? 0)}→${formatTokens(output ?? 0)}`;
+  if (total !== null) return `${formatTokens(total)} total`;
+  return '—';
+}
+
+export function tokensCell(input: number | null, output: number | null, total: number | null): Cell {
+  const text = tokensText(input, output, total);
+  return { text: text === '—' ? text : `${text} tok`, num: true, value: (input ?? 0) + (output ?? 0) || total };
+}

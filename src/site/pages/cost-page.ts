@@ -1,0 +1,133 @@
+/**
+ * The cost pages: all time (cost.html) and the last 7 days of the traces (cost-7d.html), each by
+ * model, workflow, agent and provider, daily spend by model, the most expensive runs and every
+ * unpriced call. Each chart has a table of the same numbers beside it.
+ */
+import type { RunRef, Summary } from '../../aggregate/summary-types.js';
+import { formatCount, formatUsd, formatUtcMinute } from '../../format/money.js';
+import type { Run } from '../../model/types.js';
+import { chartBlock, type ChartSet } from './charts.js';
+import { countCell, durationCell, statusCell, textCell, usdCell, utcCell, type Cell, type TableModel } from './cells.js';
+import {
+  agentTable, dailyTable, estimatedParts, modelTable, providerTable, summaryLink, workflowTable,
+} from './cost-tables.js';
+import type { Linker, PageKey } from './links.js';
+import { renderTemplate } from './templates.js';
+import { callTime, type WindowSummary } from './window.js';
+
+/** Unpriced calls listed one by one, at most this many (all are counted, all are in calls.csv). */
+export const UNPRICED_LIST_LIMIT = 500;
+
+export interface CostScope {
+  key: Extract<PageKey, 'cost' | 'cost-7d'>;
+  summary: Summary;
+  runs: readonly Run[];
+  /** Id prefix of this page's sections and charts (both pages share the single file). */
+  prefix: string;
+  window: WindowSummary | null;
+}
+
+export function runRefTable(caption: string, refs: readonly RunRef[], link: Linker, field: string): TableModel {
+  return {
+    caption,
+    columns: [
+      { label: 'Run' }, { label: 'Workflow' }, { label: 'Status' }, { label: 'Calls', num: true }, { label: 'Duration', num: true },
+      { label: 'Cost (USD)', num: true }, { label: 'Start (UTC)', num: true },
+    ],
+    rows: refs.map((r) => [
+      { text: r.id, href: link.run(r.id), code: true, head: true, cls: 'id' },
+      textCell(r.workflow),
+      statusCell(r.status as Run['status']),
+      countCell(r.calls),
+      durationCell(r.durationMs),
+      usdCell(r.cost),
+      utcCell(r.start),
+    ]),
+    links: [...summaryLink(link, field), ...(link.data('runs.csv') ? [{ href: link.data('runs.csv')!, label: 'runs.csv' }] : [])],
+    empty: 'No runs.',
+  };
+}
+
+export function unpricedTables(runs: readonly Run[], link: Linker): { total: number; reasons: TableModel; calls: TableModel } {
+  const reasons = new Map<string, number>();
+  const rows: Cell[][] = [];
+  let total = 0;
+  for (const r of runs) {
+    for (const c of r.calls) {
+      if (c.costSource !== 'unpriced') continue;
+      total++;
+      const reason = c.unpricedReason ?? 'unpriced';
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      if (rows.length < UNPRICED_LIST_LIMIT) {
+        rows.push([
+          { text: r.id, href: link.run(r.id), code: true, cls: 'id' },
+          { text: `#${c.index}`, href: link.run(r.id, c.index), num: true },
+          textCell(c.agent),
+          textCell(c.model, { code: c.model !== null }),
+          textCell(reason, { cls: 'wrap' }),
+          utcCell(callTime(c)),
+        ]);
+      }
+    }
+  }
+  const csv = link.data('calls.csv');
+  const csvLinks = csv ? [{ href: csv, label: 'calls.csv, cost_source unpriced' }] : [];
+  return {
+    total,
+    reasons: {
+      caption: 'Unpriced calls by reason',
+      columns: [{ label: 'Reason' }, { label: 'Calls', num: true }],
+      rows: [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([reason, n]) => [{ text: reason, head: true }, countCell(n)]),
+      links: csvLinks,
+      empty: 'Every call has a price.',
+    },
+    calls: {
+      caption: total > rows.length ? `Unpriced calls, the first ${formatCount(rows.length)} of ${formatCount(total)}` : 'Unpriced calls',
+      columns: [{ label: 'Run' }, { label: 'Step', num: true }, { label: 'Agent' }, { label: 'Model as written' }, { label: 'Why unpriced' }, { label: 'Time (UTC)', num: true }],
+      rows,
+      links: csvLinks,
+      empty: 'Every call has a price.',
+    },
+  };
+}
+
+export function costBody(scope: CostScope, charts: ChartSet, link: Linker): string {
+  const s = scope.summary;
+  const p = scope.prefix;
+  const w = scope.window;
+  const windowText = w
+    ? `${formatUtcMinute(w.window.from)} to ${formatUtcMinute(w.window.to)} UTC`
+    : '';
+  const unpriced = unpricedTables(scope.runs, link);
+  const est = estimatedParts(scope.runs);
+  // summary.json holds all-time numbers: the window's tables point at the calls instead.
+  const calls = link.data('calls.csv');
+  const windowed = (t: TableModel): TableModel =>
+    scope.key === 'cost-7d' ? { ...t, links: calls ? [{ href: calls, label: 'calls.csv, by end time' }] : [] } : t;
+  return renderTemplate('cost', {
+    p,
+    key: scope.key,
+    s,
+    tabs: { all: link.page('cost'), week: link.page('cost-7d'), hasWindow: w !== null },
+    windowText,
+    windowDays: w?.window.days ?? 7,
+    cards: [
+      { label: 'Total cost', text: formatUsd(s.cost.total, { estimated: s.cost.estimated > 0 }), value: s.cost.total, cls: s.cost.estimated > 0 ? 'est' : undefined },
+      { label: 'Reported by the traces', text: formatUsd(s.cost.reported), value: s.cost.reported },
+      { label: 'Estimated from prices', text: formatUsd(s.cost.estimated, { estimated: true }), value: s.cost.estimated, cls: 'est' },
+      { label: 'Unpriced calls', text: formatCount(s.cost.unpricedSteps), value: s.cost.unpricedSteps, sub: `of ${formatCount(s.steps)} calls, not in the sums` },
+      { label: 'Runs', text: formatCount(s.runs), value: s.runs, sub: scope.key === 'cost-7d' ? 'with a call in these days' : undefined },
+    ],
+    blocks: [
+      chartBlock(charts, `${p}cost-model`, 'By model', windowed(modelTable(s, link))),
+      chartBlock(charts, `${p}cost-workflow`, 'By workflow', windowed(workflowTable(s, est, link))),
+      chartBlock(charts, `${p}cost-agent`, 'By agent', windowed(agentTable(s, est, link))),
+      chartBlock(charts, `${p}cost-provider`, 'By provider', windowed(providerTable(s, est, link))),
+      chartBlock(charts, `${p}cost-daily`, 'Daily spend', windowed(dailyTable(s, scope.runs, link))),
+    ],
+    expensive: windowed(runRefTable(scope.key === 'cost-7d' ? 'Most expensive runs, counting their calls in these days' : 'Most expensive runs', s.mostExpensiveRuns, link, 'mostExpensiveRuns')),
+    unpriced,
+    unpricedCount: formatCount(unpriced.total),
+    priceTable: s.cost.priceTable,
+  });
+}

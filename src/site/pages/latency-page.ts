@@ -1,0 +1,136 @@
+/**
+ * The latency page: p50/p95/p99 per model and per agent, the histogram of call durations, how
+ * many calls pass common thresholds (Studio's `min_duration_ms`), the slowest calls and runs.
+ */
+import type { Summary } from '../../aggregate/summary-types.js';
+import { latencyBins } from '../../charts/specs.js';
+import { formatCount, formatDuration } from '../../format/money.js';
+import type { LlmCall, Run } from '../../model/types.js';
+import { callDurations, chartBlock, type ChartSet } from './charts.js';
+import {
+  callCostCell, countCell, durationCell, percentCell, statusCell, textCell, tokensCell, type Cell, type TableModel,
+} from './cells.js';
+import { runRefTable } from './cost-page.js';
+import { summaryLink } from './cost-tables.js';
+import type { Linker } from './links.js';
+import { renderTemplate } from './templates.js';
+
+export const SLOWEST_CALLS = 50;
+export const THRESHOLDS_MS = [1000, 2000, 5000, 10_000, 30_000, 60_000];
+
+function percentileCells(r: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null }): Cell[] {
+  return [durationCell(r.p50Ms), durationCell(r.p95Ms), durationCell(r.p99Ms)];
+}
+
+const P_COLUMNS = [{ label: 'p50', num: true }, { label: 'p95', num: true }, { label: 'p99', num: true }];
+
+export function modelLatencyTable(s: Summary, link: Linker): TableModel {
+  return {
+    caption: 'Call latency by model',
+    columns: [{ label: 'Model' }, { label: 'Calls', num: true }, { label: 'Failed', num: true }, ...P_COLUMNS],
+    rows: s.byModel.map((m) => [{ text: m.model, head: true, code: true }, countCell(m.calls), countCell(m.failed), ...percentileCells(m)]),
+    foot: [{ text: 'All calls', head: true }, countCell(s.steps), countCell(s.failedSteps), ...percentileCells(s.latency)],
+    links: summaryLink(link, 'byModel'),
+    empty: 'No LLM calls.',
+  };
+}
+
+export function agentLatencyTable(s: Summary, link: Linker): TableModel {
+  return {
+    caption: 'Call latency by agent',
+    columns: [{ label: 'Agent' }, { label: 'Calls', num: true }, { label: 'Failed', num: true }, ...P_COLUMNS],
+    rows: s.byAgent.map((a) => [{ text: a.agent, head: true }, countCell(a.calls), countCell(a.failed), ...percentileCells(a)]),
+    links: summaryLink(link, 'byAgent'),
+    empty: 'No LLM calls.',
+  };
+}
+
+export function histogramTable(durations: readonly number[], link: Linker): TableModel {
+  const bins = latencyBins(durations);
+  const csv = link.data('calls.csv');
+  return {
+    caption: 'Call durations',
+    columns: [{ label: 'Duration' }, { label: 'Calls', num: true }, { label: 'Share', num: true }],
+    rows: bins.map((b) => [{ text: b.label, head: true, value: `${b.fromMs}-${b.toMs}` }, countCell(b.calls), percentCell(b.calls, durations.length)]),
+    links: csv ? [{ href: csv, label: 'calls.csv duration_ms' }] : [],
+    empty: 'No call has a duration.',
+  };
+}
+
+export function thresholdTable(durations: readonly number[], link: Linker): TableModel {
+  const csv = link.data('calls.csv');
+  return {
+    caption: 'Calls at or above a duration',
+    columns: [{ label: 'At least' }, { label: 'Calls', num: true }, { label: 'Share of timed calls', num: true }],
+    rows: THRESHOLDS_MS.map((t) => {
+      const n = durations.filter((d) => d >= t).length;
+      return [{ text: formatDuration(t), head: true, value: t }, countCell(n), percentCell(n, durations.length)];
+    }),
+    links: csv ? [{ href: csv, label: 'calls.csv duration_ms' }] : [],
+  };
+}
+
+/** The `limit` longest calls, longest first (ties by run id, then step); one pass, no full sort. */
+export function slowestCalls(runs: readonly Run[], limit = SLOWEST_CALLS): { run: Run; call: LlmCall }[] {
+  type Item = { run: Run; call: LlmCall };
+  const before = (a: Item, b: Item) =>
+    a.call.durationMs! > b.call.durationMs! ||
+    (a.call.durationMs === b.call.durationMs && (a.run.id < b.run.id || (a.run.id === b.run.id && a.call.index < b.call.index)));
+  const top: Item[] = [];
+  for (const run of runs) {
+    for (const call of run.calls) {
+      if (call.durationMs === null) continue;
+      const item = { run, call };
+      if (top.length === limit && !before(item, top[top.length - 1]!)) continue;
+      let i = top.length;
+      while (i > 0 && before(item, top[i - 1]!)) i--;
+      top.splice(i, 0, item);
+      if (top.length > limit) top.pop();
+    }
+  }
+  return top;
+}
+
+export function slowestCallsTable(runs: readonly Run[], link: Linker, priceTable: string): TableModel {
+  const csv = link.data('calls.csv');
+  return {
+    caption: `Slowest ${formatCount(SLOWEST_CALLS)} calls`,
+    columns: [
+      { label: 'Duration', num: true }, { label: 'Run' }, { label: 'Step', num: true }, { label: 'Agent' }, { label: 'Model' },
+      { label: 'Tokens', num: true }, { label: 'Cost (USD)', num: true }, { label: 'Status' },
+    ],
+    rows: slowestCalls(runs).map(({ run, call }) => [
+      durationCell(call.durationMs),
+      { text: run.id, href: link.run(run.id), code: true, cls: 'id' },
+      { text: `#${call.index}`, href: link.run(run.id, call.index), num: true },
+      textCell(call.agent),
+      textCell(call.model, { code: call.model !== null }),
+      tokensCell(call.inputTokens, call.outputTokens, call.totalTokens),
+      callCostCell(call, priceTable),
+      statusCell(call.status),
+    ]),
+    links: csv ? [{ href: csv, label: 'calls.csv' }] : [],
+    empty: 'No call has a duration.',
+  };
+}
+
+export function latencyBody(s: Summary, runs: readonly Run[], charts: ChartSet, link: Linker): string {
+  const durations = callDurations(runs);
+  return renderTemplate('latency', {
+    s,
+    cards: [
+      { label: 'p50 per call', text: formatDuration(s.latency.p50Ms), value: s.latency.p50Ms },
+      { label: 'p95 per call', text: formatDuration(s.latency.p95Ms), value: s.latency.p95Ms },
+      { label: 'p99 per call', text: formatDuration(s.latency.p99Ms), value: s.latency.p99Ms },
+      { label: 'Calls with a duration', text: formatCount(durations.length), value: durations.length, sub: `of ${formatCount(s.steps)} calls` },
+    ],
+    blocks: [
+      chartBlock(charts, 'lat-model', 'By model', modelLatencyTable(s, link)),
+      chartBlock(charts, 'lat-agent', 'By agent', agentLatencyTable(s, link)),
+      chartBlock(charts, 'lat-hist', 'Histogram', histogramTable(durations, link)),
+    ],
+    thresholds: thresholdTable(durations, link),
+    slowest: slowestCallsTable(runs, link, s.cost.priceTable),
+    slowestRuns: runRefTable('Slowest runs', s.slowestRuns, link, 'slowestRuns'),
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * A page per run: facts, links to the earlier and later run and the index, the waterfall, the
+ * step tree with a permalink per call, and the run's output. Large runs render collapsed.
+ */
+import { formatCount, formatDuration, formatTokens, formatUtcMinute } from '../../format/money.js';
+import { formatIso } from '../../normalise/timestamp.js';
+import type { Run } from '../../model/types.js';
+import { runCostCell, type Cell } from './cells.js';
+import type { Linker } from './links.js';
+import { CHUNK, HUGE_RUN_STEPS, LARGE_RUN_STEPS, OPEN_TEXTS_CALLS, stepTreeHtml, stepTreeOptions, TEXT_LIMIT } from './step-tree.js';
+import { renderTemplate } from './templates.js';
+import { MAX_ROWS, waterfallSvg } from './waterfall.js';
+
+export interface RunPageOptions {
+  link: Linker;
+  prev: Run | null;
+  next: Run | null;
+  priceTable: string;
+  /** Prefix of the page's element ids (single file: the run's section id); none in the site. */
+  sectionId?: string;
+}
+
+function countNodes(run: Run): number {
+  let n = 0;
+  const walk = (nodes: Run['children']) => {
+    for (const node of nodes) {
+      n++;
+      if (node.kind === 'agent') walk(node.children);
+    }
+  };
+  walk(run.children);
+  return n;
+}
+
+function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function runBody(run: Run, o: RunPageOptions): string {
+  const link = o.link;
+  const t = run.totals;
+  const nodes = countNodes(run);
+  const stepId = (n: number) => link.stepId(run.id, n);
+  const tree = stepTreeHtml(run.children, { ...stepTreeOptions(nodes, stepId, o.priceTable), openTexts: t.calls <= OPEN_TEXTS_CALLS });
+  const waterfall = waterfallSvg(run, (n) => `#${stepId(n)}`);
+  const cost: Cell = runCostCell(t);
+  const output = run.output === null ? null : {
+    text: run.output.length > TEXT_LIMIT ? run.output.slice(0, TEXT_LIMIT) : run.output,
+    cut: run.output.length > TEXT_LIMIT ? `Showing the first ${formatCount(TEXT_LIMIT)} of ${formatCount(run.output.length)} characters.` : '',
+    size: plural(run.output.length, 'character'),
+  };
+  const neighbour = (r: Run | null) => (r === null ? null : { id: r.id, href: link.run(r.id), start: formatUtcMinute(r.start) });
+  return renderTemplate('run', {
+    sectionId: o.sectionId ?? '',
+    run,
+    indexHref: link.page('index'),
+    errorsHref: link.page('errors'),
+    prev: neighbour(o.prev),
+    next: neighbour(o.next),
+    facts: [
+      { label: 'Workflow', text: run.workflow ?? '—' },
+      { label: 'Pattern', text: run.pattern ?? '—' },
+      { label: 'Status', text: run.statusText && run.statusText !== run.status ? `${run.status} (written as "${run.statusText}")` : run.status, cls: `status status-${run.status}` },
+      { label: 'Start', text: formatIso(run.start) ?? '—', mono: true },
+      { label: 'End', text: formatIso(run.end) ?? '—', mono: true },
+      { label: 'Duration', text: formatDuration(run.durationMs) },
+      { label: 'Steps', text: `${plural(t.calls, 'LLM call')}${t.failedCalls > 0 ? `, ${formatCount(t.failedCalls)} failed` : ''}${t.incompleteCalls > 0 ? `, ${formatCount(t.incompleteCalls)} incomplete` : ''}` },
+      { label: 'Tokens', text: run.calls.some((c) => c.inputTokens !== null || c.outputTokens !== null || c.totalTokens !== null) ? `${formatTokens(t.inputTokens)} in → ${formatTokens(t.outputTokens)} out (${formatTokens(t.totalTokens)} total)` : 'not recorded' },
+      { label: 'Cost', text: cost.text, cls: cost.cls, badge: cost.badge, title: cost.title ?? cost.badgeTitle, value: t.costPico / 1e12 },
+      { label: 'Read from', text: run.files.join(', '), mono: true },
+    ],
+    syntheticId: run.syntheticId,
+    waterfall: waterfall && {
+      svg: waterfall.svg,
+      note: waterfall.summarised
+        ? `This run has more than ${formatCount(MAX_ROWS)} steps: the timeline shows one row per agent (first start to last end)${waterfall.of > waterfall.rows ? `, the first ${formatCount(waterfall.rows)} of ${formatCount(waterfall.of)} agents` : ''}. Every call is in the step list below.`
+        : '',
+    },
+    large: nodes > HUGE_RUN_STEPS
+      ? `This run has ${formatCount(nodes)} steps: they come in blocks of ${CHUNK}, collapsed, with short rows, and prompts and responses are left out of this page so that it opens fast (they are in calls.jsonl).`
+      : nodes > LARGE_RUN_STEPS ? `This run has ${formatCount(nodes)} steps: they come in blocks of ${CHUNK}, collapsed, and long texts are cut shorter.` : '',
+    hasBlocks: nodes > LARGE_RUN_STEPS || run.children.some((n) => n.kind === 'agent'),
+    tree,
+    output,
+    callsCsv: link.data('calls.csv'),
+    callsJsonl: link.data('calls.jsonl'),
+  });
+}

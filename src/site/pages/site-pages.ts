@@ -1,0 +1,87 @@
+/**
+ * The multi-page site as a lazy sequence of files: index pages, one page per run, cost (all time
+ * and 7 days), latency, errors, the run list data and the two assets. Lazy, so that a site of
+ * 100k runs is written page by page rather than held whole in memory.
+ */
+import type { SiteFile } from '../write/site-file.js';
+import { costBody } from './cost-page.js';
+import { errorsBody } from './errors-page.js';
+import { indexBody, pageCount, RUNS_PER_PAGE } from './index-page.js';
+import { pageDocument } from './layout.js';
+import { latencyBody } from './latency-page.js';
+import { listPagePath, PAGE_FILES, siteLinker, type Linker, type PageKey } from './links.js';
+import { runBody } from './run-page.js';
+import { runsData, runsDataScript } from './runs-data.js';
+import type { SiteModel } from './site-model.js';
+import { assetText } from './templates.js';
+
+export const RUNS_DATA_FILE = 'assets/runs-data.js';
+
+export interface PageProgress {
+  (done: number, total: number): void;
+}
+
+/** How many HTML pages the site has. */
+export function sitePageTotal(m: SiteModel): number {
+  return pageCount(m.newestFirst.length) + m.runs.length + (m.window ? 4 : 3);
+}
+
+function doc(m: SiteModel, path: string, key: PageKey | null, title: string, body: (link: Linker) => string, dataScripts?: string[]): SiteFile {
+  const link = siteLinker(path, m.names);
+  return {
+    path,
+    content: pageDocument({
+      title,
+      current: key,
+      link,
+      body: body(link),
+      bodyClass: `page-${key ?? 'run'}`,
+      version: m.version,
+      priceTable: m.priceTable,
+      dataScripts: dataScripts?.map((s) => link.asset(s.replace(/^assets\//, ''))!),
+      counts: { runs: m.summary.runs, spans: m.summary.spans },
+    }),
+  };
+}
+
+export function* sitePages(m: SiteModel, onPage?: PageProgress): Generator<SiteFile> {
+  const total = sitePageTotal(m);
+  let done = 0;
+  const tick = () => onPage?.(++done, total);
+  const pages = pageCount(m.newestFirst.length);
+  const title = `${m.summary.runs} runs · trace report`;
+
+  for (let page = 1; page <= pages; page++) {
+    const path = listPagePath(page);
+    const runs = m.newestFirst.slice((page - 1) * RUNS_PER_PAGE, page * RUNS_PER_PAGE);
+    const root = '../'.repeat(path.split('/').length - 1);
+    yield doc(m, path, 'index', page === 1 ? title : `Runs, page ${page} · trace report`, (link) => indexBody(m, { page, pages, runs, link, root }), [RUNS_DATA_FILE]);
+    tick();
+  }
+
+  yield doc(m, PAGE_FILES.cost, 'cost', 'Cost · trace report', (link) =>
+    costBody({ key: 'cost', summary: m.summary, runs: m.runs, prefix: '', window: m.window }, m.charts, link));
+  tick();
+  if (m.window) {
+    const w = m.window;
+    yield doc(m, PAGE_FILES['cost-7d'], 'cost-7d', `Cost, last ${w.window.days} days · trace report`, (link) =>
+      costBody({ key: 'cost-7d', summary: w.summary, runs: w.runs, prefix: 'w-', window: w }, m.charts, link));
+    tick();
+  }
+  yield doc(m, PAGE_FILES.latency, 'latency', 'Latency · trace report', (link) => latencyBody(m.summary, m.runs, m.charts, link));
+  tick();
+  yield doc(m, PAGE_FILES.errors, 'errors', 'Errors · trace report', (link) => errorsBody(m.summary, m.newestFirst, m.skipped, link));
+  tick();
+
+  for (let i = 0; i < m.runs.length; i++) {
+    const run = m.runs[i]!;
+    const path = m.names.get(run.id)!;
+    yield doc(m, path, null, `Run ${run.id} · trace report`, (link) =>
+      runBody(run, { link, prev: m.runs[i - 1] ?? null, next: m.runs[i + 1] ?? null, priceTable: m.priceTable }));
+    tick();
+  }
+
+  yield { path: RUNS_DATA_FILE, content: runsDataScript(runsData(m.newestFirst, (id) => m.names.get(id) ?? null)) };
+  yield { path: 'assets/report.css', content: assetText('report.css') };
+  yield { path: 'assets/report.js', content: assetText('report.js') };
+}

@@ -1,0 +1,55 @@
+/**
+ * The eta templates under `templates/`, compiled once per process and rendered by name. Every
+ * `<%= %>` goes through `escapeHtml`; `<%~ %>` is used only for HTML built by src/site code.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Eta } from 'eta';
+import { escapeHtml } from '../html.js';
+
+// src/site/pages and dist/site/pages sit at the same depth below the package root.
+const PACKAGE_ROOT = new URL('../../../', import.meta.url);
+const TEMPLATES = new URL('templates/', PACKAGE_ROOT);
+
+export type TemplateName = 'layout' | 'index' | 'run' | 'cost' | 'latency' | 'errors';
+
+let eta: Eta | undefined;
+
+function engine(): Eta {
+  if (eta) return eta;
+  const e = new Eta({ autoEscape: true, escapeFunction: escapeHtml, autoTrim: [false, 'nl'], cache: true, useWith: false });
+  for (const dir of ['', 'partials/']) {
+    for (const file of readdirSync(new URL(dir, TEMPLATES)).sort()) {
+      if (!file.endsWith('.eta')) continue;
+      const name = `@${dir}${file.slice(0, -4)}`;
+      e.loadTemplate(name, e.compile(readFileSync(new URL(dir + file, TEMPLATES), 'utf8')));
+    }
+  }
+  eta = e;
+  return e;
+}
+
+/** Renders `templates/<name>.eta` (partials are included from templates as `@partials/<name>`). */
+export function renderTemplate(name: TemplateName, data: object): string {
+  return engine().render(`@${name}`, data);
+}
+
+const assetCache = new Map<string, string>();
+
+/** A file of `templates/assets/` (the stylesheet and the script), read once. */
+export function assetText(name: 'report.css' | 'report.js'): string {
+  let text = assetCache.get(name);
+  if (text === undefined) {
+    text = readFileSync(new URL(`assets/${name}`, TEMPLATES), 'utf8');
+    assetCache.set(name, text);
+  }
+  return text;
+}
+
+let version: string | undefined;
+
+/** trace-report's own version, for the footer. */
+export function toolVersion(): string {
+  version ??= String((JSON.parse(readFileSync(fileURLToPath(new URL('package.json', PACKAGE_ROOT)), 'utf8')) as { version?: unknown }).version ?? '0.0.0');
+  return version;
+}

@@ -1,0 +1,172 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarise } from '../src/aggregate/summarise.js';
+import { picoToUsd } from '../src/model/types.js';
+import { loadTraces } from '../src/read/load.js';
+import { buildSite, type BuildResult } from '../src/site/build.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const FIXTURES = 'test/fixtures/dialects';
+
+function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...listFiles(dir, rel));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+/** RFC 4180 reader, enough for our own CSV (quoted fields, doubled quotes, CRLF records). */
+function readCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  return rows;
+}
+
+describe('buildSite on the dialect fixtures', () => {
+  let tmp: string;
+  let out: string;
+  let result: BuildResult;
+  const progress: string[] = [];
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(tmpdir(), 'trace-report-build-'));
+    out = path.join(tmp, 'site');
+    result = await buildSite({ inputs: [FIXTURES], outDir: out, cwd: ROOT, onProgress: (m) => progress.push(m) });
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('writes the pages, data files and assets and says what it wrote', () => {
+    const files = listFiles(out);
+    for (const f of ['index.html', 'cost.html', 'cost-7d.html', 'latency.html', 'errors.html', 'summary.json', 'runs.csv', 'calls.csv', 'assets/report.css', 'assets/report.js', 'assets/runs-data.js']) {
+      expect(files).toContain(f);
+    }
+    expect(files.filter((f) => f.startsWith('runs/'))).toHaveLength(9);
+    expect(result.outDir).toBe(out);
+    expect(result.entry).toBe(path.join(out, 'index.html'));
+    expect(result.pages).toBe(5 + 9);
+    const written = files.filter((f) => !f.startsWith('.trace-report-site'));
+    expect(result.files).toBe(written.length);
+    expect(result.bytes).toBe(written.reduce((n, f) => n + statSync(path.join(out, f)).size, 0));
+    expect(result.skippedLines).toBe(0);
+    expect(progress[0]).toBe('reading traces');
+    expect(progress).toContain('rendering charts');
+    expect(progress).toContain('rendering pages 14/14');
+  });
+
+  it('publishes summary.json equal to summarise() of the same traces', async () => {
+    const r = await loadTraces([FIXTURES], { cwd: ROOT });
+    const expected = summarise({ inputs: r.inputs, files: r.files, spans: r.spans, skippedLines: r.skippedLines, runs: r.runs, priceTable: r.prices.date });
+    const published = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as unknown;
+    expect(published).toEqual(expected);
+    expect(result.summary).toEqual(expected);
+  });
+
+  it('writes CSVs that read back to the runs and calls, summing to the summary', async () => {
+    const r = await loadTraces([FIXTURES], { cwd: ROOT });
+    const runs = readCsv(readFileSync(path.join(out, 'runs.csv'), 'utf8'));
+    const header = runs[0]!;
+    expect(runs).toHaveLength(1 + 9);
+    const id = header.indexOf('run_id');
+    const page = header.indexOf('page');
+    const cost = header.indexOf('cost_usd');
+    expect(runs.slice(1).map((row) => row[id]).sort()).toEqual(r.runs.map((x) => x.id).sort());
+    for (const row of runs.slice(1)) expect(existsSync(path.join(out, row[page]!))).toBe(true);
+    const pico = runs.slice(1).reduce((n, row) => n + Math.round(Number(row[cost]) * 1e12), 0);
+    expect(picoToUsd(pico)).toBe(result.summary.cost.total);
+
+    const calls = readCsv(readFileSync(path.join(out, 'calls.csv'), 'utf8'));
+    expect(calls).toHaveLength(1 + result.summary.steps);
+    const status = calls[0]!.indexOf('status');
+    expect(calls.slice(1).filter((row) => row[status] === 'failed')).toHaveLength(result.summary.failedSteps);
+    const callPage = calls[0]!.indexOf('page');
+    for (const row of calls.slice(1)) {
+      const [file, step] = row[callPage]!.split('#');
+      expect(readFileSync(path.join(out, file!), 'utf8')).toContain(` id="${step}"`);
+    }
+  });
+
+  it('rebuilds over its own earlier site, and refuses a folder it did not write', async () => {
+    const again = await buildSite({ inputs: [FIXTURES], outDir: out, cwd: ROOT });
+    expect(again.files).toBe(result.files);
+    const foreign = path.join(tmp, 'foreign');
+    mkdirSync(foreign);
+    copyFileSync(path.join(ROOT, FIXTURES, 'a-recorder.jsonl'), path.join(foreign, 'mine.txt'));
+    await expect(buildSite({ inputs: [FIXTURES], outDir: foreign, cwd: ROOT })).rejects.toThrow();
+    expect(listFiles(foreign)).toEqual(['mine.txt']);
+  });
+
+  it('writes one index.html with --single-file', async () => {
+    const single = path.join(tmp, 'single');
+    const r = await buildSite({ inputs: [FIXTURES], outDir: single, cwd: ROOT, singleFile: true });
+    expect(listFiles(single).filter((f) => !f.startsWith('.trace-report-site'))).toEqual(['index.html']);
+    expect(r.pages).toBe(1);
+    expect(readFileSync(path.join(single, 'index.html'), 'utf8')).toContain('<style>');
+  });
+});
+
+/**
+ * The same inputs must give the same bytes in any time zone and locale. The build runs in child
+ * processes started with different TZ, LANG and LC_ALL, from JavaScript compiled by tsc into a
+ * scratch folder (templates and node_modules linked, so it resolves them as the package does).
+ */
+describe('deterministic output', () => {
+  let scratch: string;
+
+  beforeAll(() => {
+    scratch = mkdtempSync(path.join(tmpdir(), 'trace-report-tz-'));
+    copyFileSync(path.join(ROOT, 'package.json'), path.join(scratch, 'package.json'));
+    symlinkSync(path.join(ROOT, 'templates'), path.join(scratch, 'templates'), 'dir');
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(scratch, 'node_modules'), 'dir');
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    try {
+      execFileSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.json'), '--outDir', path.join(scratch, 'dist'), '--declaration', 'false', '--sourceMap', 'false'], { cwd: ROOT, stdio: 'pipe' });
+    } catch {
+      // Type errors still emit JavaScript; the build below fails if the emitted code is missing.
+    }
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  function buildIn(env: Record<string, string>, outDir: string): void {
+    const script = `import(${JSON.stringify(path.join(scratch, 'dist', 'site', 'build.js'))}).then((m) => m.buildSite({ inputs: [${JSON.stringify(FIXTURES)}], outDir: ${JSON.stringify(outDir)}, cwd: ${JSON.stringify(ROOT)} }))`;
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+  }
+
+  it('builds byte-identical sites under TZ=UTC and TZ=Asia/Kathmandu with different locales', () => {
+    const a = path.join(scratch, 'out-utc');
+    const b = path.join(scratch, 'out-ktm');
+    buildIn({ TZ: 'UTC', LANG: 'C', LC_ALL: 'C' }, a);
+    buildIn({ TZ: 'Asia/Kathmandu', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' }, b);
+    const files = listFiles(a);
+    expect(listFiles(b)).toEqual(files);
+    expect(files.length).toBeGreaterThan(20);
+    for (const f of files) expect(readFileSync(path.join(b, f)).equals(readFileSync(path.join(a, f))), f).toBe(true);
+  });
+});

@@ -1,0 +1,531 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarise } from '../src/aggregate/summarise.js';
+import type { Summary } from '../src/aggregate/summary-types.js';
+import { formatDuration } from '../src/format/money.js';
+import type { Run } from '../src/model/types.js';
+import { loadTraces } from '../src/read/load.js';
+import { renderSite } from '../src/site/build.js';
+import { escapeHtml, idFragment, jsonForScript, relativeUrl, urlSegment } from '../src/site/html.js';
+import { RUNS_PER_PAGE } from '../src/site/pages/index-page.js';
+import { lastDays, runsInWindow, windowSummary } from '../src/site/pages/window.js';
+import type { SiteFile } from '../src/site/write/site-file.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+interface Loaded {
+  runs: Run[];
+  summary: Summary;
+  files: SiteFile[];
+  byPath: Map<string, string>;
+}
+
+async function load(inputs: string[]): Promise<Omit<Loaded, 'files' | 'byPath'> & { skipped: Awaited<ReturnType<typeof loadTraces>>['skipped']; skippedLines: number }> {
+  const r = await loadTraces(inputs, { keepText: true, cwd: ROOT });
+  const summary = summarise({ inputs: r.inputs, files: r.files, spans: r.spans, skippedLines: r.skippedLines, runs: r.runs, priceTable: r.prices.date });
+  return { runs: r.runs, summary, skipped: r.skipped, skippedLines: r.skippedLines };
+}
+
+async function site(inputs: string[], singleFile = false): Promise<Loaded> {
+  const l = await load(inputs);
+  const files = await renderSite(l, { singleFile });
+  const byPath = new Map(files.map((f) => [f.path, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8')]));
+  return { runs: l.runs, summary: l.summary, files, byPath };
+}
+
+// ---- a small HTML reader: our pages escape every `<` in text, so `<...>` finds exactly the tags ----
+
+interface Tag {
+  name: string;
+  attrs: Map<string, string>;
+  index: number;
+  raw: string;
+}
+
+function tags(html: string): Tag[] {
+  const out: Tag[] = [];
+  for (const m of html.matchAll(/<([A-Za-z][\w:-]*)((?:\s+[^\s=/>]+(?:="[^"]*")?)*)\s*\/?>/g)) {
+    const attrs = new Map<string, string>();
+    for (const a of (m[2] ?? '').matchAll(/\s([^\s=/>]+)(?:="([^"]*)")?/g)) attrs.set(a[1]!.toLowerCase(), a[2] ?? '');
+    out.push({ name: m[1]!.toLowerCase(), attrs, index: m.index, raw: m[0] });
+  }
+  return out;
+}
+
+function unescapeAttr(v: string): string {
+  return v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+function ids(html: string): string[] {
+  return tags(html).filter((t) => t.attrs.has('id')).map((t) => unescapeAttr(t.attrs.get('id')!));
+}
+
+/** The rules of issue 3 point 4 for one page of the default output; returns the problems found. */
+function cspProblems(html: string): string[] {
+  const problems: string[] = [];
+  if (/<style[\s>]/i.test(html)) problems.push('<style> element');
+  if (/<\s*script(?![^>]*\s(?:src="|type="application\/json"))/i.test(html)) problems.push('inline <script> code');
+  for (const t of tags(html)) {
+    for (const name of t.attrs.keys()) {
+      if (name === 'style') problems.push(`style= on <${t.name}>`);
+      if (/^on/.test(name)) problems.push(`${name}= on <${t.name}>`);
+    }
+    if (t.name === 'script' && t.attrs.has('src')) {
+      const close = html.indexOf('</script>', t.index);
+      if (html.slice(t.index + t.raw.length, close).trim() !== '') problems.push('script with src and code');
+    }
+  }
+  return problems;
+}
+
+function scriptBlocks(html: string): string[] {
+  return [...html.matchAll(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+}
+
+/** Every href/src of a page: relative, inside the site, pointing at a file (and id) that exists. */
+function linkProblems(pagePath: string, html: string, byPath: Map<string, string>): string[] {
+  const problems: string[] = [];
+  const dir = path.posix.dirname(pagePath);
+  for (const t of tags(html)) {
+    for (const attr of ['href', 'src']) {
+      const raw = t.attrs.get(attr);
+      if (raw === undefined) continue;
+      const url = unescapeAttr(raw);
+      if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('/')) {
+        problems.push(`${pagePath}: absolute or scheme URL ${url}`);
+        continue;
+      }
+      const [file = '', fragment] = url.split('#');
+      const target = file === '' ? pagePath : path.posix.normalize(path.posix.join(dir, decodeURIComponent(file)));
+      if (target.startsWith('..')) problems.push(`${pagePath}: leaves the site: ${url}`);
+      const content = byPath.get(target);
+      if (content === undefined) {
+        problems.push(`${pagePath}: missing ${target}`);
+        continue;
+      }
+      if (fragment && target.endsWith('.html') && !/=/.test(fragment) && !ids(content).includes(decodeURIComponent(fragment))) {
+        problems.push(`${pagePath}: no id ${fragment} in ${target}`);
+      }
+    }
+  }
+  return problems;
+}
+
+function htmlFiles(s: Loaded): [string, string][] {
+  return [...s.byPath].filter(([p]) => p.endsWith('.html'));
+}
+
+function dataValue(html: string, label: string): string | undefined {
+  const m = new RegExp(`<dt>${label}</dt><dd[^>]*data-value="([^"]*)"`).exec(html);
+  return m?.[1];
+}
+
+describe('html escaping helpers', () => {
+  it('escapes text and attributes, and shows control characters as U+FFFD', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    expect(escapeHtml('a\u0000b\u0007c\td\ne')).toBe('a\uFFFDb\uFFFDc\td\ne');
+    expect(escapeHtml(null)).toBe('');
+  });
+
+  it('keeps </script>, <!-- and line separators out of JSON for script blocks', () => {
+    const json = jsonForScript({ s: '</script><!--\u2028\u2029&' });
+    expect(json).toBe('{"s":"\\u003c/script\\u003e\\u003c!--\\u2028\\u2029\\u0026"}');
+    expect(JSON.parse(json)).toEqual({ s: '</script><!--\u2028\u2029&' });
+  });
+
+  it('encodes URL segments and our relative paths', () => {
+    expect(urlSegment("a b/c?d#e'(")).toBe('a%20b%2Fc%3Fd%23e%27%28');
+    expect(relativeUrl('../runs/run 1.html#step-2')).toBe('../runs/run%201.html#step-2');
+  });
+
+  it('makes ids one to one', () => {
+    expect(idFragment('a.b')).toBe('a_2e_b');
+    expect(idFragment('a_2e_b')).not.toBe(idFragment('a.b'));
+    expect(idFragment('runs/x-1.html')).toBe('runs_2f_x-1_2e_html');
+  });
+});
+
+describe('the page checks of these tests', () => {
+  it('find what they look for', () => {
+    expect(cspProblems('<p style="color:red">x</p>')).toEqual(['style= on <p>']);
+    expect(cspProblems('<img src="a.png" onerror="x()">')).toEqual(['onerror= on <img>']);
+    expect(cspProblems('<style>p{}</style>')).toEqual(['<style> element']);
+    expect(cspProblems('<script>alert(1)</script>')).toEqual(['inline <script> code']);
+    expect(cspProblems('<script src="a.js">x()</script>')).toEqual(['script with src and code']);
+    expect(cspProblems('<script src="a.js"></script><script type="application/json">{}</script>')).toEqual([]);
+    const files = new Map([['a.html', '<a href="b.html#x">'], ['b.html', '<p id="y">']]);
+    expect(linkProblems('a.html', files.get('a.html')!, files)).toEqual(['a.html: no id x in b.html']);
+    expect(linkProblems('a.html', '<a href="https://x.org/">', files)).toEqual(['a.html: absolute or scheme URL https://x.org/']);
+    expect(linkProblems('a.html', '<a href="../up.html">', files)).toEqual(['a.html: leaves the site: ../up.html', 'a.html: missing ../up.html']);
+  });
+});
+
+describe('the site of the dialect fixtures', () => {
+  let s: Loaded;
+  beforeAll(async () => {
+    s = await site(['test/fixtures/dialects']);
+  });
+
+  it('has every page type, a page per run, the data files and the assets', () => {
+    const paths = [...s.byPath.keys()];
+    for (const p of ['index.html', 'cost.html', 'cost-7d.html', 'latency.html', 'errors.html', 'summary.json', 'runs.csv', 'calls.csv', 'assets/report.css', 'assets/report.js', 'assets/runs-data.js']) {
+      expect(paths).toContain(p);
+    }
+    expect(paths.filter((p) => p.startsWith('runs/'))).toHaveLength(9);
+    expect(paths.filter((p) => p.endsWith('.html'))).toHaveLength(5 + 9);
+  });
+
+  it('shows the summary numbers on the index', () => {
+    const index = s.byPath.get('index.html')!;
+    expect(index).toContain('<strong>45 spans from 9 runs</strong>');
+    expect(index).toContain('2026-01-01 10:00 – 2026-01-06 08:00 UTC');
+    expect(dataValue(index, 'Runs')).toBe('9');
+    expect(dataValue(index, 'Total cost')).toBe(String(s.summary.cost.total));
+    expect(s.summary.cost.total).toBe(0.0176924);
+    // 4 ok of 9 runs; $0.00745 reported + ~$0.0102464 estimated; 5 calls unpriced
+    expect(index).toMatch(/<dt>Success rate<\/dt><dd data-value="0.444[0-9]*">44.4%/);
+    expect(index).toContain('~$0.0177 <span class="badge badge-unpriced">5 unpriced</span>');
+    expect(index).toContain('$0.00745 reported · ~$0.0102 estimated');
+    expect(dataValue(index, 'Tokens')).toBe('5867');
+    expect(index).toContain(`${formatDuration(s.summary.latency.p50Ms)} · ${formatDuration(s.summary.latency.p95Ms)}`);
+    expect(index).toContain('1.2s · 17.6s');
+    expect(dataValue(index, 'Failed calls')).toBe('3');
+  });
+
+  it('lists the runs newest first with their cost provenance, never $0 for unpriced', () => {
+    const index = s.byPath.get('index.html')!;
+    const order = [...index.matchAll(/<th scope="row" class="id"><a href="runs\/[^"]+"><code>([^<]+)<\/code>/g)].map((m) => m[1]);
+    expect(order.slice(0, 4)).toEqual(['run-11', 'run_7f4', 'run_7f3', 'run-10']);
+    expect(order).toHaveLength(9);
+    // run_7f3: one call with a total only → unpriced, not $0.00
+    const row7f3 = index.slice(index.indexOf('<code>run_7f3</code>'), index.indexOf('</tr>', index.indexOf('<code>run_7f3</code>')));
+    expect(row7f3).toContain('<span class="badge badge-unpriced" title="1 call, none priced">unpriced</span>');
+    expect(row7f3).not.toContain('$0.00');
+    // run-10: both calls estimated → ~$0.00864
+    const row10 = index.slice(index.indexOf('<code>run-10</code>'), index.indexOf('</tr>', index.indexOf('<code>run-10</code>')));
+    expect(row10).toContain('~$0.00864');
+  });
+
+  it('puts the summary numbers on the cost page, one row per model', () => {
+    const cost = s.byPath.get('cost.html')!;
+    const table = cost.slice(cost.indexOf('<caption>Cost by model'), cost.indexOf('</table>', cost.indexOf('<caption>Cost by model')));
+    const rows = [...table.matchAll(/<tr><th scope="row"><code>([^<]+)<\/code><\/th>([\s\S]*?)<\/tr>/g)];
+    expect(rows.map((r) => r[1])).toEqual(s.summary.byModel.map((m) => m.model));
+    for (const [i, r] of rows.entries()) {
+      const m = s.summary.byModel[i]!;
+      const values = [...r[2]!.matchAll(/data-value="([^"]*)"/g)].map((v) => v[1]);
+      // calls, in, out, cost (absent when all unpriced), share, estimated, unpriced
+      expect(values[0]).toBe(String(m.calls));
+      expect(values[1]).toBe(String(m.inputTokens));
+      expect(values[2]).toBe(String(m.outputTokens));
+      if (m.unpricedCalls === m.calls) expect(r[2]).toContain('>unpriced</span>');
+      else expect(values[3]).toBe(String(m.cost));
+    }
+    expect(cost).toContain('>~$0.0177</dd>');
+    expect(cost).toContain('price table of <strong>2026-09-23</strong>');
+    expect(cost).toContain('<h2 id="unpriced-h">Unpriced calls: 5</h2>');
+    // every unpriced call is listed with a link to its step
+    expect(cost.match(/<td class="num"><a href="runs\/[^"#]+\.html#step-\d+">#\d+<\/a><\/td>/g)).toHaveLength(5);
+  });
+
+  it('computes the 7-day page from the calls of the last 7 UTC days', () => {
+    const week = s.byPath.get('cost-7d.html')!;
+    // latest time 2026-01-06T08:00:00.500Z → from 2025-12-31 00:00: every call of the fixtures is inside
+    expect(week).toContain('Calls that ended from 2025-12-31 00:00 to 2026-01-06 08:00 UTC');
+    expect(week).toContain('data-value="0.0176924"');
+    expect(week).toContain('id="w-cost-model-h"');
+  });
+
+  it('keeps every page CSP-clean: no inline script code, no <style>, no style= or on*= attributes', () => {
+    for (const [p, html] of htmlFiles(s)) expect(cspProblems(html), p).toEqual([]);
+  });
+
+  it('links only to files and ids of the site, by relative paths', () => {
+    const problems = htmlFiles(s).flatMap(([p, html]) => linkProblems(p, html, s.byPath));
+    expect(problems).toEqual([]);
+  });
+
+  it('gives every page unique ids, landmarks, a skip link and noindex', () => {
+    for (const [p, html] of htmlFiles(s)) {
+      const all = ids(html);
+      expect(new Set(all).size, p).toBe(all.length);
+      expect(html).toContain('<meta name="robots" content="noindex, nofollow">');
+      expect(html).toContain('<a class="skip-link" href="#main">');
+      for (const landmark of ['<header', '<nav', '<main id="main"', '<footer']) expect(html, p).toContain(landmark);
+      expect(html).toContain('Made by trace-report 0.1.0 · prices from the table of 2026-09-23');
+    }
+  });
+
+  it('shows each step with a permalink id, its provenance and its error text', () => {
+    const run9 = s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith('runs/run-9-'))!)!;
+    expect(run9).toContain('<li class="node call st-ok" id="step-1">');
+    expect(run9).toContain('<a class="permalink" href="#step-1" aria-label="Step 1, link to this step">#1</a>');
+    expect(run9).toContain('<li class="node call st-failed" id="step-2">');
+    expect(run9).toContain('<pre class="error-text">timeout</pre>');
+    expect(run9).toContain('410→95 tok');
+    expect(run9).toContain('title="no token counts">unpriced</span>');
+    // the waterfall links each bar to its step
+    expect(run9).toContain('<a href="#step-2"><title>#2 · summarizer · gpt-4o-mini · 30.0s · failed</title>');
+    const run10 = s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith('runs/run-10-'))!)!;
+    expect(run10).toContain('<span class="n-num est" title="estimated from the price table (2026-09-23)">~$0.00264</span>');
+    expect(run10).toContain('<code title="priced as claude-sonnet-4">claude-sonnet-4-20250514</code>');
+  });
+
+  it('shows prompts and responses of recorder runs, with their sizes', () => {
+    const a = s.byPath.get([...s.byPath.keys()].find((p) => p.includes('a-recorder'))!)!;
+    expect(a).toContain('<summary>Prompt · 1 message · 14 characters</summary>');
+    expect(a).toContain('<pre class="text">Ship v2 today?</pre>');
+    expect(a).toContain('<summary>Response · 3 characters</summary><pre class="text">YES</pre>');
+  });
+
+  it('links each run to the earlier and later run and to the index', () => {
+    const order = s.runs.map((r) => r.id);
+    const i = order.indexOf('run-9');
+    const run9 = s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith('runs/run-9-'))!)!;
+    expect(run9).toContain(`rel="prev">← Earlier run <code>${escapeHtml(order[i - 1]!)}</code>`);
+    expect(run9).toContain(`rel="next">Later run <code>${escapeHtml(order[i + 1]!)}</code> →`);
+    expect(run9).toContain('<a href="../index.html">All runs</a>');
+    expect(run9).toMatch(/<a href="run_7f2-[0-9a-f]{8}\.html" rel="prev">/);
+  });
+
+  it('embeds each chart as SVG with its Vega-Lite spec as JSON and a table of the same numbers', () => {
+    const cost = s.byPath.get('cost.html')!;
+    const blocks = scriptBlocks(cost);
+    expect(blocks.length).toBe(5);
+    const spec = JSON.parse(blocks[0]!) as { datasets: { table: { label: string; cost: number }[] } };
+    expect(spec.datasets.table.map((r) => r.label).slice(0, 2)).toEqual(['claude-sonnet-4', 'gpt-4.1']);
+    expect(spec.datasets.table[0]!.cost).toBe(s.summary.byModel[0]!.cost);
+    expect(cost).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="chart"');
+    expect(cost).toContain('<caption>Cost by model');
+  });
+
+  it('writes the run list for the script with every run, newest first', () => {
+    const js = s.byPath.get('assets/runs-data.js')!;
+    const m = /^window\.TRACE_REPORT_RUNS = (.*);\n$/s.exec(js);
+    const data = JSON.parse(m![1]!) as { fields: string[]; rows: unknown[][] };
+    expect(data.rows).toHaveLength(9);
+    const id = data.fields.indexOf('id');
+    const href = data.fields.indexOf('href');
+    expect(data.rows[0]![id]).toBe('run-11');
+    for (const row of data.rows) expect(s.byPath.has(row[href] as string)).toBe(true);
+  });
+
+  it('lists failed calls and failed or incomplete runs on the errors page, linked to their steps', () => {
+    const errors = s.byPath.get('errors.html')!;
+    const failed = errors.slice(errors.indexOf('id="failed-calls"'), errors.indexOf('</table>', errors.indexOf('id="failed-calls"')));
+    expect(failed.match(/<tr>/g)).toHaveLength(1 + 3);
+    expect(failed).toContain('>429 Too Many Requests</td>');
+    expect(errors).toMatch(/<a href="runs\/run_7f2-[0-9a-f]+\.html#step-1">tool timeout<\/a>/);
+    expect(errors).toContain('<caption>Failed runs');
+    expect(errors).toContain('<caption>Incomplete runs');
+  });
+
+  it('renders the same bytes twice', async () => {
+    const again = await site(['test/fixtures/dialects']);
+    expect([...again.byPath]).toEqual([...s.byPath]);
+  });
+});
+
+describe('hostile trace text', () => {
+  let s: Loaded;
+  beforeAll(async () => {
+    s = await site(['test/fixtures/hostile']);
+  });
+
+  it('names run pages safely, without ../ or markup', () => {
+    const runs = [...s.byPath.keys()].filter((p) => p.startsWith('runs/'));
+    expect(runs).toHaveLength(4);
+    for (const p of runs) expect(p).toMatch(/^runs\/[a-z0-9._-]+-[0-9a-f]{8}\.html$/);
+    expect(runs.some((p) => p.includes('..'))).toBe(false);
+  });
+
+  it('shows every hostile string escaped and never as markup', () => {
+    const all = htmlFiles(s).map(([, html]) => html).join('\n');
+    for (const [p, html] of htmlFiles(s)) expect(cspProblems(html), p).toEqual([]);
+    expect(all).not.toMatch(/<script>alert|<img src=x|<b>bold|<!-- -->/);
+    expect(all).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(all).toContain('&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;');
+    expect(all).toContain('&quot; onmouseover=&quot;x');
+    expect(all).toContain('&lt;b&gt;bold&lt;/b&gt; {{ constructor.constructor(&#39;alert(4)&#39;)() }} &lt;%= it.secret %&gt; before\u2028after &lt;/style&gt;');
+    expect(all).toContain('&lt;/textarea&gt;&lt;/pre&gt;&lt;script&gt;alert(7)&lt;/script&gt;');
+    expect(all).toContain('&lt;!-- --&gt;&lt;script&gt;alert(8)&lt;/script&gt; &lt;%~ it %&gt;');
+    expect(all).toContain('<code>../../etc/passwd</code>');
+  });
+
+  it('never makes a URL of trace text', () => {
+    for (const [p, html] of htmlFiles(s)) {
+      for (const t of tags(html)) {
+        const href = t.attrs.get('href');
+        // only the shapes of our own names: pages, run pages (slug + hash), data files, assets, step anchors
+        if (href !== undefined) expect(href, p).toMatch(/^(?:(?:\.\.\/)?(?:[a-z0-9-]+\.(?:html|json|csv|jsonl)|(?:runs\/)?[a-z0-9._-]+-[0-9a-f]{8,}\.html|list\/page-\d+\.html|assets\/[a-z-]+\.(?:css|js)))?(?:#[A-Za-z0-9_-]+)?$/);
+      }
+    }
+    expect(htmlFiles(s).flatMap(([p, html]) => linkProblems(p, html, s.byPath))).toEqual([]);
+  });
+
+  it('keeps JSON blocks and the run list free of raw <, > and line separators', () => {
+    const js = s.byPath.get('assets/runs-data.js')!;
+    expect(js).not.toMatch(/[<>\u2028\u2029]/);
+    expect(js).toContain('\\u003cscript\\u003ealert(1)\\u003c/script\\u003e');
+    for (const [, html] of htmlFiles(s)) for (const b of scriptBlocks(html)) expect(b).not.toMatch(/[<>\u2028\u2029]/);
+  });
+
+  it('counts the line that is not JSON as skipped and lists it escaped', () => {
+    const errors = s.byPath.get('errors.html')!;
+    expect(errors).toMatch(/<td class="wrap"><code>test\/fixtures\/hostile\/hostile\.jsonl<\/code><\/td><td class="num" data-value="6">6<\/td>/);
+  });
+
+  it('escapes the hostile strings in the single file too', async () => {
+    const single = await site(['test/fixtures/hostile'], true);
+    const html = single.byPath.get('index.html')!;
+    expect(html).not.toMatch(/<script>alert|<img src=x|<b>bold/);
+    // the only inline code is our own script; no `</style>` from a trace ends the stylesheet early
+    expect(html.match(/<style>/g)).toHaveLength(1);
+    expect(html.match(/<\/style>/g)).toHaveLength(1);
+  });
+});
+
+describe('the single file', () => {
+  let single: Loaded;
+  beforeAll(async () => {
+    single = await site(['test/fixtures/dialects'], true);
+  });
+
+  it('is one index.html that holds every page as a section and links only inside itself', () => {
+    expect([...single.byPath.keys()]).toEqual(['index.html']);
+    const html = single.byPath.get('index.html')!;
+    for (const id of ['overview', 'page-cost', 'page-cost-7d', 'page-latency', 'page-errors']) expect(html).toContain(`<section class="sf-page" id="${id}">`);
+    expect(html.match(/<section class="sf-page" id="run-/g)).toHaveLength(9);
+    const all = ids(html);
+    expect(new Set(all).size).toBe(all.length);
+    for (const t of tags(html)) {
+      const href = t.attrs.get('href');
+      if (href === undefined) continue;
+      expect(href.startsWith('#'), href).toBe(true);
+      const id = decodeURIComponent(href.slice(1));
+      if (id !== '' && !id.includes('=')) expect(all, href).toContain(id);
+    }
+    expect(html).not.toMatch(/<link |<script src=/);
+    expect(html).toContain('Not CSP-safe');
+  });
+});
+
+describe('the run list split into pages', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'trace-report-pages-'));
+    const lines: string[] = [];
+    for (let i = 0; i < RUNS_PER_PAGE * 2 + 5; i++) {
+      const t = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
+      lines.push(JSON.stringify({ event_type: 'llm_call_end', run_id: `r${String(i).padStart(3, '0')}`, agent_name: 'a', model: 'gpt-4o-mini', input_tokens: 2000, output_tokens: 0, duration_ms: 10, timestamp: t }));
+    }
+    writeFileSync(path.join(dir, 'many.jsonl'), `${lines.join('\n')}\n`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes index.html, list/page-2.html and list/page-3.html, newest first, linked by a pager', async () => {
+    const s = await site([path.join(dir, 'many.jsonl')]);
+    expect([...s.byPath.keys()].filter((p) => p === 'index.html' || p.startsWith('list/'))).toEqual(['index.html', 'list/page-2.html', 'list/page-3.html']);
+    const p3 = s.byPath.get('list/page-3.html')!;
+    expect(p3).toContain('<caption>Runs 201–205 of 205, newest first');
+    expect(p3.match(/<th scope="row" class="id">/g)).toHaveLength(5);
+    expect(p3).toContain('<code>r004</code>');
+    expect(p3).toContain('<a href="../runs/r000-');
+    expect(p3).toContain('<a href="page-2.html" rel="prev">← Newer</a>');
+    expect(s.byPath.get('index.html')!).toContain('<a href="list/page-2.html" rel="next">Older →</a>');
+    for (const [p, html] of htmlFiles(s)) expect(linkProblems(p, html, s.byPath), p).toEqual([]);
+    // 205 calls of 2,000 input tokens of gpt-4o-mini at $0.15/M: $0.0003 each, estimated
+    expect(s.summary.cost.estimated).toBe(0.0615);
+    expect(s.byPath.get('index.html')!).toContain('<dd data-value="0.0615" class="est">~$0.0615');
+  });
+});
+
+describe('inputs with nothing to show', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'trace-report-empty-'));
+    writeFileSync(path.join(dir, 'empty.jsonl'), 'not json\n');
+    writeFileSync(path.join(dir, 'untimed.jsonl'), `${JSON.stringify({ event_type: 'llm_call_end', run_id: 'r', model: 'default', duration_ms: 5 })}\n`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('renders a readable site for a file without events: no 7-day page, no charts, no broken link', async () => {
+    const s = await site([path.join(dir, 'empty.jsonl')]);
+    expect(s.byPath.has('cost-7d.html')).toBe(false);
+    expect(s.byPath.get('index.html')).toContain('No runs were found in the inputs.');
+    expect(s.byPath.get('cost.html')).not.toContain('<svg');
+    for (const [p, html] of htmlFiles(s)) expect(linkProblems(p, html, s.byPath), p).toEqual([]);
+  });
+
+  it('renders a run without times', async () => {
+    const s = await site([path.join(dir, 'untimed.jsonl')]);
+    const run = s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith('runs/'))!)!;
+    expect(run).toContain('The trace records no times for this run');
+    expect(run).toContain('title="placeholder model &quot;default&quot;">unpriced</span>');
+    for (const [p, html] of htmlFiles(s)) expect(linkProblems(p, html, s.byPath), p).toEqual([]);
+  });
+});
+
+describe('a large run', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'trace-report-large-'));
+    const lines: string[] = [];
+    for (let i = 0; i < 2500; i++) {
+      const t = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+      lines.push(JSON.stringify({ event_type: 'llm_call_end', run_id: 'big', agent_name: `a${i % 3}`, model: 'gpt-4o-mini', input_tokens: 10, output_tokens: 2, duration_ms: 100, response: 'r'.repeat(50), timestamp: t }));
+    }
+    writeFileSync(path.join(dir, 'big.jsonl'), `${lines.join('\n')}\n`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('comes in closed blocks of 100 steps with short rows, under 250 bytes a step', async () => {
+    const s = await site([path.join(dir, 'big.jsonl')]);
+    const run = s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith('runs/'))!)!;
+    expect(run.match(/<li class="node chunk"><details open>/g)).toHaveLength(1);
+    expect(run.match(/<li class="node chunk"><details>/g)).toHaveLength(24);
+    expect(run).toContain('<span class="n-name">Steps #101–#200</span><span class="n-num">100 calls</span>');
+    expect(run.match(/<li class="node call st-ok" id="step-\d+">/g)).toHaveLength(2500);
+    expect(run).toContain('<li class="node call st-ok" id="step-2500"><a href="#step-2500">#2500</a><span>a0</span><span>100ms</span><code>gpt-4o-mini</code><span>10→2 tok</span>');
+    expect(run).not.toContain('rrrrr');
+    expect(run.length / 2500).toBeLessThan(250);
+    // the timeline: one row per agent, not 2,500 bars
+    expect(run.match(/<rect /g)).toHaveLength(3);
+  });
+});
+
+describe('the 7-day window', () => {
+  const call = (runId: string, start: string, end: string, usd: number) => [
+    { event_type: 'llm_call_start', run_id: runId, agent_name: 'a', model: 'gpt-4o', timestamp: start },
+    { event_type: 'llm_call_end', run_id: runId, agent_name: 'a', model: 'gpt-4o', input_tokens: 1, output_tokens: 1, cost_estimate: usd, timestamp: end },
+  ];
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'trace-report-window-'));
+    const lines = [
+      ...call('old', '2026-03-01T10:00:00Z', '2026-03-01T10:00:01Z', 1),
+      // starts the day before the window, ends inside it: counted, by its end
+      ...call('edge', '2026-03-03T23:59:59Z', '2026-03-04T00:00:01Z', 0.25),
+      // ends one second before the window: not counted
+      ...call('before', '2026-03-03T23:59:00Z', '2026-03-03T23:59:59Z', 0.5),
+      ...call('mid', '2026-03-06T12:00:00Z', '2026-03-06T12:00:02Z', 0.125),
+      ...call('last', '2026-03-10T12:00:00Z', '2026-03-10T12:00:05Z', 2),
+    ];
+    writeFileSync(path.join(dir, 'w.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('counts back 7 UTC days from the latest trace time, by each call\'s end', async () => {
+    const l = await load([path.join(dir, 'w.jsonl')]);
+    const w = lastDays(Date.parse('2026-03-10T12:00:05Z'));
+    expect(new Date(w.from).toISOString()).toBe('2026-03-04T00:00:00.000Z');
+    expect(runsInWindow(l.runs, w).map((r) => r.id).sort()).toEqual(['edge', 'last', 'mid']);
+    const ws = windowSummary(l.summary, l.runs)!;
+    expect(ws.summary.cost.total).toBe(2.375);
+    expect(ws.summary.runs).toBe(3);
+    expect(ws.summary.byDay.map((d) => [d.date, d.cost])).toEqual([['2026-03-04', 0.25], ['2026-03-06', 0.125], ['2026-03-10', 2]]);
+    expect(l.summary.cost.total).toBe(3.875);
+  });
+});
