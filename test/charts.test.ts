@@ -90,7 +90,7 @@ describe('spec builders', () => {
     expect(rowsOf(spec)).toEqual([
       { label: 'a', cost: 3, other: false, text: '$3.00 · 60.0%' },
       { label: 'b', cost: 1, other: false, text: '$1.00 · 20.0%' },
-      { label: 'Other (2 models)', cost: 1, other: true, text: '$1.00 · 20.0% · 2 unpriced calls' },
+      { label: 'Other (2 models)', cost: 1, other: true, text: '$1.00 · 20.0%' },
     ]);
   });
 

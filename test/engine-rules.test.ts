@@ -266,6 +266,8 @@ describe('dialect C errors', () => {
     const r = await loadTraces(['t.jsonl'], { cwd: dir });
     const run = r.runs[0]!;
     expect(run.calls.map((c) => [c.agent, c.model, c.status, c.error])).toEqual([['A', 'claude-sonnet-4', 'failed', '529 Overloaded']]);
+    // The error line says when the call failed, not how long it ran.
+    expect(run.calls[0]!.durationMs).toBeNull();
     expect(run.children.map((n) => (n.kind === 'agent' ? [n.agent, n.status, n.error] : n.kind))).toEqual([
       ['A', 'failed', '529 Overloaded'],
       ['B', 'failed', 'tool crashed'],

@@ -117,8 +117,6 @@ interface CostItem {
   name: string;
   cost: number;
   unpricedCalls: number;
-  /** Extra words after the cost and share, e.g. `12 runs`. */
-  note?: string;
 }
 
 function costBars(items: CostItem[], baseTitle: string, noun: string, opts: ChartOptions): TopLevelSpec {
@@ -138,12 +136,9 @@ function costBars(items: CostItem[], baseTitle: string, noun: string, opts: Char
     label: labels[k] as string,
     cost: i.cost,
     other: i.other,
-    text: [
-      formatUsd(i.cost),
-      formatPercent(i.cost, total),
-      i.note ?? '',
-      i.unpricedCalls > 0 ? `${i.unpricedCalls} unpriced call${i.unpricedCalls === 1 ? '' : 's'}` : '',
-    ].filter(Boolean).join(' · '),
+    // Short labels: longer ones make the fitted plot shrink to nothing. The table beside every
+    // chart carries the rest (runs, unpriced calls).
+    text: i.cost === 0 && i.unpricedCalls > 0 ? 'unpriced' : `${formatUsd(i.cost)} · ${formatPercent(i.cost, total)}`,
   }));
   const max = rows.reduce((m, r) => Math.max(m, r.cost), 0);
   return {
@@ -156,6 +151,8 @@ function costBars(items: CostItem[], baseTitle: string, noun: string, opts: Char
         type: 'quantitative',
         title: 'Cost (USD)',
         axis: { format: `$,.${usdDecimals(max)}f`, tickCount: 5 },
+        // Head room on the right for the labels, so that they sit inside the plot.
+        scale: { domainMax: max > 0 ? max * 1.3 : 1, nice: false },
       },
     },
     layer: [
@@ -178,7 +175,6 @@ export function costByWorkflowSpec(rows: readonly WorkflowRow[], opts: ChartOpti
     name: r.workflow,
     cost: r.cost,
     unpricedCalls: r.unpricedCalls,
-    note: `${r.runs} run${r.runs === 1 ? '' : 's'}, ${formatUsd(r.avgCostPerRun)}/run`,
   }));
   return costBars(items, 'Cost by workflow (USD)', 'workflows', opts);
 }

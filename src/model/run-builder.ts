@@ -273,7 +273,11 @@ export class RunBuilder {
       const last = lastCallIn(step);
       if (last) failCall(last, message);
       // An error naming a model in a step that made no call is a call that failed before it returned.
-      else if (e.model) this.completeCall(this.newCall(e, src, 'failed'), { ...e, role: 'call_error' });
+      else if (e.model) {
+        const call = this.newCall(e, src, 'failed');
+        this.completeCall(call, { ...e, role: 'call_error' });
+        call.durationMs = e.durationMs;
+      }
     } else {
       const last = this.calls[this.calls.length - 1];
       if (last && (!agent || last.agent === agent)) failCall(last, message);

@@ -5,6 +5,7 @@
  * to .bench/browser-metrics.json for the benchmark to report.
  */
 import { closeSync, mkdirSync, mkdtempSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -57,6 +58,7 @@ const call = (i: number, run: string, at: number) => ({
 });
 
 let browser: Browser;
+let scratch: string | undefined;
 let big: { site: BuildResult; server: StaticServer; page: string };
 let many: { site: BuildResult; server: StaticServer };
 const metrics: Record<string, unknown> = {};
@@ -64,6 +66,7 @@ const metrics: Record<string, unknown> = {};
 beforeAll(async () => {
   // One fresh folder, written once: no delete-and-recreate of 100k files (issue 4).
   const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-browser-scale-'));
+  scratch = dir;
   writeLines(path.join(dir, 'steps-20k.jsonl'), STEPS, (i) => call(i, BIG_RUN, T0 + i * 250));
   writeLines(path.join(dir, 'runs-100k.jsonl'), RUNS, (i) => call(i, runId(i), T0 + i * 6000));
   browser = await launchBrowser();
@@ -77,6 +80,8 @@ afterAll(async () => {
   await browser?.close();
   await big?.server.close();
   await many?.server.close();
+  // ~100k files: removed by a detached process so the suite does not wait for it.
+  if (scratch) spawn('rm', ['-rf', scratch], { detached: true, stdio: 'ignore' }).unref();
   if (Object.keys(metrics).length > 0) {
     const out = path.join(ROOT, '.bench');
     mkdirSync(out, { recursive: true });
