@@ -25,7 +25,8 @@ export function priceCall(call: LlmCall, prices: PriceTable): void {
   }
 }
 
-function totalsOf(calls: readonly LlmCall[]): RunTotals {
+/** A run's totals from its calls (costs as exact integer pico-dollars). */
+export function totalsOf(calls: readonly LlmCall[]): RunTotals {
   const t: RunTotals = {
     calls: calls.length,
     failedCalls: 0,

@@ -47,6 +47,8 @@ export interface BuildResult {
   skippedLines: number;
   skipped: SkippedLine[];
   summary: Summary;
+  /** Where the previous site was moved because it holds files trace-report did not write. */
+  kept?: string;
 }
 
 export interface RenderOptions {
@@ -135,5 +137,6 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     skippedLines: loaded.skippedLines,
     skipped: loaded.skipped,
     summary,
+    ...(written.kept ? { kept: written.kept } : {}),
   };
 }

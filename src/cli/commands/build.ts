@@ -49,6 +49,9 @@ Examples:
         `${result.skippedLines.toLocaleString('en-US')} line${result.skippedLines === 1 ? '' : 's'} skipped\n` +
         `Open it: ${entry} (double-click, or: xdg-open ${entry} / open ${entry})\n`,
     );
+    if (result.kept) {
+      process.stderr.write(`trace-report: the previous site held files trace-report did not write; they are kept in ${shown(result.kept)}\n`);
+    }
     if (opts.strict && result.skippedLines > 0) throw new StrictModeError(result.skippedLines);
   });
 }

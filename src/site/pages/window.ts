@@ -10,8 +10,9 @@
  */
 import { summarise } from '../../aggregate/summarise.js';
 import type { Summary } from '../../aggregate/summary-types.js';
-import { callTokens } from '../../model/finalise.js';
-import type { LlmCall, Run, RunTotals } from '../../model/types.js';
+import { totalsOf } from '../../model/finalise.js';
+import type { LlmCall, Run } from '../../model/types.js';
+import { utcDay } from '../../normalise/timestamp.js';
 
 const DAY_MS = 86_400_000;
 export const WINDOW_DAYS = 7;
@@ -35,34 +36,11 @@ export interface WindowSummary {
 export function lastDays(latestMs: number, days = WINDOW_DAYS): TimeWindow {
   const dayStart = Math.floor(latestMs / DAY_MS) * DAY_MS;
   const from = dayStart - (days - 1) * DAY_MS;
-  return { days, from, to: latestMs, fromDay: isoDay(from), toDay: isoDay(latestMs) };
-}
-
-function isoDay(ms: number): string {
-  return new Date(Math.floor(ms)).toISOString().slice(0, 10);
+  return { days, from, to: latestMs, fromDay: utcDay(from), toDay: utcDay(latestMs) };
 }
 
 export function callTime(c: LlmCall): number | null {
   return c.end ?? c.start;
-}
-
-function totalsOf(calls: readonly LlmCall[]): RunTotals {
-  const t: RunTotals = {
-    calls: calls.length, failedCalls: 0, incompleteCalls: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0,
-    costPico: 0, reportedPico: 0, estimatedPico: 0, unpricedCalls: 0,
-  };
-  for (const c of calls) {
-    if (c.status === 'failed') t.failedCalls++;
-    else if (c.status === 'incomplete') t.incompleteCalls++;
-    t.inputTokens += c.inputTokens ?? 0;
-    t.outputTokens += c.outputTokens ?? 0;
-    t.totalTokens += callTokens(c);
-    if (c.costSource === 'reported') t.reportedPico += c.costPico ?? 0;
-    else if (c.costSource === 'estimated') t.estimatedPico += c.costPico ?? 0;
-    else t.unpricedCalls++;
-  }
-  t.costPico = t.reportedPico + t.estimatedPico;
-  return t;
 }
 
 /** The runs with a call in the window, each cut to those calls (runs without calls: by start). */
