@@ -91,20 +91,38 @@ export function transferables(b: EventBatch): ArrayBuffer[] {
  * the next: a visitor must copy what it keeps (the run builder copies fields, never the event).
  */
 export function forEachEvent(b: EventBatch, visit: (e: TraceEvent, line: number) => void): void {
-  const e = {} as TraceEvent;
+  const { strings: S, numbers: N, table } = b;
+  const str = (id: number): string | null => (id === -1 ? null : table[id]!);
+  const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
+  // Written out field by field (in the order of STRINGS and NUMBERS): a loop over names here
+  // costs more than everything else the main thread does with the event.
+  const e: TraceEvent = {
+    type: '', role: 'other', agentField: null, runId: null, workflow: null, pattern: null, provider: null, model: null,
+    inputTokens: null, outputTokens: null, totalTokens: null, durationMs: null, costUsd: null, timestamp: null,
+    status: null, error: null, stepKind: null, callId: null, prompt: null, response: null, detail: null,
+  };
   let t = 0;
   for (let i = 0; i < b.count; i++) {
     const s = i * NS;
-    const w = e as unknown as Record<string, unknown>;
-    for (let k = 0; k < NS; k++) {
-      const id = b.strings[s + k]!;
-      w[STRINGS[k]!] = id === -1 ? null : b.table[id]!;
-    }
+    e.type = table[S[s]!]!;
+    e.agentField = str(S[s + 1]!);
+    e.runId = str(S[s + 2]!);
+    e.workflow = str(S[s + 3]!);
+    e.pattern = str(S[s + 4]!);
+    e.provider = str(S[s + 5]!);
+    e.model = str(S[s + 6]!);
+    e.status = str(S[s + 7]!);
+    e.error = str(S[s + 8]!);
+    e.stepKind = str(S[s + 9]!);
+    e.callId = str(S[s + 10]!);
+    e.detail = str(S[s + 11]!);
     const n = i * NN;
-    for (let k = 0; k < NN; k++) {
-      const v = b.numbers[n + k]!;
-      w[NUMBERS[k]!] = Number.isNaN(v) ? null : v;
-    }
+    e.inputTokens = num(N[n]!);
+    e.outputTokens = num(N[n + 1]!);
+    e.totalTokens = num(N[n + 2]!);
+    e.durationMs = num(N[n + 3]!);
+    e.costUsd = num(N[n + 4]!);
+    e.timestamp = num(N[n + 5]!);
     e.role = roleOf(e.type);
     const text = b.texts[t];
     if (text && text[0] === i) {
