@@ -1,74 +1,155 @@
-// npm run bench: generates synthetic traces and measures trace-report beside two baselines
-// (a bare JSON.parse loop and DuckDB) on the same files in the same run, alternating so that a
-// noisy machine does not decide. Prints wall time, MB/s, spans/s, peak RSS and ratios.
+// npm run bench: measures trace-report on generated traces beside two baselines (a bare
+// JSON.parse loop and DuckDB computing the same aggregates) on the same files in the same run,
+// alternating so that a noisy machine does not decide, and prints every figure with the issue 4
+// targets. Options: --sizes 100000,1000000,5000000  --repeat 3  --skip summary,build,scale,duckdb
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { generateTraces, appendTraces } from './generate.mjs';
+import { writeScaleTraces } from './scale-traces.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '1000000' },
+    sizes: { type: 'string', default: '100000,1000000,5000000' },
     repeat: { type: 'string', default: '3' },
-    'no-duckdb': { type: 'boolean', default: false },
+    skip: { type: 'string', default: '' },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
 const repeat = Number(values.repeat);
-const dataDir = path.join(root, '.bench');
-mkdirSync(dataDir, { recursive: true });
+const skip = new Set(values.skip.split(',').filter(Boolean));
+const data = path.join(root, '.bench');
+mkdirSync(data, { recursive: true });
 
-if (!existsSync(path.join(root, 'dist/cli/main.js'))) {
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-}
+if (!existsSync(path.join(root, 'dist/cli/main.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+const CLI = path.join(root, 'dist/cli/main.js');
+const RSS = path.join(import.meta.dirname, 'report-rss.mjs');
 
+/** Runs a node script as its own process: wall seconds and peak RSS (MB). */
 function measure(args) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', path.join(import.meta.dirname, 'report-rss.mjs'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
+  const r = spawnSync(process.execPath, ['--import', RSS, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   const rss = /@@bench maxRssKb=(\d+)/.exec(r.stderr);
   return { seconds, rssMb: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (n, d = 2) => n.toFixed(d);
+const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+const int = (n) => Math.round(n).toLocaleString('en-US');
+const verdict = (ok) => (ok ? 'met' : 'NOT met');
 
-console.log(`trace-report benchmark — node ${process.version}, ${repeat} alternating runs each, medians shown\n`);
+/** A fresh output folder name: builds never write over a folder that was just deleted. */
+let outCounter = 0;
+function freshOut(name) {
+  const dir = path.join(data, 'out', `${name}-${process.pid}-${outCounter++}`);
+  mkdirSync(path.dirname(dir), { recursive: true });
+  return dir;
+}
+
+function du(dir) {
+  let bytes = 0;
+  let files = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) {
+      bytes += statSync(path.join(e.parentPath ?? e.path, e.name)).size;
+      files++;
+    }
+  }
+  return { bytes, files };
+}
+
+async function traces(spans) {
+  const file = path.join(data, `traces-${spans}.jsonl`);
+  if (!existsSync(file)) await generateTraces({ spans, out: file });
+  return file;
+}
+
+console.log(`trace-report benchmark — node ${process.version}, ${repeat} alternating runs each, medians (peak RSS: max)\n`);
+const rows = [];
+
 for (const spans of sizes) {
-  const file = path.join(dataDir, `traces-${spans}.jsonl`);
-  if (!existsSync(file)) {
-    const g = spawnSync(process.execPath, [path.join(import.meta.dirname, 'generate.mjs'), '--spans', String(spans), '--out', file], { stdio: 'inherit' });
-    if (g.status !== 0) process.exit(1);
-  }
+  const file = await traces(spans);
   const mb = statSync(file).size / 1e6;
-  const tasks = {
-    'trace-report summary --json': ['dist/cli/main.js', 'summary', file, '--json', '--quiet'],
-    'bare JSON.parse loop': [path.join(import.meta.dirname, 'baseline-json-parse.mjs'), file],
-  };
-  if (!values['no-duckdb']) tasks['DuckDB (read_json_auto + GROUP BYs)'] = [path.join(import.meta.dirname, 'baseline-duckdb.mjs'), file];
-  const results = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));
-  for (let i = 0; i < repeat; i++) {
-    for (const [name, args] of Object.entries(tasks)) results[name].push(measure(args));
+  const tasks = {};
+  if (!skip.has('summary')) tasks.summary = [CLI, 'summary', file, '--json', '--quiet'];
+  tasks['JSON.parse loop'] = [path.join(import.meta.dirname, 'baseline-json-parse.mjs'), file];
+  if (!skip.has('duckdb')) tasks.DuckDB = [path.join(import.meta.dirname, 'baseline-duckdb.mjs'), file];
+  const runsOf = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));
+  for (let i = 0; i < repeat; i++) for (const [name, args] of Object.entries(tasks)) runsOf[name].push(measure(args));
+  const m = Object.fromEntries(Object.entries(runsOf).map(([k, rs]) => [k, { s: median(rs.map((r) => r.seconds)), rss: Math.max(...rs.map((r) => r.rssMb)) }]));
+  let build = null;
+  if (!skip.has('build')) {
+    const out = freshOut(`site-${spans}`);
+    const full = measure([CLI, 'build', file, '-o', out, '--quiet']);
+    const again = measure([CLI, 'build', file, '-o', out, '--quiet']);
+    const size = du(out);
+    build = { full, again, size };
   }
-  console.log(`${spans.toLocaleString('en-US')} spans, ${fmt(mb, 1)} MB (${path.relative(root, file)})`);
-  console.log('  task                                    wall s    MB/s   spans/s   peak RSS MB');
-  const rows = {};
-  for (const [name, rs] of Object.entries(results)) {
-    const s = median(rs.map((r) => r.seconds));
-    const rss = Math.max(...rs.map((r) => r.rssMb));
-    rows[name] = { s, rss };
-    console.log(`  ${name.padEnd(38)} ${fmt(s).padStart(7)} ${fmt(mb / s, 0).padStart(7)} ${Math.round(spans / s).toLocaleString('en-US').padStart(9)} ${fmt(rss, 0).padStart(11)}`);
+  rows.push({ spans, mb, m, build });
+  console.log(`${int(spans)} spans, ${f(mb, 1)} MB (${path.relative(root, file)})`);
+  console.log('  task                 wall s     MB/s       spans/s   peak RSS MB');
+  for (const [name, r] of Object.entries(m)) {
+    console.log(`  ${name.padEnd(18)} ${f(r.s).padStart(8)} ${f(mb / r.s, 0).padStart(8)} ${int(spans / r.s).padStart(13)} ${f(r.rss, 0).padStart(13)}`);
   }
-  const tr = rows['trace-report summary --json'];
-  const parse = rows['bare JSON.parse loop'];
-  console.log(`  ratio summary / JSON.parse loop: ${fmt(tr.s / parse.s)}×`);
-  const duck = rows['DuckDB (read_json_auto + GROUP BYs)'];
-  if (duck) console.log(`  ratio summary / DuckDB: ${fmt(tr.s / duck.s)}× (target ≤ 1.00×); peak RSS ${fmt(tr.rss, 0)} MB (target ≤ 300 MB per 1M spans)`);
+  if (build) {
+    console.log(`  build (full)       ${f(build.full.seconds).padStart(8)}   ${int(build.size.files)} files, ${f(build.size.bytes / 1e6, 1)} MB, ${int(build.size.files / build.full.seconds)} files/s, peak RSS ${f(build.full.rssMb, 0)} MB`);
+    console.log(`  build (unchanged)  ${f(build.again.seconds).padStart(8)}   ${f((100 * build.again.seconds) / build.full.seconds, 0)}% of a full build`);
+  }
+  if (m.summary && m.DuckDB) {
+    const ratio = m.summary.s / m.DuckDB.s;
+    console.log(`  summary / DuckDB: ${f(ratio)}× (target ≤ 1.00×: ${verdict(ratio <= 1)}); summary / JSON.parse loop: ${f(m.summary.s / m['JSON.parse loop'].s)}×`);
+    if (build) console.log(`  build / DuckDB: ${f(build.full.seconds / m.DuckDB.s)}× (target ≤ 3.00×: ${verdict(build.full.seconds / m.DuckDB.s <= 3)})`);
+  }
+  if (m.summary) {
+    const limit = spans <= 1_000_000 ? 300 : 1000;
+    const peak = Math.max(m.summary.rss, build?.full.rssMb ?? 0);
+    console.log(`  peak RSS ${f(peak, 0)} MB (target ≤ ${limit} MB at ${spans <= 1_000_000 ? '1M' : '5M'} spans: ${verdict(peak <= limit)})`);
+  }
   console.log('');
+}
+
+if (!skip.has('build') && sizes.includes(1_000_000)) {
+  // Target 4: one input grows by 1% (an appended log) and the site is built again.
+  const work = path.join(data, 'traces-growing.jsonl');
+  copyFileSync(await traces(1_000_000), work);
+  const out = freshOut('site-append');
+  measure([CLI, 'build', work, '-o', out, '--quiet']);
+  await appendTraces({ percent: 1, out: work });
+  const rebuild = measure([CLI, 'build', work, '-o', out, '--quiet']);
+  const full = measure([CLI, 'build', work, '-o', freshOut('site-append-full'), '--quiet']);
+  const pct = (100 * rebuild.seconds) / full.seconds;
+  console.log(`After appending 1% to the input: rebuild ${f(rebuild.seconds)} s = ${f(pct, 0)}% of a full build (${f(full.seconds)} s); target ≤ 15%: ${verdict(pct <= 15)}\n`);
+}
+
+if (rows.length > 1 && rows.every((r) => r.m.summary)) {
+  const first = rows[0];
+  console.log('Scaling (summary): per 1M spans');
+  for (const r of rows) {
+    console.log(`  ${int(r.spans).padStart(10)} spans: ${f((r.m.summary.s * 1e6) / r.spans)} s and ${f((r.m.summary.rss * 1e6) / r.spans, 0)} MB per 1M spans`);
+  }
+  const last = rows[rows.length - 1];
+  console.log(`  time grows ${f(last.m.summary.s / first.m.summary.s, 1)}× for ${f(last.spans / first.spans, 0)}× the spans\n`);
+}
+
+if (!skip.has('scale')) {
+  // Issue 3 point 10: a site of 100k runs and a run of 20k steps.
+  const { manyRuns, bigRun } = writeScaleTraces(data);
+  for (const [name, file] of [['100,000 runs of 1 step', manyRuns], ['1 run of 20,000 steps', bigRun]]) {
+    const out = freshOut('scale');
+    const r = measure([CLI, 'build', file, '-o', out, '--quiet']);
+    const size = du(out);
+    const biggest = readdirSync(path.join(out, 'runs')).reduce((m, n) => Math.max(m, statSync(path.join(out, 'runs', n)).size), 0);
+    console.log(`build, ${name}: ${f(r.seconds)} s, ${int(size.files)} files (${int(size.files / r.seconds)} files/s), ${f(size.bytes / 1e6, 1)} MB, largest run page ${f(biggest / 1e6, 2)} MB, peak RSS ${f(r.rssMb, 0)} MB`);
+  }
+  const metrics = path.join(data, 'browser-metrics.json');
+  if (existsSync(metrics)) {
+    console.log(`\nBrowser first render (from the browser suite, ${path.relative(root, metrics)}):`);
+    console.log(readFileSync(metrics, 'utf8').trim());
+  } else {
+    console.log('\nBrowser first render: run `npx vitest run test/browser/scale.test.ts` to measure it.');
+  }
 }
