@@ -26,6 +26,8 @@ export interface LoadOptions {
   /** Called after each file, for progress lines. */
   onFile?: (file: InputFile, index: number, total: number) => void;
   cwd?: string;
+  /** The inputs already resolved (resolveInputs), when the caller needed the list first. */
+  files?: readonly InputFile[];
   /** Reading threads: 0 reads on the main thread only; default: one per core. */
   workers?: number;
   /** Inputs smaller than this (bytes, all files together) are read on the main thread. */
@@ -66,7 +68,7 @@ export interface LoadResult {
  * ones; each bad line is counted and (up to `keepSkipped`) kept with its file, line and reason.
  */
 export async function loadTraces(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
-  const files = await resolveInputs(inputs, options.cwd);
+  const files = options.files ?? (await resolveInputs(inputs, options.cwd));
   const prices = options.prices ?? PriceTable.bundled();
   const keepText = options.keepText ?? true;
   const assembler = new RunAssembler(keepText);

@@ -10,8 +10,10 @@ import path from 'node:path';
 import { summarise } from '../aggregate/summarise.js';
 import type { Summary } from '../aggregate/summary-types.js';
 import type { SkippedLine } from '../model/types.js';
-import type { PriceTable } from '../prices/price-table.js';
+import { PriceTable } from '../prices/price-table.js';
+import { resolveInputs } from '../read/inputs.js';
 import { loadTraces } from '../read/load.js';
+import { buildStamp, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
 import { dataExports } from './exports.js';
 import { runFileNames } from './file-names.js';
 import { renderCharts } from './pages/charts.js';
@@ -49,6 +51,8 @@ export interface BuildResult {
   summary: Summary;
   /** Where the previous site was moved because it holds files trace-report did not write. */
   kept?: string;
+  /** True when the site was already built from the same inputs, options and code, and left as it was. */
+  upToDate?: boolean;
 }
 
 export interface RenderOptions {
@@ -107,10 +111,32 @@ function countPages(files: Iterable<SiteFile>, seen: { pages: number }): Iterabl
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const progress = options.onProgress;
+  const inputs = await resolveInputs(options.inputs, options.cwd);
+  const prices = options.prices ?? PriceTable.bundled();
+  // Unchanged inputs, options and code: the site already there is what this build would write.
+  progress?.('checking the inputs against the last build');
+  const stamp = await buildStamp(inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true });
+  const outDir = path.resolve(options.cwd ?? process.cwd(), options.outDir);
+  const previous = stamp === null ? null : upToDate(outDir, stamp);
+  if (previous) {
+    const { record, summary } = previous;
+    return {
+      outDir,
+      entry: path.join(outDir, 'index.html'),
+      pages: record.pages,
+      files: record.files,
+      bytes: record.bytes,
+      skippedLines: record.skippedLines,
+      skipped: record.skipped,
+      summary,
+      upToDate: true,
+    };
+  }
   progress?.('reading traces');
   const loaded = await loadTraces(options.inputs, {
+    files: inputs,
     keepText: true,
-    prices: options.prices,
+    prices,
     cwd: options.cwd,
     onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
   });
@@ -126,8 +152,15 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const seen = { pages: 0 };
   progress?.(`writing ${options.outDir}`);
   // Pages are rendered as they are written: the whole site is never in memory at once.
-  const files = countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: progress }), seen);
-  const written = await writeSite(options.outDir, files, { force: options.force, cwd: options.cwd });
+  const pageFiles = countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: progress }), seen);
+  const record = (w: { files: number; bytes: number }): BuildRecord => ({
+    stamp: stamp ?? '',
+    pages: seen.pages,
+    ...w,
+    skippedLines: loaded.skippedLines,
+    skipped: skippedForRecord(loaded.skipped),
+  });
+  const written = await writeSite(options.outDir, pageFiles, { force: options.force, cwd: options.cwd, record: stamp === null ? undefined : record });
   return {
     outDir: written.dir,
     entry: path.join(written.dir, 'index.html'),

@@ -42,9 +42,12 @@ Examples:
     if (!opts.quiet) reportSkipped(result.skipped, result.skippedLines, (s) => process.stderr.write(s));
     const entry = shown(result.entry);
     const s = result.summary;
+    const what = result.upToDate
+      ? `Up to date: ${shown(result.outDir)}/ was built from these same inputs, options and version; nothing written\n`
+      : `Wrote ${result.pages.toLocaleString('en-US')} page${result.pages === 1 ? '' : 's'} ` +
+        `(${result.files.toLocaleString('en-US')} files, ${formatBytes(result.bytes)}) to ${shown(result.outDir)}/\n`;
     process.stdout.write(
-      `Wrote ${result.pages.toLocaleString('en-US')} page${result.pages === 1 ? '' : 's'} ` +
-        `(${result.files.toLocaleString('en-US')} files, ${formatBytes(result.bytes)}) to ${shown(result.outDir)}/\n` +
+      what +
         `${s.spans.toLocaleString('en-US')} spans from ${s.runs.toLocaleString('en-US')} runs; ` +
         `${result.skippedLines.toLocaleString('en-US')} line${result.skippedLines === 1 ? '' : 's'} skipped\n` +
         `Open it: ${entry} (double-click, or: xdg-open ${entry} / open ${entry})\n`,

@@ -20,6 +20,8 @@ export interface SiteManifest {
   building?: true;
   /** Relative POSIX paths, sorted. */
   files: string[];
+  /** What the build that wrote the site says about it (its inputs' stamp, page counts), as given. */
+  build?: unknown;
 }
 
 export function manifestText(m: SiteManifest): string {
@@ -28,6 +30,7 @@ export function manifestText(m: SiteManifest): string {
     version: m.version,
     inPlace: m.inPlace,
     ...(m.building ? { building: true as const } : {}),
+    ...(m.build !== undefined ? { build: m.build } : {}),
     files: [...m.files].sort(),
   };
   const note = 'Written by trace-report. A rebuild replaces the files listed here and keeps any other file.';
@@ -61,6 +64,7 @@ export function readManifest(dir: string): SiteManifest | 'invalid' | null {
     version: typeof m.version === 'string' ? m.version : '',
     inPlace: m.inPlace === true,
     ...(m.building === true ? { building: true as const } : {}),
+    ...(m.build !== undefined ? { build: m.build } : {}),
     files: m.files.filter((f): f is string => typeof f === 'string' && f !== MANIFEST_NAME && sitePathProblem(f) === null),
   };
 }

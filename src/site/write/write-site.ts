@@ -35,6 +35,8 @@ export interface WriteSiteOptions {
   cwd?: string;
   /** Called every 256 files with the count written so far. */
   onProgress?: (files: number) => void;
+  /** Recorded in the final manifest as `build`, asked for once every file is written. */
+  record?: (written: { files: number; bytes: number }) => unknown;
 }
 
 export interface WriteSiteResult {
@@ -108,7 +110,7 @@ function writeSwapped(out: string, target: Target, files: Iterable<SiteFile>, ve
   try {
     writeManifest(temp, { tool: 'trace-report', version, inPlace: false, building: true, files: [] });
     writeFiles(temp, files, { fresh: true, onProgress: opts.onProgress }, written);
-    writeManifest(temp, { tool: 'trace-report', version, inPlace: false, files: written.paths });
+    writeManifest(temp, { tool: 'trace-report', version, inPlace: false, files: written.paths, build: opts.record?.({ files: written.paths.length, bytes: written.bytes }) });
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });
     throw e;
@@ -146,7 +148,7 @@ function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }>, fil
   }
   const now = new Set(written.paths);
   const stale = (old?.files ?? []).filter((f) => !now.has(f));
-  writeManifest(out, { tool: 'trace-report', version, inPlace, files: written.paths });
+  writeManifest(out, { tool: 'trace-report', version, inPlace, files: written.paths, build: opts.record?.({ files: written.paths.length, bytes: written.bytes }) });
   removeListed(out, stale, false);
   return { files: written.paths.length, bytes: written.bytes, dir: out, mode: 'in-place' };
 }

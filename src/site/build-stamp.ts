@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Summary } from '../aggregate/summary-types.js';
+import type { SkippedLine } from '../model/types.js';
+import type { PriceTable } from '../prices/price-table.js';
+import { STDIN, type InputFile } from '../read/inputs.js';
+import { MANIFEST_NAME, readManifest } from './write/manifest.js';
+
+/**
+ * Skipping a build whose inputs have not changed. The stamp is a hash of everything the site is
+ * made from: the content of every input file with its name, the price table, the options, and the
+ * code and templates of this trace-report. A site whose manifest carries the same stamp, with every
+ * file it lists still there, is what this build would write again, byte for byte.
+ */
+export async function buildStamp(
+  files: readonly InputFile[],
+  opts: { inputs: readonly string[]; prices: PriceTable; singleFile: boolean },
+): Promise<string | null> {
+  if (files.some((f) => f.path === STDIN)) return null;
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ inputs: opts.inputs, singleFile: opts.singleFile, code: codeHash(), prices: priceKey(opts.prices) }));
+  for (const f of files) {
+    h.update(`\0${f.name}\0`);
+    for await (const chunk of createReadStream(f.path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  }
+  return h.digest('hex');
+}
+
+function priceKey(prices: PriceTable): unknown {
+  return [prices.date, ...prices.ids().map((id) => [id, prices.lookup(id)])];
+}
+
+let code: string | undefined;
+
+/** A hash of the running code (src/ or dist/) and the templates, read once per process. */
+function codeHash(): string {
+  if (code === undefined) {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const h = createHash('sha256');
+    for (const dir of [path.resolve(here, '..'), path.resolve(here, '../../templates')]) {
+      const names = readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+      for (const name of names) {
+        const file = path.join(dir, name);
+        if (!statSync(file).isFile() || name.endsWith('.map')) continue;
+        h.update(`\0${name}\0`).update(readFileSync(file));
+      }
+    }
+    code = h.digest('hex');
+  }
+  return code;
+}
+
+const recordSchema = z.object({
+  stamp: z.string(),
+  pages: z.number().int().nonnegative(),
+  files: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  skippedLines: z.number().int().nonnegative(),
+  skipped: z.array(z.object({ file: z.string(), line: z.number(), reason: z.string() })),
+});
+
+/** What a build records in the manifest of the site it wrote. */
+export type BuildRecord = z.infer<typeof recordSchema>;
+
+/** How many skipped lines a record keeps, for the report of a skipped build. */
+export const RECORDED_SKIPPED = 100;
+
+/** The earlier build's record and summary, when the site in `dir` was built from the same stamp and is whole. */
+export function upToDate(dir: string, stamp: string): { record: BuildRecord; summary: Summary } | null {
+  const manifest = readManifest(dir);
+  if (manifest === null || manifest === 'invalid') return null;
+  const parsed = recordSchema.safeParse(manifest.build);
+  if (!parsed.success || parsed.data.stamp !== stamp) return null;
+  for (const f of manifest.files) {
+    try {
+      if (!statSync(path.join(dir, f)).isFile()) return null;
+    } catch {
+      return null;
+    }
+  }
+  try {
+    const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
+    return { record: parsed.data, summary };
+  } catch {
+    return null;
+  }
+}
+
+export function skippedForRecord(skipped: readonly SkippedLine[]): SkippedLine[] {
+  return skipped.slice(0, RECORDED_SKIPPED);
+}
+
+export { MANIFEST_NAME };
