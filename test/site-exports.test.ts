@@ -6,7 +6,7 @@ import type { Run } from '../src/model/types.js';
 import { PicoSum } from '../src/aggregate/pico-sum.js';
 import { CALLS_CSV_HEADER, dataExports, picoToDecimal, RUNS_CSV_HEADER } from '../src/site/exports.js';
 import { runFileNames } from '../src/site/file-names.js';
-import type { SiteFile } from '../src/site/write/site-file.js';
+import { siteFileText, type SiteFile } from '../src/site/write/site-file.js';
 import { DIALECTS, jsonl, writeTree } from './helpers.js';
 
 /** RFC 4180, strictly: every record ends in CRLF, quoted fields double their quotes. */
@@ -71,9 +71,9 @@ function usdOf(pico: bigint): number {
 const guarded = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 
 const text = (f: SiteFile[], name: string): string => {
-  const c = f.find((x) => x.path === name)?.content;
-  if (typeof c !== 'string') throw new Error(`${name} missing or not text`);
-  return c;
+  const file = f.find((x) => x.path === name);
+  if (!file) throw new Error(`${name} missing`);
+  return siteFileText(file);
 };
 
 const HOSTILE_ID = "=cmd|' /C calc'!A0";
@@ -126,7 +126,7 @@ describe('data exports', () => {
   it('writes the four files in a fixed order, the same on every call', async () => {
     const { runs, summary, names, files } = await load();
     expect(files.map((f) => f.path)).toEqual(['summary.json', 'runs.csv', 'calls.csv', 'calls.jsonl']);
-    expect(dataExports(summary, runs, names)).toEqual(files);
+    expect(dataExports(summary, runs, names).map(siteFileText)).toEqual(files.map(siteFileText));
   });
 
   it('publishes summary.json as the summary --json object', async () => {

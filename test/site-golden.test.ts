@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { summarise } from '../src/aggregate/summarise.js';
 import { loadTraces } from '../src/read/load.js';
 import { renderSite } from '../src/site/build.js';
+import { siteFileText } from '../src/site/write/site-file.js';
 
 /**
  * The golden site: every file rendered from test/fixtures/dialects, committed under
@@ -24,7 +25,7 @@ describe('golden site', () => {
     const loaded = await loadTraces(['test/fixtures/dialects'], { cwd: ROOT });
     const summary = summarise({ ...loaded, priceTable: loaded.prices.date });
     const files = await renderSite({ runs: loaded.runs, summary, skipped: loaded.skipped, skippedLines: loaded.skippedLines });
-    const rendered = new Map(files.map((f) => [f.path, Buffer.from(f.content)]));
+    const rendered = new Map(files.map((f) => [f.path, Buffer.from(siteFileText(f))]));
     if (process.env.UPDATE_GOLDEN) {
       for (const [rel, content] of rendered) {
         mkdirSync(path.dirname(path.join(GOLDEN, rel)), { recursive: true });

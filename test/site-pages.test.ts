@@ -8,6 +8,7 @@ import { formatDuration } from '../src/format/money.js';
 import type { Run } from '../src/model/types.js';
 import { loadTraces } from '../src/read/load.js';
 import { renderSite } from '../src/site/build.js';
+import { siteFileText } from '../src/site/write/site-file.js';
 import { escapeHtml, idFragment, jsonForScript, relativeUrl, urlSegment } from '../src/site/html.js';
 import { RUNS_PER_PAGE } from '../src/site/pages/index-page.js';
 import { lastDays, runsInWindow, windowSummary } from '../src/site/pages/window.js';
@@ -31,7 +32,7 @@ async function load(inputs: string[]): Promise<Omit<Loaded, 'files' | 'byPath'> 
 async function site(inputs: string[], singleFile = false): Promise<Loaded> {
   const l = await load(inputs);
   const files = await renderSite(l, { singleFile });
-  const byPath = new Map(files.map((f) => [f.path, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8')]));
+  const byPath = new Map(files.map((f) => [f.path, siteFileText(f)]));
   return { runs: l.runs, summary: l.summary, files, byPath };
 }
 

@@ -26,31 +26,44 @@ export const CALLS_CSV_HEADER = [
 /** Several input files of one run share its `files` cell, joined by this. */
 export const FILES_SEPARATOR = '; ';
 
-// Above this many UTF-16 units a JS string cannot be built (V8 caps strings near 2^29), so a
-// large export is encoded piece by piece into bytes instead.
-const MAX_STRING = 2 ** 28;
 
 export function dataExports(summary: Summary, runs: readonly Run[], names: Map<string, string>): SiteFile[] {
-  const runRows = new Chunks();
-  const callRows = new Chunks();
-  const jsonLines = new Chunks();
-  runRows.push(csvRow(RUNS_CSV_HEADER));
-  callRows.push(csvRow(CALLS_CSV_HEADER));
-  for (const run of runs) {
+  const pageOf = (run: Run): string => {
     const page = names.get(run.id);
     if (page === undefined) throw new Error(`no page name for run ${JSON.stringify(run.id)}`);
-    runRows.push(csvRow(runRow(run, page)));
-    for (const call of run.calls) {
-      callRows.push(csvRow(callRow(run, call, page)));
-      jsonLines.push(`${JSON.stringify(callRecord(run, call, page))}\n`);
-    }
-  }
+    return page;
+  };
+  for (const run of runs) pageOf(run);
   return [
     { path: 'summary.json', content: `${JSON.stringify(summary, null, 2)}\n` },
-    { path: 'runs.csv', content: runRows.finish() },
-    { path: 'calls.csv', content: callRows.finish() },
-    { path: 'calls.jsonl', content: jsonLines.finish() },
+    {
+      path: 'runs.csv',
+      content: { chunks: () => batched(csvRow(RUNS_CSV_HEADER), runs, (run) => csvRow(runRow(run, pageOf(run)))) },
+    },
+    {
+      path: 'calls.csv',
+      content: {
+        chunks: () => batched(csvRow(CALLS_CSV_HEADER), runs, (run) => run.calls.map((c) => csvRow(callRow(run, c, pageOf(run)))).join('')),
+      },
+    },
+    {
+      path: 'calls.jsonl',
+      content: { chunks: () => batched('', runs, (run) => run.calls.map((c) => `${JSON.stringify(callRecord(run, c, pageOf(run)))}\n`).join('')) },
+    },
   ];
+}
+
+/** Rows gathered into pieces of about 256 KB: few writes, and never one string for a whole export. */
+function* batched(head: string, runs: readonly Run[], rows: (run: Run) => string): Generator<string> {
+  let piece = head;
+  for (const run of runs) {
+    piece += rows(run);
+    if (piece.length >= 1 << 18) {
+      yield piece;
+      piece = '';
+    }
+  }
+  if (piece.length > 0) yield piece;
 }
 
 /**
@@ -131,30 +144,3 @@ function csvRow(cells: readonly CsvValue[]): string {
 }
 
 /** Text gathered piece by piece: a string when it fits in one, else UTF-8 bytes. */
-class Chunks {
-  private parts: string[] = [];
-  private length = 0;
-
-  push(s: string): void {
-    this.parts.push(s);
-    this.length += s.length;
-  }
-
-  finish(): string | Uint8Array {
-    if (this.length < MAX_STRING) return this.parts.join('');
-    const buffers: Buffer[] = [];
-    let batch: string[] = [];
-    let batchLength = 0;
-    for (const p of this.parts) {
-      batch.push(p);
-      batchLength += p.length;
-      if (batchLength >= 1 << 20) {
-        buffers.push(Buffer.from(batch.join(''), 'utf8'));
-        batch = [];
-        batchLength = 0;
-      }
-    }
-    buffers.push(Buffer.from(batch.join(''), 'utf8'));
-    return Buffer.concat(buffers);
-  }
-}

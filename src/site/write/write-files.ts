@@ -38,19 +38,32 @@ export function writeFiles(root: string, files: Iterable<SiteFile>, opts: WriteF
     seen.add(key);
     const dir = path.dirname(abs);
     if (!dirs.has(dir)) makeDir(root, dir, opts.fresh, dirs);
-    writeNoFollow(abs, file.content);
+    const bytes = writeNoFollow(abs, file.content);
     written.paths.push(file.path);
-    written.bytes += typeof file.content === 'string' ? Buffer.byteLength(file.content) : file.content.byteLength;
+    written.bytes += bytes;
     if (opts.onProgress && written.paths.length % 256 === 0) opts.onProgress(written.paths.length);
   }
 }
 
-/** Writes one file, refusing to follow a symbolic link at its path; file-system failures become OutputError. */
-export function writeNoFollow(abs: string, content: string | Uint8Array): void {
+/**
+ * Writes one file, refusing to follow a symbolic link at its path, and returns its size in bytes;
+ * file-system failures become OutputError.
+ */
+export function writeNoFollow(abs: string, content: SiteFile['content']): number {
   try {
     const fd = openSync(abs, WRITE_FLAGS, 0o666);
     try {
-      writeFileSync(fd, content);
+      if (typeof content === 'string' || content instanceof Uint8Array) {
+        writeFileSync(fd, content);
+        return typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
+      }
+      let bytes = 0;
+      for (const piece of content.chunks()) {
+        const buf = Buffer.from(piece, 'utf8');
+        writeFileSync(fd, buf);
+        bytes += buf.byteLength;
+      }
+      return bytes;
     } finally {
       closeSync(fd);
     }
