@@ -131,3 +131,12 @@ describe('help and version', () => {
     expect(run([]).code).toBe(2);
   });
 });
+
+describe('empty input', () => {
+  it('warns on stderr when no span was found, and still exits 0', () => {
+    const dir = writeTree({ 'bad.jsonl': 'not json\nalso not\n' });
+    const r = run(['summary', 'bad.jsonl', '--json', '--quiet'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('trace-report: warning: no spans found (every one of the 2 lines read was skipped)\n');
+  });
+});

@@ -100,8 +100,9 @@ describe('dialect B: event-bus export', () => {
     const { loaded, summary } = await summaryOf([fixture('b-eventbus.jsonl')]);
     expect(summary.spans).toBe(17);
     expect(loaded.runs.map((r) => [r.id, r.status, r.workflow])).toEqual([
-      [`${fixture('b-eventbus.jsonl')}:1`, 'ok', 'pipeline'],
-      [`${fixture('b-eventbus.jsonl')}:10`, 'incomplete', 'router'],
+      // Files below the working folder are named relatively, however they were given.
+      ['test/fixtures/dialects/b-eventbus.jsonl:1', 'ok', 'pipeline'],
+      ['test/fixtures/dialects/b-eventbus.jsonl:10', 'incomplete', 'router'],
     ]);
     const [first, crashed] = loaded.runs as [Run, Run];
     expect(first.syntheticId).toBe(true);

@@ -151,7 +151,8 @@ describe('otlpToLines: GenAI semantic conventions', () => {
         timestamp: 1767261605000, duration_ms: 2000, status: 'failed', error: 'writer gave up',
       },
       // The root's status is OK: its end says nothing, so the run's status comes from its steps.
-      { event_type: 'pattern_end', ...a, span_id: root, span_name: 'trip-planning', timestamp: 1767261605000 },
+      // The root span has no error status, but a call of the trace failed: the run's end says so.
+      { event_type: 'pattern_end', ...a, span_id: root, span_name: 'trip-planning', timestamp: 1767261605000, status: 'failed' },
       // Second trace: nanos as JSON numbers, older gen_ai.system / prompt_tokens names, resource
       // service.name "unknown_service:python" is no workflow.
       { event_type: 'pattern_start', run_id: B, span_id: 'd1d1d1d1d1d1d1d1', span_name: 'openai.chat', timestamp: 1767261700000 },
@@ -195,7 +196,7 @@ describe('OTLP through the engine (converted, then loadTraces)', () => {
     const { loaded, summary } = await loadOtlp('genai.jsonl');
     expect(summary.spans).toBe(14);
     expect(loaded.runs.map((r) => [r.id, r.workflow, r.status, r.statusText, r.durationMs])).toEqual([
-      ['4bf92f3577b34da6a3ce929d0e0e4736', 'trip-planning', 'failed', null, 5000],
+      ['4bf92f3577b34da6a3ce929d0e0e4736', 'trip-planning', 'failed', 'failed', 5000],
       ['5b8aa5a2d2c872e8321cf37308d69df2', null, 'ok', null, 900],
     ]);
     const [a, b] = loaded.runs as [Run, Run];

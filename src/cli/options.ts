@@ -32,6 +32,13 @@ export function reportSkipped(skipped: readonly SkippedLine[], total: number, wr
   write(`${total.toLocaleString('en-US')} line${total === 1 ? '' : 's'} skipped\n`);
 }
 
+/** Said on stderr when the inputs held no event at all: an empty report is rarely what was meant. */
+export function warnIfEmpty(spans: number, skippedLines: number, write: (s: string) => void): void {
+  if (spans > 0) return;
+  const why = skippedLines > 0 ? `every one of the ${skippedLines.toLocaleString('en-US')} lines read was skipped` : 'the inputs hold no event lines';
+  write(`trace-report: warning: no spans found (${why})\n`);
+}
+
 /** Colour on a terminal, never when piped or when NO_COLOR is set (no-color.org). */
 export function useColour(stream: NodeJS.WriteStream): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;

@@ -12,7 +12,6 @@ export function createProgram(): Command {
   const program = new Command('trace-report')
     .description('Reports on LLM agent traces: a static site, a terminal summary, and queries.')
     .version(pkg.version)
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   addBuildCommand(program);
   addSummaryCommand(program);

@@ -31,7 +31,7 @@ export function* spanOutputChunks(spans: Span[], format: SpanFormat, opts: SpanO
       yield spansTable(spans, opts);
       return;
     case 'jsonl':
-      for (const s of spans) yield `${terminalSafeJson(JSON.stringify(spanToJson(s)))}\n`;
+      for (const s of spans) yield `${terminalSafeJson(stringifySpan(s))}\n`;
       return;
     case 'json':
       if (spans.length === 0) {
@@ -40,7 +40,7 @@ export function* spanOutputChunks(spans: Span[], format: SpanFormat, opts: SpanO
       }
       // Each element as JSON.stringify(array, null, 2) would indent it, one element at a time.
       for (let i = 0; i < spans.length; i++) {
-        const body = JSON.stringify(spanToJson(spans[i] as Span), null, 2).replace(/\n/g, '\n  ');
+        const body = stringifySpan(spans[i] as Span, 2).replace(/\n/g, '\n  ');
         yield `${i === 0 ? '[\n' : ',\n'}  ${terminalSafeJson(body)}`;
       }
       yield '\n]\n';
@@ -49,6 +49,19 @@ export function* spanOutputChunks(spans: Span[], format: SpanFormat, opts: SpanO
       yield csvRow(SPAN_CSV_HEADER);
       for (const s of spans) yield csvRow(spanCsvValues(s));
       return;
+  }
+}
+
+/**
+ * A span as JSON. Original fields nested too deeply for JSON.stringify (it recurses) are replaced
+ * by a note rather than ending the command with a stack overflow.
+ */
+function stringifySpan(span: Span, indent?: number): string {
+  try {
+    return JSON.stringify(spanToJson(span), null, indent);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return JSON.stringify({ ...spanToJson({ ...span, fields: {} }), fields: '(nested too deeply to print)' }, null, indent);
   }
 }
 

@@ -27,23 +27,37 @@ export class RunAssembler {
   add(e: TraceEvent, src: SourceRef): RunBuilder {
     const run = this.route(e, src);
     run.add(e, src);
-    if (e.role === 'run_end' && run.closed) {
-      const i = this.stack.lastIndexOf(run);
-      if (i !== -1) this.stack.splice(i, 1);
-    }
     return run;
+  }
+
+  /** The innermost run still open by position; runs closed since are dropped from the stack here. */
+  private top(): RunBuilder | undefined {
+    let top = this.stack[this.stack.length - 1];
+    while (top && top.closed) {
+      this.stack.pop();
+      top = this.stack[this.stack.length - 1];
+    }
+    return top;
   }
 
   private route(e: TraceEvent, src: SourceRef): RunBuilder {
     if (e.runId !== null) {
-      const run = this.byId(e.runId, false, src);
+      const named = this.runs.get(e.runId);
+      const top = this.top();
+      // A nested pattern_start that names the run names the run opened by position (formats.md,
+      // dialect B: payload.run_id names the run), it does not start another.
+      if (!named && e.role === 'run_start' && top && top.syntheticId && top.depth > 0) {
+        this.rename(top, e.runId);
+        return top;
+      }
+      const run = named ?? this.byId(e.runId, false, src);
       if (e.role === 'run_start' && run.depth === 0) {
         run.closed = false;
         this.stack.push(run);
       }
       return run;
     }
-    const top = this.stack[this.stack.length - 1];
+    const top = this.top();
     if (top) return top;
     if (e.role === 'run_start') {
       const run = this.byId(`${src.file}:${src.line}`, true, src);
@@ -62,6 +76,13 @@ export class RunAssembler {
       this.runs.set(id, run);
     }
     return run;
+  }
+
+  private rename(run: RunBuilder, id: string): void {
+    this.runs.delete(run.id);
+    run.id = id;
+    run.syntheticId = false;
+    this.runs.set(id, run);
   }
 
   builders(): IterableIterator<RunBuilder> {

@@ -62,6 +62,8 @@ export function callTokens(c: LlmCall): number {
 function statusOf(b: RunBuilder, totals: RunTotals): RunStatus {
   if (b.opened && !b.closed) return 'incomplete';
   if (b.statusText !== null) return isFailureStatus(b.statusText) ? 'failed' : 'ok';
+  // Ended by its pattern_end with no status: `success` unless it says otherwise (formats.md).
+  if (b.opened && b.closed) return 'ok';
   if (b.hasOpenWork || totals.incompleteCalls > 0) return 'incomplete';
   if (totals.failedCalls > 0 || b.sawError) return 'failed';
   return 'ok';

@@ -2,6 +2,7 @@ import { roundMs } from '../aggregate/percentile.js';
 import type { TraceEvent } from '../normalise/event.js';
 import { normaliseModelId, isPlaceholderModel } from '../prices/model-id.js';
 import { providerFor } from '../prices/provider.js';
+import { WaitingCalls } from './open-calls.js';
 import type { AgentStep, EventNode, LlmCall, SourceRef, StepNode } from './types.js';
 import { usdToPico } from './types.js';
 
@@ -27,15 +28,19 @@ export class RunBuilder {
   sawError = false;
   readonly files = new Set<string>();
   private readonly openSteps: AgentStep[] = [];
-  private readonly openCalls: LlmCall[] = [];
+  /** Starts waiting for their end; a crashed call's start stays oldest, so ends pair newest first. */
+  private readonly openCalls = new WaitingCalls('newest-first');
+  /** Ends read before their start (files or lines out of order), in the order they came. */
+  private readonly earlyEnds = new WaitingCalls('oldest-first');
   /** Calls whose cost_record has been folded in, so that a second record is not folded twice. */
   private readonly costed = new Set<LlmCall>();
-  /** `call_id`/`span_id` of open calls, where the trace gives one. */
-  private readonly callIds = new Map<LlmCall, string>();
+  /** The latest call of each agent, and of each agent step. */
+  private readonly lastCallOf = new Map<string | null, LlmCall>();
+  private readonly lastCallInStep = new Map<AgentStep, LlmCall>();
 
   constructor(
-    readonly id: string,
-    readonly syntheticId: boolean,
+    public id: string,
+    public syntheticId: boolean,
     readonly source: SourceRef,
     private readonly keepText: boolean,
   ) {}
@@ -68,12 +73,9 @@ export class RunBuilder {
       case 'step_end':
         this.endStep(e);
         return;
-      case 'call_start': {
-        const call = this.newCall(e, src, 'incomplete');
-        this.openCalls.push(call);
-        if (e.callId !== null) this.callIds.set(call, e.callId);
+      case 'call_start':
+        this.startCall(e, src);
         return;
-      }
       case 'call_end':
       case 'call_error':
         this.endCall(e, src);
@@ -170,7 +172,23 @@ export class RunBuilder {
     };
     this.calls.push(call);
     this.attach(call);
+    this.lastCallOf.set(call.agent, call);
+    const step = this.innermostStep();
+    if (step) this.lastCallInStep.set(step, call);
     return call;
+  }
+
+  private startCall(e: TraceEvent, src: SourceRef): void {
+    const agent = this.agentOf(e);
+    // An end that came first (and not before this start) is this call's other half.
+    const early = this.earlyEnds.size === 0 ? undefined : this.earlyEnds.take(agent, normaliseModelId(e.model), e.callId, (c) => e.timestamp === null || c.end === null || c.end >= e.timestamp);
+    if (early) {
+      early.start = e.timestamp;
+      if (early.durationMs === null && early.start !== null && early.end !== null) early.durationMs = roundMs(early.end - early.start);
+      if (this.keepText && e.prompt && !early.prompt) early.prompt = e.prompt;
+      return;
+    }
+    this.openCalls.add(this.newCall(e, src, 'incomplete'), e.callId);
   }
 
   /** Applies what an end line (or a one-line call) says: tokens, duration, cost, status. */
@@ -186,12 +204,14 @@ export class RunBuilder {
     const single = e.role === 'call';
     call.end = e.timestamp;
     if (e.durationMs !== null) call.durationMs = e.durationMs;
-    else if (call.start !== null && call.end !== null && !single) call.durationMs = roundMs(call.end - call.start);
+    // An end stamped before its start gives no duration rather than a negative one.
+    else if (call.start !== null && call.end !== null && !single && call.end >= call.start) call.durationMs = roundMs(call.end - call.start);
     if (single) call.start = call.end !== null && call.durationMs !== null ? call.end - call.durationMs : call.end;
     else if (call.start === null && call.end !== null && call.durationMs !== null) call.start = call.end - call.durationMs;
     this.widen(call.start);
-    if (e.costUsd !== null && !(e.costUsd === 0 && isPlaceholderModel(e.model ?? call.model))) {
-      call.costPico = usdToPico(e.costUsd);
+    const pico = reportedPico(e.costUsd);
+    if (pico !== null && !(pico === 0 && isPlaceholderModel(e.model ?? call.model))) {
+      call.costPico = pico;
       call.costSource = 'reported';
     }
     if (this.keepText) {
@@ -208,16 +228,12 @@ export class RunBuilder {
 
   private endCall(e: TraceEvent, src: SourceRef): void {
     const agent = this.agentOf(e);
-    const i = this.openCalls.findIndex((c) => this.matchesOpenCall(c, e, agent));
-    let call: LlmCall;
-    if (i === -1) {
-      // An end with no start is a complete call on its own.
+    let call = this.openCalls.size === 0 ? undefined : this.openCalls.take(agent, normaliseModelId(e.model), e.callId);
+    if (!call) {
+      // An end with no start is a complete call on its own, unless its start comes later.
       call = this.newCall(e, src, 'ok');
       call.start = null;
-    } else {
-      call = this.openCalls[i]!;
-      this.openCalls.splice(i, 1);
-      this.callIds.delete(call);
+      this.earlyEnds.add(call, e.callId);
     }
     this.completeCall(call, e);
   }
@@ -225,7 +241,8 @@ export class RunBuilder {
   private foldCost(e: TraceEvent, src: SourceRef): void {
     const agent = this.agentOf(e);
     const modelId = normaliseModelId(e.model);
-    const hasCost = e.costUsd !== null && !(e.costUsd === 0 && modelId === null);
+    const pico = reportedPico(e.costUsd);
+    const hasCost = pico !== null && !(pico === 0 && modelId === null);
     // The agent hook's record (cost 0, model "unknown", tokens guessed from characters) says
     // "no cost known": it changes nothing.
     if (!hasCost && modelId === null) {
@@ -245,9 +262,22 @@ export class RunBuilder {
         call.modelId = modelId;
       }
       if (hasCost) {
-        call.costPico = usdToPico(e.costUsd!);
+        call.costPico = pico;
         call.costSource = 'reported';
       }
+      return;
+    }
+    // The same record again for a call already costed (a writer that retried): counted once.
+    const last = this.lastCallOf.get(agent);
+    const same =
+      last !== undefined &&
+      this.costed.has(last) &&
+      (modelId === null || last.modelId === null || last.modelId === modelId) &&
+      last.costPico === pico &&
+      (e.inputTokens === null || e.inputTokens === last.inputTokens) &&
+      (e.outputTokens === null || e.outputTokens === last.outputTokens);
+    if (same) {
+      this.attach(this.event(e, src, `repeats the cost record of step #${last!.index}: counted once`));
       return;
     }
     // A priced record with no call before it stands for a call of its own, so its cost is not lost.
@@ -270,10 +300,11 @@ export class RunBuilder {
     if (step) {
       step.status = 'failed';
       step.error ??= message;
-      const last = lastCallIn(step);
+      const last = this.lastCallInStep.get(step);
       if (last) failCall(last, message);
-      // An error naming a model in a step that made no call is a call that failed before it returned.
-      else if (e.model) {
+      // An error naming a model in an agent step that made no call is a call that failed before
+      // it returned (Studio writes llm_call lines only for answers); a tool's error is not a call.
+      else if (e.model && step.agentKind !== 'tool') {
         const call = this.newCall(e, src, 'failed');
         this.completeCall(call, { ...e, role: 'call_error' });
         call.durationMs = e.durationMs;
@@ -285,25 +316,16 @@ export class RunBuilder {
     this.attach(this.event(e, src, message));
   }
 
-  /** An end pairs with the oldest open start of the same call id, else of the same agent and model. */
-  private matchesOpenCall(call: LlmCall, e: TraceEvent, agent: string | null): boolean {
-    const id = this.callIds.get(call);
-    if (e.callId !== null && id !== undefined) return id === e.callId;
-    if (agent && call.agent && agent !== call.agent) return false;
-    if (e.model && call.model && normaliseModelId(e.model) !== call.modelId) return false;
-    return true;
-  }
-
   /** Closes what was left open: steps and calls without an end are incomplete. */
   finish(): void {
     for (const step of this.openSteps) {
       if (step.status !== 'failed') step.status = 'incomplete';
     }
-    for (const call of this.openCalls) call.status = 'incomplete';
+    for (const call of this.openCalls.all()) call.status = 'incomplete';
   }
 
   get hasOpenWork(): boolean {
-    return this.openSteps.length > 0 || this.openCalls.length > 0;
+    return this.openSteps.length > 0 || this.openCalls.size > 0;
   }
 }
 
@@ -312,14 +334,12 @@ function failCall(call: LlmCall, message: string): void {
   call.error ??= message;
 }
 
-function lastCallIn(step: AgentStep): LlmCall | undefined {
-  for (let i = step.children.length - 1; i >= 0; i--) {
-    const n = step.children[i]!;
-    if (n.kind === 'llm') return n;
-  }
-  return undefined;
+/** A reported cost in pico-dollars; null when it is not a usable amount (negative, or too large to hold). */
+function reportedPico(usd: number | null): number | null {
+  if (usd === null || usd < 0) return null;
+  const pico = usdToPico(usd);
+  return Number.isSafeInteger(pico) ? pico : null;
 }
-
 
 const OK_STATUSES = new Set(['ok', 'success', 'succeeded', 'successful', 'completed', 'complete', 'done', 'finished', 'passed']);
 

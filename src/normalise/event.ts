@@ -84,11 +84,11 @@ function readFields(o: Obj) {
     pattern: given(o.pattern) ?? given(o.pattern_type),
     provider: given(o.provider),
     model: given(o.model) ?? given(o.model_name),
-    input: numeric(o.input_tokens) ?? numeric(o.prompt_tokens),
-    output: numeric(o.output_tokens) ?? numeric(o.completion_tokens),
-    total: numeric(o.tokens) ?? numeric(o.token_count) ?? numeric(o.total_tokens),
-    durationMs: numeric(o.duration_ms) ?? numeric(o.latency_ms) ?? numeric(o.elapsed_ms),
-    durationS: numeric(o.duration_seconds),
+    input: amount(o.input_tokens) ?? amount(o.prompt_tokens),
+    output: amount(o.output_tokens) ?? amount(o.completion_tokens),
+    total: amount(o.tokens) ?? amount(o.token_count) ?? amount(o.total_tokens),
+    durationMs: amount(o.duration_ms) ?? amount(o.latency_ms) ?? amount(o.elapsed_ms),
+    durationS: amount(o.duration_seconds),
     cost: numeric(o.cost_estimate) ?? numeric(o.cost_usd) ?? numeric(o.cost),
     timestamp: given(o.timestamp) ?? given(o.ts) ?? given(o.time),
     status: given(o.status),
@@ -134,6 +134,12 @@ function given(v: unknown): unknown {
 
 function numeric(v: unknown): number | undefined {
   return toNumber(v) ?? undefined;
+}
+
+/** Counts and durations: a negative one is no value. */
+function amount(v: unknown): number | undefined {
+  const n = toNumber(v);
+  return n === null || n < 0 ? undefined : n;
 }
 
 function str(v: unknown): string | null {

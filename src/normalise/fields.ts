@@ -9,12 +9,15 @@ function isObj(v: unknown): v is Obj {
 /** A finite number, from a number or a numeric string. */
 export function toNumber(v: unknown): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' && v.trim() !== '') {
+  // Decimal notation only: Number() would also read "0x10" or "1_0"-like oddities.
+  if (typeof v === 'string' && DECIMAL.test(v)) {
     const n = Number(v);
     return Number.isFinite(n) ? n : null;
   }
   return null;
 }
+
+const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 
 /** Error text from a string, or from an `{type, message}` object as some exporters write it. */
 export function errorText(v: unknown): string | null {

@@ -76,8 +76,30 @@ export function otlpToLines(line: Obj): Obj[] | null {
   const ordered = [...traces].map(([id, spans]) => ({ id, spans, first: earliest(spans) }));
   ordered.sort((a, b) => cmpTime(a.first, b.first) || cmpText(a.id, b.id));
   const out: Obj[] = [];
-  for (const t of ordered) convertTrace(t.id, t.spans, out);
+  for (const t of ordered) {
+    const from = out.length;
+    convertTrace(t.id, t.spans, out);
+    deriveRootStatus(out, from);
+  }
   return out;
+}
+
+/**
+ * A root span with no error status says nothing about the run's outcome (OpenTelemetry does not
+ * carry a child's error up), while a pattern_end without a status reads as success. So the root's
+ * end is marked failed when a call of the trace failed, as the run's status would be without it.
+ */
+function deriveRootStatus(lines: Obj[], from: number): void {
+  let failedCall = false;
+  for (let i = from; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.event_type === 'llm_call' && l.status === 'failed') failedCall = true;
+  }
+  if (!failedCall) return;
+  for (let i = from; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.event_type === 'pattern_end' && l.parent_span_id === undefined && l.status === undefined) l.status = 'failed';
+  }
 }
 
 // ---- reading OTLP JSON -------------------------------------------------------------------------

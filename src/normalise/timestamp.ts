@@ -21,6 +21,14 @@ export function parseTimestampSlow(value: string): number | null {
   if (!ISO_LIKE.test(s)) return null;
   let iso = s.charCodeAt(10) === 32 ? `${s.slice(0, 10)}T${s.slice(11)}` : s;
   if (iso.length > 10 && !HAS_ZONE.test(iso)) iso += 'Z';
+  // An hour-only offset (`+05`) is valid ISO-8601 that Date.parse does not read.
+  if (/[+-]\d\d$/.test(iso) && iso.length > 16) iso += ':00';
+  // Date.parse rolls 2026-02-30 over into March: a day that does not exist is no time.
+  const y = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7));
+  const d = Number(iso.slice(8, 10));
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return null;
   // Date.parse keeps milliseconds only; carry microseconds so that ordering stays exact.
   const frac = /\.(\d{4,})/.exec(iso);
   const ms = Date.parse(iso);

@@ -4,14 +4,20 @@ import type { Span } from '../model/types.js';
 import { normaliseModelId } from '../prices/model-id.js';
 import { parseTimestamp } from '../normalise/timestamp.js';
 
-const time = z.union([z.string(), z.number(), z.date()]).transform((v, ctx) => {
-  const ms = v instanceof Date ? v.getTime() : parseTimestamp(v);
-  if (ms === null || Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: `not a time: ${String(v)} (use ISO-8601 or epoch seconds)` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const DAY_MS = 86_400_000;
+
+/** A time filter value as epoch ms; `endOfDay` makes a date alone mean the end of that UTC day. */
+function timeFilter(endOfDay: boolean) {
+  return z.union([z.string(), z.number(), z.date()]).transform((v, ctx) => {
+    const ms = v instanceof Date ? v.getTime() : parseTimestamp(v);
+    if (ms === null || Number.isNaN(ms)) {
+      ctx.addIssue({ code: 'custom', message: `not a time: ${String(v)} (use ISO-8601 or epoch seconds)` });
+      return z.NEVER;
+    }
+    const dateOnly = typeof v === 'string' && /^\d{4}-\d\d-\d\d$/.test(v.trim());
+    return endOfDay && dateOnly ? ms + DAY_MS - 1 : ms;
+  });
+}
 
 /** What `query` and `TraceService.query` filter spans by; every field is optional and they AND together. */
 export const spanFilterSchema = z
@@ -23,8 +29,8 @@ export const spanFilterSchema = z
     runId: z.string().min(1),
     minDurationMs: z.coerce.number().nonnegative(),
     maxDurationMs: z.coerce.number().nonnegative(),
-    since: time,
-    until: time,
+    since: timeFilter(false),
+    until: timeFilter(true),
     status: z.string().min(1),
   })
   .partial()

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { InputError } from '../errors.js';
@@ -21,10 +21,17 @@ function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
-function displayName(cwd: string, abs: string, given: string): string {
-  if (path.isAbsolute(given)) return toPosix(abs);
+/** Relative to the working folder when the file is below it (however it was typed), else absolute. */
+function displayName(cwd: string, abs: string): string {
   const rel = path.relative(cwd, abs);
-  return toPosix(rel === '' ? '.' : rel);
+  return toPosix(rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel);
+}
+
+/** Names in natural order: `part-9` before `part-10`, as rotated logs are meant to be read. */
+const naturally = new Intl.Collator('en', { numeric: true, sensitivity: 'variant', caseFirst: 'upper' });
+
+function compareNames(a: string, b: string): number {
+  return naturally.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /**
@@ -33,9 +40,14 @@ function displayName(cwd: string, abs: string, given: string): string {
  */
 export async function resolveInputs(inputs: readonly string[], cwd = process.cwd()): Promise<InputFile[]> {
   if (inputs.length === 0) throw new InputError('no input given: name trace files, folders or glob patterns');
+  // Keyed by the real path, so that a file reached twice (a link, a second spelling) is read once,
+  // under the first of its names in name order whatever the order of the inputs.
   const found = new Map<string, InputFile>();
-  const add = (abs: string, given: string) => {
-    if (!found.has(abs)) found.set(abs, { path: abs, name: displayName(cwd, abs, given) });
+  const add = async (abs: string) => {
+    const key = await realpath(abs).catch(() => abs);
+    const file = { path: abs, name: displayName(cwd, abs) };
+    const seen = found.get(key);
+    if (!seen || compareNames(file.name, seen.name) < 0) found.set(key, file);
   };
   for (const input of inputs) {
     if (input === STDIN) {
@@ -45,20 +57,20 @@ export async function resolveInputs(inputs: readonly string[], cwd = process.cwd
     const abs = path.resolve(cwd, input);
     const info = await stat(abs).catch(() => undefined);
     if (info?.isFile()) {
-      add(abs, input);
+      await add(abs);
     } else if (info?.isDirectory()) {
       const files = await fg(FOLDER_PATTERNS, { cwd: abs, absolute: true, onlyFiles: true, ignore: IGNORE });
       if (files.length === 0) throw new InputError(`${input}: folder holds no .jsonl or .ndjson files (plain or .gz)`);
-      for (const f of files) add(path.resolve(f), input);
+      for (const f of files) await add(path.resolve(f));
     } else if (fg.isDynamicPattern(input)) {
       const files = await fg(toPosix(input), { cwd, absolute: true, onlyFiles: true, ignore: IGNORE });
       if (files.length === 0) throw new InputError(`${input}: pattern matches no file`);
-      for (const f of files) add(path.resolve(f), path.isAbsolute(input) ? f : input);
+      for (const f of files) await add(path.resolve(f));
     } else if (info) {
       throw new InputError(`${input}: not a file or folder`);
     } else {
       throw new InputError(`${input}: no such file or folder`);
     }
   }
-  return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...found.values()].sort((a, b) => compareNames(a.name, b.name));
 }

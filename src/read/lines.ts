@@ -59,7 +59,8 @@ export async function readLines(input: InputFile, onLine: LineHandler): Promise<
     line++;
     if (end > start && buf[end - 1] === CR) end--;
     let text = buf.toString('utf8', start, end);
-    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    // A byte-order mark starts a file, or, after `cat a.jsonl b.jsonl`, any line.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     onLine(text, line);
   };
   try {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { InputError } from '../errors.js';
 import { RunAssembler } from '../model/assembler.js';
 import { compareRuns, finaliseRun } from '../model/finalise.js';
-import type { RunBuilder } from '../model/run-builder.js';
+import { isFailureStatus, type RunBuilder } from '../model/run-builder.js';
 import type { Run, SkippedLine, SourceRef, Span } from '../model/types.js';
 import type { TraceEvent } from '../normalise/event.js';
 import { normaliseModelId } from '../prices/model-id.js';
@@ -143,9 +143,10 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
 const FAILED_TYPES = new Set(['call_error', 'error']);
 
 function toSpan(e: TraceEvent, run: RunBuilder, src: SourceRef, fields: Record<string, unknown>): Span {
-  let status: string | null = e.status;
-  if (FAILED_TYPES.has(e.role)) status = 'failed';
-  else if (status === null && (e.role === 'call_end' || e.role === 'call')) status = 'ok';
+  // `ok` or `failed` as the run model sees the line (the status as written stays in `fields`).
+  let status: string | null = null;
+  if (FAILED_TYPES.has(e.role) || ((e.role === 'call_end' || e.role === 'call') && e.error !== null) || isFailureStatus(e.status)) status = 'failed';
+  else if (e.status !== null || e.role === 'call_end' || e.role === 'call') status = 'ok';
   return {
     eventType: e.type,
     agentName: run.agentOf(e),

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { StrictModeError } from '../../errors.js';
-import { addCommonOptions, priceTableFor, reportSkipped, type CommonOptions } from '../options.js';
+import { addCommonOptions, priceTableFor, reportSkipped, warnIfEmpty, type CommonOptions } from '../options.js';
 import { createProgress, formatBytes } from '../progress.js';
 
 interface BuildCommandOptions extends CommonOptions {
@@ -40,6 +40,7 @@ Examples:
     });
     progress.done();
     if (!opts.quiet) reportSkipped(result.skipped, result.skippedLines, (s) => process.stderr.write(s));
+    warnIfEmpty(result.summary.spans, result.skippedLines, (s) => process.stderr.write(s));
     const entry = shown(result.entry);
     const s = result.summary;
     const what = result.upToDate

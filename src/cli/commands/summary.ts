@@ -3,7 +3,7 @@ import { StrictModeError } from '../../errors.js';
 import { formatSummary } from '../../format/terminal-summary.js';
 import { loadTraces } from '../../read/load.js';
 import { summarise } from '../../aggregate/summarise.js';
-import { addCommonOptions, priceTableFor, reportSkipped, useColour, type CommonOptions } from '../options.js';
+import { addCommonOptions, priceTableFor, reportSkipped, useColour, warnIfEmpty, type CommonOptions } from '../options.js';
 
 interface SummaryOptions extends CommonOptions {
   json?: boolean;
@@ -30,6 +30,7 @@ Examples:
     const loaded = await loadTraces(inputs, { prices: await priceTableFor(opts), keepText: false });
     const summary = summarise({ ...loaded, priceTable: loaded.prices.date });
     if (!opts.quiet) reportSkipped(loaded.skipped, loaded.skippedLines, (s) => process.stderr.write(s));
+    warnIfEmpty(loaded.spans, loaded.skippedLines, (s) => process.stderr.write(s));
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } else {

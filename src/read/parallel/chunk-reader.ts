@@ -43,7 +43,7 @@ export async function readChunk(chunk: Chunk, keepText: boolean): Promise<ChunkR
         onLine(text, line);
       });
     } else {
-      lineCount = await readRange(chunk.file.path, chunk.start, chunk.end, chunk.first, onLine);
+      lineCount = await readRange(chunk.file.path, chunk.start, chunk.end, onLine);
     }
   } catch (err) {
     if (err instanceof TruncatedInputError) skipped.push({ line: err.line, reason: 'compressed data ends early' });
@@ -53,7 +53,7 @@ export async function readChunk(chunk: Chunk, keepText: boolean): Promise<ChunkR
 }
 
 /** Reads a byte range that starts at a line start and ends after a line feed (or at the end). */
-async function readRange(path: string, start: number, end: number, first: boolean, onLine: (text: string, line: number) => void): Promise<number> {
+async function readRange(path: string, start: number, end: number, onLine: (text: string, line: number) => void): Promise<number> {
   const handle = await open(path, 'r');
   const buf = Buffer.allocUnsafe(end - start);
   try {
@@ -76,7 +76,7 @@ async function readRange(path: string, start: number, end: number, first: boolea
     if (stop > pos && buf[stop - 1] === CR) stop--;
     line++;
     let text = buf.toString('utf8', pos, stop);
-    if (first && line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     onLine(text, line);
     pos = next;
   }

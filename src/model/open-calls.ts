@@ -1,0 +1,67 @@
+import type { LlmCall } from './types.js';
+
+/**
+ * Calls waiting for their other half: starts without an end yet (`open`), and ends that came
+ * before their start (`early`: a run split across files read in another order, or lines written
+ * out of order). Kept by agent so that finding a match does not scan every waiting call.
+ */
+export class WaitingCalls {
+  private readonly byAgent = new Map<string | null, LlmCall[]>();
+  private readonly byId = new Map<string, LlmCall>();
+  private readonly idOf = new Map<LlmCall, string>();
+  size = 0;
+
+  constructor(private readonly order: 'newest-first' | 'oldest-first') {}
+
+  add(call: LlmCall, callId: string | null): void {
+    const list = this.byAgent.get(call.agent);
+    if (list) list.push(call);
+    else this.byAgent.set(call.agent, [call]);
+    if (callId !== null) {
+      this.byId.set(callId, call);
+      this.idOf.set(call, callId);
+    }
+    this.size++;
+  }
+
+  /**
+   * Takes the waiting call that pairs with a line of this agent, model and call id: the one with
+   * the same call id, else one of the same agent (any agent when the line names none) whose model
+   * agrees, and that `fits`. Stale starts (a crashed call) sit oldest, so starts pair newest first.
+   */
+  take(agent: string | null, modelId: string | null, callId: string | null, fits: (c: LlmCall) => boolean = () => true): LlmCall | undefined {
+    if (callId !== null) {
+      const byId = this.byId.get(callId);
+      if (byId) return this.remove(byId);
+    }
+    const lists = agent === null ? [...this.byAgent.values()] : [this.byAgent.get(agent), this.byAgent.get(null)];
+    for (const list of lists) {
+      if (!list) continue;
+      const n = list.length;
+      for (let k = 0; k < n; k++) {
+        const call = list[this.order === 'newest-first' ? n - 1 - k : k]!;
+        if (callId !== null && this.idOf.has(call)) continue;
+        if (modelId !== null && call.modelId !== null && call.modelId !== modelId) continue;
+        if (!fits(call)) continue;
+        return this.remove(call);
+      }
+    }
+    return undefined;
+  }
+
+  all(): LlmCall[] {
+    return [...this.byAgent.values()].flat();
+  }
+
+  private remove(call: LlmCall): LlmCall {
+    const list = this.byAgent.get(call.agent)!;
+    list.splice(list.lastIndexOf(call), 1);
+    const id = this.idOf.get(call);
+    if (id !== undefined) {
+      this.byId.delete(id);
+      this.idOf.delete(call);
+    }
+    this.size--;
+    return call;
+  }
+}
