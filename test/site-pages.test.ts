@@ -118,6 +118,22 @@ function htmlFiles(s: Loaded): [string, string][] {
   return [...s.byPath].filter(([p]) => p.endsWith('.html'));
 }
 
+/** The table with this caption, up to its end. */
+function tableOf(html: string, caption: string): string {
+  const i = html.indexOf(`<caption>${caption}`);
+  if (i < 0) throw new Error(`no table ${caption}`);
+  return html.slice(i, html.indexOf('</table>', i));
+}
+
+/** The row whose head is `name` (as <code> or text). */
+function rowOf(html: string, name: string): string {
+  const e = escapeHtml(name);
+  let i = html.indexOf(`<code>${e}</code>`);
+  if (i < 0) i = html.indexOf(`<th scope="row">${e}</th>`);
+  if (i < 0) throw new Error(`no row ${name}`);
+  return html.slice(i, html.indexOf('</tr>', i));
+}
+
 function dataValue(html: string, label: string): string | undefined {
   const m = new RegExp(`<dt>${label}</dt><dd[^>]*data-value="([^"]*)"`).exec(html);
   return m?.[1];
@@ -323,6 +339,75 @@ describe('the site of the dialect fixtures', () => {
     expect(errors).toContain('<caption>Incomplete runs');
   });
 
+  it('shows run costs in the top-run tables as the run list does: unpriced, ~ and +N unpriced, never a made-up $0.00', () => {
+    const cost = s.byPath.get('cost.html')!;
+    const expensive = tableOf(cost, 'Most expensive runs');
+    // run-9: $0.00012 reported and one unpriced call; b-eventbus:10 estimated, with one unpriced call
+    expect(rowOf(expensive, 'run-9')).toContain('$0.00012 <span class="badge badge-unpriced" title="1 call without a price, not counted in the sum">+1 unpriced</span>');
+    expect(rowOf(expensive, 'test/fixtures/dialects/b-eventbus.jsonl:10')).toContain('>~$0.0016 <span class="badge badge-unpriced"');
+    const slowest = tableOf(s.byPath.get('latency.html')!, 'Slowest runs');
+    // run_7f3: its one call has a total only, so no price at all
+    expect(rowOf(slowest, 'run_7f3')).toContain('<span class="badge badge-unpriced" title="1 call, none priced">unpriced</span>');
+    expect(rowOf(slowest, 'run_7f3')).not.toContain('$0.00');
+    expect(rowOf(slowest, 'run-10')).toContain('>~$0.00864</td>');
+    // run-11 never ended: no duration, not 0ms
+    expect(rowOf(slowest, 'run-11')).toContain('<td class="num" title="never ended">—</td>');
+  });
+
+  it('shows — for the share and estimated part of rows with no priced call, and ~ on the estimated total', () => {
+    const cost = s.byPath.get('cost.html')!;
+    const models = tableOf(cost, 'Cost by model');
+    // gpt-4o: one call without tokens → unpriced: share and estimated unknown
+    const gpt4o = rowOf(models, 'gpt-4o');
+    expect(gpt4o).toContain('<td class="num" title="no call priced">—</td>');
+    expect(gpt4o).toContain('<td class="num" data-value="0" title="nothing estimated">—</td>');
+    expect(gpt4o).not.toMatch(/0\.0%|\$0\.00/);
+    // gpt-4o-mini: reported and unpriced calls, nothing estimated
+    expect(rowOf(models, 'gpt-4o-mini')).toContain('title="nothing estimated">—</td>');
+    // the footer: $0.0102464 of the total was estimated
+    const foot = models.slice(models.indexOf('<tfoot>'));
+    expect(foot).toContain('<td class="num est" data-value="0.0102464" title="estimated from the price table">~$0.0102</td>');
+    expect(rowOf(tableOf(cost, 'Cost by agent'), 'Responder')).toContain('<td class="num" title="no call priced">—</td>');
+    expect(rowOf(tableOf(cost, 'Cost by agent'), 'Log Analyst')).toContain('>41.0%');
+  });
+
+  it('says when a run gives only a token total, and shows — where no call counts tokens', () => {
+    const page = (id: string) => s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith(`runs/${id}-`))!)!;
+    expect(page('run_7f3')).toContain('<dt>Tokens</dt><dd>1,000 total (no input/output split)</dd>');
+    expect(page('run-10')).toContain('<dt>Tokens</dt><dd>1,180 in → 640 out (1,820 total)</dd>');
+    expect(page('run-11')).toContain('<dt>Tokens</dt><dd>not recorded</dd>');
+    const index = s.byPath.get('index.html')!;
+    expect(rowOf(index, 'run-11')).toContain('<td class="num" title="no token counts in the trace">—</td>');
+    expect(rowOf(index, 'run_7f3')).toContain('<td class="num" data-value="1000" title="total only, no input/output split">1,000</td>');
+    const js = s.byPath.get('assets/runs-data.js')!;
+    const data = JSON.parse(/^window\.TRACE_REPORT_RUNS = (.*);\n$/s.exec(js)![1]!) as { fields: string[]; rows: unknown[][] };
+    const row = (id: string) => data.rows.find((r) => r[data.fields.indexOf('id')] === id)!;
+    expect(row('run-11')[data.fields.indexOf('tokens')]).toBeNull();
+    expect(row('run_7f3')[data.fields.indexOf('tokens')]).toBe(1000);
+  });
+
+  it('shows no duration for a run that never ended, not 0ms', () => {
+    const run11 = s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith('runs/run-11-'))!)!;
+    expect(run11).toContain('<dt>Duration</dt><dd>— <span class="note">(never ended)</span></dd>');
+    expect(run11).toContain('<dt>End</dt><dd>—</dd>');
+    expect(run11).not.toContain('0ms</dd>');
+    expect(rowOf(s.byPath.get('index.html')!, 'run-11')).toContain('<td class="num" title="never ended">—</td>');
+    const js = s.byPath.get('assets/runs-data.js')!;
+    const data = JSON.parse(/^window\.TRACE_REPORT_RUNS = (.*);\n$/s.exec(js)![1]!) as { fields: string[]; rows: unknown[][] };
+    expect(data.rows.find((r) => r[data.fields.indexOf('id')] === 'run-11')![data.fields.indexOf('durationMs')]).toBeNull();
+    // an incomplete run that did last keeps its duration
+    const run7f4 = s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith('runs/run_7f4-'))!)!;
+    expect(run7f4).toContain('<dt>Duration</dt><dd>2.0s</dd>');
+  });
+
+  it('clips the waterfall labels to their column with an id unique to the page', () => {
+    const run9 = s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith('runs/run-9-'))!)!;
+    expect(run9).toContain('<defs><clipPath id="wf-labels"><rect x="0" y="0" width="242" height="');
+    const labels = run9.match(/<text class="lbl"[^>]*>/g)!;
+    expect(labels).toHaveLength(2);
+    for (const l of labels) expect(l).toContain('clip-path="url(#wf-labels)"');
+  });
+
   it('renders the same bytes twice', async () => {
     const again = await site(['test/fixtures/dialects']);
     expect([...again.byPath]).toEqual([...s.byPath]);
@@ -493,7 +578,7 @@ describe('a large run', () => {
     expect(run).not.toContain('rrrrr');
     expect(run.length / 2500).toBeLessThan(250);
     // the timeline: one row per agent, not 2,500 bars
-    expect(run.match(/<rect /g)).toHaveLength(3);
+    expect(run.match(/<rect class="b-/g)).toHaveLength(3);
   });
 });
 
@@ -528,5 +613,53 @@ describe('the 7-day window', () => {
     expect(ws.summary.runs).toBe(3);
     expect(ws.summary.byDay.map((d) => [d.date, d.cost])).toEqual([['2026-03-04', 0.25], ['2026-03-06', 0.125], ['2026-03-10', 2]]);
     expect(l.summary.cost.total).toBe(3.875);
+  });
+});
+
+describe('counts of one, runs without a start, and nothing estimated', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'trace-report-wording-'));
+    const line = (o: object) => JSON.stringify(o);
+    writeFileSync(path.join(dir, 'one.jsonl'), `${line({ event_type: 'llm_call_end', run_id: 'solo', agent_name: 'a', model: 'gpt-4o', input_tokens: 10, output_tokens: 5, cost_estimate: 0.5, duration_ms: 100, timestamp: '2026-02-01T10:00:00Z' })}\n`);
+    writeFileSync(path.join(dir, 'order.jsonl'), [
+      line({ event_type: 'llm_call_end', run_id: 'a', model: 'gpt-4o', input_tokens: 1, output_tokens: 1, cost_estimate: 0.1, timestamp: '2026-02-01T10:00:00Z' }),
+      line({ event_type: 'llm_call_end', run_id: 'b', model: 'gpt-4o', input_tokens: 1, output_tokens: 1, cost_estimate: 0.1, timestamp: '2026-02-01T11:00:00Z' }),
+      // no times at all: listed after the dated runs, by id
+      line({ event_type: 'llm_call_end', run_id: 'c', model: 'gpt-4o', duration_ms: 5 }),
+      line({ event_type: 'llm_call_end', run_id: 'd', model: 'gpt-4o', input_tokens: 1, output_tokens: 1, cost_estimate: 0.1, duration_ms: 5 }),
+    ].join('\n'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes "1 span from 1 run" and no "~$0.00 estimated" when nothing was estimated', async () => {
+    const s = await site([path.join(dir, 'one.jsonl')]);
+    const index = s.byPath.get('index.html')!;
+    expect(index).toContain('<strong>1 span from 1 run</strong>');
+    expect(index).toContain('<title>1 run · trace report</title>');
+    for (const [p, html] of htmlFiles(s)) expect(html, p).toContain('<p>1 span from 1 run</p>');
+    expect(index).toContain('<span class="sub">$0.50 reported</span>');
+    expect(index).toContain('<span class="sub">of 1 call (0.0%)</span>');
+    const all = htmlFiles(s).map(([, html]) => html).join('\n');
+    expect(all).not.toMatch(/~\$0\.00\b|1 spans|1 runs|1 calls|1 steps/);
+    const cost = s.byPath.get('cost.html')!;
+    expect(cost).toContain('<dt>Estimated from prices</dt><dd data-value="0">—<span class="sub">nothing estimated</span></dd>');
+    expect(cost).toContain('<span class="sub">of 1 call, not in the sums</span>');
+  });
+
+  it('calls neighbours earlier or later only when both runs have a start time', async () => {
+    const s = await site([path.join(dir, 'order.jsonl')]);
+    expect(s.runs.map((r) => r.id)).toEqual(['a', 'b', 'c', 'd']);
+    const page = (id: string) => s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith(`runs/${id}-`))!)!;
+    expect(page('a')).toMatch(/rel="next">Later run <code>b<\/code> →/);
+    expect(page('b')).toMatch(/rel="prev">← Earlier run <code>a<\/code>/);
+    expect(page('b')).toMatch(/rel="next">Next in the list <code>c<\/code> →/);
+    expect(page('c')).toMatch(/rel="prev">← Previous in the list <code>b<\/code>/);
+    expect(page('c')).toMatch(/rel="next">Next in the list <code>d<\/code> →/);
+    expect(page('d')).toMatch(/rel="prev">← Previous in the list <code>c<\/code>/);
+    for (const id of ['c', 'd']) expect(page(id)).not.toMatch(/Earlier run|Later run/);
+    // run c: no token counts at all → — in the run list, not 0
+    expect(rowOf(s.byPath.get('index.html')!, 'c')).toContain('<td class="num" title="no token counts in the trace">—</td>');
+    expect(rowOf(s.byPath.get('index.html')!, 'd')).toContain('<td class="num" data-value="2" title="1 in → 1 out">2</td>');
   });
 });

@@ -134,16 +134,25 @@ describe('the run explorer over test/fixtures/dialects', () => {
   test('a column header sorts ascending, then descending, then back to newest first', async () => {
     const o = await open(dialects.server, 'index.html');
     const header = (label: string) => o.page.locator('#run-explorer thead th', { hasText: label });
-    const byDuration = ['run-11', B1, 'run_7f4', B10, A1, 'run_7f2', 'run_7f3', 'run-9', 'run-10'];
+    // run-11 never ended (one time seen): no duration, so last in both directions.
+    const byDuration = [B1, 'run_7f4', B10, A1, 'run_7f2', 'run_7f3', 'run-9', 'run-10'];
     await header('Duration').locator('button').click();
-    expect(await rowIds(o.page)).toEqual(byDuration);
+    expect(await rowIds(o.page)).toEqual([...byDuration, 'run-11']);
     expect(await header('Duration').getAttribute('aria-sort')).toBe('ascending');
     await header('Duration').locator('button').click();
-    expect(await rowIds(o.page)).toEqual([...byDuration].reverse());
+    expect(await rowIds(o.page)).toEqual([...byDuration].reverse().concat('run-11'));
     expect(await header('Duration').getAttribute('aria-sort')).toBe('descending');
     await header('Duration').locator('button').click();
     expect(await rowIds(o.page)).toEqual(NEWEST_FIRST);
     expect(await header('Duration').getAttribute('aria-sort')).toBeNull();
+
+    // Cost: runs whose calls are all unpriced (run-11, run_7f3) have no cost, not $0: last either way.
+    const byCost = [A1, B1, 'run-9', B10, 'run_7f4', 'run_7f2', 'run-10'];
+    await header('Cost').locator('button').click();
+    expect(await rowIds(o.page)).toEqual([...byCost, 'run-11', 'run_7f3']);
+    await header('Cost').locator('button').click();
+    expect(await rowIds(o.page)).toEqual([...byCost].reverse().concat('run-11', 'run_7f3'));
+    await header('Cost').locator('button').click();
 
     await header('Run').locator('button').click();
     expect(await rowIds(o.page)).toEqual(['run-10', 'run-11', 'run-9', 'run_7f2', 'run_7f3', 'run_7f4', A1, B1, B10]);
@@ -176,6 +185,22 @@ describe('the run explorer over test/fixtures/dialects', () => {
     await done(shared);
   });
 
+  test('a hash without filters resets them, and a malformed hash is ignored', async () => {
+    const o = await open(dialects.server, 'index.html#workflow=incident-triage');
+    expect(await rowIds(o.page)).toEqual(['run_7f4', 'run_7f3', 'run_7f2']);
+    await o.page.evaluate(() => { location.hash = ''; });
+    await expect.poll(() => rowIds(o.page)).toEqual(NEWEST_FIRST);
+    expect(await o.page.locator('#run-explorer select[name="workflow"]').inputValue()).toBe('');
+    await o.page.evaluate(() => { location.hash = '#%E0%A4%A'; });
+    await expect.poll(() => rowIds(o.page)).toEqual(NEWEST_FIRST);
+    await done(o);
+
+    const run = await open(dialects.server, `${dialects.page('run-10')}#%E0%A4%A`);
+    await run.page.evaluate(() => { location.hash = '#%E0%A4%A%'; });
+    expect(await run.page.locator('h1 code').textContent()).toBe('run-10');
+    await done(run);
+  });
+
   test('keyboard: / focuses search, arrows and j/k move through the rows, Enter opens the run', async () => {
     const o = await open(dialects.server, 'index.html');
     const { page } = o;
@@ -185,10 +210,15 @@ describe('the run explorer over test/fixtures/dialects', () => {
     await page.keyboard.type('run_7f');
     expect(await rowIds(page)).toEqual(['run_7f4', 'run_7f3', 'run_7f2']);
     const active = () => page.locator('#run-explorer tbody tr.row.active td.id code').allTextContents();
+    const focused = () => page.evaluate(() => document.activeElement?.closest('tr.row')?.querySelector('td.id code')?.textContent ?? document.activeElement?.tagName);
     await page.keyboard.press('ArrowDown');
     expect(await active()).toEqual(['run_7f4']);
+    // focus itself moves with the highlight (to the row's link), so screen readers follow it
+    expect(await focused()).toBe('run_7f4');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('A');
     await page.keyboard.press('j');
     expect(await active()).toEqual(['run_7f3']);
+    expect(await focused()).toBe('run_7f3');
     await page.keyboard.press('ArrowDown');
     expect(await active()).toEqual(['run_7f2']);
     await page.keyboard.press('j');
@@ -198,6 +228,7 @@ describe('the run explorer over test/fixtures/dialects', () => {
     expect(await active()).toEqual(['run_7f4']);
     await page.keyboard.press('End');
     expect(await active()).toEqual(['run_7f2']);
+    expect(await focused()).toBe('run_7f2');
     await page.keyboard.press('Enter');
     await page.waitForURL(dialects.server.url(dialects.page('run_7f2')));
     expect(await page.locator('h1 code').textContent()).toBe('run_7f2');
@@ -247,6 +278,10 @@ describe('the run explorer over the demo corpus (448 runs)', () => {
     await page.locator('#run-explorer .vt').focus();
     await page.keyboard.press('End');
     await expect.poll(async () => (await page.locator('#run-explorer tbody tr.row.active td.id code').allTextContents())).toEqual([demo.order.at(-1)]);
+    // the rows were redrawn for the end of the list; focus is on the new copy of the row
+    expect(await page.evaluate(() => document.activeElement?.closest('tr.row.active') !== null)).toBe(true);
+    await page.keyboard.press('k');
+    await expect.poll(async () => (await page.locator('#run-explorer tbody tr.row.active td.id code').allTextContents())).toEqual([demo.order.at(-2)]);
     expect(await page.locator('#run-explorer tbody tr.row').count()).toBeLessThan(100);
     await done(o);
   });

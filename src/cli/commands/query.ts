@@ -34,7 +34,7 @@ export function addQueryCommand(program: Command): void {
     .option('--min-duration-ms <ms>', 'only spans that took at least this long')
     .option('--max-duration-ms <ms>', 'only spans that took at most this long')
     .option('--since <time>', 'only spans at or after this time (ISO-8601 or epoch seconds; no zone = UTC)')
-    .option('--until <time>', 'only spans at or before this time')
+    .option('--until <time>', 'only spans at or before this time (a date alone: to the end of that UTC day)')
     .option('--status <status>', 'ok or failed')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'jsonl', 'csv']).default('table'));
   addCommonOptions(cmd).addHelpText(

@@ -4,7 +4,7 @@
  * `~` for estimated, an `unpriced` badge instead of a made-up $0.
  */
 import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd, formatUtcMinute } from '../../format/money.js';
-import type { CallStatus, LlmCall, RunStatus, RunTotals } from '../../model/types.js';
+import type { CallStatus, LlmCall, Run, RunStatus, RunTotals } from '../../model/types.js';
 import { picoToUsd } from '../../model/types.js';
 
 export interface Cell {
@@ -58,8 +58,44 @@ export function durationCell(ms: number | null): Cell {
   return { text: formatDuration(ms), num: true, value: ms };
 }
 
+/** A run that never ended (incomplete, one time seen): its 0 ms is no duration at all. */
+export function neverEnded(run: Pick<Run, 'status' | 'durationMs'>): boolean {
+  return run.status === 'incomplete' && (run.durationMs === null || run.durationMs === 0);
+}
+
+/** The run's duration for display: null when it never ended. */
+export function runDurationMs(run: Pick<Run, 'status' | 'durationMs'>): number | null {
+  return neverEnded(run) ? null : run.durationMs;
+}
+
+export function runDurationCell(run: Pick<Run, 'status' | 'durationMs'>): Cell {
+  return neverEnded(run) ? { text: '—', num: true, value: null, title: 'never ended' } : durationCell(run.durationMs);
+}
+
+/** True when any call of the run records a token count (a split or a total). */
+export function hasTokenCounts(run: Pick<Run, 'calls'>): boolean {
+  return run.calls.some((c) => c.inputTokens !== null || c.outputTokens !== null || c.totalTokens !== null);
+}
+
+/** True when calls record token counts but none of them an input/output split (totals only). */
+export function totalsOnly(run: Pick<Run, 'calls'>): boolean {
+  return hasTokenCounts(run) && !run.calls.some((c) => c.inputTokens !== null || c.outputTokens !== null);
+}
+
 export function usdCell(usd: number, extra: Partial<Cell> = {}): Cell {
   return { text: formatUsd(usd), num: true, value: usd, ...extra };
+}
+
+/** A share of a cost column; `—` for a row whose calls are all unpriced (its share is unknown, not 0%). */
+export function costShareCell(part: number, whole: number, unpricedCalls: number, calls: number): Cell {
+  if (calls > 0 && unpricedCalls === calls) return { text: '—', num: true, value: null, title: 'no call priced' };
+  return percentCell(part, whole);
+}
+
+/** The estimated part of a sum: `~$…`, or `—` when nothing in it was estimated. */
+export function estimatedCell(usd: number): Cell {
+  if (!(usd > 0)) return { text: '—', num: true, value: 0, title: 'nothing estimated' };
+  return { text: formatUsd(usd, { estimated: true }), num: true, value: usd, cls: 'est', title: LEGEND_ESTIMATED };
 }
 
 export function percentCell(part: number, whole: number): Cell {

@@ -5,9 +5,12 @@
  */
 import type { RunRef, Summary } from '../../aggregate/summary-types.js';
 import { formatCount, formatUsd, formatUtcMinute } from '../../format/money.js';
+import { plural } from './plural.js';
 import type { Run } from '../../model/types.js';
 import { chartBlock, type ChartSet } from './charts.js';
-import { countCell, durationCell, statusCell, textCell, usdCell, utcCell, type Cell, type TableModel } from './cells.js';
+import {
+  countCell, durationCell, runCostCell, runDurationCell, statusCell, textCell, usdCell, utcCell, type Cell, type TableModel,
+} from './cells.js';
 import {
   agentTable, dailyTable, estimatedParts, modelTable, providerTable, summaryLink, workflowTable,
 } from './cost-tables.js';
@@ -27,22 +30,32 @@ export interface CostScope {
   window: WindowSummary | null;
 }
 
-export function runRefTable(caption: string, refs: readonly RunRef[], link: Linker, field: string): TableModel {
+/**
+ * A table of summary run refs. Each run is looked up in `runs` (the runs the summary was made
+ * from) so its cost shows its provenance as in the run list: `~`, `+N unpriced`, or `unpriced`.
+ */
+export function runRefTable(caption: string, refs: readonly RunRef[], runs: readonly Run[], link: Linker, field: string): TableModel {
+  const wanted = new Set(refs.map((r) => r.id));
+  const byId = new Map<string, Run>();
+  for (const r of runs) if (wanted.has(r.id) && !byId.has(r.id)) byId.set(r.id, r);
   return {
     caption,
     columns: [
       { label: 'Run' }, { label: 'Workflow' }, { label: 'Status' }, { label: 'Calls', num: true }, { label: 'Duration', num: true },
       { label: 'Cost (USD)', num: true }, { label: 'Start (UTC)', num: true },
     ],
-    rows: refs.map((r) => [
-      { text: r.id, href: link.run(r.id), code: true, head: true, cls: 'id' },
-      textCell(r.workflow),
-      statusCell(r.status as Run['status']),
-      countCell(r.calls),
-      durationCell(r.durationMs),
-      usdCell(r.cost),
-      utcCell(r.start),
-    ]),
+    rows: refs.map((r) => {
+      const run = byId.get(r.id);
+      return [
+        { text: r.id, href: link.run(r.id), code: true, head: true, cls: 'id' },
+        textCell(r.workflow),
+        run ? statusCell(run.status, run.statusText) : statusCell(r.status as Run['status']),
+        countCell(r.calls),
+        run ? runDurationCell(run) : durationCell(r.durationMs),
+        run ? runCostCell(run.totals) : usdCell(r.cost),
+        utcCell(r.start),
+      ];
+    }),
     links: [...summaryLink(link, field), ...(link.data('runs.csv') ? [{ href: link.data('runs.csv')!, label: 'runs.csv' }] : [])],
     empty: 'No runs.',
   };
@@ -114,8 +127,10 @@ export function costBody(scope: CostScope, charts: ChartSet, link: Linker): stri
     cards: [
       { label: 'Total cost', text: formatUsd(s.cost.total, { estimated: s.cost.estimated > 0 }), value: s.cost.total, cls: s.cost.estimated > 0 ? 'est' : undefined },
       { label: 'Reported by the traces', text: formatUsd(s.cost.reported), value: s.cost.reported },
-      { label: 'Estimated from prices', text: formatUsd(s.cost.estimated, { estimated: true }), value: s.cost.estimated, cls: 'est' },
-      { label: 'Unpriced calls', text: formatCount(s.cost.unpricedSteps), value: s.cost.unpricedSteps, sub: `of ${formatCount(s.steps)} calls, not in the sums` },
+      s.cost.estimated > 0
+        ? { label: 'Estimated from prices', text: formatUsd(s.cost.estimated, { estimated: true }), value: s.cost.estimated, cls: 'est' }
+        : { label: 'Estimated from prices', text: '—', value: 0, sub: 'nothing estimated' },
+      { label: 'Unpriced calls', text: formatCount(s.cost.unpricedSteps), value: s.cost.unpricedSteps, sub: `of ${plural(s.steps, 'call')}, not in the sums` },
       { label: 'Runs', text: formatCount(s.runs), value: s.runs, sub: scope.key === 'cost-7d' ? 'with a call in these days' : undefined },
     ],
     blocks: [
@@ -125,7 +140,7 @@ export function costBody(scope: CostScope, charts: ChartSet, link: Linker): stri
       chartBlock(charts, `${p}cost-provider`, 'By provider', windowed(providerTable(s, est, link))),
       chartBlock(charts, `${p}cost-daily`, 'Daily spend', windowed(dailyTable(s, scope.runs, link))),
     ],
-    expensive: windowed(runRefTable(scope.key === 'cost-7d' ? 'Most expensive runs, counting their calls in these days' : 'Most expensive runs', s.mostExpensiveRuns, link, 'mostExpensiveRuns')),
+    expensive: windowed(runRefTable(scope.key === 'cost-7d' ? 'Most expensive runs, counting their calls in these days' : 'Most expensive runs', s.mostExpensiveRuns, scope.runs, link, 'mostExpensiveRuns')),
     unpriced,
     unpricedCount: formatCount(unpriced.total),
     priceTable: s.cost.priceTable,

@@ -7,7 +7,7 @@ import type { Summary } from '../../aggregate/summary-types.js';
 import { formatUsd } from '../../format/money.js';
 import type { Run } from '../../model/types.js';
 import { picoToUsd } from '../../model/types.js';
-import { countCell, percentCell, sumCostCell, textCell, usdCell, type Cell, type TableModel } from './cells.js';
+import { costShareCell, countCell, estimatedCell, sumCostCell, textCell, usdCell, type Cell, type TableModel } from './cells.js';
 import type { Linker } from './links.js';
 import { callTime } from './window.js';
 
@@ -16,8 +16,9 @@ export function summaryLink(link: Linker, field: string): TableModel['links'] {
   return href ? [{ href, label: `summary.json ${field}` }] : [];
 }
 
-function share(part: number, whole: number): Cell {
-  return percentCell(part, whole);
+/** A row's share of the total cost; `—` when none of the row's calls has a price. */
+function share(part: number, whole: number, unpricedCalls: number, calls: number): Cell {
+  return costShareCell(part, whole, unpricedCalls, calls);
 }
 
 export interface EstimatedParts {
@@ -60,14 +61,14 @@ export function modelTable(s: Summary, link: Linker): TableModel {
       countCell(m.inputTokens),
       countCell(m.outputTokens),
       sumCostCell(m.cost, m.estimatedCost, m.unpricedCalls, m.calls),
-      share(m.cost, total),
-      usdCell(m.estimatedCost, m.estimatedCost > 0 ? { cls: 'est', text: formatUsd(m.estimatedCost, { estimated: true }) } : {}),
+      share(m.cost, total, m.unpricedCalls, m.calls),
+      estimatedCell(m.estimatedCost),
       countCell(m.unpricedCalls),
     ]),
     foot: [
       { text: 'All models', head: true }, textCell(''), textCell(''), countCell(s.steps),
       countCell(s.tokens.input), countCell(s.tokens.output), sumCostCell(total, s.cost.estimated, s.cost.unpricedSteps, s.steps),
-      share(total, total), usdCell(s.cost.estimated), countCell(s.cost.unpricedSteps),
+      share(total, total, s.cost.unpricedSteps, s.steps), estimatedCell(s.cost.estimated), countCell(s.cost.unpricedSteps),
     ],
     links: summaryLink(link, 'byModel'),
     empty: 'No LLM calls.',
@@ -87,8 +88,10 @@ export function workflowTable(s: Summary, est: EstimatedParts, link: Linker): Ta
       countCell(w.failedRuns),
       countCell(w.calls),
       sumCostCell(w.cost, est.workflow.get(w.workflow) ?? 0, w.unpricedCalls, w.calls),
-      w.calls > 0 && w.unpricedCalls === w.calls ? sumCostCell(0, 0, w.calls, w.calls) : usdCell(w.avgCostPerRun),
-      share(w.cost, s.cost.total),
+      w.calls > 0 && w.unpricedCalls === w.calls
+        ? sumCostCell(0, 0, w.calls, w.calls)
+        : usdCell(w.avgCostPerRun, (est.workflow.get(w.workflow) ?? 0) > 0 ? { cls: 'est', text: formatUsd(w.avgCostPerRun, { estimated: true }) } : {}),
+      share(w.cost, s.cost.total, w.unpricedCalls, w.calls),
       countCell(w.unpricedCalls),
     ]),
     links: summaryLink(link, 'byWorkflow'),
@@ -108,7 +111,7 @@ export function agentTable(s: Summary, est: EstimatedParts, link: Linker): Table
       countCell(a.calls),
       countCell(a.failed),
       sumCostCell(a.cost, est.agent.get(a.agent) ?? 0, a.unpricedCalls, a.calls),
-      share(a.cost, s.cost.total),
+      share(a.cost, s.cost.total, a.unpricedCalls, a.calls),
       countCell(a.unpricedCalls),
     ]),
     links: summaryLink(link, 'byAgent'),
@@ -124,7 +127,7 @@ export function providerTable(s: Summary, est: EstimatedParts, link: Linker): Ta
       { text: p.provider, head: true },
       countCell(p.calls),
       sumCostCell(p.cost, est.provider.get(p.provider) ?? 0, p.unpricedCalls, p.calls),
-      share(p.cost, s.cost.total),
+      share(p.cost, s.cost.total, p.unpricedCalls, p.calls),
       countCell(p.unpricedCalls),
     ]),
     links: summaryLink(link, 'byProvider'),
@@ -164,7 +167,7 @@ export function dailyTable(s: Summary, runs: readonly Run[], link: Linker): Tabl
         countCell(d.runs),
         countCell(d.calls),
         sumCostCell(d.cost, picoToUsd(p.estimatedPico), p.unpriced, d.calls),
-        share(d.cost, s.cost.total),
+        share(d.cost, s.cost.total, p.unpriced, d.calls),
         textCell(d.byModel.slice(0, 3).map((m) => `${m.model} ${formatUsd(m.cost)}`).join(', ') + (d.byModel.length > 3 ? `, ${d.byModel.length - 3} more` : '') || '—', { cls: 'wrap' }),
       ];
     }),

@@ -9,6 +9,7 @@ import { countCell, statusCell, textCell, utcCell, type Cell, type TableModel } 
 import type { Linker } from './links.js';
 import { renderTemplate } from './templates.js';
 import { callTime } from './window.js';
+import { plural } from './plural.js';
 
 export const ERROR_LIST_LIMIT = 1000;
 export const ERROR_TEXT_LIMIT = 200;
@@ -126,9 +127,9 @@ export function skippedTable(skipped: readonly SkippedLine[], total: number): Ta
 export function errorsBody(s: Summary, runs: readonly Run[], skipped: readonly SkippedLine[], link: Linker): string {
   return renderTemplate('errors', {
     cards: [
-      { label: 'Failed calls', text: formatCount(s.failedSteps), value: s.failedSteps, cls: s.failedSteps > 0 ? 'status-failed' : undefined, sub: `of ${formatCount(s.steps)} calls` },
+      { label: 'Failed calls', text: formatCount(s.failedSteps), value: s.failedSteps, cls: s.failedSteps > 0 ? 'status-failed' : undefined, sub: `of ${plural(s.steps, 'call')}` },
       { label: 'Incomplete calls', text: formatCount(s.incompleteSteps), value: s.incompleteSteps },
-      { label: 'Failed runs', text: formatCount(s.failedRuns), value: s.failedRuns, cls: s.failedRuns > 0 ? 'status-failed' : undefined, sub: `of ${formatCount(s.runs)} runs` },
+      { label: 'Failed runs', text: formatCount(s.failedRuns), value: s.failedRuns, cls: s.failedRuns > 0 ? 'status-failed' : undefined, sub: `of ${plural(s.runs, 'run')}` },
       { label: 'Incomplete runs', text: formatCount(s.incompleteRuns), value: s.incompleteRuns },
       { label: 'Skipped lines', text: formatCount(s.skippedLines), value: s.skippedLines },
     ],

@@ -8,8 +8,9 @@ import type { Run } from '../../model/types.js';
 import { countRunsByDay } from '../../charts/specs.js';
 import { chartBlock } from './charts.js';
 import {
-  countCell, durationCell, runCostCell, statusCell, textCell, utcCell, type Cell, type TableModel,
+  countCell, hasTokenCounts, runCostCell, runDurationCell, statusCell, textCell, totalsOnly, utcCell, type Cell, type TableModel,
 } from './cells.js';
+import { plural } from './plural.js';
 import type { Linker } from './links.js';
 import type { SiteModel } from './site-model.js';
 import { renderTemplate } from './templates.js';
@@ -33,7 +34,7 @@ export function headlineCards(m: SiteModel): Card[] {
   const s = m.summary;
   const ok = s.runs - s.failedRuns - s.incompleteRuns;
   const estimated = s.cost.estimated > 0;
-  const costSub = [`${formatUsd(s.cost.reported)} reported`, `${formatUsd(s.cost.estimated, { estimated: true })} estimated`];
+  const costSub = [`${formatUsd(s.cost.reported)} reported`, ...(estimated ? [`${formatUsd(s.cost.estimated, { estimated: true })} estimated`] : [])];
   return [
     { label: 'Runs', text: formatCount(s.runs), value: s.runs, sub: `${formatCount(ok)} ok · ${formatCount(s.failedRuns)} failed · ${formatCount(s.incompleteRuns)} incomplete` },
     { label: 'Success rate', text: formatPercent(ok, s.runs), value: s.runs > 0 ? ok / s.runs : null, sub: 'runs that ended ok' },
@@ -57,7 +58,7 @@ export function headlineCards(m: SiteModel): Card[] {
       text: formatCount(s.failedSteps),
       value: s.failedSteps,
       cls: s.failedSteps > 0 ? 'status-failed' : undefined,
-      sub: `of ${formatCount(s.steps)} calls (${formatPercent(s.failedSteps, s.steps)})`,
+      sub: `of ${plural(s.steps, 'call')} (${formatPercent(s.failedSteps, s.steps)})`,
     },
   ];
 }
@@ -82,11 +83,18 @@ export function runRow(r: Run, link: Linker): Cell[] {
     textCell(r.pattern),
     statusCell(r.status, r.statusText),
     countCell(t.calls, t.failedCalls > 0 ? { title: `${formatCount(t.failedCalls)} failed` } : {}),
-    durationCell(r.durationMs),
+    runDurationCell(r),
     runCostCell(t),
-    countCell(t.totalTokens, { title: `${formatTokens(t.inputTokens)} in → ${formatTokens(t.outputTokens)} out` }),
+    tokenCountCell(r),
     utcCell(r.start),
   ];
+}
+
+/** A run's token count: `—` when no call records any, the total alone when none is split. */
+export function tokenCountCell(r: Run): Cell {
+  const t = r.totals;
+  if (!hasTokenCounts(r)) return { text: '—', num: true, value: null, title: 'no token counts in the trace' };
+  return countCell(t.totalTokens, { title: totalsOnly(r) ? 'total only, no input/output split' : `${formatTokens(t.inputTokens)} in → ${formatTokens(t.outputTokens)} out` });
 }
 
 export function runTable(runs: readonly Run[], link: Linker, caption: string): TableModel {
@@ -166,7 +174,7 @@ export function indexBody(m: SiteModel, o: IndexPageOptions): string {
     page: o.page,
     pages: o.pages,
     s,
-    headline: `${formatCount(s.spans)} spans from ${formatCount(s.runs)} runs`,
+    headline: `${plural(s.spans, 'span')} from ${plural(s.runs, 'run')}`,
     range: s.timeRange.start ? `${formatUtcMinute(s.timeRange.start)} – ${formatUtcMinute(s.timeRange.end)} UTC` : 'no times in the traces',
     cards: headlineCards(m),
     skipped: { count: formatCount(s.skippedLines), href: o.link.page('errors', 'skipped') },

@@ -14,6 +14,7 @@ import { runRefTable } from './cost-page.js';
 import { summaryLink } from './cost-tables.js';
 import type { Linker } from './links.js';
 import { renderTemplate } from './templates.js';
+import { plural } from './plural.js';
 
 export const SLOWEST_CALLS = 50;
 export const THRESHOLDS_MS = [1000, 2000, 5000, 10_000, 30_000, 60_000];
@@ -122,7 +123,7 @@ export function latencyBody(s: Summary, runs: readonly Run[], charts: ChartSet, 
       { label: 'p50 per call', text: formatDuration(s.latency.p50Ms), value: s.latency.p50Ms },
       { label: 'p95 per call', text: formatDuration(s.latency.p95Ms), value: s.latency.p95Ms },
       { label: 'p99 per call', text: formatDuration(s.latency.p99Ms), value: s.latency.p99Ms },
-      { label: 'Calls with a duration', text: formatCount(durations.length), value: durations.length, sub: `of ${formatCount(s.steps)} calls` },
+      { label: 'Calls with a duration', text: formatCount(durations.length), value: durations.length, sub: `of ${plural(s.steps, 'call')}` },
     ],
     blocks: [
       chartBlock(charts, 'lat-model', 'By model', modelLatencyTable(s, link)),
@@ -131,6 +132,6 @@ export function latencyBody(s: Summary, runs: readonly Run[], charts: ChartSet, 
     ],
     thresholds: thresholdTable(durations, link),
     slowest: slowestCallsTable(runs, link, s.cost.priceTable),
-    slowestRuns: runRefTable('Slowest runs', s.slowestRuns, link, 'slowestRuns'),
+    slowestRuns: runRefTable('Slowest runs', s.slowestRuns, runs, link, 'slowestRuns'),
   });
 }

@@ -3,8 +3,8 @@
  * version and price table date, never the build time). In the site the stylesheet and script
  * are files under assets/; in the single file they are inlined.
  */
-import { formatCount } from '../../format/money.js';
 import type { Linker, PageKey } from './links.js';
+import { plural } from './plural.js';
 import { assetText, renderTemplate } from './templates.js';
 
 const NAV: { key: PageKey; label: string }[] = [
@@ -57,7 +57,7 @@ export function pageDocument(o: DocumentOptions): string {
       version: o.version,
       priceTable: o.priceTable,
       links: dataLinks,
-      note: o.inline?.note ?? (o.counts ? `${formatCount(o.counts.spans)} spans from ${formatCount(o.counts.runs)} runs` : ''),
+      note: o.inline?.note ?? (o.counts ? `${plural(o.counts.spans, 'span')} from ${plural(o.counts.runs, 'run')}` : ''),
     },
   });
 }

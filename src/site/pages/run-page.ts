@@ -5,7 +5,8 @@
 import { formatCount, formatDuration, formatTokens, formatUtcMinute } from '../../format/money.js';
 import { formatIso } from '../../normalise/timestamp.js';
 import type { Run } from '../../model/types.js';
-import { runCostCell, type Cell } from './cells.js';
+import { hasTokenCounts, neverEnded, runCostCell, totalsOnly, type Cell } from './cells.js';
+import { plural } from './plural.js';
 import type { Linker } from './links.js';
 import { CHUNK, HUGE_RUN_STEPS, LARGE_RUN_STEPS, OPEN_TEXTS_CALLS, stepTreeHtml, stepTreeOptions, TEXT_LIMIT } from './step-tree.js';
 import { renderTemplate } from './templates.js';
@@ -32,8 +33,18 @@ function countNodes(run: Run): number {
   return n;
 }
 
-function plural(n: number, word: string): string {
-  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+/** Runs are listed by start time, runs without one last: only two dated runs are earlier or later. */
+function neighbourLabels(run: Run, other: Run | null): { prev: string; next: string } {
+  return run.start !== null && other?.start != null
+    ? { prev: 'Earlier run', next: 'Later run' }
+    : { prev: 'Previous in the list', next: 'Next in the list' };
+}
+
+function tokensFact(run: Run): string {
+  const t = run.totals;
+  if (!hasTokenCounts(run)) return 'not recorded';
+  if (totalsOnly(run)) return `${formatTokens(t.totalTokens)} total (no input/output split)`;
+  return `${formatTokens(t.inputTokens)} in → ${formatTokens(t.outputTokens)} out (${formatTokens(t.totalTokens)} total)`;
 }
 
 export function runBody(run: Run, o: RunPageOptions): string {
@@ -42,30 +53,31 @@ export function runBody(run: Run, o: RunPageOptions): string {
   const nodes = countNodes(run);
   const stepId = (n: number) => link.stepId(run.id, n);
   const tree = stepTreeHtml(run.children, { ...stepTreeOptions(nodes, stepId, o.priceTable), openTexts: t.calls <= OPEN_TEXTS_CALLS });
-  const waterfall = waterfallSvg(run, (n) => `#${stepId(n)}`);
+  const waterfall = waterfallSvg(run, (n) => `#${stepId(n)}`, o.sectionId ? `${o.sectionId}-` : '');
   const cost: Cell = runCostCell(t);
   const output = run.output === null ? null : {
     text: run.output.length > TEXT_LIMIT ? run.output.slice(0, TEXT_LIMIT) : run.output,
     cut: run.output.length > TEXT_LIMIT ? `Showing the first ${formatCount(TEXT_LIMIT)} of ${formatCount(run.output.length)} characters.` : '',
     size: plural(run.output.length, 'character'),
   };
-  const neighbour = (r: Run | null) => (r === null ? null : { id: r.id, href: link.run(r.id), start: formatUtcMinute(r.start) });
+  const neighbour = (r: Run | null, side: 'prev' | 'next') =>
+    (r === null ? null : { id: r.id, href: link.run(r.id), start: formatUtcMinute(r.start), label: neighbourLabels(run, r)[side] });
   return renderTemplate('run', {
     sectionId: o.sectionId ?? '',
     run,
     indexHref: link.page('index'),
     errorsHref: link.page('errors'),
-    prev: neighbour(o.prev),
-    next: neighbour(o.next),
+    prev: neighbour(o.prev, 'prev'),
+    next: neighbour(o.next, 'next'),
     facts: [
       { label: 'Workflow', text: run.workflow ?? '—' },
       { label: 'Pattern', text: run.pattern ?? '—' },
       { label: 'Status', text: run.statusText && run.statusText !== run.status ? `${run.status} (written as "${run.statusText}")` : run.status, cls: `status status-${run.status}` },
       { label: 'Start', text: formatIso(run.start) ?? '—', mono: true },
-      { label: 'End', text: formatIso(run.end) ?? '—', mono: true },
-      { label: 'Duration', text: formatDuration(run.durationMs) },
+      { label: 'End', text: neverEnded(run) ? '—' : formatIso(run.end) ?? '—', mono: !neverEnded(run) },
+      neverEnded(run) ? { label: 'Duration', text: '—', note: 'never ended' } : { label: 'Duration', text: formatDuration(run.durationMs) },
       { label: 'Steps', text: `${plural(t.calls, 'LLM call')}${t.failedCalls > 0 ? `, ${formatCount(t.failedCalls)} failed` : ''}${t.incompleteCalls > 0 ? `, ${formatCount(t.incompleteCalls)} incomplete` : ''}` },
-      { label: 'Tokens', text: run.calls.some((c) => c.inputTokens !== null || c.outputTokens !== null || c.totalTokens !== null) ? `${formatTokens(t.inputTokens)} in → ${formatTokens(t.outputTokens)} out (${formatTokens(t.totalTokens)} total)` : 'not recorded' },
+      { label: 'Tokens', text: tokensFact(run) },
       { label: 'Cost', text: cost.text, cls: cost.cls, badge: cost.badge, title: cost.title ?? cost.badgeTitle, value: t.costPico / 1e12 },
       { label: 'Read from', text: run.files.join(', '), mono: true },
     ],

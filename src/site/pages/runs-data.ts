@@ -7,6 +7,7 @@
 import type { Run, StepNode } from '../../model/types.js';
 import { picoToUsd } from '../../model/types.js';
 import { jsonForScript } from '../html.js';
+import { hasTokenCounts, runDurationMs } from './cells.js';
 
 export const RUNS_GLOBAL = 'TRACE_REPORT_RUNS';
 
@@ -76,11 +77,11 @@ export function runsData(runs: readonly Run[], href: (runId: string) => string |
       STATUSES.indexOf(r.status),
       t.calls,
       t.failedCalls,
-      r.durationMs,
+      runDurationMs(r),
       picoToUsd(t.costPico),
       (t.estimatedPico > 0 ? COST_ESTIMATED : 0) | (t.unpricedCalls > 0 ? COST_HAS_UNPRICED : 0),
       t.unpricedCalls,
-      t.totalTokens,
+      hasTokenCounts(r) ? t.totalTokens : null,
       r.start === null ? null : Math.floor(r.start),
       [...agentsOf(r.children, new Set())].sort().map((a) => agents.id(a)),
       [...runModels].sort().map((m) => models.id(m)),

@@ -13,6 +13,7 @@ import { indexBody } from './index-page.js';
 import { pageDocument } from './layout.js';
 import { latencyBody } from './latency-page.js';
 import { singleFileLinker, singleFileRunId } from './links.js';
+import { plural } from './plural.js';
 import { runBody } from './run-page.js';
 import { runsData } from './runs-data.js';
 import type { SiteModel } from './site-model.js';
@@ -53,7 +54,7 @@ export function singleFilePage(m: SiteModel): SiteFile {
   return {
     path: 'index.html',
     content: pageDocument({
-      title: `${formatCount(m.summary.runs)} runs · trace report`,
+      title: `${plural(m.summary.runs, 'run')} · trace report`,
       current: null,
       link,
       body: parts.join(''),

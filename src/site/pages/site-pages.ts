@@ -10,6 +10,7 @@ import { indexBody, pageCount, RUNS_PER_PAGE } from './index-page.js';
 import { pageDocument } from './layout.js';
 import { latencyBody } from './latency-page.js';
 import { listPagePath, PAGE_FILES, siteLinker, type Linker, type PageKey } from './links.js';
+import { plural } from './plural.js';
 import { runBody } from './run-page.js';
 import { runsData, runsDataScript } from './runs-data.js';
 import type { SiteModel } from './site-model.js';
@@ -49,7 +50,7 @@ export function* sitePages(m: SiteModel, onPage?: PageProgress): Generator<SiteF
   let done = 0;
   const tick = () => onPage?.(++done, total);
   const pages = pageCount(m.newestFirst.length);
-  const title = `${m.summary.runs} runs · trace report`;
+  const title = `${plural(m.summary.runs, 'run')} · trace report`;
 
   for (let page = 1; page <= pages; page++) {
     const path = listPagePath(page);

@@ -17,6 +17,7 @@ import type { AgentStep, EventNode, LlmCall, PromptMessage, StepNode } from '../
 import { picoToUsd } from '../../model/types.js';
 import { escapeHtml as e } from '../html.js';
 import { callCostCell, tokensText } from './cells.js';
+import { plural } from './plural.js';
 
 export interface StepTreeOptions {
   /** The `id` of call `n` (and the fragment of its permalink). */
@@ -64,7 +65,8 @@ export function stepTreeHtml(nodes: readonly StepNode[], opts: StepTreeOptions):
 }
 
 function tree(nodes: readonly StepNode[], opts: StepTreeOptions, out: string[], top = true): void {
-  out.push(opts.compact ? '<ol class="tree compact">' : '<ol class="tree">');
+  const cls = `tree${opts.compact ? ' compact' : ''}${top && opts.chunk !== null ? ' large' : ''}`;
+  out.push(`<ol class="${cls}">`);
   if (opts.chunk !== null && nodes.length > opts.chunk) {
     for (let i = 0; i < nodes.length; i += opts.chunk) chunk(nodes.slice(i, i + opts.chunk), top && i === 0, opts, out);
   } else {
@@ -82,7 +84,7 @@ function node(n: StepNode, opts: StepTreeOptions, out: string[]): void {
 /** One closed block of steps: `Steps #101–#200`, with the calls, failures and cost inside. */
 function chunk(nodes: readonly StepNode[], open: boolean, opts: StepTreeOptions, out: string[]): void {
   const s = sums(nodes);
-  const range = s.first === null ? `${formatCount(nodes.length)} steps` : s.first === s.last ? `Step #${s.first}` : `Steps #${s.first}–#${s.last}`;
+  const range = s.first === null ? plural(nodes.length, 'step') : s.first === s.last ? `Step #${s.first}` : `Steps #${s.first}–#${s.last}`;
   out.push(
     `<li class="node chunk"><details${open ? ' open' : ''}><summary><span class="n-name">${range}</span>`,
     `<span class="n-num">${formatCount(s.calls)} call${s.calls === 1 ? '' : 's'}${s.failed > 0 ? `, ${formatCount(s.failed)} failed` : ''}</span>`,

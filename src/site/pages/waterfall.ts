@@ -7,10 +7,13 @@
 import { formatCount, formatDuration } from '../../format/money.js';
 import type { Run, StepNode } from '../../model/types.js';
 import { escapeHtml as e } from '../html.js';
+import { plural } from './plural.js';
 
 export const MAX_ROWS = 150;
 const WIDTH = 960;
 const LABEL_W = 250;
+/** Space kept clear between the label column and the first bar. */
+const LABEL_GAP = 8;
 const PAD_R = 16;
 const ROW_H = 18;
 const BAR_H = 12;
@@ -73,14 +76,14 @@ function summaryRows(run: Run): { rows: Row[]; of: number } {
     .sort(([an, a], [bn, b]) => (a.start ?? Infinity) - (b.start ?? Infinity) || (an < bn ? -1 : an > bn ? 1 : 0))
     .slice(0, MAX_ROWS)
     .map(([agent, a]) => ({
-      label: `${agent} (${formatCount(a.calls)} calls)`,
+      label: `${agent} (${plural(a.calls, 'call')})`,
       depth: 0,
       start: a.start,
       end: a.end,
       status: a.failed > 0 ? 'failed' : 'ok',
       agent: false,
       href: null,
-      tip: `${agent}: ${formatCount(a.calls)} calls, ${formatCount(a.failed)} failed, first start to last end`,
+      tip: `${agent}: ${plural(a.calls, 'call')}, ${formatCount(a.failed)} failed, first start to last end`,
     }));
   return { rows, of: byAgent.size };
 }
@@ -102,7 +105,12 @@ export function niceStep(raw: number): number {
   return Math.ceil(raw / 86_400_000) * 86_400_000;
 }
 
-export function waterfallSvg(run: Run, href: (step: number) => string): Waterfall | null {
+/**
+ * `idPrefix` keeps the label clip's id unique where several runs share a page (the single file).
+ * Labels are cut by length and, since glyph widths vary, clipped to their column too: a wide
+ * name never runs under the bars.
+ */
+export function waterfallSvg(run: Run, href: (step: number) => string, idPrefix = ''): Waterfall | null {
   let rows: Row[] = [];
   detailRows(run.children, 0, href, rows);
   let summarised = false;
@@ -121,9 +129,11 @@ export function waterfallSvg(run: Run, href: (step: number) => string): Waterfal
   const plotW = WIDTH - LABEL_W - PAD_R;
   const x = (t: number) => LABEL_W + ((t - t0) / span) * plotW;
   const height = AXIS_H + rows.length * ROW_H + 6;
+  const clipId = `${idPrefix}wf-labels`;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="Timeline of ${formatCount(rows.length)} step${rows.length === 1 ? '' : 's'} over ${e(formatDuration(t1 - t0))}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="Timeline of ${plural(rows.length, 'step')} over ${e(formatDuration(t1 - t0))}">`,
     `<title>Timeline, ${e(formatDuration(t1 - t0))}</title>`,
+    `<defs><clipPath id="${e(clipId)}"><rect x="0" y="0" width="${LABEL_W - LABEL_GAP}" height="${height}"/></clipPath></defs>`,
   ];
   const step = niceStep(span / 5);
   for (let t = 0; t <= span + 1e-9; t += step) {
@@ -136,7 +146,7 @@ export function waterfallSvg(run: Run, href: (step: number) => string): Waterfal
   }
   rows.forEach((row, i) => {
     const y = AXIS_H + i * ROW_H;
-    const label = `<text class="lbl" x="${4 + row.depth * 10}" y="${r2(y + ROW_H / 2 + 4)}">${e(clip(row.label, row.depth))}</text>`;
+    const label = `<text class="lbl" x="${4 + row.depth * 10}" y="${r2(y + ROW_H / 2 + 4)}" clip-path="url(#${e(clipId)})">${e(clip(row.label, row.depth))}</text>`;
     let bar = '';
     if (row.start !== null) {
       const bx = x(row.start);
