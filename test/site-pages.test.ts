@@ -301,8 +301,11 @@ describe('the site of the dialect fixtures', () => {
     const order = s.runs.map((r) => r.id);
     const i = order.indexOf('run-9');
     const run9 = s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith('runs/run-9-'))!)!;
-    expect(run9).toContain(`rel="prev">← Earlier run <code>${escapeHtml(order[i - 1]!)}</code>`);
-    expect(run9).toContain(`rel="next">Later run <code>${escapeHtml(order[i + 1]!)}</code> →`);
+    const prev = escapeHtml(order[i - 1]!);
+    const next = escapeHtml(order[i + 1]!);
+    // the id is the link's text and, for when it is cut short on screen, its title
+    expect(run9).toContain(`rel="prev">← Earlier run <code title="${prev}">${prev}</code>`);
+    expect(run9).toContain(`rel="next">Later run <code title="${next}">${next}</code> →`);
     expect(run9).toContain('<a href="../index.html">All runs</a>');
     expect(run9).toMatch(/<a href="run_7f2-[0-9a-f]{8}\.html" rel="prev">/);
   });
@@ -651,12 +654,12 @@ describe('counts of one, runs without a start, and nothing estimated', () => {
     const s = await site([path.join(dir, 'order.jsonl')]);
     expect(s.runs.map((r) => r.id)).toEqual(['a', 'b', 'c', 'd']);
     const page = (id: string) => s.byPath.get([...s.byPath.keys()].find((p) => p.startsWith(`runs/${id}-`))!)!;
-    expect(page('a')).toMatch(/rel="next">Later run <code>b<\/code> →/);
-    expect(page('b')).toMatch(/rel="prev">← Earlier run <code>a<\/code>/);
-    expect(page('b')).toMatch(/rel="next">Next in the list <code>c<\/code> →/);
-    expect(page('c')).toMatch(/rel="prev">← Previous in the list <code>b<\/code>/);
-    expect(page('c')).toMatch(/rel="next">Next in the list <code>d<\/code> →/);
-    expect(page('d')).toMatch(/rel="prev">← Previous in the list <code>c<\/code>/);
+    expect(page('a')).toMatch(/rel="next">Later run <code[^>]*>b<\/code> →/);
+    expect(page('b')).toMatch(/rel="prev">← Earlier run <code[^>]*>a<\/code>/);
+    expect(page('b')).toMatch(/rel="next">Next in the list <code[^>]*>c<\/code> →/);
+    expect(page('c')).toMatch(/rel="prev">← Previous in the list <code[^>]*>b<\/code>/);
+    expect(page('c')).toMatch(/rel="next">Next in the list <code[^>]*>d<\/code> →/);
+    expect(page('d')).toMatch(/rel="prev">← Previous in the list <code[^>]*>c<\/code>/);
     for (const id of ['c', 'd']) expect(page(id)).not.toMatch(/Earlier run|Later run/);
     // run c: no token counts at all → — in the run list, not 0
     expect(rowOf(s.byPath.get('index.html')!, 'c')).toContain('<td class="num" title="no token counts in the trace">—</td>');

@@ -104,9 +104,11 @@
       var pat = r[f.pattern] >= 0 ? data.patterns[r[f.pattern]] : null;
       var agents = r[f.agents].map(function (a) { return data.agents[a]; });
       var models = r[f.models].map(function (m) { return data.models[m]; });
+      // A run whose calls are all unpriced has no cost (not $0): null sorts it last either way.
+      var unpriced = r[f.steps] > 0 && r[f.unpricedCalls] === r[f.steps];
       return {
         order: i, href: r[f.href], id: r[f.id], workflow: wf, pattern: pat, status: data.statuses[r[f.status]],
-        steps: r[f.steps], failedSteps: r[f.failedSteps], durationMs: r[f.durationMs], cost: r[f.cost],
+        steps: r[f.steps], failedSteps: r[f.failedSteps], durationMs: r[f.durationMs], cost: unpriced ? null : r[f.cost],
         costFlags: r[f.costFlags], unpricedCalls: r[f.unpricedCalls], tokens: r[f.tokens], start: r[f.start],
         agentIds: r[f.agents], modelIds: r[f.models],
         text: [r[f.id], wf || '', pat || '', agents.join(' '), models.join(' ')].join(' ').toLowerCase()
@@ -149,6 +151,7 @@
     box.appendChild(scroller);
 
     var state = { q: '', workflow: '', status: '', agent: '', model: '', min: '', sort: '' };
+    var focusRow = false;
     var view = [];
     var active = -1;
     var rowHeight = 0;
@@ -165,7 +168,11 @@
 
     function readHash() {
       var h = location.hash.slice(1);
-      if (h.indexOf('=') < 0) return;
+      // No filter in the address (cleared, or a plain anchor): the defaults.
+      if (h.indexOf('=') < 0) {
+        Object.keys(state).forEach(function (k) { state[k] = ''; });
+        return;
+      }
       var params = new URLSearchParams(h);
       Object.keys(state).forEach(function (k) { state[k] = params.get(k) || ''; });
     }
@@ -216,8 +223,8 @@
         var s = state.sort === key ? 'ascending' : state.sort === '-' + key ? 'descending' : null;
         if (s) th.setAttribute('aria-sort', s); else th.removeAttribute('aria-sort');
       });
-      count.textContent = formatCount(view.length) + ' of ' + formatCount(runs.length) + ' runs' +
-        (view.length < runs.length ? ' match' : '') + (state.sort ? '' : ', newest first');
+      count.textContent = formatCount(view.length) + ' of ' + formatCount(runs.length) + ' run' +
+        (runs.length === 1 ? '' : 's') + (view.length < runs.length ? ' match' : '') + (state.sort ? '' : ', newest first');
       active = view.length > 0 && active >= 0 ? Math.min(active, view.length - 1) : -1;
       scroller.scrollTop = 0;
       render();
@@ -262,7 +269,7 @@
       cell(tr, formatCount(r.steps), 'num', r.failedSteps ? formatCount(r.failedSteps) + ' failed' : '');
       cell(tr, formatDuration(r.durationMs), 'num');
       var costTd = el('td', 'num');
-      if (r.steps > 0 && r.unpricedCalls === r.steps) {
+      if (r.cost === null) {
         costTd.appendChild(el('span', 'badge badge-unpriced', 'unpriced'));
       } else {
         var est = (r.costFlags & 1) !== 0;
@@ -273,7 +280,7 @@
         }
       }
       tr.appendChild(costTd);
-      cell(tr, formatCount(r.tokens), 'num');
+      cell(tr, r.tokens === null || r.tokens === undefined ? '—' : formatCount(r.tokens), 'num', r.tokens === null ? 'no token counts in the trace' : '');
       cell(tr, utcMinute(r.start), 'num mono');
       return tr;
     }
@@ -293,6 +300,8 @@
       var visible = Math.ceil((scroller.clientHeight || 600) / h);
       var first = Math.max(0, Math.floor(scroller.scrollTop / h) - OVERSCAN);
       var last = Math.min(view.length, first + visible + 2 * OVERSCAN);
+      var hadFocus = focusRow || tbody.contains(document.activeElement);
+      focusRow = false;
       var frag = document.createDocumentFragment();
       frag.appendChild(spacer(first * h));
       for (var i = first; i < last; i++) frag.appendChild(rowFor(view[i], i));
@@ -309,6 +318,16 @@
         tr.appendChild(td);
         tbody.replaceChildren(tr);
       }
+      if (hadFocus) focusActive();
+    }
+
+    // Real focus follows the highlighted row (its link), so screen readers read the row moved to;
+    // rows are re-drawn on scroll, so focus is put back on the new copy.
+    function focusActive() {
+      var tr = tbody.querySelector('tr.row.active');
+      var target = tr ? (tr.querySelector('a') || tr) : scroller;
+      if (tr && target === tr) tr.tabIndex = -1;
+      if (document.activeElement !== target) target.focus({ preventScroll: true });
     }
 
     function moveTo(i) {
@@ -319,6 +338,7 @@
       var top = active * h;
       if (top < scroller.scrollTop) scroller.scrollTop = top;
       else if (top + h > scroller.scrollTop + scroller.clientHeight - headH) scroller.scrollTop = top + h - scroller.clientHeight + headH;
+      focusRow = true;
       render();
     }
 
@@ -393,7 +413,8 @@
   // Rows off screen are laid out lazily (content-visibility), so the browser's first jump to
   // #step-N can land a few rows off: jump again once the page has loaded.
   function showTarget() {
-    var id = decodeURIComponent(location.hash.slice(1));
+    var id;
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { return; }
     if (!id || id.indexOf('=') >= 0) return;
     var target = document.getElementById(id);
     if (!target || !target.classList.contains('node')) return;
