@@ -146,7 +146,7 @@ if (!skip.has('scale')) {
     const r = measure([CLI, 'build', file, '-o', out, '--quiet']);
     const size = du(out);
     const biggest = readdirSync(path.join(out, 'runs')).reduce((m, n) => Math.max(m, statSync(path.join(out, 'runs', n)).size), 0);
-    console.log(`build, ${name}: ${f(r.seconds)} s, ${int(size.files)} files (${int(size.files / r.seconds)} files/s), ${f(size.bytes / 1e6, 1)} MB, largest run page ${f(biggest / 1e6, 2)} MB, peak RSS ${f(r.rssMb, 0)} MB`);
+    console.log(`build, ${name}: ${f(r.seconds)} s, ${int(size.files)} files (${int(size.files / r.seconds)} files/s), ${f(size.bytes / 1e6, 1)} MB, largest run page ${f(biggest / 1e3, 1)} KB, peak RSS ${f(r.rssMb, 0)} MB`);
   }
   const metrics = path.join(data, 'browser-metrics.json');
   if (existsSync(metrics)) {

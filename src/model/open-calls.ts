@@ -6,20 +6,22 @@ import type { LlmCall } from './types.js';
  * out of order). Kept by agent so that finding a match does not scan every waiting call.
  */
 export class WaitingCalls {
-  private readonly byAgent = new Map<string | null, LlmCall[]>();
-  private readonly byId = new Map<string, LlmCall>();
-  private readonly idOf = new Map<LlmCall, string>();
+  // Made on first use: most runs never have a call waiting, and there may be millions of runs.
+  private byAgent: Map<string | null, LlmCall[]> | undefined;
+  private byId: Map<string, LlmCall> | undefined;
+  private idOf: Map<LlmCall, string> | undefined;
   size = 0;
 
   constructor(private readonly order: 'newest-first' | 'oldest-first') {}
 
   add(call: LlmCall, callId: string | null): void {
+    this.byAgent ??= new Map();
     const list = this.byAgent.get(call.agent);
     if (list) list.push(call);
     else this.byAgent.set(call.agent, [call]);
     if (callId !== null) {
-      this.byId.set(callId, call);
-      this.idOf.set(call, callId);
+      (this.byId ??= new Map()).set(callId, call);
+      (this.idOf ??= new Map()).set(call, callId);
     }
     this.size++;
   }
@@ -30,8 +32,9 @@ export class WaitingCalls {
    * agrees, and that `fits`. Stale starts (a crashed call) sit oldest, so starts pair newest first.
    */
   take(agent: string | null, modelId: string | null, callId: string | null, fits: (c: LlmCall) => boolean = () => true): LlmCall | undefined {
+    if (!this.byAgent) return undefined;
     if (callId !== null) {
-      const byId = this.byId.get(callId);
+      const byId = this.byId?.get(callId);
       if (byId) return this.remove(byId);
     }
     const lists = agent === null ? [...this.byAgent.values()] : [this.byAgent.get(agent), this.byAgent.get(null)];
@@ -40,7 +43,7 @@ export class WaitingCalls {
       const n = list.length;
       for (let k = 0; k < n; k++) {
         const call = list[this.order === 'newest-first' ? n - 1 - k : k]!;
-        if (callId !== null && this.idOf.has(call)) continue;
+        if (callId !== null && this.idOf?.has(call)) continue;
         if (modelId !== null && call.modelId !== null && call.modelId !== modelId) continue;
         if (!fits(call)) continue;
         return this.remove(call);
@@ -50,16 +53,16 @@ export class WaitingCalls {
   }
 
   all(): LlmCall[] {
-    return [...this.byAgent.values()].flat();
+    return this.byAgent ? [...this.byAgent.values()].flat() : [];
   }
 
   private remove(call: LlmCall): LlmCall {
-    const list = this.byAgent.get(call.agent)!;
+    const list = this.byAgent!.get(call.agent)!;
     list.splice(list.lastIndexOf(call), 1);
-    const id = this.idOf.get(call);
+    const id = this.idOf?.get(call);
     if (id !== undefined) {
-      this.byId.delete(id);
-      this.idOf.delete(call);
+      this.byId!.delete(id);
+      this.idOf!.delete(call);
     }
     this.size--;
     return call;
