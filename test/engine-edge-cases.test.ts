@@ -178,3 +178,17 @@ describe('timestamps', () => {
     expect(parseTimestamp('2026-01-05T10:00:00+05')).toBe(Date.UTC(2026, 0, 5, 5));
   });
 });
+
+describe('token counts', () => {
+  it('takes a count above a trillion as broken, and prices fractional counts to the pico-dollar', async () => {
+    const r = await load(
+      { event_type: 'llm_call', run_id: 'a', model: 'gpt-4o', input_tokens: 1e300, output_tokens: 10, timestamp: 1 },
+      { event_type: 'llm_call', run_id: 'b', model: 'gpt-4o', input_tokens: 0.3, output_tokens: 0, timestamp: 1 },
+    );
+    const [a, b] = ['a', 'b'].map((id) => r.runs.find((x) => x.id === id)!.calls[0]!);
+    // 10 output tokens × $10/M = $0.0001; the broken input count is no value.
+    expect([a!.inputTokens, a!.costPico]).toEqual([null, 100_000_000]);
+    // 0.3 × $2.50/M = 750,000 pico-dollars.
+    expect([b!.costSource, b!.costPico]).toEqual(['estimated', 750_000]);
+  });
+});

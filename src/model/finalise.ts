@@ -13,8 +13,12 @@ export function priceCall(call: LlmCall, prices: PriceTable): void {
   } else if (call.inputTokens === null && call.outputTokens === null) {
     call.unpricedReason = call.totalTokens === null ? 'no token counts' : 'total tokens only, no input/output split';
   } else {
-    const pico = prices.estimatePico(call.modelId, call.inputTokens ?? 0, call.outputTokens ?? 0);
-    if (pico === undefined) {
+    const estimate = prices.estimatePico(call.modelId, call.inputTokens ?? 0, call.outputTokens ?? 0);
+    // Fractional token counts (some exporters write estimates) give a fraction of a pico-dollar.
+    const pico = estimate === undefined ? undefined : Math.round(estimate);
+    if (pico !== undefined && !Number.isSafeInteger(pico)) {
+      call.unpricedReason = 'token counts too large to price';
+    } else if (pico === undefined) {
       call.unpricedReason = `model not in the price table (${prices.date})`;
     } else {
       call.costPico = pico;

@@ -84,9 +84,9 @@ function readFields(o: Obj) {
     pattern: given(o.pattern) ?? given(o.pattern_type),
     provider: given(o.provider),
     model: given(o.model) ?? given(o.model_name),
-    input: amount(o.input_tokens) ?? amount(o.prompt_tokens),
-    output: amount(o.output_tokens) ?? amount(o.completion_tokens),
-    total: amount(o.tokens) ?? amount(o.token_count) ?? amount(o.total_tokens),
+    input: tokens(o.input_tokens) ?? tokens(o.prompt_tokens),
+    output: tokens(o.output_tokens) ?? tokens(o.completion_tokens),
+    total: tokens(o.tokens) ?? tokens(o.token_count) ?? tokens(o.total_tokens),
     durationMs: amount(o.duration_ms) ?? amount(o.latency_ms) ?? amount(o.elapsed_ms),
     durationS: amount(o.duration_seconds),
     cost: numeric(o.cost_estimate) ?? numeric(o.cost_usd) ?? numeric(o.cost),
@@ -140,6 +140,14 @@ function numeric(v: unknown): number | undefined {
 function amount(v: unknown): number | undefined {
   const n = toNumber(v);
   return n === null || n < 0 ? undefined : n;
+}
+
+/** More tokens than this in one call is a broken counter, not a count. */
+const MAX_TOKENS = 1e12;
+
+function tokens(v: unknown): number | undefined {
+  const n = amount(v);
+  return n === undefined || n > MAX_TOKENS ? undefined : n;
 }
 
 function str(v: unknown): string | null {
