@@ -21,7 +21,9 @@ export async function readChunksInParallel(
   if (chunks.length === 0) return;
   const count = Math.max(1, Math.min(options.workers, chunks.length));
   const ahead = count * 2;
-  const pool = Array.from({ length: count }, () => new Worker(workerUrl(), { workerData: { keepText: options.keepText } }));
+  // Workers take the parent's flags, except one that only applies to code given as a string.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '--eval' && a !== '-e');
+  const pool = Array.from({ length: count }, () => new Worker(workerUrl(), { workerData: { keepText: options.keepText }, execArgv }));
   const ready = new Map<number, ChunkResult>();
   let nextToSend = 0;
   let nextToConsume = 0;
