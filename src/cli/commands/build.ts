@@ -46,10 +46,10 @@ Examples:
     const what = result.upToDate
       ? `Up to date: ${shown(result.outDir)}/ was built from these same inputs, options and version; nothing written\n`
       : `Wrote ${result.pages.toLocaleString('en-US')} page${result.pages === 1 ? '' : 's'} ` +
-        `(${result.files.toLocaleString('en-US')} files, ${formatBytes(result.bytes)}) to ${shown(result.outDir)}/\n`;
+        `(${result.files.toLocaleString('en-US')} file${result.files === 1 ? '' : 's'}, ${formatBytes(result.bytes)}) to ${shown(result.outDir)}/\n`;
     process.stdout.write(
       what +
-        `${s.spans.toLocaleString('en-US')} spans from ${s.runs.toLocaleString('en-US')} runs; ` +
+        `${s.spans.toLocaleString('en-US')} span${s.spans === 1 ? '' : 's'} from ${s.runs.toLocaleString('en-US')} run${s.runs === 1 ? '' : 's'}; ` +
         `${result.skippedLines.toLocaleString('en-US')} line${result.skippedLines === 1 ? '' : 's'} skipped\n` +
         `Open it: ${entry} (double-click, or: xdg-open ${entry} / open ${entry})\n`,
     );
