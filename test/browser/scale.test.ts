@@ -4,21 +4,20 @@
  * bounded DOM, steps collapsed, a bounded file), and first-render times are measured and written
  * to .bench/browser-metrics.json for the benchmark to report.
  */
-import { closeSync, mkdirSync, mkdtempSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { BIG_RUN, SCALE_RUNS, SCALE_STEPS, scaleRunId, writeScaleTraces } from '../../bench/scale-traces.mjs';
 import { buildSite, type BuildResult } from '../../src/site/build.js';
 import { runFileNames } from '../../src/site/file-names.js';
 import { brokenLinks, launchBrowser, ROOT, serveSite, watchedPage, SITE_CSP, type StaticServer } from './harness.js';
 
-const RUNS = 100_000;
-const STEPS = 20_000;
-const BIG_RUN = 'big-run';
-const T0 = Date.parse('2026-03-01T00:00:00Z');
-const AGENTS = ['planner', 'coder', 'reviewer', 'tester'];
+const RUNS = SCALE_RUNS;
+const STEPS = SCALE_STEPS;
+const runId = scaleRunId;
 
 /** Bounds that keep a page quick whatever the trace size. */
 const MAX_INDEX_ROWS = 300;
@@ -32,31 +31,6 @@ const MAX_RUN_PAGE_BYTES = 250 * STEPS;
 /** The explorer's data file: compact rows, at most this much a run. */
 const MAX_DATA_BYTES_PER_RUN = 200;
 
-const runId = (i: number) => `r${String(i).padStart(6, '0')}`;
-const iso = (ms: number) => new Date(ms).toISOString();
-
-/** Dialect D end lines, written in chunks (never the whole file in memory). */
-function writeLines(file: string, count: number, line: (i: number) => object): void {
-  const fd = openSync(file, 'w');
-  try {
-    let chunk: string[] = [];
-    for (let i = 0; i < count; i++) {
-      chunk.push(JSON.stringify(line(i)));
-      if (chunk.length === 5000 || i === count - 1) {
-        writeSync(fd, chunk.join('\n') + '\n');
-        chunk = [];
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-const call = (i: number, run: string, at: number) => ({
-  event_type: 'llm_call_end', run_id: run, agent_name: AGENTS[i % 4], workflow: ['alpha', 'beta', 'gamma'][i % 3],
-  model: 'gpt-4o-mini', input_tokens: 100 + (i % 50), output_tokens: 20 + (i % 7), duration_ms: 200 + (i % 900), timestamp: iso(at),
-});
-
 let browser: Browser;
 let scratch: string | undefined;
 let big: { site: BuildResult; server: StaticServer; page: string };
@@ -67,12 +41,11 @@ beforeAll(async () => {
   // One fresh folder, written once: no delete-and-recreate of 100k files (issue 4).
   const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-browser-scale-'));
   scratch = dir;
-  writeLines(path.join(dir, 'steps-20k.jsonl'), STEPS, (i) => call(i, BIG_RUN, T0 + i * 250));
-  writeLines(path.join(dir, 'runs-100k.jsonl'), RUNS, (i) => call(i, runId(i), T0 + i * 6000));
+  const { manyRuns, bigRun } = writeScaleTraces(dir);
   browser = await launchBrowser();
-  const bigSite = await buildSite({ inputs: [path.join(dir, 'steps-20k.jsonl')], outDir: path.join(dir, 'site-20k') });
+  const bigSite = await buildSite({ inputs: [bigRun], outDir: path.join(dir, 'site-20k') });
   big = { site: bigSite, server: await serveSite(bigSite.outDir, SITE_CSP), page: runFileNames([BIG_RUN]).get(BIG_RUN)! };
-  const manySite = await buildSite({ inputs: [path.join(dir, 'runs-100k.jsonl')], outDir: path.join(dir, 'site-100k') });
+  const manySite = await buildSite({ inputs: [manyRuns], outDir: path.join(dir, 'site-100k') });
   many = { site: manySite, server: await serveSite(manySite.outDir, SITE_CSP) };
 }, 300_000);
 
