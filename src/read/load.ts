@@ -151,7 +151,8 @@ function toSpan(e: TraceEvent, run: RunBuilder, src: SourceRef, fields: Record<s
     eventType: e.type,
     agentName: run.agentOf(e),
     runId: run.id,
-    workflow: e.workflow ?? run.workflow ?? e.pattern ?? run.pattern,
+    // The run's workflow as the run model names it (workflow, else the outer pattern).
+    workflow: e.workflow ?? run.workflow ?? run.pattern ?? e.pattern,
     pattern: e.pattern ?? run.pattern,
     provider: e.type.startsWith('provider_call') ? (e.provider ?? e.agentField) : e.provider,
     model: e.model,
