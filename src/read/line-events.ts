@@ -1,19 +1,40 @@
 import type { Obj } from '../normalise/fields.js';
 import { toEvent, type TraceEvent } from '../normalise/event.js';
+import { readFlatLine } from '../normalise/flat-line.js';
 import { otlpToLines } from '../normalise/otlp.js';
 import { parseLine } from '../normalise/parse-line.js';
 
 /** Where the events of a line go: the run assembler directly, or a worker's batch for it. */
 export interface EventSink {
-  event(e: TraceEvent, fields: Obj): void;
+  /** `fields` are the line's parsed fields, or null when the fast path read the line (see `fast`). */
+  event(e: TraceEvent, fields: Obj | null): void;
   skip(reason: string): void;
   /** How many trace spans the line held (an OpenTelemetry line holds many). */
   spans(n: number): void;
+  /** Read flat lines the fast way, without their parsed fields (callers that keep spans need them). */
+  fast: boolean;
 }
+
+/** The event object the fast path fills; sinks copy what they keep, so one serves every line. */
+const flat: TraceEvent = {
+  type: '', role: 'other', agentField: null, runId: null, workflow: null, pattern: null, provider: null, model: null,
+  inputTokens: null, outputTokens: null, totalTokens: null, durationMs: null, costUsd: null, timestamp: null,
+  status: null, error: null, stepKind: null, callId: null, prompt: null, response: null, detail: null,
+};
 
 /** One line of text → its events, or the reason it was skipped. Blank lines are ignored. */
 export function lineToEvents(text: string, sink: EventSink): void {
-  const parsed = parseLine(text);
+  lineToEventsAt(text, 0, text.length, sink);
+}
+
+/** The line `s[start, end)` (a byte-order mark already removed) → its events. */
+export function lineToEventsAt(s: string, start: number, end: number, sink: EventSink): void {
+  if (sink.fast && readFlatLine(s, start, end, flat)) {
+    sink.spans(1);
+    sink.event(flat, null);
+    return;
+  }
+  const parsed = parseLine(start === 0 && end === s.length ? s : s.slice(start, end));
   if (parsed.kind === 'blank') return;
   if (parsed.kind === 'bad') return sink.skip(parsed.reason);
   const otlp = otlpToLines(parsed.value);

@@ -34,6 +34,8 @@ export interface LoadOptions {
   parallelFrom?: number;
   /** Size of the pieces a large plain file is cut into for the workers. */
   chunkBytes?: number;
+  /** Read flat lines without parsing them whole (default). Off only to check the fast path against the full one. */
+  fastPath?: boolean;
 }
 
 /** Below this much input, starting workers costs more than it saves. */
@@ -81,12 +83,13 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
     if (skipped.length < keepSkipped) skipped.push({ file, line, reason });
   };
   const onSpan = options.onSpan;
+  const fast = options.fastPath !== false && !onSpan;
 
   const useWorkers = options.workers !== 0 && !onSpan && (await totalBytes(files)) >= (options.parallelFrom ?? PARALLEL_FROM);
   if (useWorkers) {
     const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
     let lineOffset = 0;
-    await readChunksInParallel(chunks, { workers: options.workers ?? defaultWorkers(), keepText }, (result, chunk) => {
+    await readChunksInParallel(chunks, { workers: options.workers ?? defaultWorkers(), keepText, fast }, (result, chunk) => {
       const name = chunk.file.name;
       if (result.error !== undefined) throw new InputError(`${name}: cannot read (${result.error})`);
       if (chunk.first) {
@@ -107,10 +110,11 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
       const sink: EventSink = {
         event: (event, fields) => {
           const run = assembler.add(event, src);
-          if (onSpan) onSpan(toSpan(event, run, src, fields));
+          if (onSpan) onSpan(toSpan(event, run, src, fields ?? {}));
         },
         skip: (reason) => skip(name, src.line, reason),
         spans: (n) => void (spans += n),
+        fast,
       };
       try {
         await readLines(file, (text, line) => {

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { SkippedLine } from '../../model/types.js';
-import { lineToEvents } from '../line-events.js';
+import { lineToEvents, lineToEventsAt, type EventSink } from '../line-events.js';
 import { readLines, TruncatedInputError } from '../lines.js';
 import { BatchWriter, type EventBatch } from './event-batch.js';
 import type { Chunk } from './chunks.js';
@@ -17,23 +17,27 @@ export interface ChunkResult {
   error?: string;
 }
 
-const LF = 0x0a;
 const CR = 0x0d;
 
 /** Reads one chunk into a batch of events: the same per-line work as the sequential loader. */
-export async function readChunk(chunk: Chunk, keepText: boolean): Promise<ChunkResult> {
+export async function readChunk(chunk: Chunk, keepText: boolean, fast = true): Promise<ChunkResult> {
   const writer = new BatchWriter(keepText);
   const skipped: ChunkResult['skipped'] = [];
   let spans = 0;
   let current = 0;
-  const sink = {
-    event: (e: Parameters<BatchWriter['push']>[0]) => writer.push(e, current),
-    skip: (reason: string) => void skipped.push({ line: current, reason }),
-    spans: (n: number) => void (spans += n),
+  const sink: EventSink = {
+    event: (e) => writer.push(e, current),
+    skip: (reason) => void skipped.push({ line: current, reason }),
+    spans: (n) => void (spans += n),
+    fast,
   };
   const onLine = (text: string, line: number) => {
     current = line;
     lineToEvents(text, sink);
+  };
+  const onLineAt = (text: string, start: number, end: number, line: number) => {
+    current = line;
+    lineToEventsAt(text, start, end, sink);
   };
   let lineCount = 0;
   try {
@@ -43,7 +47,7 @@ export async function readChunk(chunk: Chunk, keepText: boolean): Promise<ChunkR
         onLine(text, line);
       });
     } else {
-      lineCount = await readRange(chunk.file.path, chunk.start, chunk.end, onLine);
+      lineCount = await readRange(chunk.file.path, chunk.start, chunk.end, onLineAt);
     }
   } catch (err) {
     if (err instanceof TruncatedInputError) skipped.push({ line: err.line, reason: 'compressed data ends early' });
@@ -52,12 +56,16 @@ export async function readChunk(chunk: Chunk, keepText: boolean): Promise<ChunkR
   return { index: chunk.index, batch: writer.finish(), lineCount, spans, skipped };
 }
 
-/** Reads a byte range that starts at a line start and ends after a line feed (or at the end). */
-async function readRange(path: string, start: number, end: number, onLine: (text: string, line: number) => void): Promise<number> {
+/**
+ * Reads a byte range that starts at a line start and ends after a line feed (or at the end). The
+ * range is decoded once and its lines are handed over as positions in that text: a line feed
+ * byte is never part of a multi-byte character, so this equals decoding line by line.
+ */
+async function readRange(path: string, start: number, end: number, onLine: (text: string, start: number, end: number, line: number) => void): Promise<number> {
   const handle = await open(path, 'r');
   const buf = Buffer.allocUnsafe(end - start);
+  let got = 0;
   try {
-    let got = 0;
     while (got < buf.length) {
       const { bytesRead } = await handle.read(buf, got, buf.length - got, start + got);
       if (bytesRead === 0) break;
@@ -66,18 +74,18 @@ async function readRange(path: string, start: number, end: number, onLine: (text
   } finally {
     await handle.close();
   }
+  const text = buf.toString('utf8', 0, got);
   let line = 0;
   let pos = 0;
-  while (pos < buf.length) {
-    let nl = buf.indexOf(LF, pos);
-    const next = nl === -1 ? buf.length : nl + 1;
-    if (nl === -1) nl = buf.length;
+  while (pos < text.length) {
+    let nl = text.indexOf('\n', pos);
+    const next = nl === -1 ? text.length : nl + 1;
+    if (nl === -1) nl = text.length;
     let stop = nl;
-    if (stop > pos && buf[stop - 1] === CR) stop--;
+    if (stop > pos && text.charCodeAt(stop - 1) === CR) stop--;
     line++;
-    let text = buf.toString('utf8', pos, stop);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    onLine(text, line);
+    // A byte-order mark starts a file, or, after `cat a.jsonl b.jsonl`, any line.
+    onLine(text, text.charCodeAt(pos) === 0xfeff ? pos + 1 : pos, stop, line);
     pos = next;
   }
   return line;

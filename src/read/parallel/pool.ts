@@ -15,7 +15,7 @@ function workerUrl(): URL {
  */
 export async function readChunksInParallel(
   chunks: readonly Chunk[],
-  options: { workers: number; keepText: boolean },
+  options: { workers: number; keepText: boolean; fast: boolean },
   consume: (result: ChunkResult, chunk: Chunk) => void,
 ): Promise<void> {
   if (chunks.length === 0) return;
@@ -23,7 +23,7 @@ export async function readChunksInParallel(
   const ahead = count * 2;
   // Workers take the parent's flags, except one that only applies to code given as a string.
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '--eval' && a !== '-e');
-  const pool = Array.from({ length: count }, () => new Worker(workerUrl(), { workerData: { keepText: options.keepText }, execArgv }));
+  const pool = Array.from({ length: count }, () => new Worker(workerUrl(), { workerData: { keepText: options.keepText, fast: options.fast }, execArgv }));
   const ready = new Map<number, ChunkResult>();
   let nextToSend = 0;
   let nextToConsume = 0;

@@ -4,10 +4,12 @@ import type { Chunk } from './chunks.js';
 import { readChunk } from './chunk-reader.js';
 
 /** A reading worker: chunk in, batch of events out. */
-const keepText = Boolean((workerData as { keepText?: boolean } | null)?.keepText);
+const data = workerData as { keepText?: boolean; fast?: boolean } | null;
+const keepText = Boolean(data?.keepText);
+const fast = Boolean(data?.fast);
 
 parentPort!.on('message', (chunk: Chunk) => {
-  void readChunk(chunk, keepText).then((result) => {
+  void readChunk(chunk, keepText, fast).then((result) => {
     parentPort!.postMessage(result, transferables(result.batch));
   });
 });

@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fg from 'fast-glob';
+import { gunzipSync } from 'node:zlib';
+import { summarise } from '../src/aggregate/summarise.js';
+import { toEvent, type TraceEvent } from '../src/normalise/event.js';
+import { readFlatLine } from '../src/normalise/flat-line.js';
+import { parseLine } from '../src/normalise/parse-line.js';
+import { loadTraces } from '../src/read/load.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function blank(): TraceEvent {
+  return {
+    type: '', role: 'other', agentField: null, runId: null, workflow: null, pattern: null, provider: null, model: null,
+    inputTokens: null, outputTokens: null, totalTokens: null, durationMs: null, costUsd: null, timestamp: null,
+    status: null, error: null, stepKind: null, callId: null, prompt: null, response: null, detail: null,
+  };
+}
+
+/** The full path's event for a line, or null when the line is skipped. */
+function full(line: string): TraceEvent | null {
+  const parsed = parseLine(line);
+  return parsed.kind === 'object' ? toEvent(parsed.value) : null;
+}
+
+function fast(line: string): TraceEvent | false {
+  const e = blank();
+  return readFlatLine(line, 0, line.length, e) ? e : false;
+}
+
+function fixtureLines(): string[] {
+  const files = fg.sync(['fixtures/**/*.jsonl*', 'test/fixtures/**/*.jsonl'], { cwd: ROOT });
+  const lines: string[] = [];
+  for (const f of files) {
+    const raw = fs.readFileSync(path.join(ROOT, f));
+    const text = (f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+    lines.push(...text.split('\n').map((l) => l.replace(/\r$/, '').replace(/^\uFEFF/, '')));
+  }
+  return lines;
+}
+
+describe('the flat-line fast path', () => {
+  it('reads every fixture line it takes exactly as the full path does', () => {
+    let taken = 0;
+    const lines = fixtureLines();
+    for (const line of lines) {
+      const e = fast(line);
+      if (e === false) continue;
+      taken++;
+      expect(e, line).toEqual(full(line));
+    }
+    // Most lines of the demo corpus are flat: the fast path must actually be taken.
+    expect(taken).toBeGreaterThan(lines.length / 2);
+  });
+
+  it('matches the full path on values at the edges of each rule', () => {
+    const cases = [
+      '{"event_type":"LLM_CALL","model":"gpt-4o","input_tokens":12,"output_tokens":3.5,"timestamp":"2026-01-05T00:00:01.123456Z"}',
+      '{"type":"llm_call","event_type":"","agent":"x","agent_name":null,"prompt_tokens":-1,"input_tokens":null,"completion_tokens":7}',
+      '{"event_type":"llm_call","tokens":1000000000001,"token_count":5,"cost":-0.5,"duration_seconds":1.2345678}',
+      '{"event_type":"llm_call","duration_ms":-3,"latency_ms":12.25,"cost_usd":0.1,"cost_estimate":null,"ts":1767571200}',
+      '{"event_type":"llm_call","timestamp":"not a time","ts":"2026-01-05T00:00:00Z"}',
+      '{"event_type":"llm_call","timestamp":"","ts":1767571200123}',
+      '{"event_type":"error","message":"boom","error":""}',
+      '{"event_type":"error"}',
+      '{"event_type":"llm_call_error","error_message":"rate limited"}',
+      '{"event_type":"routing_decision","target":"","route":"billing","selected":"x"}',
+      '{"event_type":"pattern_end","status":"failed"}',
+      '{"event_type":"llm_call","cost":1e-7,"input_tokens":1E3,"output_tokens":0.000000000000000000000001,"duration_ms":-0}',
+      '{"event_type":"llm_call","cost":0.00205760000000000002,"input_tokens":12345678901234567890,"duration_ms":1e300}',
+      ' { "event_type" : "llm_call" , "model" : "m" , "x" : [1, {"a": 2}] } ',
+      '{"event_type":"llm_call","note":"\\"quoted\\"","model":"é-model","unused":true,"more":false,"none":null}',
+      '{"event_type":"agent_start","agent_name":"α","kind":"tool","call_id":"c-1","status":"OK"}',
+      '{"event_type":"llm_call_end","model":"gpt-4o","model":"claude"}',
+      '{"event_type":"llm_call","model":" padded "}',
+      '{"event_type":"llm_call","model":"\u00a0nbsp"}',
+      '{"event_type":"llm_call","input_tokens":"12"}',
+      '{"event_type":"llm_call","run_id":7}',
+      '{"event_type":"llm_call","error":true}',
+      '{"event_type":"llm_call","payload":{"model":"gpt-4o"}}',
+      '{"event_type":"llm_call","response":"hi"}',
+      '{"type":"llm_call"}',
+      '{"event_type":"llm_call","duration_ms":1e400}',
+      '{"event_type":"llm_call","input_tokens":01}',
+      '{"event_type":"llm_call","input_tokens":1.}',
+      '{"event_type":"llm_call","input_tokens":-}',
+      '{"event_type":"llm_call","input_tokens":tru}',
+      '{"event_type":"llm_call",}',
+      '{"event_type":"llm_call"} x',
+      '{"event_type":"llm_call"',
+      '{"event_type":"llm_call","input_tokens":NaN}',
+      '{}',
+      '{"event_type":"\u0001"}',
+      '',
+      '[1,2]',
+    ];
+    for (const line of cases) {
+      const e = fast(line);
+      if (e !== false) expect(e, line).toEqual(full(line));
+    }
+    // The fast path takes the shapes it is for, and leaves the rest.
+    expect(fast(cases[0]!)).not.toBe(false);
+    expect(fast(cases[13]!)).toBe(false); // a nested value
+    expect(fast(cases[14]!)).toBe(false); // an escape
+    expect(fast(cases[16]!)).toBe(false); // a repeated key
+    expect(fast(cases[12]!)).not.toBe(false); // long numbers: read by Number()
+    expect(fast(cases[25]!)).toBe(false); // a number too large for a double: no value, the full path says why
+    for (const broken of cases.slice(26)) expect(fast(broken), broken).toBe(false);
+  });
+
+  it('reads numbers as JSON.parse does, over many random decimals', () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 20000; i++) {
+      const digits = 1 + Math.floor(rand() * 18);
+      let n = String(Math.floor(rand() * 9) + 1);
+      for (let k = 1; k < digits; k++) n += String(Math.floor(rand() * 10));
+      const point = Math.floor(rand() * (digits + 1));
+      let text = point === digits ? n : `${n.slice(0, point) || '0'}.${n.slice(point)}`;
+      if (rand() < 0.2) text += `e${Math.floor(rand() * 40) - 20}`;
+      const line = `{"event_type":"llm_call","cost":${text}}`;
+      const e = fast(line);
+      expect(e, line).not.toBe(false);
+      expect(Object.is((e as TraceEvent).costUsd, JSON.parse(text)), line).toBe(true);
+    }
+  });
+
+  it('gives the same runs and summary with and without the fast path on every fixture', async () => {
+    for (const inputs of [['fixtures'], ['test/fixtures/dialects'], ['test/fixtures/otlp'], ['test/fixtures/hostile']]) {
+      const plain = await loadTraces(inputs, { cwd: ROOT, workers: 0, fastPath: false });
+      const quick = await loadTraces(inputs, { cwd: ROOT, workers: 0 });
+      const parallel = await loadTraces(inputs, { cwd: ROOT, workers: 2, parallelFrom: 0, chunkBytes: 4096 });
+      expect(quick.runs, inputs[0]).toEqual(plain.runs);
+      expect(parallel.runs, inputs[0]).toEqual(plain.runs);
+      expect(quick.skipped).toEqual(plain.skipped);
+      expect(parallel.skipped).toEqual(plain.skipped);
+      const json = (r: typeof plain) => JSON.stringify(summarise({ ...r, priceTable: 'x' }));
+      expect(json(quick)).toBe(json(plain));
+      expect(json(parallel)).toBe(json(plain));
+    }
+  });
+});
