@@ -215,6 +215,21 @@ function parseCsv(text: string): string[][] {
 
 const stripSgr = (s: string): string => s.replace(/\u001b\[\d+m/g, '');
 
+describe('UTC times', () => {
+  it('writes whole milliseconds exactly as toISOString does', async () => {
+    const { isoOfWholeMs } = await import('../src/normalise/timestamp.js');
+    const edges = [0, 1, 999, 1000, 59_999, 86_399_999, 86_400_000, 951_782_400_000, 1_767_571_200_123, 253_402_300_799_999, 253_402_300_800_000, -1, -86_400_001];
+    let seed = 3;
+    for (let i = 0; i < 5000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      edges.push(Math.floor((seed / 2 ** 32) * 4e12));
+    }
+    for (const ms of edges) expect(isoOfWholeMs(ms), String(ms)).toBe(new Date(ms).toISOString());
+    expect(formatIsoUtc(-1.5)).toBe(new Date(-1.5).toISOString());
+    expect(formatIsoUtc(1.9)).toBe('1970-01-01T00:00:00.001Z');
+  });
+});
+
 describe('money, durations and counts', () => {
   it('formats USD with cents above a dollar and significant digits below', () => {
     expect(formatUsd(null)).toBe('unpriced');

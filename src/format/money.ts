@@ -3,6 +3,8 @@
  * the site. Everything is built by hand from digits: no locale, no time zone, same text everywhere.
  */
 
+import { isoOfWholeMs } from '../normalise/timestamp.js';
+
 export interface UsdFormatOptions {
   /** Significant digits shown below $1 (default 3). At $1 and above, always cents. */
   significant?: number;
@@ -91,7 +93,8 @@ const MAX_DATE_MS = 8.64e15;
 /** ISO-8601 UTC with milliseconds, or null when there is no (representable) time. */
 export function formatIsoUtc(ms: number | null): string | null {
   if (ms === null || !Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) return null;
-  return new Date(ms).toISOString();
+  // A Date keeps whole milliseconds, cut toward zero.
+  return isoOfWholeMs(Math.trunc(ms));
 }
 
 /** `2026-01-05 14:00` (UTC, to the minute); accepts epoch ms or an ISO string; `—` if none. */
@@ -104,6 +107,7 @@ export function formatUtcMinute(time: number | string | null): string {
 /** A number as plain decimal text, never in exponent form (`6.6e-7` → `0.00000066`), for data files. */
 export function plainNumber(n: number): string {
   const s = String(n);
+  if (!s.includes('e')) return s;
   const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
   if (!m) return s;
   const [, sign = '', lead = '', rest = '', expText = '0'] = m;

@@ -93,7 +93,37 @@ function epochToMs(n: number): number {
 /** ISO-8601 UTC with milliseconds, as every output writes times. */
 export function formatIso(ms: number | null): string | null {
   if (ms === null) return null;
-  return new Date(Math.floor(ms)).toISOString();
+  return isoOfWholeMs(Math.floor(ms));
+}
+
+/** Year 10000: from there on `toISOString` writes six-digit years. */
+const YEAR_10000 = 253_402_300_800_000;
+const isoDays = new Map<number, string>();
+
+/**
+ * `toISOString` of a whole number of milliseconds, without a Date for the common case: traces
+ * repeat the same days, so each day's text is made once.
+ */
+export function isoOfWholeMs(ms: number): string {
+  if (!(ms >= 0 && ms < YEAR_10000)) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  let date = isoDays.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    isoDays.set(day, date);
+  }
+  let rest = ms - day * DAY_MS;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  const min = rest % 60;
+  const hour = (rest - min) / 60;
+  return `${date}${two(hour)}:${two(min)}:${two(sec)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
 }
 
 const dayNames = new Map<number, string>();

@@ -7,10 +7,13 @@ const HTML_SPECIAL = /[&<>"']/g;
 const HTML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** C0 controls (but tab, LF, CR) and DEL are parse errors in HTML; they are shown as U+FFFD. */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+/** Either of the above: most text has none, and is returned as it is. */
+const NEEDS_ESCAPE = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Text for an element's content or a double- or single-quoted attribute value. */
 export function escapeHtml(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
+  const text = typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(CONTROL, '\uFFFD').replace(HTML_SPECIAL, (c) => HTML_ENTITY[c] as string);
 }
 
@@ -26,7 +29,10 @@ export function jsonForScript(value: unknown): string {
 }
 
 /** One path segment of a URL: everything but unreserved characters percent-encoded. */
+const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
+
 export function urlSegment(segment: string): string {
+  if (UNRESERVED.test(segment)) return segment;
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

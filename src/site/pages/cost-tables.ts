@@ -10,6 +10,7 @@ import { picoToUsd } from '../../model/types.js';
 import { costShareCell, countCell, estimatedCell, sumCostCell, textCell, usdCell, type Cell, type TableModel } from './cells.js';
 import type { Linker } from './links.js';
 import { callTime } from './window.js';
+import { utcDay } from '../../normalise/timestamp.js';
 
 export function summaryLink(link: Linker, field: string): TableModel['links'] {
   const href = link.data('summary.json');
@@ -142,7 +143,7 @@ function dayProvenance(runs: readonly Run[]): Map<string, { estimatedPico: numbe
     for (const c of r.calls) {
       const t = callTime(c);
       if (t === null) continue;
-      const day = new Date(Math.floor(t)).toISOString().slice(0, 10);
+      const day = utcDay(t);
       const d = out.get(day) ?? { estimatedPico: 0, unpriced: 0 };
       if (c.costSource === 'estimated') d.estimatedPico += c.costPico ?? 0;
       else if (c.costSource === 'unpriced') d.unpriced++;
