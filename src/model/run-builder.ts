@@ -58,6 +58,8 @@ export class RunBuilder {
     if (!this.pattern && e.pattern) this.pattern = e.pattern;
     switch (e.role) {
       case 'run_start':
+        // A run closed before opens again (the router puts it back on its file's stack).
+        if (this.depth === 0) this.closed = false;
         this.opened = true;
         this.depth++;
         return;
