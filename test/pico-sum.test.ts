@@ -26,3 +26,32 @@ describe('PicoSum', () => {
     expect(a.usd()).toBe(6007.777901234566);
   });
 });
+
+describe('ExactSum', () => {
+  it('gives the correctly rounded sum whatever the order of adding', async () => {
+    const { ExactSum } = await import('../src/aggregate/exact-sum.js');
+    const values = [0.1, 0.2, 0.3, 1e16, 1, -1e16, 2.5, 1e-3, 7, 0.7];
+    const forward = new ExactSum();
+    for (const v of values) forward.add(v);
+    const backward = new ExactSum();
+    for (const v of [...values].reverse()) backward.add(v);
+    // The exact sum is 11.801 (1e16 cancels): the nearest double, in either order.
+    expect(forward.value()).toBe(11.801);
+    expect(backward.value()).toBe(11.801);
+    // A plain left-to-right sum loses the 1 and the 0.6 next to 1e16.
+    expect(values.reduce((a, b) => a + b, 0)).not.toBe(11.801);
+  });
+
+  it('merges partial sums made apart into the one sum', async () => {
+    const { ExactSum } = await import('../src/aggregate/exact-sum.js');
+    const a = new ExactSum();
+    const b = new ExactSum();
+    for (let i = 0; i < 1000; i++) (i % 2 ? a : b).add(i * 0.1);
+    // As another thread sends it: the fields without the class.
+    a.addSum(structuredClone({ parts: b.parts }));
+    expect(a.value()).toBe(49950);
+    const ints = new ExactSum();
+    for (let i = 0; i < 100; i++) ints.add(2 ** 52);
+    expect(ints.value()).toBe(100 * 2 ** 52);
+  });
+});

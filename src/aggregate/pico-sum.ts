@@ -9,8 +9,8 @@ const CARRY = 1e15;
  * sums of any realistic size stay exact and the result never depends on the order of adding.
  */
 export class PicoSum {
-  private thousands = 0;
-  private rest = 0;
+  thousands = 0;
+  rest = 0;
 
   add(pico: number): void {
     this.rest += pico;
@@ -19,6 +19,19 @@ export class PicoSum {
       this.thousands += k;
       this.rest -= k * CARRY;
     }
+  }
+
+  addSum(other: { thousands: number; rest: number }): void {
+    this.thousands += other.thousands;
+    this.add(other.rest);
+  }
+
+  /** A sum sent from another thread (its fields without the class). */
+  static from(state: { thousands: number; rest: number }): PicoSum {
+    const s = new PicoSum();
+    s.thousands = state.thousands;
+    s.rest = state.rest;
+    return s;
   }
 
   get isZero(): boolean {
