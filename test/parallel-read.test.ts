@@ -35,3 +35,39 @@ describe('reading on worker threads', () => {
     expect(parallel.skipped).toEqual([{ file: 'big.jsonl', line: 402, reason: 'not JSON (plain text)' }]);
   });
 });
+
+describe('summarising on worker threads (runs built where they were read)', () => {
+  it('gives exactly the summary and newest runs of the one-pass loader on every fixture', async () => {
+    const { summariseTraces } = await import('../src/read/summarise-traces.js');
+    const { LatestRuns } = await import('../src/aggregate/latest-runs.js');
+    for (const inputs of [['fixtures'], ['test/fixtures/dialects'], ['test/fixtures/otlp'], ['test/fixtures/hostile'], ['test/fixtures']]) {
+      const plain = await loadTraces(inputs, { cwd: ROOT, workers: 0, keepText: false, fastPath: false });
+      const expected = summarise({ ...plain, priceTable: plain.prices.date });
+      const latest = new LatestRuns(7);
+      for (const run of plain.runs) latest.add(run);
+      // Tiny chunks: runs cross chunk and file boundaries, and the runs are split between threads.
+      const parallel = await summariseTraces(inputs, { cwd: ROOT, workers: 2, parallelFrom: 0, chunkBytes: 2048, latestRuns: 7 });
+      expect(JSON.stringify(parallel.summary, null, 2), inputs[0]).toBe(JSON.stringify(expected, null, 2));
+      expect(parallel.latest).toEqual(latest.result());
+      expect(parallel.skipped).toEqual(plain.skipped);
+      expect(parallel.spans).toBe(plain.spans);
+      const single = await summariseTraces(inputs, { cwd: ROOT, workers: 0, latestRuns: 7 });
+      expect(JSON.stringify(single.summary, null, 2)).toBe(JSON.stringify(expected, null, 2));
+    }
+  });
+
+  it('numbers the newest runs as the full list does, undated runs after dated ones', async () => {
+    const { summariseTraces } = await import('../src/read/summarise-traces.js');
+    const lines: unknown[] = [];
+    // Five dated runs (two start at the same time) and two undated ones, interleaved.
+    for (const [id, ts] of [['r-b', 5], ['r-a', 5], ['u-2', null], ['r-c', 1], ['u-1', null], ['r-d', 9], ['r-e', 3]] as const) {
+      lines.push({ event_type: 'llm_call', run_id: id, model: 'gpt-4o', input_tokens: 1, output_tokens: 1, ...(ts === null ? {} : { timestamp: ts * 1e12 }) });
+    }
+    const dir = writeTree({ 'runs.jsonl': jsonl(...lines) });
+    const r = await summariseTraces(['runs.jsonl'], { cwd: dir, workers: 2, parallelFrom: 0, chunkBytes: 200, latestRuns: 7 });
+    // compareRuns order: r-c(1) r-e(3) r-a(5) r-b(5) r-d(9) u-1 u-2.
+    expect(r.latest.map((l) => [l.run.id, l.number])).toEqual([
+      ['r-d', 5], ['r-b', 4], ['r-a', 3], ['r-e', 2], ['r-c', 1], ['u-2', 7], ['u-1', 6],
+    ]);
+  });
+});

@@ -7,6 +7,7 @@
 import type { AgentStep, EventNode, LlmCall, Run, StepNode } from '../model/types.js';
 import { picoToUsd } from '../model/types.js';
 import type { DayRow, Summary } from '../aggregate/summary-types.js';
+import { LatestRuns, type NumberedRun } from '../aggregate/latest-runs.js';
 import { cell, createColours, firstLine, layoutColumns, sanitiseForTerminal, truncateToWidth } from './colour.js';
 import type { Cell, Colours } from './colour.js';
 import { formatCount, formatDuration, formatPercent, formatUsd, formatUtcMinute } from './money.js';
@@ -28,12 +29,20 @@ const MODEL_WIDTH = 36;
 const DAYS = 14;
 const BLOCKS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 
-export function formatSummary(summary: Summary, runs: Run[], opts: SummaryFormatOptions): string {
+/** The dashboard for a summary and its runs (all of them, in the order compareRuns gives). */
+export function formatSummary(summary: Summary, runs: readonly Run[], opts: SummaryFormatOptions): string {
+  const latest = new LatestRuns(opts.latestRuns ?? 5);
+  for (const run of runs) latest.add(run);
+  return formatSummaryOf(summary, latest.result(), opts, runs.length);
+}
+
+/** The dashboard when only the newest runs were kept (LatestRuns), not all of them. */
+export function formatSummaryOf(summary: Summary, latest: readonly NumberedRun[], opts: SummaryFormatOptions, totalRuns = summary.runs): string {
   const c = createColours(opts.colour);
   const width = opts.width ?? 80;
   const sections = [
     headerLines(summary, c, width, opts.title),
-    latestRunsLines(summary, runs, c, width, opts.latestRuns ?? 5, opts.maxRowsPerRun ?? 12),
+    latestRunsLines(totalRuns, summary, latest, c, width, opts.latestRuns ?? 5, opts.maxRowsPerRun ?? 12),
     costByModelLines(summary, c, width),
     costByWorkflowLines(summary, c),
     dailySpendLines(summary.byDay, c, width),
@@ -115,13 +124,9 @@ interface TreeContext {
   estimatedShown: boolean;
 }
 
-function latestRunsLines(s: Summary, runs: Run[], c: Colours, width: number, count: number, maxRows: number): string[] {
-  if (count <= 0 || runs.length === 0) return [];
-  // Newest first by start; runs without a start sort as oldest; ties keep the later position first.
-  const order = runs
-    .map((run, i) => ({ run, number: i + 1 }))
-    .sort((a, b) => (b.run.start ?? -Infinity) - (a.run.start ?? -Infinity) || b.number - a.number)
-    .slice(0, count);
+function latestRunsLines(totalRuns: number, s: Summary, latest: readonly NumberedRun[], c: Colours, width: number, count: number, maxRows: number): string[] {
+  if (count <= 0 || latest.length === 0) return [];
+  const order = latest.slice(0, count);
   const ctx: TreeContext = { c, errorWidth: Math.min(100, Math.max(24, width - 56)), rows: [], left: 0, estimatedShown: false };
   const blocks: { header: string; first: number; end: number }[] = [];
   for (const { run, number } of order) {
@@ -132,7 +137,7 @@ function latestRunsLines(s: Summary, runs: Run[], c: Colours, width: number, cou
     blocks.push({ header, first, end: ctx.rows.length });
   }
   const laidOut = layoutColumns(ctx.rows, ['left', 'right', 'left', 'right', 'right', 'left']);
-  const title = `${c.bold('Latest runs')} ${c.dim(`(newest first, ${formatCount(order.length)} of ${formatCount(runs.length)})`)}`;
+  const title = `${c.bold('Latest runs')} ${c.dim(`(newest first, ${formatCount(order.length)} of ${formatCount(totalRuns)})`)}`;
   const lines = [title];
   for (const b of blocks) lines.push(b.header, ...laidOut.slice(b.first, b.end));
   if (ctx.estimatedShown) lines.push(c.dim(`~ = estimated from the price table (${sanitiseForTerminal(s.cost.priceTable)})`));

@@ -28,6 +28,11 @@ interface Entry extends Price {
   outputPicoPerToken: number;
 }
 
+export interface PriceTableState {
+  date: string;
+  entries: [string, Entry][];
+}
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 const priceSchema = z.object({
@@ -82,6 +87,15 @@ export class PriceTable {
     const found = this.find(modelId);
     if (found === undefined) return undefined;
     return Math.round(inputTokens * found.inputPicoPerToken + outputTokens * found.outputPicoPerToken);
+  }
+
+  /** The table as plain data, to send to another thread (`PriceTable.fromState` there). */
+  state(): PriceTableState {
+    return { date: this.date, entries: [...this.entries] };
+  }
+
+  static fromState(state: PriceTableState): PriceTable {
+    return new PriceTable(state.date, new Map(state.entries));
   }
 
   /** Every model id of the table, sorted. */

@@ -11,8 +11,9 @@ import { PriceTable } from '../prices/price-table.js';
 import { resolveInputs, STDIN, type InputFile } from './inputs.js';
 import { lineToEvents, type EventSink } from './line-events.js';
 import { readLines, TruncatedInputError } from './lines.js';
-import { planChunks } from './parallel/chunks.js';
-import { forEachEvent } from './parallel/event-batch.js';
+import type { ChunkResult } from './parallel/chunk-reader.js';
+import { planChunks, type Chunk } from './parallel/chunks.js';
+import { forEachEvent, type EventBatch } from './parallel/event-batch.js';
 import { readChunksInParallel } from './parallel/pool.js';
 
 export interface LoadOptions {
@@ -39,14 +40,14 @@ export interface LoadOptions {
 }
 
 /** Below this much input, starting workers costs more than it saves. */
-const PARALLEL_FROM = 32 * 1024 * 1024;
-const CHUNK_BYTES = 8 * 1024 * 1024;
+export const PARALLEL_FROM = 32 * 1024 * 1024;
+export const CHUNK_BYTES = 8 * 1024 * 1024;
 
-function defaultWorkers(): number {
+export function defaultWorkers(): number {
   return Math.max(1, Math.min(os.availableParallelism(), 4));
 }
 
-async function totalBytes(files: readonly InputFile[]): Promise<number> {
+export async function totalBytes(files: readonly InputFile[]): Promise<number> {
   let total = 0;
   for (const f of files) {
     if (f.path === STDIN) return 0;
@@ -88,20 +89,13 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
   const useWorkers = options.workers !== 0 && !onSpan && (await totalBytes(files)) >= (options.parallelFrom ?? PARALLEL_FROM);
   if (useWorkers) {
     const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
-    let lineOffset = 0;
-    await readChunksInParallel(chunks, { workers: options.workers ?? defaultWorkers(), keepText, fast }, (result, chunk) => {
-      const name = chunk.file.name;
-      if (result.error !== undefined) throw new InputError(`${name}: cannot read (${result.error})`);
-      if (chunk.first) {
-        assembler.beginFile();
-        lineOffset = 0;
-      }
-      forEachEvent(result.batch, (e, line) => void assembler.add(e, { file: name, line: lineOffset + line }));
-      for (const s of result.skipped) skip(name, lineOffset + s.line, s.reason);
-      spans += result.spans;
-      lineOffset += result.lineCount;
-      if (chunk.last) options.onFile?.(chunk.file, chunk.fileIndex, files.length);
+    const counters = { skip, spans: (n: number) => void (spans += n) };
+    const consume = chunkConsumer(files.length, counters, options.onFile, (batch, chunk, lineBase) => {
+      if (chunk.first) assembler.beginFile();
+      const file = chunk.file.name;
+      forEachEvent(batch, (e, line) => void assembler.add(e, { file, line: lineBase + line }));
     });
+    await readChunksInParallel(chunks, { workers: options.workers ?? defaultWorkers(), keepText, fast, shared: false }, consume);
   } else {
     for (const [index, file] of files.entries()) {
       assembler.beginFile();
@@ -141,6 +135,29 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
     skippedLines,
     skipped,
     prices,
+  };
+}
+
+/**
+ * What both parallel paths do with each chunk read, in chunk order: report read errors, number
+ * lines from the start of the file, count skipped lines and spans, and report finished files.
+ */
+export function chunkConsumer(
+  fileCount: number,
+  counters: { skip: (file: string, line: number, reason: string) => void; spans: (n: number) => void },
+  onFile: LoadOptions['onFile'],
+  onBatch: (batch: EventBatch, chunk: Chunk, lineBase: number) => void,
+): (result: ChunkResult, chunk: Chunk) => void {
+  let lineOffset = 0;
+  return (result, chunk) => {
+    const name = chunk.file.name;
+    if (result.error !== undefined) throw new InputError(`${name}: cannot read (${result.error})`);
+    if (chunk.first) lineOffset = 0;
+    onBatch(result.batch, chunk, lineOffset);
+    for (const s of result.skipped) counters.skip(name, lineOffset + s.line, s.reason);
+    counters.spans(result.spans);
+    lineOffset += result.lineCount;
+    if (chunk.last) onFile?.(chunk.file, chunk.fileIndex, fileCount);
   };
 }
 

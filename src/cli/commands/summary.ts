@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { StrictModeError } from '../../errors.js';
-import { formatSummary } from '../../format/terminal-summary.js';
-import { loadTraces } from '../../read/load.js';
-import { summarise } from '../../aggregate/summarise.js';
+import { formatSummaryOf } from '../../format/terminal-summary.js';
+import { summariseTraces } from '../../read/summarise-traces.js';
 import { addCommonOptions, priceTableFor, reportSkipped, useColour, warnIfEmpty, type CommonOptions } from '../options.js';
 
 interface SummaryOptions extends CommonOptions {
@@ -26,9 +25,10 @@ Examples:
   $ zcat old.jsonl.gz | trace-report summary - --prices my-prices.json`,
   );
   cmd.action(async (inputs: string[], opts: SummaryOptions) => {
-    const latestRuns = Number(opts.runs);
-    const loaded = await loadTraces(inputs, { prices: await priceTableFor(opts), keepText: false });
-    const summary = summarise({ ...loaded, priceTable: loaded.prices.date });
+    const runsOption = Number(opts.runs);
+    const latestRuns = opts.json ? 0 : Number.isInteger(runsOption) && runsOption >= 0 ? runsOption : 5;
+    const loaded = await summariseTraces(inputs, { prices: await priceTableFor(opts), latestRuns });
+    const summary = loaded.summary;
     if (!opts.quiet) reportSkipped(loaded.skipped, loaded.skippedLines, (s) => process.stderr.write(s));
     warnIfEmpty(loaded.spans, loaded.skippedLines, (s) => process.stderr.write(s));
     if (opts.json) {
@@ -37,7 +37,7 @@ Examples:
       const colour = useColour(process.stdout);
       const width = process.stdout.columns;
       process.stdout.write(
-        formatSummary(summary, loaded.runs, { colour, width, latestRuns: Number.isInteger(latestRuns) && latestRuns >= 0 ? latestRuns : 5 }),
+        formatSummaryOf(summary, loaded.latest, { colour, width, latestRuns }),
       );
     }
     if (opts.strict && loaded.skippedLines > 0) throw new StrictModeError(loaded.skippedLines);

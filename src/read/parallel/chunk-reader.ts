@@ -20,7 +20,7 @@ export interface ChunkResult {
 const CR = 0x0d;
 
 /** Reads one chunk into a batch of events: the same per-line work as the sequential loader. */
-export async function readChunk(chunk: Chunk, keepText: boolean, fast = true): Promise<ChunkResult> {
+export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, shared = false): Promise<ChunkResult> {
   const writer = new BatchWriter(keepText);
   const skipped: ChunkResult['skipped'] = [];
   let spans = 0;
@@ -51,9 +51,9 @@ export async function readChunk(chunk: Chunk, keepText: boolean, fast = true): P
     }
   } catch (err) {
     if (err instanceof TruncatedInputError) skipped.push({ line: err.line, reason: 'compressed data ends early' });
-    else return { index: chunk.index, batch: writer.finish(), lineCount, spans, skipped, error: (err as Error).message };
+    else return { index: chunk.index, batch: writer.finish(shared), lineCount, spans, skipped, error: (err as Error).message };
   }
-  return { index: chunk.index, batch: writer.finish(), lineCount, spans, skipped };
+  return { index: chunk.index, batch: writer.finish(shared), lineCount, spans, skipped };
 }
 
 /**

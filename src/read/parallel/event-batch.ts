@@ -45,12 +45,14 @@ export class BatchWriter {
     if (this.keepText && (e.prompt !== null || e.response !== null)) this.texts.push([i, e.prompt, e.response]);
   }
 
-  finish(): EventBatch {
+  /** The batch; `shared` puts its columns in shared memory, for several threads to read. */
+  finish(shared = false): EventBatch {
+    const n = this.count;
     return {
-      count: this.count,
-      lines: this.lines.slice(0, this.count),
-      strings: this.strings.slice(0, this.count * NS),
-      numbers: this.numbers.slice(0, this.count * NN),
+      count: n,
+      lines: shared ? copyShared(Int32Array, this.lines, n) : this.lines.slice(0, n),
+      strings: shared ? copyShared(Int32Array, this.strings, n * NS) : this.strings.slice(0, n * NS),
+      numbers: shared ? copyShared(Float64Array, this.numbers, n * NN) : this.numbers.slice(0, n * NN),
       table: this.table,
       texts: this.texts,
     };
@@ -81,9 +83,25 @@ export class BatchWriter {
   }
 }
 
-/** The buffers to hand over (transfer) with a batch. */
+function copyShared<T extends Int32Array | Float64Array>(Kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, from: T, n: number): T {
+  const to = new Kind(new SharedArrayBuffer(n * Kind.BYTES_PER_ELEMENT));
+  to.set(from.subarray(0, n));
+  return to;
+}
+
+/** The buffers to hand over (transfer) with a batch; shared ones are not handed over but shared. */
 export function transferables(b: EventBatch): ArrayBuffer[] {
-  return [b.lines.buffer as ArrayBuffer, b.strings.buffer as ArrayBuffer, b.numbers.buffer as ArrayBuffer];
+  return [b.lines.buffer, b.strings.buffer, b.numbers.buffer].filter((x): x is ArrayBuffer => x instanceof ArrayBuffer);
+}
+
+/** The run id and role-giving type of event `i`, without decoding the rest (for routing). */
+export function runIdOf(b: EventBatch, i: number): string | null {
+  const id = b.strings[i * NS + 2]!;
+  return id === -1 ? null : b.table[id]!;
+}
+
+export function typeOf(b: EventBatch, i: number): string {
+  return b.table[b.strings[i * NS]!]!;
 }
 
 /**
@@ -91,48 +109,61 @@ export function transferables(b: EventBatch): ArrayBuffer[] {
  * the next: a visitor must copy what it keeps (the run builder copies fields, never the event).
  */
 export function forEachEvent(b: EventBatch, visit: (e: TraceEvent, line: number) => void): void {
-  const { strings: S, numbers: N, table } = b;
-  const str = (id: number): string | null => (id === -1 ? null : table[id]!);
-  const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
-  // Written out field by field (in the order of STRINGS and NUMBERS): a loop over names here
-  // costs more than everything else the main thread does with the event.
-  const e: TraceEvent = {
-    type: '', role: 'other', agentField: null, runId: null, workflow: null, pattern: null, provider: null, model: null,
-    inputTokens: null, outputTokens: null, totalTokens: null, durationMs: null, costUsd: null, timestamp: null,
-    status: null, error: null, stepKind: null, callId: null, prompt: null, response: null, detail: null,
-  };
+  const e = emptyEvent();
   let t = 0;
   for (let i = 0; i < b.count; i++) {
-    const s = i * NS;
-    e.type = table[S[s]!]!;
-    e.agentField = str(S[s + 1]!);
-    e.runId = str(S[s + 2]!);
-    e.workflow = str(S[s + 3]!);
-    e.pattern = str(S[s + 4]!);
-    e.provider = str(S[s + 5]!);
-    e.model = str(S[s + 6]!);
-    e.status = str(S[s + 7]!);
-    e.error = str(S[s + 8]!);
-    e.stepKind = str(S[s + 9]!);
-    e.callId = str(S[s + 10]!);
-    e.detail = str(S[s + 11]!);
-    const n = i * NN;
-    e.inputTokens = num(N[n]!);
-    e.outputTokens = num(N[n + 1]!);
-    e.totalTokens = num(N[n + 2]!);
-    e.durationMs = num(N[n + 3]!);
-    e.costUsd = num(N[n + 4]!);
-    e.timestamp = num(N[n + 5]!);
-    e.role = roleOf(e.type);
+    decodeEvent(b, i, e);
     const text = b.texts[t];
     if (text && text[0] === i) {
       e.prompt = text[1];
       e.response = text[2];
       t++;
-    } else {
-      e.prompt = null;
-      e.response = null;
     }
     visit(e, b.lines[i]!);
   }
+}
+
+/** An event object to decode into. */
+export function emptyEvent(): TraceEvent {
+  return {
+    type: '', role: 'other', agentField: null, runId: null, workflow: null, pattern: null, provider: null, model: null,
+    inputTokens: null, outputTokens: null, totalTokens: null, durationMs: null, costUsd: null, timestamp: null,
+    status: null, error: null, stepKind: null, callId: null, prompt: null, response: null, detail: null,
+  };
+}
+
+const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+function str(table: readonly string[], id: number): string | null {
+  return id === -1 ? null : table[id]!;
+}
+
+/** Decodes event `i` of a batch into `e` (prompt and response left null). */
+export function decodeEvent(b: EventBatch, i: number, e: TraceEvent): void {
+  const { strings: S, numbers: N, table: T } = b;
+  // Written out field by field (in the order of STRINGS and NUMBERS): a loop over names here
+  // costs more than everything else the main thread does with the event.
+  const s = i * NS;
+  e.type = T[S[s]!]!;
+  e.agentField = str(T, S[s + 1]!);
+  e.runId = str(T, S[s + 2]!);
+  e.workflow = str(T, S[s + 3]!);
+  e.pattern = str(T, S[s + 4]!);
+  e.provider = str(T, S[s + 5]!);
+  e.model = str(T, S[s + 6]!);
+  e.status = str(T, S[s + 7]!);
+  e.error = str(T, S[s + 8]!);
+  e.stepKind = str(T, S[s + 9]!);
+  e.callId = str(T, S[s + 10]!);
+  e.detail = str(T, S[s + 11]!);
+  const n = i * NN;
+  e.inputTokens = num(N[n]!);
+  e.outputTokens = num(N[n + 1]!);
+  e.totalTokens = num(N[n + 2]!);
+  e.durationMs = num(N[n + 3]!);
+  e.costUsd = num(N[n + 4]!);
+  e.timestamp = num(N[n + 5]!);
+  e.role = roleOf(e.type);
+  e.prompt = null;
+  e.response = null;
 }

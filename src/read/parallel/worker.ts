@@ -1,15 +1,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { transferables } from './event-batch.js';
-import type { Chunk } from './chunks.js';
+import { assembleRuns, type AssembleJob } from './assemble.js';
 import { readChunk } from './chunk-reader.js';
+import type { WorkerOptions, WorkerRequest } from './pool.js';
 
-/** A reading worker: chunk in, batch of events out. */
-const data = workerData as { keepText?: boolean; fast?: boolean } | null;
-const keepText = Boolean(data?.keepText);
-const fast = Boolean(data?.fast);
+/** A worker: a chunk in, a batch of events out; or a range of runs in, their aggregates out. */
+const options = workerData as WorkerOptions;
 
-parentPort!.on('message', (chunk: Chunk) => {
-  void readChunk(chunk, keepText, fast).then((result) => {
+parentPort!.on('message', (request: WorkerRequest) => {
+  if (request.kind === 'assemble') {
+    parentPort!.postMessage(assembleRuns(request.job as AssembleJob));
+    return;
+  }
+  void readChunk(request.chunk, options.keepText, options.fast, options.shared).then((result) => {
     parentPort!.postMessage(result, transferables(result.batch));
   });
 });

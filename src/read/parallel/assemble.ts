@@ -1,0 +1,66 @@
+import { LatestRuns } from '../../aggregate/latest-runs.js';
+import { SummaryAccumulator } from '../../aggregate/summary-accumulator.js';
+import { finaliseRun } from '../../model/finalise.js';
+import { RunBuilder } from '../../model/run-builder.js';
+import type { Run } from '../../model/types.js';
+import { PriceTable, type PriceTableState } from '../../prices/price-table.js';
+import { decodeEvent, emptyEvent } from './event-batch.js';
+import type { RunPlan } from './run-index.js';
+
+/** Build and summarise runs `from` to `to` of a plan (on a worker thread). */
+export interface AssembleJob {
+  plan: RunPlan;
+  from: number;
+  to: number;
+  prices: PriceTableState;
+  /** How many of the newest runs to keep whole. */
+  latest: number;
+}
+
+export interface AssembleResult {
+  summary: SummaryAccumulator;
+  latest: { runs: Run[]; dated: number; total: number };
+}
+
+/**
+ * Builds each run of the range from its events, in line order, exactly as the one-pass loader
+ * does, and adds it to the aggregates. Runs are dropped once added, so memory holds one run at
+ * a time beside the events.
+ */
+export function assembleRuns(job: AssembleJob): AssembleResult {
+  const { plan } = job;
+  const prices = PriceTable.fromState(job.prices);
+  const summary = new SummaryAccumulator();
+  const latest = new LatestRuns(job.latest);
+  const e = emptyEvent();
+  const firsts = plan.batches.map((b) => b.first);
+  let bi = 0;
+  for (let r = job.from; r < job.to; r++) {
+    const builder = new RunBuilder(plan.ids[r]!, plan.synthetic[r]!, { file: plan.files[plan.sourceFile[r]!]!, line: plan.sourceLine[r]! }, false);
+    for (let k = plan.offsets[r]!; k < plan.offsets[r + 1]!; k++) {
+      const g = plan.order[k]!;
+      // A run's events mostly sit in the same or nearby batches: look from the last one found.
+      if (g < firsts[bi]! || (bi + 1 < firsts.length && g >= firsts[bi + 1]!)) bi = batchOf(firsts, g);
+      const placed = plan.batches[bi]!;
+      const i = g - placed.first;
+      decodeEvent(placed.batch, i, e);
+      builder.add(e, { file: plan.files[placed.file]!, line: placed.lineBase + placed.batch.lines[i]! });
+    }
+    const run = finaliseRun(builder, prices);
+    summary.add(run);
+    latest.add(run);
+  }
+  return { summary, latest: { runs: latest.runs, dated: latest.dated, total: latest.total } };
+}
+
+/** The batch holding event `g`: the last whose first event is at or before it. */
+function batchOf(firsts: readonly number[], g: number): number {
+  let lo = 0;
+  let hi = firsts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (firsts[mid]! <= g) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

@@ -1,0 +1,114 @@
+import { RunRouter } from '../../model/run-router.js';
+import { roleOf } from '../../normalise/event.js';
+import { runIdOf, typeOf, type EventBatch } from './event-batch.js';
+
+/** A batch with what its events need beyond their columns: their file and the number of its first line. */
+export interface PlacedBatch {
+  batch: EventBatch;
+  /** Index into `RunPlan.files`. */
+  file: number;
+  /** Added to the batch's line numbers (which count from its chunk's start). */
+  lineBase: number;
+  /** The number of the batch's first event among all events. */
+  first: number;
+}
+
+/**
+ * Every event of the input, grouped by run: what the threads that build runs read. The columns
+ * sit in shared memory, so each thread reads them without a copy.
+ */
+export interface RunPlan {
+  batches: PlacedBatch[];
+  files: string[];
+  /** Per run (in order of first appearance): its id, and whether the id was made up. */
+  ids: string[];
+  synthetic: boolean[];
+  /** Per run: the file and line of its first event. */
+  sourceFile: Int32Array;
+  sourceLine: Int32Array;
+  /** `order[offsets[r] .. offsets[r + 1]]` are run r's events (numbers among all events), in line order. */
+  offsets: Int32Array;
+  order: Int32Array;
+}
+
+/**
+ * The routing pass: reads each event's role and run id from the batches, in input order, and
+ * notes its run. Building runs waits until every line was read (a run id can come back at any
+ * line), and then runs can be built independently of each other.
+ */
+export class RunIndex {
+  private readonly router = new RunRouter();
+  private runOf = new Int32Array(1 << 16);
+  private events = 0;
+  private readonly batches: PlacedBatch[] = [];
+  private readonly files: string[] = [];
+  private readonly sourceFile: number[] = [];
+  private readonly sourceLine: number[] = [];
+
+  /** Starts a file: position never carries over between files. */
+  beginFile(name: string): void {
+    this.router.beginFile();
+    this.files.push(name);
+  }
+
+  /** Routes a batch of the current file whose first line is line `lineBase + 1`. */
+  add(batch: EventBatch, lineBase: number): void {
+    const file = this.files.length - 1;
+    const name = this.files[file]!;
+    if (this.events + batch.count > this.runOf.length) {
+      const grown = new Int32Array(Math.max(this.runOf.length * 2, this.events + batch.count));
+      grown.set(this.runOf.subarray(0, this.events));
+      this.runOf = grown;
+    }
+    this.batches.push({ batch, file, lineBase, first: this.events });
+    for (let i = 0; i < batch.count; i++) {
+      const line = lineBase + batch.lines[i]!;
+      const known = this.router.count;
+      const run = this.router.route(roleOf(typeOf(batch, i)), runIdOf(batch, i), name, line);
+      if (run === known) {
+        this.sourceFile.push(file);
+        this.sourceLine.push(line);
+      }
+      this.runOf[this.events++] = run;
+    }
+  }
+
+  /** Groups the events by run (a stable counting sort: line order within each run). */
+  plan(): RunPlan {
+    const runs = this.router.count;
+    const offsets = new Int32Array(new SharedArrayBuffer((runs + 1) * 4));
+    for (let g = 0; g < this.events; g++) offsets[this.runOf[g]! + 1]!++;
+    for (let r = 0; r < runs; r++) offsets[r + 1]! += offsets[r]!;
+    const next = offsets.slice(0, runs);
+    const order = new Int32Array(new SharedArrayBuffer(Math.max(1, this.events) * 4));
+    for (let g = 0; g < this.events; g++) order[next[this.runOf[g]!]!++] = g;
+    this.runOf = new Int32Array(0);
+    return {
+      batches: this.batches,
+      files: this.files,
+      ids: this.router.ids,
+      synthetic: this.router.synthetic,
+      sourceFile: Int32Array.from(this.sourceFile),
+      sourceLine: Int32Array.from(this.sourceLine),
+      offsets,
+      order,
+    };
+  }
+}
+
+/** Cuts runs 0..n into `parts` consecutive ranges of about the same number of events. */
+export function splitRuns(plan: RunPlan, parts: number): [number, number][] {
+  const runs = plan.ids.length;
+  const events = plan.offsets[runs]!;
+  const ranges: [number, number][] = [];
+  let from = 0;
+  for (let p = 1; p <= parts && from < runs; p++) {
+    let to = from;
+    const target = (events * p) / parts;
+    while (to < runs && (p === parts || plan.offsets[to]! < target)) to++;
+    if (to === from) to = from + 1;
+    ranges.push([from, to]);
+    from = to;
+  }
+  return ranges;
+}

@@ -1,0 +1,88 @@
+import { LatestRuns, type NumberedRun } from '../aggregate/latest-runs.js';
+import { SummaryAccumulator } from '../aggregate/summary-accumulator.js';
+import type { Summary } from '../aggregate/summary-types.js';
+import type { SkippedLine } from '../model/types.js';
+import { PriceTable } from '../prices/price-table.js';
+import { resolveInputs } from './inputs.js';
+import { chunkConsumer, CHUNK_BYTES, defaultWorkers, loadTraces, PARALLEL_FROM, totalBytes, type LoadOptions } from './load.js';
+import type { AssembleJob, AssembleResult } from './parallel/assemble.js';
+import { planChunks } from './parallel/chunks.js';
+import { WorkerPool } from './parallel/pool.js';
+import { RunIndex, splitRuns } from './parallel/run-index.js';
+
+export interface SummariseOptions extends Pick<LoadOptions, 'prices' | 'keepSkipped' | 'onFile' | 'cwd' | 'files' | 'workers' | 'parallelFrom' | 'chunkBytes' | 'fastPath'> {
+  /** How many of the newest runs to keep whole, for the terminal's run trees. */
+  latestRuns?: number;
+}
+
+export interface SummariseResult {
+  summary: Summary;
+  /** The newest runs, newest first, numbered as in the full run list. */
+  latest: NumberedRun[];
+  spans: number;
+  skippedLines: number;
+  skipped: SkippedLine[];
+  prices: PriceTable;
+}
+
+/**
+ * Reads the inputs and computes the summary without keeping every run: what `summary` needs.
+ * Large inputs are read on worker threads (routing each line to its run on this thread), then
+ * the runs are built and aggregated on the same threads, each a share of the runs, and the
+ * aggregates merged; the result is the one `summarise(loadTraces(...).runs)` gives (a test holds
+ * them equal).
+ */
+export async function summariseTraces(inputs: readonly string[], options: SummariseOptions = {}): Promise<SummariseResult> {
+  const files = options.files ?? (await resolveInputs(inputs, options.cwd));
+  const prices = options.prices ?? PriceTable.bundled();
+  const latestCount = options.latestRuns ?? 0;
+  const meta = { inputs: [...inputs], files: files.map((f) => f.name), priceTable: prices.date };
+  const workers = options.workers ?? defaultWorkers();
+  if (workers === 0 || (await totalBytes(files)) < (options.parallelFrom ?? PARALLEL_FROM)) {
+    const loaded = await loadTraces(inputs, { ...options, files, prices, keepText: false, workers: 0 });
+    const acc = new SummaryAccumulator();
+    const latest = new LatestRuns(latestCount);
+    for (const run of loaded.runs) {
+      acc.add(run);
+      latest.add(run);
+    }
+    const summary = acc.result({ ...meta, spans: loaded.spans, skippedLines: loaded.skippedLines });
+    return { summary, latest: latest.result(), spans: loaded.spans, skippedLines: loaded.skippedLines, skipped: loaded.skipped, prices };
+  }
+
+  const keepSkipped = options.keepSkipped ?? 1000;
+  const skipped: SkippedLine[] = [];
+  let skippedLines = 0;
+  let spans = 0;
+  const counters = {
+    skip: (file: string, line: number, reason: string) => {
+      skippedLines++;
+      if (skipped.length < keepSkipped) skipped.push({ file, line, reason });
+    },
+    spans: (n: number) => void (spans += n),
+  };
+  const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
+  const pool = new WorkerPool(Math.min(workers, chunks.length), { keepText: false, fast: options.fastPath !== false, shared: true });
+  try {
+    const index = new RunIndex();
+    await pool.readChunks(
+      chunks,
+      chunkConsumer(files.length, counters, options.onFile, (batch, chunk, lineBase) => {
+        if (chunk.first) index.beginFile(chunk.file.name);
+        index.add(batch, lineBase);
+      }),
+    );
+    const plan = index.plan();
+    const jobs: AssembleJob[] = splitRuns(plan, pool.size).map(([from, to]) => ({ plan, from, to, prices: prices.state(), latest: latestCount }));
+    const results = await pool.runJobs<AssembleResult>(jobs);
+    const acc = new SummaryAccumulator();
+    const latest = new LatestRuns(latestCount);
+    for (const r of results) {
+      acc.merge(r.summary);
+      latest.merge(r.latest);
+    }
+    return { summary: acc.result({ ...meta, spans, skippedLines }), latest: latest.result(), spans, skippedLines, skipped, prices };
+  } finally {
+    await pool.close();
+  }
+}
