@@ -30,7 +30,8 @@ interface Bucket {
   reported: PicoSum;
   estimated: PicoSum;
   unpriced: number;
-  durations: number[];
+  /** Call durations, for percentiles; null where none are shown (providers, workflows). */
+  durations: number[] | null;
 }
 type ModelBucket = Bucket & { providers: Map<string, number>; written: Set<string> };
 interface WorkflowBucket {
@@ -55,6 +56,11 @@ function bucket(): Bucket {
   return { calls: 0, failed: 0, inputTokens: new ExactSum(), outputTokens: new ExactSum(), cost: new PicoSum(), reported: new PicoSum(), estimated: new PicoSum(), unpriced: 0, durations: [] };
 }
 
+/** A bucket whose percentiles are never shown: durations are not kept (they are most of the memory). */
+function sumsOnly(): Bucket {
+  return { ...bucket(), durations: null };
+}
+
 function addCall(b: Bucket, c: LlmCall): void {
   b.calls++;
   if (c.status === 'failed') b.failed++;
@@ -64,7 +70,7 @@ function addCall(b: Bucket, c: LlmCall): void {
   else if (c.costSource === 'estimated') b.estimated.add(c.costPico!);
   else b.unpriced++;
   if (c.costPico !== null) b.cost.add(c.costPico);
-  if (c.durationMs !== null) b.durations.push(c.durationMs);
+  if (c.durationMs !== null && b.durations !== null) b.durations.push(c.durationMs);
 }
 
 function mergeBucket(into: Bucket, from: Bucket): void {
@@ -76,7 +82,7 @@ function mergeBucket(into: Bucket, from: Bucket): void {
   into.reported.addSum(from.reported);
   into.estimated.addSum(from.estimated);
   into.unpriced += from.unpriced;
-  for (const d of from.durations) into.durations.push(d);
+  if (into.durations !== null && from.durations !== null) for (const d of from.durations) into.durations.push(d);
 }
 
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
@@ -145,7 +151,7 @@ export class SummaryAccumulator {
     if (run.start !== null && (this.start === null || run.start < this.start)) this.start = run.start;
     if (run.end !== null && (this.end === null || run.end > this.end)) this.end = run.end;
     this.totalTokens.add(run.totals.totalTokens);
-    const wf = getOr(this.workflows, run.workflow ?? NO_WORKFLOW, () => ({ runs: 0, failedRuns: 0, calls: bucket() }));
+    const wf = getOr(this.workflows, run.workflow ?? NO_WORKFLOW, () => ({ runs: 0, failedRuns: 0, calls: sumsOnly() }));
     wf.runs++;
     if (run.status === 'failed') wf.failedRuns++;
     if (run.start !== null) this.day(utcDay(run.start)).runs++;
@@ -157,7 +163,7 @@ export class SummaryAccumulator {
       addCall(m, c);
       m.providers.set(c.provider, (m.providers.get(c.provider) ?? 0) + 1);
       if (c.model) m.written.add(c.model);
-      addCall(getOr(this.providers, c.provider, bucket), c);
+      addCall(getOr(this.providers, c.provider, sumsOnly), c);
       addCall(getOr(this.agents, c.agent ?? NO_AGENT, bucket), c);
       addCall(wf.calls, c);
       // A call's cost counts on the UTC day its end was recorded.
@@ -192,10 +198,10 @@ export class SummaryAccumulator {
       for (const [p, n] of b.providers) m.providers.set(p, (m.providers.get(p) ?? 0) + n);
       for (const w of b.written) m.written.add(w);
     }
-    for (const [k, b] of o.providers) mergeBucket(getOr(this.providers, k, bucket), b);
+    for (const [k, b] of o.providers) mergeBucket(getOr(this.providers, k, sumsOnly), b);
     for (const [k, b] of o.agents) mergeBucket(getOr(this.agents, k, bucket), b);
     for (const [k, w] of o.workflows) {
-      const into = getOr(this.workflows, k, () => ({ runs: 0, failedRuns: 0, calls: bucket() }));
+      const into = getOr(this.workflows, k, () => ({ runs: 0, failedRuns: 0, calls: sumsOnly() }));
       into.runs += w.runs;
       into.failedRuns += w.failedRuns;
       mergeBucket(into.calls, w.calls);
@@ -225,7 +231,7 @@ export class SummaryAccumulator {
       reportedCost: b.reported.usd(),
       estimatedCost: b.estimated.usd(),
       unpricedCalls: b.unpriced,
-      ...percentilesOf(b.durations),
+      ...percentilesOf(b.durations ?? []),
     }));
     byModel.sort(byCostThenName((r) => r.model));
     const byProvider = [...this.providers].map(([provider, b]) => ({ provider, calls: b.calls, cost: b.cost.usd(), unpricedCalls: b.unpriced }));
@@ -246,7 +252,7 @@ export class SummaryAccumulator {
       failed: b.failed,
       cost: b.cost.usd(),
       unpricedCalls: b.unpriced,
-      ...percentilesOf(b.durations),
+      ...percentilesOf(b.durations ?? []),
     }));
     byAgent.sort(byCostThenName((r) => r.agent));
     const byDay: DayRow[] = [...this.days]
@@ -280,7 +286,7 @@ export class SummaryAccumulator {
         unpricedSteps: all.unpriced,
         priceTable: meta.priceTable,
       },
-      latency: percentilesOf(all.durations),
+      latency: percentilesOf(all.durations ?? []),
       byModel,
       byProvider,
       byWorkflow,

@@ -3,21 +3,26 @@ import { roleOf, type TraceEvent } from '../../normalise/event.js';
 
 /**
  * Events in columns, as a worker sends them to the main thread: typed arrays that are handed over
- * without copying, and each distinct string once. Objects per event would cost far more to copy.
+ * (or shared) without copying, and each distinct string once. Objects per event would cost far
+ * more to copy and to keep. The columns are compact, because the summary keeps every event of
+ * the input until its runs are built: string ids take two bytes where the batch's table allows,
+ * and the amounts (tokens, duration, cost), which only some events have, sit in a side table.
  */
-const STRINGS = ['type', 'agentField', 'runId', 'workflow', 'pattern', 'provider', 'model', 'status', 'error', 'stepKind', 'callId', 'detail'] as const;
-const NUMBERS = ['inputTokens', 'outputTokens', 'totalTokens', 'durationMs', 'costUsd', 'timestamp'] as const;
-const NS = STRINGS.length;
-const NN = NUMBERS.length;
+const NS = 12; // type, agentField, runId, workflow, pattern, provider, model, status, error, stepKind, callId, detail
+const NA = 5; // inputTokens, outputTokens, totalTokens, durationMs, costUsd
 
 export interface EventBatch {
   count: number;
   /** The line (1-based, counted from the start of the chunk) each event came from. */
   lines: Int32Array;
-  /** count × 12 indexes into `table`, -1 for null. */
-  strings: Int32Array;
-  /** count × 6 numbers, NaN for null. */
-  numbers: Float64Array;
+  /** count × 12 string ids: 0 for null, else 1 + the index in `table`. */
+  strings: Uint16Array | Int32Array;
+  /** The timestamp of each event, NaN for none. */
+  times: Float64Array;
+  /** Per event: its row in `amounts`, or -1 when it has none of them. */
+  amountRow: Int32Array;
+  /** rows × 5 numbers, NaN for null. */
+  amounts: Float64Array;
   table: string[];
   /** Prompts and responses, only for the events that have them: [event index, prompt, response]. */
   texts: [number, PromptMessage[] | null, string | null][];
@@ -25,9 +30,12 @@ export interface EventBatch {
 
 export class BatchWriter {
   private count = 0;
+  private rows = 0;
   private lines = new Int32Array(1024);
   private strings = new Int32Array(1024 * NS);
-  private numbers = new Float64Array(1024 * NN);
+  private times = new Float64Array(1024);
+  private amountRow = new Int32Array(1024);
+  private amounts = new Float64Array(1024 * NA);
   private readonly ids = new Map<string, number>();
   private readonly table: string[] = [];
   private readonly texts: EventBatch['texts'] = [];
@@ -38,32 +46,59 @@ export class BatchWriter {
     if (this.count === this.lines.length) this.grow();
     const i = this.count++;
     this.lines[i] = line;
+    const S = this.strings;
     const s = i * NS;
-    for (let k = 0; k < NS; k++) this.strings[s + k] = this.intern(e[STRINGS[k]!]);
-    const n = i * NN;
-    for (let k = 0; k < NN; k++) this.numbers[n + k] = e[NUMBERS[k]!] ?? Number.NaN;
+    S[s] = this.intern(e.type);
+    S[s + 1] = this.intern(e.agentField);
+    S[s + 2] = this.intern(e.runId);
+    S[s + 3] = this.intern(e.workflow);
+    S[s + 4] = this.intern(e.pattern);
+    S[s + 5] = this.intern(e.provider);
+    S[s + 6] = this.intern(e.model);
+    S[s + 7] = this.intern(e.status);
+    S[s + 8] = this.intern(e.error);
+    S[s + 9] = this.intern(e.stepKind);
+    S[s + 10] = this.intern(e.callId);
+    S[s + 11] = this.intern(e.detail);
+    this.times[i] = e.timestamp ?? Number.NaN;
+    if (e.inputTokens === null && e.outputTokens === null && e.totalTokens === null && e.durationMs === null && e.costUsd === null) {
+      this.amountRow[i] = -1;
+    } else {
+      if ((this.rows + 1) * NA > this.amounts.length) this.amounts = grown(this.amounts, this.amounts.length * 2);
+      const a = this.rows * NA;
+      this.amounts[a] = e.inputTokens ?? Number.NaN;
+      this.amounts[a + 1] = e.outputTokens ?? Number.NaN;
+      this.amounts[a + 2] = e.totalTokens ?? Number.NaN;
+      this.amounts[a + 3] = e.durationMs ?? Number.NaN;
+      this.amounts[a + 4] = e.costUsd ?? Number.NaN;
+      this.amountRow[i] = this.rows++;
+    }
     if (this.keepText && (e.prompt !== null || e.response !== null)) this.texts.push([i, e.prompt, e.response]);
   }
 
   /** The batch; `shared` puts its columns in shared memory, for several threads to read. */
   finish(shared = false): EventBatch {
     const n = this.count;
+    const narrow = this.table.length < 0xffff;
+    const strings = narrow ? copy(Uint16Array, this.strings, n * NS, shared) : copy(Int32Array, this.strings, n * NS, shared);
     return {
       count: n,
-      lines: shared ? copyShared(Int32Array, this.lines, n) : this.lines.slice(0, n),
-      strings: shared ? copyShared(Int32Array, this.strings, n * NS) : this.strings.slice(0, n * NS),
-      numbers: shared ? copyShared(Float64Array, this.numbers, n * NN) : this.numbers.slice(0, n * NN),
+      lines: copy(Int32Array, this.lines, n, shared),
+      strings,
+      times: copy(Float64Array, this.times, n, shared),
+      amountRow: copy(Int32Array, this.amountRow, n, shared),
+      amounts: copy(Float64Array, this.amounts, this.rows * NA, shared),
       table: this.table,
       texts: this.texts,
     };
   }
 
   private intern(s: string | null): number {
-    if (s === null) return -1;
+    if (s === null) return 0;
     let id = this.ids.get(s);
     if (id === undefined) {
-      id = this.table.length;
       this.table.push(s);
+      id = this.table.length;
       this.ids.set(s, id);
     }
     return id;
@@ -71,37 +106,43 @@ export class BatchWriter {
 
   private grow(): void {
     const size = this.lines.length * 2;
-    const lines = new Int32Array(size);
-    lines.set(this.lines);
-    const strings = new Int32Array(size * NS);
-    strings.set(this.strings);
-    const numbers = new Float64Array(size * NN);
-    numbers.set(this.numbers);
-    this.lines = lines;
-    this.strings = strings;
-    this.numbers = numbers;
+    this.lines = grown(this.lines, size);
+    this.strings = grown(this.strings, size * NS);
+    this.times = grown(this.times, size);
+    this.amountRow = grown(this.amountRow, size);
   }
 }
 
-function copyShared<T extends Int32Array | Float64Array>(Kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, from: T, n: number): T {
-  const to = new Kind(new SharedArrayBuffer(n * Kind.BYTES_PER_ELEMENT));
+type Column = Int32Array | Uint16Array | Float64Array;
+type ColumnKind<T extends Column> = { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+
+function grown<T extends Int32Array | Float64Array>(from: T, size: number): T {
+  const to = new (from.constructor as new (n: number) => T)(size);
+  to.set(from);
+  return to;
+}
+
+/** The first `n` values of `from` in a column of their own (in shared memory when asked). */
+function copy<T extends Column>(Kind: ColumnKind<T>, from: Int32Array | Float64Array, n: number, shared: boolean): T {
+  const to = shared ? new Kind(new SharedArrayBuffer(Math.max(1, n) * Kind.BYTES_PER_ELEMENT)) : new Kind(n);
   to.set(from.subarray(0, n));
   return to;
 }
 
 /** The buffers to hand over (transfer) with a batch; shared ones are not handed over but shared. */
 export function transferables(b: EventBatch): ArrayBuffer[] {
-  return [b.lines.buffer, b.strings.buffer, b.numbers.buffer].filter((x): x is ArrayBuffer => x instanceof ArrayBuffer);
+  return [b.lines.buffer, b.strings.buffer, b.times.buffer, b.amountRow.buffer, b.amounts.buffer].filter((x): x is ArrayBuffer => x instanceof ArrayBuffer);
 }
 
-/** The run id and role-giving type of event `i`, without decoding the rest (for routing). */
+/** The run id of event `i`, without decoding the rest (for routing). */
 export function runIdOf(b: EventBatch, i: number): string | null {
   const id = b.strings[i * NS + 2]!;
-  return id === -1 ? null : b.table[id]!;
+  return id === 0 ? null : b.table[id - 1]!;
 }
 
+/** The type of event `i` (what gives its role). */
 export function typeOf(b: EventBatch, i: number): string {
-  return b.table[b.strings[i * NS]!]!;
+  return b.table[b.strings[i * NS]! - 1]!;
 }
 
 /**
@@ -135,16 +176,16 @@ export function emptyEvent(): TraceEvent {
 const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 function str(table: readonly string[], id: number): string | null {
-  return id === -1 ? null : table[id]!;
+  return id === 0 ? null : table[id - 1]!;
 }
 
 /** Decodes event `i` of a batch into `e` (prompt and response left null). */
 export function decodeEvent(b: EventBatch, i: number, e: TraceEvent): void {
-  const { strings: S, numbers: N, table: T } = b;
-  // Written out field by field (in the order of STRINGS and NUMBERS): a loop over names here
-  // costs more than everything else the main thread does with the event.
+  const { strings: S, table: T } = b;
+  // Written out field by field: a loop over names here costs more than everything else the
+  // main thread does with the event.
   const s = i * NS;
-  e.type = T[S[s]!]!;
+  e.type = T[S[s]! - 1]!;
   e.agentField = str(T, S[s + 1]!);
   e.runId = str(T, S[s + 2]!);
   e.workflow = str(T, S[s + 3]!);
@@ -156,13 +197,23 @@ export function decodeEvent(b: EventBatch, i: number, e: TraceEvent): void {
   e.stepKind = str(T, S[s + 9]!);
   e.callId = str(T, S[s + 10]!);
   e.detail = str(T, S[s + 11]!);
-  const n = i * NN;
-  e.inputTokens = num(N[n]!);
-  e.outputTokens = num(N[n + 1]!);
-  e.totalTokens = num(N[n + 2]!);
-  e.durationMs = num(N[n + 3]!);
-  e.costUsd = num(N[n + 4]!);
-  e.timestamp = num(N[n + 5]!);
+  e.timestamp = num(b.times[i]!);
+  const row = b.amountRow[i]!;
+  if (row === -1) {
+    e.inputTokens = null;
+    e.outputTokens = null;
+    e.totalTokens = null;
+    e.durationMs = null;
+    e.costUsd = null;
+  } else {
+    const A = b.amounts;
+    const a = row * NA;
+    e.inputTokens = num(A[a]!);
+    e.outputTokens = num(A[a + 1]!);
+    e.totalTokens = num(A[a + 2]!);
+    e.durationMs = num(A[a + 3]!);
+    e.costUsd = num(A[a + 4]!);
+  }
   e.role = roleOf(e.type);
   e.prompt = null;
   e.response = null;
