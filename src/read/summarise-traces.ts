@@ -5,7 +5,7 @@ import type { SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
 import { resolveInputs } from './inputs.js';
 import { chunkConsumer, CHUNK_BYTES, defaultWorkers, loadTraces, PARALLEL_FROM, totalBytes, type LoadOptions } from './load.js';
-import type { AssembleJob, AssembleResult } from './parallel/assemble.js';
+import { jobFor, type AssembleJob, type AssembleResult } from './parallel/assemble.js';
 import { planChunks } from './parallel/chunks.js';
 import { WorkerPool } from './parallel/pool.js';
 import { RunIndex, splitRuns } from './parallel/run-index.js';
@@ -73,7 +73,7 @@ export async function summariseTraces(inputs: readonly string[], options: Summar
       }),
     );
     const plan = index.plan();
-    const jobs: AssembleJob[] = splitRuns(plan, pool.size).map(([from, to]) => ({ plan, from, to, prices: prices.state(), latest: latestCount }));
+    const jobs: AssembleJob[] = splitRuns(plan, pool.size).map(([from, to]) => jobFor(plan, from, to, prices.state(), latestCount));
     const results = await pool.runJobs<AssembleResult>(jobs);
     const acc = new SummaryAccumulator();
     const latest = new LatestRuns(latestCount);

@@ -7,7 +7,10 @@ import { PriceTable, type PriceTableState } from '../../prices/price-table.js';
 import { decodeEvent, emptyEvent } from './event-batch.js';
 import type { RunPlan } from './run-index.js';
 
-/** Build and summarise runs `from` to `to` of a plan (on a worker thread). */
+/**
+ * Build and summarise runs `from` to `to` of a plan (on a worker thread). The plan carries only
+ * this range's ids and first lines (`ids[0]` is run `from`): each thread gets a copy of those.
+ */
 export interface AssembleJob {
   plan: RunPlan;
   from: number;
@@ -36,7 +39,8 @@ export function assembleRuns(job: AssembleJob): AssembleResult {
   const firsts = plan.batches.map((b) => b.first);
   let bi = 0;
   for (let r = job.from; r < job.to; r++) {
-    const builder = new RunBuilder(plan.ids[r]!, plan.synthetic[r]!, { file: plan.files[plan.sourceFile[r]!]!, line: plan.sourceLine[r]! }, false);
+    const k0 = r - job.from;
+    const builder = new RunBuilder(plan.ids[k0]!, plan.synthetic[k0]!, { file: plan.files[plan.sourceFile[k0]!]!, line: plan.sourceLine[k0]! }, false);
     for (let k = plan.offsets[r]!; k < plan.offsets[r + 1]!; k++) {
       const g = plan.order[k]!;
       // A run's events mostly sit in the same or nearby batches: look from the last one found.
@@ -51,6 +55,18 @@ export function assembleRuns(job: AssembleJob): AssembleResult {
     latest.add(run);
   }
   return { summary, latest: { runs: latest.runs, dated: latest.dated, total: latest.total } };
+}
+
+/** The job for runs `from` to `to`: the plan with only that range's ids and first lines. */
+export function jobFor(plan: RunPlan, from: number, to: number, prices: PriceTableState, latest: number): AssembleJob {
+  const part: RunPlan = {
+    ...plan,
+    ids: plan.ids.slice(from, to),
+    synthetic: plan.synthetic.slice(from, to),
+    sourceFile: plan.sourceFile.slice(from, to),
+    sourceLine: plan.sourceLine.slice(from, to),
+  };
+  return { plan: part, from, to, prices, latest };
 }
 
 /** The batch holding event `g`: the last whose first event is at or before it. */
