@@ -57,7 +57,7 @@ describe('the flat-line fast path', () => {
 
   it('matches the full path on values at the edges of each rule', () => {
     const cases = [
-      '{"event_type":"LLM_CALL","model":"gpt-4o","input_tokens":12,"output_tokens":3.5,"timestamp":"2026-01-05T00:00:01.123456Z"}',
+      '{"event_type":"llm_call","model":"gpt-4o","input_tokens":12,"output_tokens":3.5,"timestamp":"2026-01-05T00:00:01.123456Z"}',
       '{"type":"llm_call","event_type":"","agent":"x","agent_name":null,"prompt_tokens":-1,"input_tokens":null,"completion_tokens":7}',
       '{"event_type":"llm_call","tokens":1000000000001,"token_count":5,"cost":-0.5,"duration_seconds":1.2345678}',
       '{"event_type":"llm_call","duration_ms":-3,"latency_ms":12.25,"cost_usd":0.1,"cost_estimate":null,"ts":1767571200}',
@@ -82,6 +82,7 @@ describe('the flat-line fast path', () => {
       '{"event_type":"llm_call","payload":{"model":"gpt-4o"}}',
       '{"event_type":"llm_call","response":"hi"}',
       '{"type":"llm_call"}',
+      '{"event_type":"LLM_CALL","model":"gpt-4o"}',
       '{"event_type":"llm_call","duration_ms":1e400}',
       '{"event_type":"llm_call","input_tokens":01}',
       '{"event_type":"llm_call","input_tokens":1.}',
@@ -105,9 +106,10 @@ describe('the flat-line fast path', () => {
     expect(fast(cases[13]!)).toBe(false); // a nested value
     expect(fast(cases[14]!)).toBe(false); // an escape
     expect(fast(cases[16]!)).toBe(false); // a repeated key
+    expect(fast(cases[25]!)).toBe(false); // an upper-case type: the full path lower-cases it
     expect(fast(cases[12]!)).not.toBe(false); // long numbers: read by Number()
-    expect(fast(cases[25]!)).toBe(false); // a number too large for a double: no value, the full path says why
-    for (const broken of cases.slice(26)) expect(fast(broken), broken).toBe(false);
+    expect(fast(cases[26]!)).toBe(false); // a number too large for a double: no value, the full path says why
+    for (const broken of cases.slice(27)) expect(fast(broken), broken).toBe(false);
   });
 
   it('reads numbers as JSON.parse does, over many random decimals', () => {

@@ -1,6 +1,6 @@
 import { roundMs } from '../aggregate/percentile.js';
-import { roleOf, type TraceEvent } from './event.js';
-import { parseTimestamp } from './timestamp.js';
+import { roleOf, type EventRole, type TraceEvent } from './event.js';
+import { fastIsoAt, parseTimestamp } from './timestamp.js';
 
 /**
  * The fast path for the common line shape: one flat JSON object whose values are strings without
@@ -66,6 +66,7 @@ const kinds = new Uint8Array(NKEYS);
 const starts = new Int32Array(NKEYS);
 const ends = new Int32Array(NKEYS);
 const nums = new Float64Array(NKEYS);
+const hashes = new Int32Array(NKEYS);
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 function isSpace(c: number): boolean {
@@ -128,11 +129,13 @@ function scan(s: string, start: number, end: number): boolean {
     if (c === 34) {
       i++;
       const vs = i;
+      let vh = 0;
       for (;;) {
         if (i >= end) return false;
         const d = s.charCodeAt(i);
         if (d === 34) break;
         if (d === 92 || d < 32) return false;
+        vh = (Math.imul(vh, 31) + d) | 0;
         i++;
       }
       if (id !== -1) {
@@ -141,6 +144,7 @@ function scan(s: string, start: number, end: number): boolean {
         kinds[id] = STRING;
         starts[id] = vs;
         ends[id] = i;
+        hashes[id] = vh;
       }
       i++;
     } else if (c === 45 || (c >= 48 && c <= 57)) {
@@ -231,89 +235,184 @@ function scan(s: string, start: number, end: number): boolean {
 // What a slot holds, read the way `readFields` reads it. A value of another type than the field
 // expects (a number where text is expected, true as an error, a numeric string) is rare: the full
 // path takes the line (`bad`).
-let text = '';
 let bad = false;
 
-/** A text slot: its string when given, undefined when not given (absent, null or ""). */
-function textAt(k: number): string | undefined {
+/** A text slot that is given (a non-empty string): the slot; -1 when not given (absent, null, ""). */
+function givenAt(k: number): number {
   const kind = kinds[k];
-  if (kind === STRING) return ends[k]! > starts[k]! ? text.slice(starts[k], ends[k]) : undefined;
-  if (kind === ABSENT || kind === NULL) return undefined;
-  bad = true;
-  return undefined;
+  if (kind === STRING) return ends[k]! > starts[k]! ? k : -1;
+  if (kind !== ABSENT && kind !== NULL) bad = true;
+  return -1;
 }
 
-function textOf(a: number, b = -1, c = -1, d = -1): string | null {
-  return textAt(a) ?? (b === -1 ? null : (textAt(b) ?? (c === -1 ? null : (textAt(c) ?? (d === -1 ? null : (textAt(d) ?? null))))));
+function textSlot(a: number, b = -1, c = -1, d = -1): number {
+  let k = givenAt(a);
+  if (k === -1 && b !== -1) k = givenAt(b);
+  if (k === -1 && c !== -1) k = givenAt(c);
+  if (k === -1 && d !== -1) k = givenAt(d);
+  return k;
 }
 
 const ANY = 0;
 const AMOUNT = 1;
 const TOKENS = 2;
 
-/** A numeric slot: its number when it passes the test; null, booleans and failing numbers are no value. */
-function numberAt(k: number, test: number): number | undefined {
+/** A numeric slot: its number when it passes the test; null, booleans and failing numbers are no value (NaN). */
+function numberAt(k: number, test: number): number {
   const kind = kinds[k];
   if (kind === NUMBER) {
     const n = nums[k]!;
     if (test === ANY || (n >= 0 && (test === AMOUNT || n <= 1e12))) return n;
-    return undefined;
+    return Number.NaN;
   }
   if (kind === STRING) bad = true; // a numeric string: the full path reads it
-  return undefined;
+  return Number.NaN;
 }
 
-function numberOf(test: number, a: number, b = -1, c = -1): number | null {
-  return numberAt(a, test) ?? (b === -1 ? null : (numberAt(b, test) ?? (c === -1 ? null : (numberAt(c, test) ?? null))));
+function numberOf(test: number, a: number, b = -1, c = -1): number {
+  let n = numberAt(a, test);
+  if (Number.isNaN(n) && b !== -1) n = numberAt(b, test);
+  if (Number.isNaN(n) && c !== -1) n = numberAt(c, test);
+  return n;
 }
 
-function timestampAt(k: number): number | null | undefined {
+/** The timestamp of a slot: undefined when not given; null when given but not a time. */
+function timestampAt(s: string, k: number): number | null | undefined {
   const kind = kinds[k];
-  if (kind === STRING) return ends[k]! > starts[k]! ? parseTimestamp(text.slice(starts[k], ends[k])) : undefined;
+  if (kind === STRING) return ends[k]! > starts[k]! ? (fastIsoAt(s, starts[k]!, ends[k]!) ?? parseTimestamp(s.slice(starts[k], ends[k]))) : undefined;
   if (kind === NUMBER) return parseTimestamp(nums[k]);
   if (kind === TRUE || kind === FALSE) bad = true;
   return undefined;
 }
+
+/** The literal text of a slot standing for the default error message. */
+export const ERROR_TEXT = -2;
+
+/**
+ * A flat line, read: for each text column of an event (in EventBatch order: type, agent, run id,
+ * workflow, pattern, provider, model, status, error, kind, call id, detail) the slot holding it
+ * (-1 for null, ERROR_TEXT for "error"), and the numbers (NaN for null).
+ */
+export const flat = {
+  text: new Int32Array(12),
+  type: '',
+  role: 'other' as EventRole,
+  timestamp: Number.NaN,
+  inputTokens: Number.NaN,
+  outputTokens: Number.NaN,
+  totalTokens: Number.NaN,
+  durationMs: Number.NaN,
+  costUsd: Number.NaN,
+};
+
+/** Where a slot's text is in the line, and its hash (for interning without a copy). */
+export const slotStart = (k: number): number => starts[k]!;
+export const slotEnd = (k: number): number => ends[k]!;
+export const slotHash = (k: number): number => hashes[k]!;
+
+// Event types seen lately, by the hash of their text: the type string and its role are made once.
+const TYPE_CACHE = 64;
+const cachedType: (string | undefined)[] = new Array<string | undefined>(TYPE_CACHE);
+const cachedRole: EventRole[] = new Array<EventRole>(TYPE_CACHE).fill('other');
+
+function typeAt(s: string, k: number): boolean {
+  const start = starts[k]!;
+  const len = ends[k]! - start;
+  const c = hashes[k]! & (TYPE_CACHE - 1);
+  const known = cachedType[c];
+  if (known !== undefined && known.length === len && s.startsWith(known, start)) {
+    flat.type = known;
+    flat.role = cachedRole[c]!;
+    return true;
+  }
+  const raw = s.slice(start, start + len);
+  // Upper-case types are lower-cased by the full path; they are rare enough to leave to it.
+  if (raw.toLowerCase() !== raw) return false;
+  cachedType[c] = raw;
+  cachedRole[c] = roleOf(raw);
+  flat.type = raw;
+  flat.role = cachedRole[c]!;
+  return true;
+}
+
+/**
+ * Reads `s[start, end)` into `flat` when the line has the flat shape; false when it must take
+ * the full path.
+ */
+export function scanFlatLine(s: string, start: number, end: number): boolean {
+  if (!scan(s, start, end)) return false;
+  bad = false;
+  const typeSlot = textSlot(S.eventType, S.type);
+  if (typeSlot === -1 || bad || !typeAt(s, typeSlot)) return false;
+  const role = flat.role;
+  const t = flat.text;
+  t[0] = typeSlot;
+  t[1] = textSlot(S.agentName, S.agent);
+  t[2] = textSlot(S.runId, S.traceId);
+  t[3] = textSlot(S.workflow, S.workflowName);
+  t[4] = textSlot(S.pattern, S.patternType);
+  t[5] = textSlot(S.provider);
+  t[6] = textSlot(S.model, S.modelName);
+  t[7] = textSlot(S.status);
+  let error = textSlot(S.error, S.errorMessage);
+  if (error === -1 && (role === 'error' || role === 'call_error')) {
+    error = textSlot(S.message);
+    if (error === -1 && role === 'error') error = ERROR_TEXT;
+  }
+  t[8] = error;
+  t[9] = textSlot(S.kind);
+  t[10] = textSlot(S.callId);
+  t[11] = role === 'other' ? textSlot(S.target, S.route, S.selected, S.decision) : -1;
+  flat.inputTokens = numberOf(TOKENS, S.inputTokens, S.promptTokens);
+  flat.outputTokens = numberOf(TOKENS, S.outputTokens, S.completionTokens);
+  flat.totalTokens = numberOf(TOKENS, S.tokens, S.tokenCount, S.totalTokens);
+  const ms = numberOf(AMOUNT, S.durationMs, S.latencyMs, S.elapsedMs);
+  const seconds = Number.isNaN(ms) ? numberOf(AMOUNT, S.durationSeconds) : Number.NaN;
+  flat.durationMs = Number.isNaN(ms) ? (Number.isNaN(seconds) ? Number.NaN : roundMs(seconds * 1000)) : ms;
+  flat.costUsd = numberOf(ANY, S.costEstimate, S.costUsd, S.cost);
+  // The first timestamp given wins even when it cannot be read (`given(a) ?? given(b)`).
+  let when = timestampAt(s, S.timestamp);
+  if (when === undefined) when = timestampAt(s, S.ts);
+  if (when === undefined) when = timestampAt(s, S.time);
+  flat.timestamp = when ?? Number.NaN;
+  return !bad;
+}
+
+function textOf(s: string, slot: number): string | null {
+  if (slot === -1) return null;
+  if (slot === ERROR_TEXT) return 'error';
+  return s.slice(starts[slot], ends[slot]);
+}
+
+const orNull = (n: number): number | null => (Number.isNaN(n) ? null : n);
 
 /**
  * Reads `s[start, end)` into `e` when the line has the flat shape; returns false (and leaves `e`
  * in any state) when the line must take the full path.
  */
 export function readFlatLine(s: string, start: number, end: number, e: TraceEvent): boolean {
-  if (!scan(s, start, end)) return false;
-  text = s;
-  bad = false;
-  const typeRaw = textOf(S.eventType, S.type);
-  if (typeRaw === null || bad) return false;
-  const type = typeRaw.toLowerCase();
-  const role = roleOf(type);
-  e.type = type;
-  e.role = role;
-  e.agentField = textOf(S.agentName, S.agent);
-  e.runId = textOf(S.runId, S.traceId);
-  e.workflow = textOf(S.workflow, S.workflowName);
-  e.pattern = textOf(S.pattern, S.patternType);
-  e.provider = textOf(S.provider);
-  e.model = textOf(S.model, S.modelName);
-  e.inputTokens = numberOf(TOKENS, S.inputTokens, S.promptTokens);
-  e.outputTokens = numberOf(TOKENS, S.outputTokens, S.completionTokens);
-  e.totalTokens = numberOf(TOKENS, S.tokens, S.tokenCount, S.totalTokens);
-  const ms = numberOf(AMOUNT, S.durationMs, S.latencyMs, S.elapsedMs);
-  const seconds = ms === null ? numberOf(AMOUNT, S.durationSeconds) : null;
-  e.durationMs = ms ?? (seconds === null ? null : roundMs(seconds * 1000));
-  e.costUsd = numberOf(ANY, S.costEstimate, S.costUsd, S.cost);
-  // The first timestamp given wins even when it cannot be read (`given(a) ?? given(b)`).
-  let t = timestampAt(S.timestamp);
-  if (t === undefined) t = timestampAt(S.ts);
-  if (t === undefined) t = timestampAt(S.time);
-  e.timestamp = t ?? null;
-  e.status = textOf(S.status);
-  e.error = textOf(S.error, S.errorMessage);
-  if (e.error === null && (role === 'error' || role === 'call_error')) e.error = textOf(S.message) ?? (role === 'error' ? 'error' : null);
-  e.stepKind = textOf(S.kind);
-  e.callId = textOf(S.callId);
+  if (!scanFlatLine(s, start, end)) return false;
+  const t = flat.text;
+  e.type = flat.type;
+  e.role = flat.role;
+  e.agentField = textOf(s, t[1]!);
+  e.runId = textOf(s, t[2]!);
+  e.workflow = textOf(s, t[3]!);
+  e.pattern = textOf(s, t[4]!);
+  e.provider = textOf(s, t[5]!);
+  e.model = textOf(s, t[6]!);
+  e.status = textOf(s, t[7]!);
+  e.error = textOf(s, t[8]!);
+  e.stepKind = textOf(s, t[9]!);
+  e.callId = textOf(s, t[10]!);
+  e.detail = textOf(s, t[11]!);
+  e.inputTokens = orNull(flat.inputTokens);
+  e.outputTokens = orNull(flat.outputTokens);
+  e.totalTokens = orNull(flat.totalTokens);
+  e.durationMs = orNull(flat.durationMs);
+  e.costUsd = orNull(flat.costUsd);
+  e.timestamp = orNull(flat.timestamp);
   e.prompt = null;
   e.response = null;
-  e.detail = role === 'other' ? textOf(S.target, S.route, S.selected, S.decision) : null;
-  return !bad;
+  return true;
 }

@@ -37,51 +37,61 @@ export function parseTimestampSlow(value: string): number | null {
   return ms;
 }
 
-const dayStart = new Map<string, number>();
-
-function digit(s: string, i: number): number {
+function digitAt(s: string, i: number): number {
   const d = s.charCodeAt(i) - 48;
   return d >= 0 && d <= 9 ? d : NaN;
 }
 
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 /**
- * The common shapes, `YYYY-MM-DDTHH:MM:SS[.fff…][Z]`, read without Date.parse: traces repeat the
- * same day on thousands of lines, so the day is looked up once. Anything else goes the slow way.
+ * The common shapes, `YYYY-MM-DDTHH:MM:SS[.fff…][Z]`, read by arithmetic, without Date.parse or
+ * a copy of the text; anything else is null (the slow path decides).
  */
 export function fastIso(s: string): number | null {
-  const n = s.length;
-  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null;
+  return fastIsoAt(s, 0, s.length);
+}
+
+/** `fastIso` of `s[start, end)`. */
+export function fastIsoAt(s: string, start: number, stop: number): number | null {
+  const n = stop - start;
+  if (n < 19 || s.charCodeAt(start + 4) !== 45 || s.charCodeAt(start + 7) !== 45 || s.charCodeAt(start + 10) !== 84 || s.charCodeAt(start + 13) !== 58 || s.charCodeAt(start + 16) !== 58) return null;
   let end = n;
-  if (s.charCodeAt(n - 1) === 90 /* Z */) end--;
-  const date = s.slice(0, 10);
-  let base = dayStart.get(date);
-  if (base === undefined) {
-    const y = Number(date.slice(0, 4));
-    const m = Number(date.slice(5, 7));
-    const d = Number(date.slice(8, 10));
-    base = Date.UTC(y, m - 1, d);
-    const check = new Date(base);
-    if (!Number.isInteger(y) || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return null;
-    dayStart.set(date, base);
-  }
-  const h = digit(s, 11) * 10 + digit(s, 12);
-  const mi = digit(s, 14) * 10 + digit(s, 15);
-  const sec = digit(s, 17) * 10 + digit(s, 18);
+  if (s.charCodeAt(stop - 1) === 90 /* Z */) end--;
+  const y = digitAt(s, start) * 1000 + digitAt(s, start + 1) * 100 + digitAt(s, start + 2) * 10 + digitAt(s, start + 3);
+  const m = digitAt(s, start + 5) * 10 + digitAt(s, start + 6);
+  const d = digitAt(s, start + 8) * 10 + digitAt(s, start + 9);
+  if (!(m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m))) return null;
+  const h = digitAt(s, start + 11) * 10 + digitAt(s, start + 12);
+  const mi = digitAt(s, start + 14) * 10 + digitAt(s, start + 15);
+  const sec = digitAt(s, start + 17) * 10 + digitAt(s, start + 18);
   if (!(h < 24 && mi < 60 && sec < 61)) return null;
-  let ms = base + ((h * 60 + mi) * 60 + sec) * 1000;
+  let ms = daysFromCivil(y, m, d) * DAY_MS + ((h * 60 + mi) * 60 + sec) * 1000;
   if (end > 19) {
-    if (s.charCodeAt(19) !== 46 /* . */ || end === 20) return null;
+    if (s.charCodeAt(start + 19) !== 46 /* . */ || end === 20) return null;
     // Whole milliseconds from the first three digits; further digits as a fraction, the way the
     // slow path adds them, so that both paths give the same number.
     let whole = 0;
     for (let i = 20; i < 23; i++) {
-      const d = i < end ? digit(s, i) : 0;
-      if (Number.isNaN(d)) return null;
-      whole = whole * 10 + d;
+      const dd = i < end ? digitAt(s, start + i) : 0;
+      if (Number.isNaN(dd)) return null;
+      whole = whole * 10 + dd;
     }
-    for (let i = 23; i < end; i++) if (Number.isNaN(digit(s, i))) return null;
+    for (let i = 23; i < end; i++) if (Number.isNaN(digitAt(s, start + i))) return null;
     ms += whole;
-    if (end > 23) ms += Number(`0.${s.slice(23, end)}`);
+    if (end > 23) ms += Number(`0.${s.slice(start + 23, start + end)}`);
   }
   return ms;
 }

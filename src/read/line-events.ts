@@ -1,6 +1,6 @@
 import type { Obj } from '../normalise/fields.js';
 import { toEvent, type TraceEvent } from '../normalise/event.js';
-import { readFlatLine } from '../normalise/flat-line.js';
+import { readFlatLine, scanFlatLine } from '../normalise/flat-line.js';
 import { otlpToLines } from '../normalise/otlp.js';
 import { parseLine } from '../normalise/parse-line.js';
 
@@ -13,10 +13,12 @@ export interface EventSink {
   spans(n: number): void;
   /** Read flat lines the fast way, without their parsed fields (callers that keep spans need them). */
   fast: boolean;
+  /** Takes a flat line as `scanFlatLine` left it in `flat`, instead of an event (a worker's batch). */
+  flatLine?: (text: string) => void;
 }
 
 /** The event object the fast path fills; sinks copy what they keep, so one serves every line. */
-const flat: TraceEvent = {
+const flatEvent: TraceEvent = {
   type: '', role: 'other', agentField: null, runId: null, workflow: null, pattern: null, provider: null, model: null,
   inputTokens: null, outputTokens: null, totalTokens: null, durationMs: null, costUsd: null, timestamp: null,
   status: null, error: null, stepKind: null, callId: null, prompt: null, response: null, detail: null,
@@ -29,10 +31,18 @@ export function lineToEvents(text: string, sink: EventSink): void {
 
 /** The line `s[start, end)` (a byte-order mark already removed) → its events. */
 export function lineToEventsAt(s: string, start: number, end: number, sink: EventSink): void {
-  if (sink.fast && readFlatLine(s, start, end, flat)) {
-    sink.spans(1);
-    sink.event(flat, null);
-    return;
+  if (sink.fast) {
+    if (sink.flatLine) {
+      if (scanFlatLine(s, start, end)) {
+        sink.spans(1);
+        sink.flatLine(s);
+        return;
+      }
+    } else if (readFlatLine(s, start, end, flatEvent)) {
+      sink.spans(1);
+      sink.event(flatEvent, null);
+      return;
+    }
   }
   const parsed = parseLine(start === 0 && end === s.length ? s : s.slice(start, end));
   if (parsed.kind === 'blank') return;

@@ -30,6 +30,7 @@ export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, sh
     skip: (reason) => void skipped.push({ line: current, reason }),
     spans: (n) => void (spans += n),
     fast,
+    flatLine: (text) => writer.pushFlat(text, current),
   };
   const onLine = (text: string, line: number) => {
     current = line;

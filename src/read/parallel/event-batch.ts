@@ -1,5 +1,6 @@
 import type { PromptMessage } from '../../model/types.js';
 import { roleOf, type TraceEvent } from '../../normalise/event.js';
+import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart } from '../../normalise/flat-line.js';
 
 /**
  * Events in columns, as a worker sends them to the main thread: typed arrays that are handed over
@@ -36,8 +37,10 @@ export class BatchWriter {
   private times = new Float64Array(1024);
   private amountRow = new Int32Array(1024);
   private amounts = new Float64Array(1024 * NA);
-  private readonly ids = new Map<string, number>();
   private readonly table: string[] = [];
+  /** Open addressing over the table: slot → id (0 empty), with each string's hash beside it. */
+  private slots = new Int32Array(1024);
+  private slotHashes = new Int32Array(1024);
   private readonly texts: EventBatch['texts'] = [];
 
   constructor(private readonly keepText: boolean) {}
@@ -76,6 +79,34 @@ export class BatchWriter {
     if (this.keepText && (e.prompt !== null || e.response !== null)) this.texts.push([i, e.prompt, e.response]);
   }
 
+  /** Adds the line `readFlatLine`/`scanFlatLine` just read from `text` (see `flat`), without making its strings again. */
+  pushFlat(text: string, line: number): void {
+    if (this.count === this.lines.length) this.grow();
+    const i = this.count++;
+    this.lines[i] = line;
+    const S = this.strings;
+    const t = flat.text;
+    const s = i * NS;
+    for (let k = 0; k < NS; k++) {
+      const slot = t[k]!;
+      S[s + k] = slot === -1 ? 0 : slot === ERROR_TEXT ? this.intern('error') : this.internAt(text, slotStart(slot), slotEnd(slot), slotHash(slot));
+    }
+    this.times[i] = flat.timestamp;
+    const { inputTokens, outputTokens, totalTokens, durationMs, costUsd } = flat;
+    if (Number.isNaN(inputTokens) && Number.isNaN(outputTokens) && Number.isNaN(totalTokens) && Number.isNaN(durationMs) && Number.isNaN(costUsd)) {
+      this.amountRow[i] = -1;
+    } else {
+      if ((this.rows + 1) * NA > this.amounts.length) this.amounts = grown(this.amounts, this.amounts.length * 2);
+      const a = this.rows * NA;
+      this.amounts[a] = inputTokens;
+      this.amounts[a + 1] = outputTokens;
+      this.amounts[a + 2] = totalTokens;
+      this.amounts[a + 3] = durationMs;
+      this.amounts[a + 4] = costUsd;
+      this.amountRow[i] = this.rows++;
+    }
+  }
+
   /** The batch; `shared` puts its columns in shared memory, for several threads to read. */
   finish(shared = false): EventBatch {
     const n = this.count;
@@ -95,13 +126,45 @@ export class BatchWriter {
 
   private intern(s: string | null): number {
     if (s === null) return 0;
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      this.table.push(s);
-      id = this.table.length;
-      this.ids.set(s, id);
+    let h = 0;
+    for (let k = 0; k < s.length; k++) h = (Math.imul(h, 31) + s.charCodeAt(k)) | 0;
+    return this.internAt(s, 0, s.length, h);
+  }
+
+  /** The id of `text[start, end)` (whose hash is `hash`), added to the table when new. */
+  private internAt(text: string, start: number, end: number, hash: number): number {
+    const mask = this.slots.length - 1;
+    const len = end - start;
+    let p = hash & mask;
+    for (let id = this.slots[p]!; id !== 0; id = this.slots[p]!) {
+      if (this.slotHashes[p] === hash) {
+        const known = this.table[id - 1]!;
+        if (known.length === len && text.startsWith(known, start)) return id;
+      }
+      p = (p + 1) & mask;
     }
+    this.table.push(start === 0 && end === text.length ? text : text.slice(start, end));
+    const id = this.table.length;
+    this.slots[p] = id;
+    this.slotHashes[p] = hash;
+    if (id * 2 > this.slots.length) this.rehash();
     return id;
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    const oldHashes = this.slotHashes;
+    this.slots = new Int32Array(old.length * 2);
+    this.slotHashes = new Int32Array(old.length * 2);
+    const mask = this.slots.length - 1;
+    for (let q = 0; q < old.length; q++) {
+      const id = old[q]!;
+      if (id === 0) continue;
+      let p = oldHashes[q]! & mask;
+      while (this.slots[p] !== 0) p = (p + 1) & mask;
+      this.slots[p] = id;
+      this.slotHashes[p] = oldHashes[q]!;
+    }
   }
 
   private grow(): void {
