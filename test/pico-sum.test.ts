@@ -48,7 +48,7 @@ describe('ExactSum', () => {
     const b = new ExactSum();
     for (let i = 0; i < 1000; i++) (i % 2 ? a : b).add(i * 0.1);
     // As another thread sends it: the fields without the class.
-    a.addSum(structuredClone({ parts: b.parts }));
+    a.addSum(structuredClone({ whole: b.whole, parts: b.parts }));
     expect(a.value()).toBe(49950);
     const ints = new ExactSum();
     for (let i = 0; i < 100; i++) ints.add(2 ** 52);

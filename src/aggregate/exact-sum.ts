@@ -4,18 +4,23 @@
  * threads and merged equal the total of one pass. Integer counts, the common case, stay one part.
  */
 export class ExactSum {
+  /** Integers added so far, while their sum is exact (the common case: token counts). */
+  whole = 0;
   parts: number[] = [];
 
   add(value: number): void {
-    const p = this.parts;
-    if (p.length === 1) {
-      const sum = p[0]! + value;
-      // Both integers and the sum still exact: no rounding happened.
-      if (Number.isSafeInteger(sum) && Number.isInteger(value) && Number.isInteger(p[0])) {
-        p[0] = sum;
+    if (Number.isInteger(value)) {
+      const sum = this.whole + value;
+      if (Number.isSafeInteger(sum)) {
+        this.whole = sum;
         return;
       }
     }
+    this.addPart(value);
+  }
+
+  private addPart(value: number): void {
+    const p = this.parts;
     let x = value;
     let n = 0;
     for (let k = 0; k < p.length; k++) {
@@ -30,12 +35,21 @@ export class ExactSum {
     p.push(x);
   }
 
-  addSum(other: { parts: readonly number[] }): void {
-    for (const v of other.parts) this.add(v);
+  addSum(other: { whole: number; parts: readonly number[] }): void {
+    this.add(other.whole);
+    for (const v of other.parts) this.addPart(v);
   }
 
   /** The sum, correctly rounded. */
   value(): number {
+    if (this.parts.length === 0) return this.whole;
+    const all = ExactSum.from(this);
+    all.whole = 0;
+    all.addPart(this.whole);
+    return all.rounded();
+  }
+
+  private rounded(): number {
     const p = this.parts;
     let n = p.length;
     if (n === 0) return 0;
@@ -57,8 +71,9 @@ export class ExactSum {
     return hi;
   }
 
-  static from(state: { parts: readonly number[] }): ExactSum {
+  static from(state: { whole: number; parts: readonly number[] }): ExactSum {
     const s = new ExactSum();
+    s.whole = state.whole;
     s.parts = [...state.parts];
     return s;
   }

@@ -49,7 +49,7 @@ interface DayBucket {
 interface Ranked {
   key: number;
   id: string;
-  ref: RunRef;
+  ref: RunRef | null;
 }
 
 function bucket(): Bucket {
@@ -111,8 +111,10 @@ function byKeyThenId(a: Ranked, b: Ranked): number {
   return b.key - a.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function keepTop(list: Ranked[], item: Ranked): void {
+/** Keeps `item` if it ranks in the top list; its row is made (`ref`) only then. */
+function keepTop(list: Ranked[], item: Ranked, run?: Run): void {
   if (list.length === TOP_RUNS && byKeyThenId(item, list[TOP_RUNS - 1]!) >= 0) return;
+  if (run) item.ref = runRef(run);
   list.push(item);
   list.sort(byKeyThenId);
   if (list.length > TOP_RUNS) list.length = TOP_RUNS;
@@ -177,8 +179,8 @@ export class SummaryAccumulator {
         }
       }
     }
-    if (run.totals.costPico > 0) keepTop(this.mostExpensive, { key: run.totals.costPico, id: run.id, ref: runRef(run) });
-    if (run.durationMs !== null) keepTop(this.slowest, { key: run.durationMs, id: run.id, ref: runRef(run) });
+    if (run.totals.costPico > 0) keepTop(this.mostExpensive, { key: run.totals.costPico, id: run.id, ref: null }, run);
+    if (run.durationMs !== null) keepTop(this.slowest, { key: run.durationMs, id: run.id, ref: null }, run);
   }
 
   /** Adds the aggregates of other runs (an accumulator, or one sent from another thread). */
@@ -292,8 +294,8 @@ export class SummaryAccumulator {
       byWorkflow,
       byAgent,
       byDay,
-      mostExpensiveRuns: this.mostExpensive.map((r) => r.ref),
-      slowestRuns: this.slowest.map((r) => r.ref),
+      mostExpensiveRuns: this.mostExpensive.map((r) => r.ref!),
+      slowestRuns: this.slowest.map((r) => r.ref!),
     };
   }
 }
