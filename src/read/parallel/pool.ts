@@ -1,12 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import { workerExecArgv, workerScript } from '../../worker-url.js';
 import type { Chunk } from './chunks.js';
 import type { ChunkResult } from './chunk-reader.js';
 
-/** The compiled worker. Under the test runner (TypeScript sources) the compiled copy in dist/ is used. */
-function workerUrl(): URL {
-  const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts') ? new URL('../../../dist/read/parallel/worker.js', here) : new URL('./worker.js', here);
-}
 
 export interface WorkerOptions {
   keepText: boolean;
@@ -24,12 +20,11 @@ export class WorkerPool {
   private readonly workers: Worker[];
 
   constructor(count: number, options: WorkerOptions) {
-    // Workers take the parent's flags, except one that only applies to code given as a string.
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '--eval' && a !== '-e');
+    const execArgv = workerExecArgv();
     // A small young generation: what a worker makes per line dies young, and a large one only
     // adds to the resident memory of every thread (measured: ~100 MB less at 1M spans, same time).
     const resourceLimits = { maxYoungGenerationSizeMb: 8 };
-    this.workers = Array.from({ length: Math.max(1, count) }, () => new Worker(workerUrl(), { workerData: options, execArgv, resourceLimits }));
+    this.workers = Array.from({ length: Math.max(1, count) }, () => new Worker(workerScript(import.meta.url, 'read/parallel/worker.js'), { workerData: options, execArgv, resourceLimits }));
   }
 
   get size(): number {

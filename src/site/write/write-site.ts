@@ -61,7 +61,7 @@ export async function writeSite(outDir: string, files: Iterable<SiteFile>, opts:
   const target = inspect(out, cwd, opts.force === true);
   const swap = target.kind === 'missing' || (!target.link && !target.holdsCwd && !target.mountPoint && !target.manifest?.inPlace && (target.manifest !== null || target.empty));
   if (swap) {
-    const result = writeSwapped(out, target, files, version, opts);
+    const result = await writeSwapped(out, target, files, version, opts);
     if (result) return result;
     // The parent folder cannot take a temporary folder; the output folder itself may still be writable.
     if (target.kind === 'missing') throw new OutputError(`cannot create ${out}: its parent folder is not writable`);
@@ -94,7 +94,7 @@ function inspect(out: string, cwd: string, force: boolean): Target {
 }
 
 /** The swap; null when the temporary folder cannot be made beside `out` (permission), so the caller writes in place. */
-function writeSwapped(out: string, target: Target, files: Iterable<SiteFile>, version: string, opts: WriteSiteOptions): WriteSiteResult | null {
+async function writeSwapped(out: string, target: Target, files: Iterable<SiteFile>, version: string, opts: WriteSiteOptions): Promise<WriteSiteResult | null> {
   const temp = out + TEMP_SUFFIX;
   const aside = out + ASIDE_SUFFIX;
   mkdirOrFail(path.dirname(out));
@@ -109,7 +109,7 @@ function writeSwapped(out: string, target: Target, files: Iterable<SiteFile>, ve
   const written: Written = { paths: [], bytes: 0 };
   try {
     writeManifest(temp, { tool: 'trace-report', version, inPlace: false, building: true, files: [] });
-    writeFiles(temp, files, { fresh: true, onProgress: opts.onProgress }, written);
+    await writeFiles(temp, files, { fresh: true, onProgress: opts.onProgress }, written);
     writeManifest(temp, { tool: 'trace-report', version, inPlace: false, files: written.paths, build: opts.record?.({ files: written.paths.length, bytes: written.bytes }) });
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });
@@ -134,12 +134,12 @@ function writeSwapped(out: string, target: Target, files: Iterable<SiteFile>, ve
   return result;
 }
 
-function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }>, files: Iterable<SiteFile>, version: string, opts: WriteSiteOptions): WriteSiteResult {
+async function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }>, files: Iterable<SiteFile>, version: string, opts: WriteSiteOptions): Promise<WriteSiteResult> {
   const old = target.manifest;
   const inPlace = old ? old.inPlace : !target.empty;
   const written: Written = { paths: [], bytes: 0 };
   try {
-    writeFiles(out, files, { fresh: false, onProgress: opts.onProgress }, written);
+    await writeFiles(out, files, { fresh: false, onProgress: opts.onProgress }, written);
   } catch (e) {
     // Keep every file this build or the earlier one wrote listed, so that a later build still knows them as its own.
     const known = new Set([...(old?.files ?? []), ...written.paths]);

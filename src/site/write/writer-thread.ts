@@ -1,0 +1,68 @@
+import { Worker } from 'node:worker_threads';
+import { workerExecArgv, workerScript } from '../../worker-url.js';
+import type { WriteBatch, WriteReply } from './write-worker.js';
+
+
+/** Batches waiting to be written at most: bounds the memory held by pages not yet on disk. */
+const MAX_WAITING = 8;
+
+/**
+ * Writes files on a thread of their own, so that creating files (kernel work, most of a large
+ * build's time on ext4) overlaps with rendering the next pages on this thread. Batches are
+ * written in the order they are given; a failure stops the writing and is thrown here.
+ */
+export class WriterThread {
+  private readonly worker = new Worker(workerScript(import.meta.url, 'site/write/write-worker.js'), { execArgv: workerExecArgv() });
+  private sent = 0;
+  private replied = 0;
+  private wake: (() => void) | null = null;
+  private failure: Extract<WriteReply, { failed: string }> | null = null;
+  private crash: Error | null = null;
+  bytes = 0;
+
+  constructor() {
+    this.worker.on('message', (reply: WriteReply) => {
+      this.replied++;
+      if ('failed' in reply) this.failure ??= reply;
+      else this.bytes += reply.bytes;
+      this.wake?.();
+    });
+    this.worker.on('error', (err) => {
+      this.crash ??= err;
+      this.wake?.();
+    });
+  }
+
+  /** The first failure so far, if any: the path that could not be written, and why. */
+  get failed(): Extract<WriteReply, { failed: string }> | null {
+    return this.failure;
+  }
+
+  /** Queues a batch (its buffers are handed over: each must own its ArrayBuffer); waits while too many are queued. */
+  async write(files: WriteBatch['files']): Promise<void> {
+    const batch: WriteBatch = { files };
+    this.worker.postMessage(batch, files.map((f) => f.content.buffer as ArrayBuffer));
+    this.sent++;
+    while (this.sent - this.replied > MAX_WAITING && !this.failure && !this.crash) await this.next();
+    if (this.crash) throw this.crash;
+  }
+
+  /** Waits until every batch is written (or one failed), then stops the thread. */
+  async close(): Promise<void> {
+    try {
+      while (this.replied < this.sent && !this.failure && !this.crash) await this.next();
+      if (this.crash) throw this.crash;
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+
+  private next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+}
