@@ -71,9 +71,11 @@ function* batched(head: string, runs: readonly Run[], rows: (run: Run) => string
  * Digits are placed by hand, so there is no binary float noise and no exponent form.
  */
 export function picoToDecimal(pico: number): string {
-  const n = BigInt(Math.round(pico));
-  const sign = n < 0n ? '-' : '';
-  const digits = (n < 0n ? -n : n).toString().padStart(13, '0');
+  const rounded = Math.round(pico);
+  const sign = rounded < 0 ? '-' : '';
+  const abs = Math.abs(rounded);
+  // A safe integer's String() is its exact digits; beyond that, BigInt writes them.
+  const digits = (Number.isSafeInteger(abs) ? String(abs) : BigInt(abs).toString()).padStart(13, '0');
   const whole = digits.slice(0, -12);
   const frac = digits.slice(-12).replace(/0+$/, '');
   return frac === '' ? `${sign}${whole}` : `${sign}${whole}.${frac}`;
