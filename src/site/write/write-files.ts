@@ -34,8 +34,7 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
   const seen = new Set<string>();
   const dirs = new Set<string>([root]);
   const writer = new WriterThread();
-  const encoder = new TextEncoder();
-  let batch: { abs: string; content: Uint8Array }[] = [];
+  let batch: { abs: string; content: string | Uint8Array }[] = [];
   let chars = 0;
   let mainBytes = 0;
   const send = async () => {
@@ -59,13 +58,12 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
       // Listed before it is written: a failed build's clean-up then knows every file it may have made.
       written.paths.push(file.path);
       const content = file.content;
-      if (typeof content === 'string' || content instanceof Uint8Array) {
-        // Bytes with a buffer of their own, handed to the writing thread without a copy.
-        batch.push({ abs, content: typeof content === 'string' ? encoder.encode(content) : content.slice() });
+      if ((typeof content === 'string' || content instanceof Uint8Array) && content.length <= BATCH_CHARS) {
+        batch.push({ abs, content });
         chars += content.length;
         if (batch.length >= BATCH_FILES || chars >= BATCH_CHARS) await send();
       } else {
-        // Streamed content (the large data exports) is made and written here, piece by piece.
+        // Streamed content (the large data exports) and very large pages are written here.
         mainBytes += writeNoFollow(abs, content);
       }
       if (opts.onProgress && written.paths.length % 256 === 0) opts.onProgress(written.paths.length);

@@ -4,8 +4,7 @@ import { WRITE_FLAGS } from './write-flags.js';
 
 /** The writing thread: batches of files in, the count written (or the first failure) out. */
 export interface WriteBatch {
-  /** Contents as bytes of their own, handed over (transferred) rather than copied. */
-  files: { abs: string; content: Uint8Array }[];
+  files: { abs: string; content: string | Uint8Array }[];
 }
 export type WriteReply = { written: number; bytes: number } | { failed: string; code: string | undefined; abs: string };
 
@@ -30,7 +29,7 @@ parentPort!.on('message', (batch: WriteBatch) => {
       parentPort!.postMessage(reply);
       return;
     }
-    bytes += file.content.byteLength;
+    bytes += typeof file.content === 'string' ? Buffer.byteLength(file.content) : file.content.byteLength;
   }
   const reply: WriteReply = { written: batch.files.length, bytes };
   parentPort!.postMessage(reply);

@@ -12,7 +12,12 @@ const MAX_WAITING = 8;
  * written in the order they are given; a failure stops the writing and is thrown here.
  */
 export class WriterThread {
-  private readonly worker = new Worker(workerScript(import.meta.url, 'site/write/write-worker.js'), { execArgv: workerExecArgv() });
+  // The thread holds a few batches at a time (files larger than a batch are written by the caller),
+  // so a small old generation keeps its heap, and the memory of the strings it was sent, small.
+  private readonly worker = new Worker(workerScript(import.meta.url, 'site/write/write-worker.js'), {
+    execArgv: workerExecArgv(),
+    resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 },
+  });
   private sent = 0;
   private replied = 0;
   private wake: (() => void) | null = null;
@@ -38,10 +43,10 @@ export class WriterThread {
     return this.failure;
   }
 
-  /** Queues a batch (its buffers are handed over: each must own its ArrayBuffer); waits while too many are queued. */
+  /** Queues a batch; waits while too many are queued. */
   async write(files: WriteBatch['files']): Promise<void> {
     const batch: WriteBatch = { files };
-    this.worker.postMessage(batch, files.map((f) => f.content.buffer as ArrayBuffer));
+    this.worker.postMessage(batch);
     this.sent++;
     while (this.sent - this.replied > MAX_WAITING && !this.failure && !this.crash) await this.next();
     if (this.crash) throw this.crash;
