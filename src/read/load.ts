@@ -13,7 +13,9 @@ import { lineToEvents, type EventSink } from './line-events.js';
 import { readLines, TruncatedInputError } from './lines.js';
 import type { ChunkResult } from './parallel/chunk-reader.js';
 import { planChunks, type Chunk } from './parallel/chunks.js';
-import { forEachEvent, type EventBatch } from './parallel/event-batch.js';
+import { forEachRun } from './parallel/build-runs.js';
+import type { EventBatch } from './parallel/event-batch.js';
+import { RunIndex, type RunPlan } from './parallel/run-index.js';
 import { readChunksInParallel } from './parallel/pool.js';
 
 export interface LoadOptions {
@@ -37,6 +39,8 @@ export interface LoadOptions {
   chunkBytes?: number;
   /** Read flat lines without parsing them whole (default). Off only to check the fast path against the full one. */
   fastPath?: boolean;
+  /** Keep the events grouped by run (`LoadResult.plan`), for building runs again on other threads. */
+  keepPlan?: boolean;
 }
 
 /** Below this much input, starting workers costs more than it saves. */
@@ -64,6 +68,8 @@ export interface LoadResult {
   skippedLines: number;
   skipped: SkippedLine[];
   prices: PriceTable;
+  /** The events by run, when read on worker threads and asked for (`keepPlan`). */
+  plan?: RunPlan;
 }
 
 /**
@@ -87,15 +93,21 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
   const fast = options.fastPath !== false && !onSpan;
 
   const useWorkers = options.workers !== 0 && !onSpan && (await totalBytes(files)) >= (options.parallelFrom ?? PARALLEL_FROM);
+  let plan: RunPlan | undefined;
+  const runs: Run[] = [];
   if (useWorkers) {
+    // Read on the workers and route each line to its run here; then build the runs from their
+    // events (the same code the summary's threads run, see build-runs.ts).
     const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
     const counters = { skip, spans: (n: number) => void (spans += n) };
+    const index = new RunIndex();
     const consume = chunkConsumer(files.length, counters, options.onFile, (batch, chunk, lineBase) => {
-      if (chunk.first) assembler.beginFile();
-      const file = chunk.file.name;
-      forEachEvent(batch, (e, line) => void assembler.add(e, { file, line: lineBase + line }));
+      if (chunk.first) index.beginFile(chunk.file.name);
+      index.add(batch, lineBase);
     });
-    await readChunksInParallel(chunks, { workers: options.workers ?? defaultWorkers(), keepText, fast, shared: false }, consume);
+    await readChunksInParallel(chunks, { workers: options.workers ?? defaultWorkers(), keepText, fast, shared: options.keepPlan === true }, consume);
+    plan = index.plan();
+    forEachRun(plan, 0, plan.ids.length, { prices, keepText, local: false }, (run) => runs.push(run));
   } else {
     for (const [index, file] of files.entries()) {
       assembler.beginFile();
@@ -124,7 +136,6 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
     }
   }
 
-  const runs: Run[] = [];
   for (const builder of assembler.builders()) runs.push(finaliseRun(builder, prices));
   runs.sort(compareRuns);
   return {
@@ -135,6 +146,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
     skippedLines,
     skipped,
     prices,
+    ...(plan && options.keepPlan ? { plan } : {}),
   };
 }
 

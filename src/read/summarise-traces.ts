@@ -74,7 +74,7 @@ export async function summariseTraces(inputs: readonly string[], options: Summar
     );
     const plan = index.plan();
     const jobs: AssembleJob[] = splitRuns(plan, pool.size).map(([from, to]) => jobFor(plan, from, to, prices.state(), latestCount));
-    const results = await pool.runJobs<AssembleResult>(jobs);
+    const results = await pool.runJobs<AssembleResult>('summarise-runs', jobs);
     const acc = new SummaryAccumulator();
     const latest = new LatestRuns(latestCount);
     for (const r of results) {

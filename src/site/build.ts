@@ -12,7 +12,8 @@ import type { Summary } from '../aggregate/summary-types.js';
 import type { SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
 import { resolveInputs } from '../read/inputs.js';
-import { loadTraces } from '../read/load.js';
+import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
+import { ParallelRunPages } from './parallel-run-pages.js';
 import { buildStamp, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
 import { dataExports } from './exports.js';
 import { runFileNames } from './file-names.js';
@@ -36,6 +37,10 @@ export interface BuildOptions {
   cwd?: string;
   /** Short progress messages (reading, rendering N/M pages, writing) for a TTY. */
   onProgress?: (message: string) => void;
+  /** Threads for reading and for the run pages (see LoadOptions; 0: this thread only). */
+  workers?: number;
+  parallelFrom?: number;
+  chunkBytes?: number;
 }
 
 export interface BuildResult {
@@ -57,6 +62,8 @@ export interface BuildResult {
 
 export interface RenderOptions {
   singleFile?: boolean;
+  /** Leave out the run pages: other threads write them (parallel-run-pages.ts). */
+  withoutRunPages?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -87,8 +94,11 @@ export function* siteFiles(model: SiteModel, opts: RenderOptions = {}): Generato
     yield singleFilePage(model);
     return;
   }
-  yield* sitePages(model, (done, total) => {
-    if (done === total || done % PROGRESS_EVERY === 0) opts.onProgress?.(`rendering pages ${done}/${total}`);
+  yield* sitePages(model, {
+    onPage: (done, total) => {
+      if (done === total || done % PROGRESS_EVERY === 0) opts.onProgress?.(`rendering pages ${done}/${total}`);
+    },
+    withoutRunPages: opts.withoutRunPages,
   });
   yield* dataExports(model.summary, model.runs, new Map(model.names));
 }
@@ -138,8 +148,23 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     keepText: true,
     prices,
     cwd: options.cwd,
+    workers: options.workers,
+    parallelFrom: options.parallelFrom,
+    chunkBytes: options.chunkBytes,
+    // Read on worker threads (large inputs), the events stay for those threads to write the run pages.
+    keepPlan: !options.singleFile,
     onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
   });
+  const runPages = loaded.plan && loaded.runs.length > 0 ? new ParallelRunPages(loaded.plan, prices, options.workers ?? defaultWorkers()) : null;
+  try {
+    return await render(options, loaded, runPages, stamp);
+  } finally {
+    await runPages?.close();
+  }
+}
+
+async function render(options: BuildOptions, loaded: LoadResult, runPages: ParallelRunPages | null, stamp: string | null): Promise<BuildResult> {
+  const progress = options.onProgress;
   const summary = summarise({
     inputs: loaded.inputs,
     files: loaded.files,
@@ -149,10 +174,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     priceTable: loaded.prices.date,
   });
   const model = await prepareSite({ runs: loaded.runs, summary, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: progress });
-  const seen = { pages: 0 };
+  const seen = { pages: runPages ? model.runs.length : 0 };
   progress?.(`writing ${options.outDir}`);
   // Pages are rendered as they are written: the whole site is never in memory at once.
-  const pageFiles = countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: progress }), seen);
+  const pageFiles = countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: progress, withoutRunPages: runPages !== null }), seen);
+  const external = runPages ? { paths: runPages.paths(model), write: (root: string) => runPages.write(root, model) } : undefined;
   const record = (w: { files: number; bytes: number }): BuildRecord => ({
     stamp: stamp ?? '',
     pages: seen.pages,
@@ -160,7 +186,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     skippedLines: loaded.skippedLines,
     skipped: skippedForRecord(loaded.skipped),
   });
-  const written = await writeSite(options.outDir, pageFiles, { force: options.force, cwd: options.cwd, record: stamp === null ? undefined : record });
+  const written = await writeSite(options.outDir, pageFiles, { force: options.force, cwd: options.cwd, record: stamp === null ? undefined : record, external });
   return {
     outDir: written.dir,
     entry: path.join(written.dir, 'index.html'),

@@ -12,8 +12,11 @@ export interface WorkerOptions {
   shared: boolean;
 }
 
-/** What a worker is asked: read a chunk, or run a job (assemble.ts). */
-export type WorkerRequest = { kind: 'read'; chunk: Chunk } | { kind: 'assemble'; job: unknown };
+/** The jobs a worker runs besides reading (see worker.ts). */
+export type JobName = 'summarise-runs' | 'write-run-pages';
+
+/** What a worker is asked: read a chunk, or run a job. */
+export type WorkerRequest = { kind: 'read'; chunk: Chunk } | { kind: 'job'; name: JobName; job: unknown };
 
 /** Reading and run-building threads, started once and used for both. */
 export class WorkerPool {
@@ -85,7 +88,7 @@ export class WorkerPool {
   }
 
   /** Runs one job on each of the first `jobs.length` workers; results in the order of the jobs. */
-  async runJobs<T>(jobs: readonly unknown[]): Promise<T[]> {
+  async runJobs<T>(name: JobName, jobs: readonly unknown[]): Promise<T[]> {
     return Promise.all(
       jobs.map(
         (job, k) =>
@@ -96,7 +99,7 @@ export class WorkerPool {
               resolve(result);
             });
             worker.once('error', reject);
-            const request: WorkerRequest = { kind: 'assemble', job };
+            const request: WorkerRequest = { kind: 'job', name, job };
             worker.postMessage(request);
           }),
       ),

@@ -14,8 +14,8 @@ import { MAX_ROWS, waterfallSvg } from './waterfall.js';
 
 export interface RunPageOptions {
   link: Linker;
-  prev: Run | null;
-  next: Run | null;
+  prev: { id: string; start: number | null } | null;
+  next: { id: string; start: number | null } | null;
   priceTable: string;
   /** Prefix of the page's element ids (single file: the run's section id); none in the site. */
   sectionId?: string;
@@ -34,7 +34,7 @@ function countNodes(run: Run): number {
 }
 
 /** Runs are listed by start time, runs without one last: only two dated runs are earlier or later. */
-function neighbourLabels(run: Run, other: Run | null): { prev: string; next: string } {
+function neighbourLabels(run: Run, other: { start: number | null } | null): { prev: string; next: string } {
   return run.start !== null && other?.start != null
     ? { prev: 'Earlier run', next: 'Later run' }
     : { prev: 'Previous in the list', next: 'Next in the list' };
@@ -60,7 +60,7 @@ export function runBody(run: Run, o: RunPageOptions): string {
     cut: run.output.length > TEXT_LIMIT ? `Showing the first ${formatCount(TEXT_LIMIT)} of ${formatCount(run.output.length)} characters.` : '',
     size: plural(run.output.length, 'character'),
   };
-  const neighbour = (r: Run | null, side: 'prev' | 'next') =>
+  const neighbour = (r: { id: string; start: number | null } | null, side: 'prev' | 'next') =>
     (r === null ? null : { id: r.id, href: link.run(r.id), start: formatUtcMinute(r.start), label: neighbourLabels(run, r)[side] });
   return renderTemplate('run', {
     sectionId: o.sectionId ?? '',

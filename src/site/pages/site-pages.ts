@@ -3,6 +3,7 @@
  * and 7 days), latency, errors, the run list data and the two assets. Lazy, so that a site of
  * 100k runs is written page by page rather than held whole in memory.
  */
+import type { Run } from '../../model/types.js';
 import type { SiteFile } from '../write/site-file.js';
 import { costBody } from './cost-page.js';
 import { errorsBody } from './errors-page.js';
@@ -27,8 +28,20 @@ export function sitePageTotal(m: SiteModel): number {
   return pageCount(m.newestFirst.length) + m.runs.length + (m.window ? 4 : 3);
 }
 
-function doc(m: SiteModel, path: string, key: PageKey | null, title: string, body: (link: Linker) => string, dataScripts?: string[]): SiteFile {
-  const link = siteLinker(path, m.names);
+/** What every page's frame shows: the names of run pages (for links), the version, the price table and counts. */
+export interface PageContext {
+  names: ReadonlyMap<string, string>;
+  version: string;
+  priceTable: string;
+  counts: { runs: number; spans: number };
+}
+
+function contextOf(m: SiteModel): PageContext {
+  return { names: m.names, version: m.version, priceTable: m.priceTable, counts: { runs: m.summary.runs, spans: m.summary.spans } };
+}
+
+function doc(c: PageContext, path: string, key: PageKey | null, title: string, body: (link: Linker) => string, dataScripts?: string[]): SiteFile {
+  const link = siteLinker(path, c.names);
   return {
     path,
     content: pageDocument({
@@ -37,16 +50,36 @@ function doc(m: SiteModel, path: string, key: PageKey | null, title: string, bod
       link,
       body: body(link),
       bodyClass: `page-${key ?? 'run'}`,
-      version: m.version,
-      priceTable: m.priceTable,
+      version: c.version,
+      priceTable: c.priceTable,
       dataScripts: dataScripts?.map((s) => link.asset(s.replace(/^assets\//, ''))!),
-      counts: { runs: m.summary.runs, spans: m.summary.spans },
+      counts: c.counts,
     }),
   };
 }
 
-export function* sitePages(m: SiteModel, onPage?: PageProgress): Generator<SiteFile> {
-  const total = sitePageTotal(m);
+/** A run's neighbours in the list, as its page shows them. */
+export interface Neighbour {
+  id: string;
+  start: number | null;
+}
+
+/** One run's page (`c.names` must name the run and its neighbours). */
+export function runPageFile(c: PageContext, run: Run, prev: Neighbour | null, next: Neighbour | null): SiteFile {
+  const path = c.names.get(run.id)!;
+  return doc(c, path, null, `Run ${run.id} · trace report`, (link) => runBody(run, { link, prev, next, priceTable: c.priceTable }));
+}
+
+export interface SitePagesOptions {
+  onPage?: PageProgress;
+  /** Leave out the run pages (another thread writes them, see parallel-run-pages.ts). */
+  withoutRunPages?: boolean;
+}
+
+export function* sitePages(m: SiteModel, opts: SitePagesOptions = {}): Generator<SiteFile> {
+  const onPage = opts.onPage;
+  const c = contextOf(m);
+  const total = sitePageTotal(m) - (opts.withoutRunPages ? m.runs.length : 0);
   let done = 0;
   const tick = () => onPage?.(++done, total);
   const pages = pageCount(m.newestFirst.length);
@@ -56,29 +89,26 @@ export function* sitePages(m: SiteModel, onPage?: PageProgress): Generator<SiteF
     const path = listPagePath(page);
     const runs = m.newestFirst.slice((page - 1) * RUNS_PER_PAGE, page * RUNS_PER_PAGE);
     const root = '../'.repeat(path.split('/').length - 1);
-    yield doc(m, path, 'index', page === 1 ? title : `Runs, page ${page} · trace report`, (link) => indexBody(m, { page, pages, runs, link, root }), [RUNS_DATA_FILE]);
+    yield doc(c, path, 'index', page === 1 ? title : `Runs, page ${page} · trace report`, (link) => indexBody(m, { page, pages, runs, link, root }), [RUNS_DATA_FILE]);
     tick();
   }
 
-  yield doc(m, PAGE_FILES.cost, 'cost', 'Cost · trace report', (link) =>
+  yield doc(c, PAGE_FILES.cost, 'cost', 'Cost · trace report', (link) =>
     costBody({ key: 'cost', summary: m.summary, runs: m.runs, prefix: '', window: m.window }, m.charts, link));
   tick();
   if (m.window) {
     const w = m.window;
-    yield doc(m, PAGE_FILES['cost-7d'], 'cost-7d', `Cost, last ${w.window.days} days · trace report`, (link) =>
+    yield doc(c, PAGE_FILES['cost-7d'], 'cost-7d', `Cost, last ${w.window.days} days · trace report`, (link) =>
       costBody({ key: 'cost-7d', summary: w.summary, runs: w.runs, prefix: 'w-', window: w }, m.charts, link));
     tick();
   }
-  yield doc(m, PAGE_FILES.latency, 'latency', 'Latency · trace report', (link) => latencyBody(m.summary, m.runs, m.charts, link));
+  yield doc(c, PAGE_FILES.latency, 'latency', 'Latency · trace report', (link) => latencyBody(m.summary, m.runs, m.charts, link));
   tick();
-  yield doc(m, PAGE_FILES.errors, 'errors', 'Errors · trace report', (link) => errorsBody(m.summary, m.newestFirst, m.skipped, link));
+  yield doc(c, PAGE_FILES.errors, 'errors', 'Errors · trace report', (link) => errorsBody(m.summary, m.newestFirst, m.skipped, link));
   tick();
 
-  for (let i = 0; i < m.runs.length; i++) {
-    const run = m.runs[i]!;
-    const path = m.names.get(run.id)!;
-    yield doc(m, path, null, `Run ${run.id} · trace report`, (link) =>
-      runBody(run, { link, prev: m.runs[i - 1] ?? null, next: m.runs[i + 1] ?? null, priceTable: m.priceTable }));
+  for (let i = 0; i < m.runs.length && !opts.withoutRunPages; i++) {
+    yield runPageFile(c, m.runs[i]!, m.runs[i - 1] ?? null, m.runs[i + 1] ?? null);
     tick();
   }
 

@@ -79,6 +79,15 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
   written.bytes += mainBytes + writer.bytes;
 }
 
+/** Makes the folders of `paths` (relative) under `root`, as `writeFiles` would before writing them. */
+export function makeDirsFor(root: string, paths: readonly string[], fresh: boolean): void {
+  const dirs = new Set<string>([root]);
+  for (const p of paths) {
+    const dir = path.dirname(resolveInside(root, p));
+    if (!dirs.has(dir)) makeDir(root, dir, fresh, dirs);
+  }
+}
+
 /**
  * Writes one file, refusing to follow a symbolic link at its path, and returns its size in bytes;
  * file-system failures become OutputError.
@@ -115,13 +124,23 @@ function writeError(abs: string, e: unknown): OutputError {
 function makeDir(root: string, dir: string, fresh: boolean, dirs: Set<string>): void {
   if (!dirs.has(path.dirname(dir))) makeDir(root, path.dirname(dir), fresh, dirs);
   try {
-    if (fresh) mkdirSync(dir);
+    if (fresh) mkdirFresh(dir);
     else ensureRealDir(dir);
   } catch (e) {
     if (e instanceof OutputError) throw e;
     throw new OutputError(`cannot create the folder ${dir}: ${(e as Error).message}`, { cause: e });
   }
   dirs.add(dir);
+}
+
+/** In a folder made for this build: a folder already there was made by this build (makeDirsFor). */
+function mkdirFresh(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    ensureRealDir(dir);
+  }
 }
 
 function ensureRealDir(dir: string): void {

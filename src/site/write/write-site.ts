@@ -21,7 +21,7 @@ import { OutputError } from '../../errors.js';
 import { MANIFEST_NAME, manifestText, readManifest, toolVersion, type SiteManifest } from './manifest.js';
 import { removeEmptyDirs, removeListed } from './remove-listed.js';
 import type { SiteFile } from './site-file.js';
-import { writeFiles, writeNoFollow, type Written } from './write-files.js';
+import { makeDirsFor, writeFiles, writeNoFollow, type Written } from './write-files.js';
 
 export const TEMP_SUFFIX = '.tmp-trace-report';
 export const ASIDE_SUFFIX = '.old-trace-report';
@@ -37,6 +37,33 @@ export interface WriteSiteOptions {
   onProgress?: (files: number) => void;
   /** Recorded in the final manifest as `build`, asked for once every file is written. */
   record?: (written: { files: number; bytes: number }) => unknown;
+  /** Files written by someone else (other threads) into the folder, while `files` are written here. */
+  external?: ExternalFiles;
+}
+
+/** Files another writer puts in the site folder: their paths, and the writing (returns the bytes). */
+export interface ExternalFiles {
+  paths: readonly string[];
+  write(root: string): Promise<number>;
+}
+
+/**
+ * Writes `files` here and the external files elsewhere at the same time, into `root`. Both are
+ * finished (or failed) before this returns or throws: a caller may remove the folder next.
+ */
+async function writeAll(root: string, files: Iterable<SiteFile>, fresh: boolean, opts: WriteSiteOptions, written: Written): Promise<void> {
+  const external = opts.external;
+  if (!external) return writeFiles(root, files, { fresh, onProgress: opts.onProgress }, written);
+  makeDirsFor(root, external.paths, fresh);
+  written.paths.push(...external.paths);
+  const elsewhere = external.write(root);
+  try {
+    await writeFiles(root, files, { fresh, onProgress: opts.onProgress }, written);
+  } catch (e) {
+    await elsewhere.catch(() => undefined);
+    throw e;
+  }
+  written.bytes += await elsewhere;
 }
 
 export interface WriteSiteResult {
@@ -109,7 +136,7 @@ async function writeSwapped(out: string, target: Target, files: Iterable<SiteFil
   const written: Written = { paths: [], bytes: 0 };
   try {
     writeManifest(temp, { tool: 'trace-report', version, inPlace: false, building: true, files: [] });
-    await writeFiles(temp, files, { fresh: true, onProgress: opts.onProgress }, written);
+    await writeAll(temp, files, true, opts, written);
     writeManifest(temp, { tool: 'trace-report', version, inPlace: false, files: written.paths, build: opts.record?.({ files: written.paths.length, bytes: written.bytes }) });
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });
@@ -139,7 +166,7 @@ async function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }
   const inPlace = old ? old.inPlace : !target.empty;
   const written: Written = { paths: [], bytes: 0 };
   try {
-    await writeFiles(out, files, { fresh: false, onProgress: opts.onProgress }, written);
+    await writeAll(out, files, false, opts, written);
   } catch (e) {
     // Keep every file this build or the earlier one wrote listed, so that a later build still knows them as its own.
     const known = new Set([...(old?.files ?? []), ...written.paths]);

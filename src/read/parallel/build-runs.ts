@@ -1,0 +1,69 @@
+import { finaliseRun } from '../../model/finalise.js';
+import { RunBuilder } from '../../model/run-builder.js';
+import type { PromptMessage, Run } from '../../model/types.js';
+import type { PriceTable } from '../../prices/price-table.js';
+import { decodeEvent, emptyEvent, type EventBatch } from './event-batch.js';
+import type { RunPlan } from './run-index.js';
+
+/**
+ * Builds runs `from` to `to` of a plan, each from its events in line order, exactly as the
+ * one-pass loader does, and hands each finished run to `visit`. The plan holds only this
+ * range's ids and first lines when `local` (a worker's job): `ids[0]` is then run `from`.
+ */
+export function forEachRun(plan: RunPlan, from: number, to: number, o: { prices: PriceTable; keepText: boolean; local: boolean }, visit: (run: Run) => void): void {
+  const e = emptyEvent();
+  const firsts = plan.batches.map((b) => b.first);
+  const texts = new Map<EventBatch, Map<number, [PromptMessage[] | null, string | null]>>();
+  let bi = 0;
+  for (let r = from; r < to; r++) {
+    const k0 = o.local ? r - from : r;
+    const builder = new RunBuilder(plan.ids[k0]!, plan.synthetic[k0]!, { file: plan.files[plan.sourceFile[k0]!]!, line: plan.sourceLine[k0]! }, o.keepText);
+    for (let k = plan.offsets[r]!; k < plan.offsets[r + 1]!; k++) {
+      const g = plan.order[k]!;
+      // A run's events mostly sit in the same or nearby batches: look from the last one found.
+      if (g < firsts[bi]! || (bi + 1 < firsts.length && g >= firsts[bi + 1]!)) bi = batchOf(firsts, g);
+      const placed = plan.batches[bi]!;
+      const i = g - placed.first;
+      decodeEvent(placed.batch, i, e);
+      if (o.keepText && placed.batch.texts.length > 0) {
+        const text = textsOf(texts, placed.batch).get(i);
+        if (text) [e.prompt, e.response] = text;
+      }
+      builder.add(e, { file: plan.files[placed.file]!, line: placed.lineBase + placed.batch.lines[i]! });
+    }
+    visit(finaliseRun(builder, o.prices));
+  }
+}
+
+/** A batch's prompts and responses by event, made on first use. */
+function textsOf(cache: Map<EventBatch, Map<number, [PromptMessage[] | null, string | null]>>, batch: EventBatch) {
+  let byEvent = cache.get(batch);
+  if (!byEvent) {
+    byEvent = new Map(batch.texts.map(([i, prompt, response]) => [i, [prompt, response]]));
+    cache.set(batch, byEvent);
+  }
+  return byEvent;
+}
+
+/** The batch holding event `g`: the last whose first event is at or before it. */
+function batchOf(firsts: readonly number[], g: number): number {
+  let lo = 0;
+  let hi = firsts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (firsts[mid]! <= g) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The plan for runs `from` to `to` only: that range's ids and first lines (see `local`). */
+export function planPart(plan: RunPlan, from: number, to: number): RunPlan {
+  return {
+    ...plan,
+    ids: plan.ids.slice(from, to),
+    synthetic: plan.synthetic.slice(from, to),
+    sourceFile: plan.sourceFile.slice(from, to),
+    sourceLine: plan.sourceLine.slice(from, to),
+  };
+}

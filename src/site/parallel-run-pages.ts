@@ -1,0 +1,66 @@
+import type { PriceTable } from '../prices/price-table.js';
+import { planPart } from '../read/parallel/build-runs.js';
+import { WorkerPool } from '../read/parallel/pool.js';
+import { splitRuns, type RunPlan } from '../read/parallel/run-index.js';
+import type { SiteModel } from './pages/site-model.js';
+import type { RunPageEntry, WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
+
+/**
+ * The run pages of a large site, written by worker threads while this thread renders the other
+ * pages: each thread builds its share of the runs again from the events read (kept in shared
+ * memory, see RunPlan), renders each run's page as soon as the run is built (the same bytes the
+ * one-thread build writes), writes it and lets the run go. Run pages are most of a site.
+ */
+export class ParallelRunPages {
+  private readonly pool: WorkerPool;
+
+  constructor(
+    private readonly plan: RunPlan,
+    private readonly prices: PriceTable,
+    workers: number,
+  ) {
+    this.pool = new WorkerPool(workers, { keepText: true, fast: true, shared: true });
+  }
+
+  /** The pages' paths, in the order of the run list. */
+  paths(model: SiteModel): string[] {
+    return model.runs.map((run) => model.names.get(run.id)!);
+  }
+
+  /** Renders and writes every run page into `root` (its folders made already); returns the bytes written. */
+  async write(root: string, model: SiteModel): Promise<number> {
+    const { plan } = this;
+    const byId = new Map<string, number>();
+    plan.ids.forEach((id, r) => byId.set(id, r));
+    // Each run's page: its file and its neighbours in the list, by the run's place in the plan.
+    const entries: RunPageEntry[] = new Array<RunPageEntry>(plan.ids.length);
+    const runs = model.runs;
+    const neighbour = (i: number) => {
+      const r = runs[i];
+      return r === undefined ? null : { id: r.id, start: r.start, path: model.names.get(r.id)! };
+    };
+    for (let i = 0; i < runs.length; i++) {
+      const run = runs[i]!;
+      const r = byId.get(run.id);
+      if (r === undefined) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan`);
+      entries[r] = { id: run.id, path: model.names.get(run.id)!, prev: neighbour(i - 1), next: neighbour(i + 1) };
+    }
+    const context = { version: model.version, priceTable: model.priceTable, counts: { runs: model.summary.runs, spans: model.summary.spans } };
+    const prices = this.prices.state();
+    const jobs: WriteRunPagesJob[] = splitRuns(plan, this.pool.size).map(([from, to]) => ({
+      plan: planPart(plan, from, to),
+      from,
+      to,
+      prices,
+      root,
+      context,
+      pages: entries.slice(from, to),
+    }));
+    const results = await this.pool.runJobs<WriteRunPagesResult>('write-run-pages', jobs);
+    return results.reduce((sum, r) => sum + r.bytes, 0);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
