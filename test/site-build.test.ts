@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,5 +168,49 @@ describe('deterministic output', () => {
     expect(listFiles(b)).toEqual(files);
     expect(files.length).toBeGreaterThan(20);
     for (const f of files) expect(readFileSync(path.join(b, f)).equals(readFileSync(path.join(a, f))), f).toBe(true);
+  });
+});
+
+describe('run pages written by worker threads', () => {
+  let scratch: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(path.join(tmpdir(), 'trace-report-par-'));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('writes the same bytes as the one-thread build, manifest included', async () => {
+    for (const inputs of [['fixtures'], ['test/fixtures/dialects', 'test/fixtures/otlp']]) {
+      const one = path.join(scratch, `one-${inputs.length}`);
+      const par = path.join(scratch, `par-${inputs.length}`);
+      const a = await buildSite({ inputs, outDir: one, cwd: ROOT, workers: 0 });
+      // Tiny chunks: runs cross chunks and files, and each thread builds a share of them again.
+      const b = await buildSite({ inputs, outDir: par, cwd: ROOT, workers: 2, parallelFrom: 0, chunkBytes: 4096 });
+      expect(b.pages).toBe(a.pages);
+      expect(b.files).toBe(a.files);
+      expect(b.bytes).toBe(a.bytes);
+      const files = listFiles(one);
+      expect(listFiles(par)).toEqual(files);
+      expect(files.filter((f) => f.startsWith('runs/')).length).toBe(a.summary.runs);
+      for (const f of files) expect(readFileSync(path.join(par, f)).equals(readFileSync(path.join(one, f))), f).toBe(true);
+    }
+  });
+
+  it('fails as the tool fails to write, without writing through a link planted at a run page', async () => {
+    const first = await buildSite({ inputs: [FIXTURES], outDir: path.join(scratch, 'first'), cwd: ROOT, workers: 2, parallelFrom: 0 });
+    const page = listFiles(first.outDir).find((f) => f.startsWith('runs/'))!;
+    // A folder that is not a trace-report site, written into in place (--force), with a link
+    // where that run's page goes.
+    const out = path.join(scratch, 'planted');
+    mkdirSync(path.join(out, 'runs'), { recursive: true });
+    writeFileSync(path.join(out, 'mine.txt'), 'mine');
+    const secret = path.join(scratch, 'secret.txt');
+    writeFileSync(secret, 'secret');
+    symlinkSync(secret, path.join(out, page));
+    const { OutputError } = await import('../src/errors.js');
+    const build = buildSite({ inputs: [FIXTURES], outDir: out, cwd: ROOT, workers: 2, parallelFrom: 0, force: true });
+    await expect(build).rejects.toThrow(/symbolic link/);
+    await expect(build).rejects.toBeInstanceOf(OutputError);
+    expect(readFileSync(secret, 'utf8')).toBe('secret');
+    expect(readFileSync(path.join(out, 'mine.txt'), 'utf8')).toBe('mine');
   });
 });

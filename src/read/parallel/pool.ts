@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { InputError, OutputError } from '../../errors.js';
 import { workerExecArgv, workerScript } from '../../worker-url.js';
 import type { Chunk } from './chunks.js';
 import type { ChunkResult } from './chunk-reader.js';
@@ -14,6 +15,18 @@ export interface WorkerOptions {
 
 /** The jobs a worker runs besides reading (see worker.ts). */
 export type JobName = 'summarise-runs' | 'write-run-pages';
+
+/** What a worker sends back when a job throws. */
+export interface JobFailure {
+  jobFailed: { name: string; message: string; stack: string };
+}
+
+/** A job's error as thrown on this thread: the tool's own errors keep their kind (and exit code). */
+function rethrown(f: JobFailure['jobFailed']): Error {
+  const err = f.name === 'OutputError' ? new OutputError(f.message) : f.name === 'InputError' ? new InputError(f.message) : new Error(f.message);
+  err.stack = f.stack;
+  return err;
+}
 
 /** What a worker is asked: read a chunk, or run a job. */
 export type WorkerRequest = { kind: 'read'; chunk: Chunk } | { kind: 'job'; name: JobName; job: unknown };
@@ -87,16 +100,21 @@ export class WorkerPool {
     }
   }
 
-  /** Runs one job on each of the first `jobs.length` workers; results in the order of the jobs. */
+  /**
+   * Runs one job on each of the first `jobs.length` workers; results in the order of the jobs.
+   * When one fails, the others are still waited for (they may be writing into a folder that the
+   * caller removes next), then the first failure is thrown.
+   */
   async runJobs<T>(name: JobName, jobs: readonly unknown[]): Promise<T[]> {
-    return Promise.all(
+    const settled = await Promise.allSettled(
       jobs.map(
         (job, k) =>
           new Promise<T>((resolve, reject) => {
             const worker = this.workers[k % this.workers.length]!;
-            worker.once('message', (result: T) => {
+            worker.once('message', (result: T | JobFailure) => {
               worker.off('error', reject);
-              resolve(result);
+              if (typeof result === 'object' && result !== null && 'jobFailed' in result) reject(rethrown(result.jobFailed));
+              else resolve(result);
             });
             worker.once('error', reject);
             const request: WorkerRequest = { kind: 'job', name, job };
@@ -104,6 +122,9 @@ export class WorkerPool {
           }),
       ),
     );
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { transferables } from './event-batch.js';
 import { assembleRuns, type AssembleJob } from './assemble.js';
 import { readChunk } from './chunk-reader.js';
-import type { WorkerOptions, WorkerRequest } from './pool.js';
+import type { JobFailure, WorkerOptions, WorkerRequest } from './pool.js';
 
 /**
  * A worker: a chunk in, a batch of events out; or a job: summarise a range of runs, or build a
@@ -23,10 +23,15 @@ async function runJob(request: Extract<WorkerRequest, { kind: 'job' }>): Promise
 
 parentPort!.on('message', (request: WorkerRequest) => {
   if (request.kind === 'job') {
-    // A failing job fails the worker, which the pool reports as the job's error.
-    void runJob(request).then((result) => parentPort!.postMessage(result), (err: unknown) => {
-      throw err;
-    });
+    // A job's failure goes back as its kind and message, for the pool to throw as the same error.
+    void runJob(request).then(
+      (result) => parentPort!.postMessage(result),
+      (err: unknown) => {
+        const e = err instanceof Error ? err : new Error(String(err));
+        const failure: JobFailure = { jobFailed: { name: e.name, message: e.message, stack: e.stack ?? '' } };
+        parentPort!.postMessage(failure);
+      },
+    );
     return;
   }
   void readChunk(request.chunk, options.keepText, options.fast, options.shared).then((result) => {
