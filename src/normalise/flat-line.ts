@@ -87,6 +87,10 @@ function trims(c: number): boolean {
 function scan(s: string, start: number, end: number): boolean {
   kinds.fill(ABSENT);
   let i = start;
+  // As parseLine: a line is an object only when it starts with `{`, or with a space or tab
+  // before it (a line starting with CR is not one, though JSON.parse would skip the CR).
+  const first = s.charCodeAt(i);
+  if (first !== 123 && first !== 32 && first !== 9) return false;
   while (i < end && isSpace(s.charCodeAt(i))) i++;
   if (s.charCodeAt(i) !== 123 /* { */) return false;
   i++;

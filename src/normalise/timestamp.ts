@@ -73,7 +73,7 @@ export function fastIsoAt(s: string, start: number, stop: number): number | null
   const y = digitAt(s, start) * 1000 + digitAt(s, start + 1) * 100 + digitAt(s, start + 2) * 10 + digitAt(s, start + 3);
   const m = digitAt(s, start + 5) * 10 + digitAt(s, start + 6);
   const d = digitAt(s, start + 8) * 10 + digitAt(s, start + 9);
-  if (!(m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m))) return null;
+  if (!(y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m))) return null;
   const h = digitAt(s, start + 11) * 10 + digitAt(s, start + 12);
   const mi = digitAt(s, start + 14) * 10 + digitAt(s, start + 15);
   const sec = digitAt(s, start + 17) * 10 + digitAt(s, start + 18);
