@@ -21,7 +21,10 @@ const NEEDS_QUOTES = /[",\r\n]/;
 export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? plainNumber(value) : '';
-  const guarded = FORMULA_START.test(value) && !PLAIN_NEGATIVE_NUMBER.test(value) ? `'${value}` : value;
+  // Most cells start with a letter or digit: the formula test only runs for the six starts it is about.
+  const c = value.charCodeAt(0);
+  const risky = c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
+  const guarded = risky && FORMULA_START.test(value) && !PLAIN_NEGATIVE_NUMBER.test(value) ? `'${value}` : value;
   return NEEDS_QUOTES.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 
