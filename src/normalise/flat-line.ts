@@ -329,7 +329,9 @@ function typeAt(s: string, k: number): boolean {
     flat.role = cachedRole[c]!;
     return true;
   }
-  const raw = s.slice(start, start + len);
+  // A copy of its own (JSON.parse makes one): a slice would keep the whole chunk of text alive for
+  // as long as the cache holds it.
+  const raw = JSON.parse(JSON.stringify(s.slice(start, start + len))) as string;
   // Upper-case types are lower-cased by the full path; they are rare enough to leave to it.
   if (raw.toLowerCase() !== raw) return false;
   cachedType[c] = raw;
