@@ -2,7 +2,6 @@ import { Worker } from 'node:worker_threads';
 import { workerExecArgv, workerScript } from '../../worker-url.js';
 import type { WriteBatch, WriteReply } from './write-worker.js';
 
-
 /** Batches waiting to be written at most: bounds the memory held by pages not yet on disk. */
 const MAX_WAITING = 8;
 
