@@ -97,6 +97,16 @@ describe('bad input', () => {
     expect(badQuery.stderr).toBe('trace-report: invalid query: since: not a time: soon (use ISO-8601 or epoch seconds)\n');
     const badFormat = run(['query', DIALECTS, '--format', 'xml']);
     expect(badFormat.code).toBe(2);
+    const badWorkers = run(['summary', DIALECTS, '--workers', '2.5']);
+    expect(badWorkers.code).toBe(2);
+    expect(badWorkers.stderr).toContain('must be a whole number from 0 to 64');
+  });
+
+  it('--workers sets the threads, never the result', () => {
+    const none = run(['summary', 'fixtures', '--json', '--workers', '0']);
+    const two = run(['summary', 'fixtures', '--json', '--workers', '2']);
+    expect(none.code).toBe(0);
+    expect(two.stdout).toBe(none.stdout);
   });
 });
 

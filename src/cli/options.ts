@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { PriceTable } from '../prices/price-table.js';
 import type { SkippedLine } from '../model/types.js';
 
@@ -14,6 +14,19 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--prices <file>', 'JSON price table that overrides or extends the bundled one')
     .option('--strict', 'exit with code 1 when any line was skipped')
     .option('-q, --quiet', 'print no progress and no skipped-line report');
+}
+
+/** `--workers <n>`: threads for reading (and for a build's run pages); 0 reads on the main thread only. */
+export function addWorkersOption(cmd: Command): Command {
+  return cmd.option(
+    '--workers <n>',
+    'worker threads for large inputs (default: one per core, at most 4; 0: none)',
+    (value: string) => {
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n > 64) throw new InvalidArgumentError('must be a whole number from 0 to 64');
+      return n;
+    },
+  );
 }
 
 export async function priceTableFor(opts: CommonOptions): Promise<PriceTable> {

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { StrictModeError } from '../../errors.js';
-import { addCommonOptions, priceTableFor, reportSkipped, warnIfEmpty, type CommonOptions } from '../options.js';
+import { addCommonOptions, addWorkersOption, priceTableFor, reportSkipped, warnIfEmpty, type CommonOptions } from '../options.js';
 import { createProgress, formatBytes } from '../progress.js';
 
 interface BuildCommandOptions extends CommonOptions {
   output: string;
+  workers?: number;
   singleFile?: boolean;
   force?: boolean;
 }
@@ -18,6 +19,7 @@ export function addBuildCommand(program: Command): void {
     .requiredOption('-o, --output <dir>', 'output folder for the site')
     .option('--single-file', 'write one self-contained HTML file instead (inline CSS and script: not CSP-safe)')
     .option('--force', 'write into a non-empty folder that is not an earlier trace-report site (nothing is deleted)');
+  addWorkersOption(cmd);
   addCommonOptions(cmd).addHelpText(
     'after',
     `
@@ -36,6 +38,7 @@ Examples:
       prices: await priceTableFor(opts),
       singleFile: opts.singleFile ?? false,
       force: opts.force ?? false,
+      workers: opts.workers,
       onProgress: progress.update,
     });
     progress.done();

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { StrictModeError } from '../../errors.js';
 import { formatSummaryOf } from '../../format/terminal-summary.js';
 import { summariseTraces } from '../../read/summarise-traces.js';
-import { addCommonOptions, priceTableFor, reportSkipped, useColour, warnIfEmpty, type CommonOptions } from '../options.js';
+import { addCommonOptions, addWorkersOption, priceTableFor, reportSkipped, useColour, warnIfEmpty, type CommonOptions } from '../options.js';
 
 interface SummaryOptions extends CommonOptions {
   json?: boolean;
+  workers?: number;
   runs?: string;
 }
 
@@ -16,6 +17,7 @@ export function addSummaryCommand(program: Command): void {
     .argument('<inputs...>', 'trace files, folders, glob patterns, or - for standard input')
     .option('--json', 'print the summary object (schemaVersion 1) as JSON')
     .option('--runs <n>', 'how many of the latest runs to show as trees', '5');
+  addWorkersOption(cmd);
   addCommonOptions(cmd).addHelpText(
     'after',
     `
@@ -27,7 +29,7 @@ Examples:
   cmd.action(async (inputs: string[], opts: SummaryOptions) => {
     const runsOption = Number(opts.runs);
     const latestRuns = opts.json ? 0 : Number.isInteger(runsOption) && runsOption >= 0 ? runsOption : 5;
-    const loaded = await summariseTraces(inputs, { prices: await priceTableFor(opts), latestRuns });
+    const loaded = await summariseTraces(inputs, { prices: await priceTableFor(opts), latestRuns, workers: opts.workers });
     const summary = loaded.summary;
     if (!opts.quiet) reportSkipped(loaded.skipped, loaded.skippedLines, (s) => process.stderr.write(s));
     warnIfEmpty(loaded.spans, loaded.skippedLines, (s) => process.stderr.write(s));
