@@ -73,8 +73,10 @@ export interface LoadResult {
 }
 
 /**
- * Reads every input in one streaming pass: line → event → run. Good lines are never lost to bad
- * ones; each bad line is counted and (up to `keepSkipped`) kept with its file, line and reason.
+ * Reads every input: line → event → run, in one streaming pass, or for large inputs on worker
+ * threads and then run by run (the same runs either way; a test holds them equal). Good lines
+ * are never lost to bad ones; each bad line is counted and (up to `keepSkipped`) kept with its
+ * file, line and reason.
  */
 export async function loadTraces(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const files = options.files ?? (await resolveInputs(inputs, options.cwd));
