@@ -106,11 +106,13 @@ export class WorkerPool {
    * caller removes next), then the first failure is thrown.
    */
   async runJobs<T>(name: JobName, jobs: readonly unknown[]): Promise<T[]> {
+    // One job a worker: a worker's reply is matched to its job by the worker alone.
+    if (jobs.length > this.workers.length) throw new Error(`${jobs.length} jobs for ${this.workers.length} workers`);
     const settled = await Promise.allSettled(
       jobs.map(
         (job, k) =>
           new Promise<T>((resolve, reject) => {
-            const worker = this.workers[k % this.workers.length]!;
+            const worker = this.workers[k]!;
             worker.once('message', (result: T | JobFailure) => {
               worker.off('error', reject);
               if (typeof result === 'object' && result !== null && 'jobFailed' in result) reject(rethrown(result.jobFailed));
