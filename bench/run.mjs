@@ -4,7 +4,7 @@
 // targets. Options: --sizes 100000,1000000,5000000  --repeat 3  --skip summary,build,scale,duckdb
 // --build-max 1000000 (largest input whose whole site is built)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateTraces, appendTraces } from './generate.mjs';
@@ -44,13 +44,21 @@ const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
 const int = (n) => Math.round(n).toLocaleString('en-US');
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
 
-/** A fresh output folder name: builds never write over a folder that was just deleted. */
+/**
+ * A fresh output folder name: builds never write over a folder that was just deleted. The sites
+ * a run writes (gigabytes) are removed when it ends, when deleting no longer slows a measurement.
+ */
 let outCounter = 0;
+const outputs = [];
 function freshOut(name) {
   const dir = path.join(data, 'out', `${name}-${process.pid}-${outCounter++}`);
   mkdirSync(path.dirname(dir), { recursive: true });
+  outputs.push(dir, `${dir}.old-trace-report`);
   return dir;
 }
+process.on('exit', () => {
+  for (const dir of outputs) rmSync(dir, { recursive: true, force: true });
+});
 
 function du(dir) {
   let bytes = 0;
@@ -66,7 +74,7 @@ function du(dir) {
 
 async function traces(spans) {
   const file = path.join(data, `traces-${spans}.jsonl`);
-  if (!existsSync(file)) await generateTraces({ spans, out: file });
+  if (!existsSync(file) || statSync(file).size === 0) await generateTraces({ spans, out: file });
   return file;
 }
 

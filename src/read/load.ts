@@ -45,7 +45,7 @@ export interface LoadOptions {
 
 /** Below this much input, starting workers costs more than it saves. */
 export const PARALLEL_FROM = 32 * 1024 * 1024;
-export const CHUNK_BYTES = 8 * 1024 * 1024;
+export const CHUNK_BYTES = 4 * 1024 * 1024;
 
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(os.availableParallelism(), 4));
