@@ -212,5 +212,11 @@ describe('run pages written by worker threads', () => {
     await expect(build).rejects.toBeInstanceOf(OutputError);
     expect(readFileSync(secret, 'utf8')).toBe('secret');
     expect(readFileSync(path.join(out, 'mine.txt'), 'utf8')).toBe('mine');
+    // What the failed build claims as its own (for the next build to replace) is only what it
+    // wrote: the other pages, not the run pages, of which one could not be written.
+    const manifest = JSON.parse(readFileSync(path.join(out, '.trace-report-site.json'), 'utf8')) as { files: string[] };
+    expect(manifest.files).toContain('index.html');
+    expect(manifest.files).not.toContain(page);
+    expect(manifest.files.some((f) => f.startsWith('runs/'))).toBe(false);
   });
 });

@@ -309,6 +309,19 @@ describe('writeSite: folders it must not replace', () => {
     expect(readFileSync(path.join(root, 'secret.txt'), 'utf8')).toBe('secret');
   });
 
+  it('after a failed write claims only the files written before it, never the one that failed', async () => {
+    const { root, out, opts } = setup();
+    mkdirSync(path.join(out, 'runs'), { recursive: true });
+    writeFileSync(path.join(root, 'secret.txt'), 'secret');
+    // The files are written in order: index.html, then the link's place, then what comes after.
+    symlinkSync(path.join(root, 'secret.txt'), path.join(out, 'runs', 'a.html'));
+    const site = { 'index.html': 'i', 'runs/a.html': 'A', 'runs/b.html': 'B' };
+    await expect(writeSite(out, files(site), { ...opts, force: true })).rejects.toThrow(/symbolic link/);
+    const manifest = JSON.parse(readFileSync(path.join(out, '.trace-report-site.json'), 'utf8')) as { files: string[] };
+    expect(manifest.files).toEqual(['index.html']);
+    expect(readFileSync(path.join(root, 'secret.txt'), 'utf8')).toBe('secret');
+  });
+
   it('refuses the current folder and its ancestors unless forced, and then never renames it', async () => {
     const { root, out, opts } = setup();
     await writeSite(out, files(SITE_1), opts);

@@ -34,9 +34,13 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
   const seen = new Set<string>();
   const dirs = new Set<string>([root]);
   const writer = new WriterThread();
+  // The files sent to the writing thread, in the order it writes them: when one fails, it and
+  // those after it were not written, and come off the list of what this build wrote.
+  const sent: { abs: string; path: string }[] = [];
   let batch: { abs: string; content: string | Uint8Array }[] = [];
   let chars = 0;
   let mainBytes = 0;
+  let count = 0;
   const send = async () => {
     if (batch.length === 0) return;
     const sending = batch;
@@ -55,24 +59,28 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
       seen.add(key);
       const dir = path.dirname(abs);
       if (!dirs.has(dir)) makeDir(root, dir, opts.fresh, dirs);
-      // Listed before it is written: a failed build's clean-up then knows every file it may have made.
-      written.paths.push(file.path);
       const content = file.content;
       if ((typeof content === 'string' || content instanceof Uint8Array) && content.length <= BATCH_CHARS) {
+        sent.push({ abs, path: file.path });
         batch.push({ abs, content });
         chars += content.length;
         if (batch.length >= BATCH_FILES || chars >= BATCH_CHARS) await send();
       } else {
         // Streamed content (the large data exports) and very large pages are written here.
         mainBytes += writeNoFollow(abs, content);
+        written.paths.push(file.path);
       }
-      if (opts.onProgress && written.paths.length % 256 === 0) opts.onProgress(written.paths.length);
+      count++;
+      if (opts.onProgress && count % 256 === 0) opts.onProgress(count);
     }
     await send();
   } finally {
     // Every write has finished (or stopped) before this returns or throws: the caller may be
     // about to remove the folder.
     await writer.close();
+    const failed = writer.failed;
+    const stop = failed ? sent.findIndex((f) => f.abs === failed.abs) : -1;
+    for (const f of stop === -1 ? sent : sent.slice(0, stop)) written.paths.push(f.path);
   }
   const failed = writer.failed;
   if (failed) throw writeError(failed.abs, Object.assign(new Error(failed.failed), { code: failed.code }));

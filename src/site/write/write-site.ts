@@ -55,7 +55,6 @@ async function writeAll(root: string, files: Iterable<SiteFile>, fresh: boolean,
   const external = opts.external;
   if (!external) return writeFiles(root, files, { fresh, onProgress: opts.onProgress }, written);
   makeDirsFor(root, external.paths, fresh);
-  written.paths.push(...external.paths);
   const elsewhere = external.write(root);
   try {
     await writeFiles(root, files, { fresh, onProgress: opts.onProgress }, written);
@@ -63,7 +62,10 @@ async function writeAll(root: string, files: Iterable<SiteFile>, fresh: boolean,
     await elsewhere.catch(() => undefined);
     throw e;
   }
+  // Listed once written: after a failure, files that may not have been written are not claimed
+  // (a later build overwrites them in place rather than deleting what it does not know).
   written.bytes += await elsewhere;
+  written.paths.push(...external.paths);
 }
 
 export interface WriteSiteResult {
