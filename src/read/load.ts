@@ -11,12 +11,10 @@ import { PriceTable } from '../prices/price-table.js';
 import { resolveInputs, STDIN, type InputFile } from './inputs.js';
 import { lineToEvents, type EventSink } from './line-events.js';
 import { readLines, TruncatedInputError } from './lines.js';
-import type { ChunkResult } from './parallel/chunk-reader.js';
 import { planChunks, type Chunk } from './parallel/chunks.js';
 import { forEachRun } from './parallel/build-runs.js';
-import type { EventBatch } from './parallel/event-batch.js';
 import { RunIndex, type RunPlan } from './parallel/run-index.js';
-import { readChunksInParallel } from './parallel/pool.js';
+import { WorkerPool } from './parallel/pool.js';
 
 export interface LoadOptions {
   prices?: PriceTable;
@@ -82,15 +80,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
   const files = options.files ?? (await resolveInputs(inputs, options.cwd));
   const prices = options.prices ?? PriceTable.bundled();
   const keepText = options.keepText ?? true;
-  const assembler = new RunAssembler(keepText);
-  const keepSkipped = options.keepSkipped ?? 1000;
-  const skipped: SkippedLine[] = [];
-  let skippedLines = 0;
-  let spans = 0;
-  const skip = (file: string, line: number, reason: string) => {
-    skippedLines++;
-    if (skipped.length < keepSkipped) skipped.push({ file, line, reason });
-  };
+  const counts = new ReadCounts(options.keepSkipped ?? 1000);
   const onSpan = options.onSpan;
   const fast = options.fastPath !== false && !onSpan;
 
@@ -101,16 +91,15 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
     // Read on the workers and route each line to its run here; then build the runs from their
     // events (the same code the summary's threads run, see build-runs.ts).
     const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
-    const counters = { skip, spans: (n: number) => void (spans += n) };
-    const index = new RunIndex();
-    const consume = chunkConsumer(files.length, counters, options.onFile, (batch, chunk, lineBase) => {
-      if (chunk.first) index.beginFile(chunk.file.name);
-      index.add(batch, lineBase);
-    });
-    await readChunksInParallel(chunks, { workers: options.workers ?? defaultWorkers(), keepText, fast, shared: options.keepPlan === true }, consume);
-    plan = index.plan();
+    const pool = new WorkerPool(Math.min(options.workers ?? defaultWorkers(), chunks.length), { keepText, fast, shared: options.keepPlan === true });
+    try {
+      plan = await readIntoPlan(pool, files.length, chunks, counts, options.onFile);
+    } finally {
+      await pool.close();
+    }
     forEachRun(plan, 0, plan.ids.length, { prices, keepText, local: false }, (run) => runs.push(run));
   } else {
+    const assembler = new RunAssembler(keepText);
     for (const [index, file] of files.entries()) {
       assembler.beginFile();
       const name = file.name;
@@ -120,8 +109,8 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
           const run = assembler.add(event, src);
           if (onSpan) onSpan(toSpan(event, run, src, fields ?? {}));
         },
-        skip: (reason) => skip(name, src.line, reason),
-        spans: (n) => void (spans += n),
+        skip: (reason) => counts.skip(name, src.line, reason),
+        spans: (n) => void (counts.spans += n),
         fast,
       };
       try {
@@ -130,49 +119,63 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
           lineToEvents(text, sink);
         });
       } catch (err) {
-        if (err instanceof TruncatedInputError) skip(err.file, err.line, 'compressed data ends early');
+        if (err instanceof TruncatedInputError) counts.skip(err.file, err.line, 'compressed data ends early');
         else if (err instanceof InputError) throw err;
         else throw new InputError(`${name}: cannot read (${(err as Error).message})`);
       }
       options.onFile?.(file, index, files.length);
     }
+    for (const builder of assembler.builders()) runs.push(finaliseRun(builder, prices));
   }
-
-  for (const builder of assembler.builders()) runs.push(finaliseRun(builder, prices));
   runs.sort(compareRuns);
   return {
     inputs: [...inputs],
     files: files.map((f) => f.name),
-    spans,
+    spans: counts.spans,
     runs,
-    skippedLines,
-    skipped,
+    skippedLines: counts.skippedLines,
+    skipped: counts.skipped,
     prices,
     ...(plan && options.keepPlan ? { plan } : {}),
   };
 }
 
+/** What reading counts: spans, and skipped lines (the first `keep` of them with file, line and reason). */
+export class ReadCounts {
+  spans = 0;
+  skippedLines = 0;
+  readonly skipped: SkippedLine[] = [];
+
+  constructor(private readonly keep: number) {}
+
+  skip(file: string, line: number, reason: string): void {
+    this.skippedLines++;
+    if (this.skipped.length < this.keep) this.skipped.push({ file, line, reason });
+  }
+}
+
 /**
- * What both parallel paths do with each chunk read, in chunk order: report read errors, number
- * lines from the start of the file, count skipped lines and spans, and report finished files.
+ * Reads the chunks on the pool's workers and routes each line to its run on this thread, in
+ * chunk order: lines are numbered from the start of their file, read errors and skipped lines
+ * reported as the one-thread reader does. Returns the events grouped by run.
  */
-export function chunkConsumer(
-  fileCount: number,
-  counters: { skip: (file: string, line: number, reason: string) => void; spans: (n: number) => void },
-  onFile: LoadOptions['onFile'],
-  onBatch: (batch: EventBatch, chunk: Chunk, lineBase: number) => void,
-): (result: ChunkResult, chunk: Chunk) => void {
+export async function readIntoPlan(pool: WorkerPool, fileCount: number, chunks: readonly Chunk[], counts: ReadCounts, onFile: LoadOptions['onFile']): Promise<RunPlan> {
+  const index = new RunIndex();
   let lineOffset = 0;
-  return (result, chunk) => {
+  await pool.readChunks(chunks, (result, chunk) => {
     const name = chunk.file.name;
     if (result.error !== undefined) throw new InputError(`${name}: cannot read (${result.error})`);
-    if (chunk.first) lineOffset = 0;
-    onBatch(result.batch, chunk, lineOffset);
-    for (const s of result.skipped) counters.skip(name, lineOffset + s.line, s.reason);
-    counters.spans(result.spans);
+    if (chunk.first) {
+      lineOffset = 0;
+      index.beginFile(name);
+    }
+    index.add(result.batch, lineOffset);
+    for (const s of result.skipped) counts.skip(name, lineOffset + s.line, s.reason);
+    counts.spans += result.spans;
     lineOffset += result.lineCount;
     if (chunk.last) onFile?.(chunk.file, chunk.fileIndex, fileCount);
-  };
+  });
+  return index.plan();
 }
 
 const FAILED_TYPES = new Set(['call_error', 'error']);

@@ -4,11 +4,11 @@ import type { Summary } from '../aggregate/summary-types.js';
 import type { SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
 import { resolveInputs } from './inputs.js';
-import { chunkConsumer, CHUNK_BYTES, defaultWorkers, loadTraces, PARALLEL_FROM, totalBytes, type LoadOptions } from './load.js';
+import { CHUNK_BYTES, defaultWorkers, loadTraces, PARALLEL_FROM, ReadCounts, readIntoPlan, totalBytes, type LoadOptions } from './load.js';
 import { jobFor, type AssembleJob, type AssembleResult } from './parallel/assemble.js';
 import { planChunks } from './parallel/chunks.js';
 import { WorkerPool } from './parallel/pool.js';
-import { RunIndex, splitRuns } from './parallel/run-index.js';
+import { splitRuns } from './parallel/run-index.js';
 
 export interface SummariseOptions extends Pick<LoadOptions, 'prices' | 'keepSkipped' | 'onFile' | 'cwd' | 'files' | 'workers' | 'parallelFrom' | 'chunkBytes' | 'fastPath'> {
   /** How many of the newest runs to keep whole, for the terminal's run trees. */
@@ -50,29 +50,11 @@ export async function summariseTraces(inputs: readonly string[], options: Summar
     return { summary, latest: latest.result(), spans: loaded.spans, skippedLines: loaded.skippedLines, skipped: loaded.skipped, prices };
   }
 
-  const keepSkipped = options.keepSkipped ?? 1000;
-  const skipped: SkippedLine[] = [];
-  let skippedLines = 0;
-  let spans = 0;
-  const counters = {
-    skip: (file: string, line: number, reason: string) => {
-      skippedLines++;
-      if (skipped.length < keepSkipped) skipped.push({ file, line, reason });
-    },
-    spans: (n: number) => void (spans += n),
-  };
+  const counts = new ReadCounts(options.keepSkipped ?? 1000);
   const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
   const pool = new WorkerPool(Math.min(workers, chunks.length), { keepText: false, fast: options.fastPath !== false, shared: true });
   try {
-    const index = new RunIndex();
-    await pool.readChunks(
-      chunks,
-      chunkConsumer(files.length, counters, options.onFile, (batch, chunk, lineBase) => {
-        if (chunk.first) index.beginFile(chunk.file.name);
-        index.add(batch, lineBase);
-      }),
-    );
-    const plan = index.plan();
+    const plan = await readIntoPlan(pool, files.length, chunks, counts, options.onFile);
     const jobs: AssembleJob[] = splitRuns(plan, pool.size).map(([from, to]) => jobFor(plan, from, to, prices.state(), latestCount));
     const results = await pool.runJobs<AssembleResult>('summarise-runs', jobs);
     const acc = new SummaryAccumulator();
@@ -81,6 +63,7 @@ export async function summariseTraces(inputs: readonly string[], options: Summar
       acc.merge(r.summary);
       latest.merge(r.latest);
     }
+    const { spans, skippedLines, skipped } = counts;
     return { summary: acc.result({ ...meta, spans, skippedLines }), latest: latest.result(), spans, skippedLines, skipped, prices };
   } finally {
     await pool.close();

@@ -3,7 +3,7 @@ import type { RunPlan } from '../read/parallel/run-index.js';
 import { PriceTable, type PriceTableState } from '../prices/price-table.js';
 import { runPageFile, type Neighbour, type PageContext } from './pages/site-pages.js';
 import { resolveInside } from './write/site-path.js';
-import { writeNoFollow } from './write/write-files.js';
+import { writeNoFollow } from './write/write-file.js';
 
 /** A run's page: its file, and its neighbours in the list (with their files). */
 export interface RunPageEntry {

@@ -208,25 +208,6 @@ export function typeOf(b: EventBatch, i: number): string {
   return b.table[b.strings[i * NS]! - 1]!;
 }
 
-/**
- * Calls `visit` for each event of a batch, in order. The event object is reused from one call to
- * the next: a visitor must copy what it keeps (the run builder copies fields, never the event).
- */
-export function forEachEvent(b: EventBatch, visit: (e: TraceEvent, line: number) => void): void {
-  const e = emptyEvent();
-  let t = 0;
-  for (let i = 0; i < b.count; i++) {
-    decodeEvent(b, i, e);
-    const text = b.texts[t];
-    if (text && text[0] === i) {
-      e.prompt = text[1];
-      e.response = text[2];
-      t++;
-    }
-    visit(e, b.lines[i]!);
-  }
-}
-
 /** An event object to decode into. */
 export function emptyEvent(): TraceEvent {
   return {

@@ -133,18 +133,3 @@ export class WorkerPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
-
-/** Reads chunks on `workers` threads (see WorkerPool.readChunks). */
-export async function readChunksInParallel(
-  chunks: readonly Chunk[],
-  options: { workers: number } & WorkerOptions,
-  consume: (result: ChunkResult, chunk: Chunk) => void,
-): Promise<void> {
-  if (chunks.length === 0) return;
-  const pool = new WorkerPool(Math.min(options.workers, chunks.length), options);
-  try {
-    await pool.readChunks(chunks, consume);
-  } finally {
-    await pool.close();
-  }
-}

@@ -5,13 +5,13 @@
  * here, before any file in it is sent.
  */
 
-import { closeSync, lstatSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { OutputError } from '../../errors.js';
 import { MANIFEST_NAME } from './manifest.js';
 import type { SiteFile } from './site-file.js';
 import { resolveInside } from './site-path.js';
-import { WRITE_FLAGS } from './write-flags.js';
+import { writeNoFollow } from './write-file.js';
 import { WriterThread } from './writer-thread.js';
 
 /** A batch goes to the writing thread at this many files or bytes (of text), whichever comes first. */
@@ -83,7 +83,7 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
     for (const f of stop === -1 ? sent : sent.slice(0, stop)) written.paths.push(f.path);
   }
   const failed = writer.failed;
-  if (failed) throw writeError(failed.abs, Object.assign(new Error(failed.failed), { code: failed.code }));
+  if (failed) throw new OutputError(failed.failed);
   written.bytes += mainBytes + writer.bytes;
 }
 
@@ -94,39 +94,6 @@ export function makeDirsFor(root: string, paths: readonly string[], fresh: boole
     const dir = path.dirname(resolveInside(root, p));
     if (!dirs.has(dir)) makeDir(root, dir, fresh, dirs);
   }
-}
-
-/**
- * Writes one file, refusing to follow a symbolic link at its path, and returns its size in bytes;
- * file-system failures become OutputError.
- */
-export function writeNoFollow(abs: string, content: SiteFile['content']): number {
-  try {
-    const fd = openSync(abs, WRITE_FLAGS, 0o666);
-    try {
-      if (typeof content === 'string' || content instanceof Uint8Array) {
-        writeFileSync(fd, content);
-        return typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
-      }
-      let bytes = 0;
-      for (const piece of content.chunks()) {
-        const buf = Buffer.from(piece, 'utf8');
-        writeFileSync(fd, buf);
-        bytes += buf.byteLength;
-      }
-      return bytes;
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    throw writeError(abs, e);
-  }
-}
-
-function writeError(abs: string, e: unknown): OutputError {
-  const err = e as NodeJS.ErrnoException;
-  const why = err.code === 'ELOOP' ? 'it is a symbolic link, and trace-report does not write through links' : err.message;
-  return new OutputError(`cannot write ${abs}: ${why}`, { cause: e });
 }
 
 function makeDir(root: string, dir: string, fresh: boolean, dirs: Set<string>): void {

@@ -21,7 +21,8 @@ import { OutputError } from '../../errors.js';
 import { MANIFEST_NAME, manifestText, readManifest, toolVersion, type SiteManifest } from './manifest.js';
 import { removeEmptyDirs, removeListed } from './remove-listed.js';
 import type { SiteFile } from './site-file.js';
-import { makeDirsFor, writeFiles, writeNoFollow, type Written } from './write-files.js';
+import { writeNoFollow } from './write-file.js';
+import { makeDirsFor, writeFiles, type Written } from './write-files.js';
 
 export const TEMP_SUFFIX = '.tmp-trace-report';
 export const ASIDE_SUFFIX = '.old-trace-report';
