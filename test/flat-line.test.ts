@@ -25,9 +25,12 @@ function full(line: string): TraceEvent | null {
   return parsed.kind === 'object' ? toEvent(parsed.value) : null;
 }
 
-function fast(line: string): TraceEvent | false {
+/** The fast path's event for a line (its UTF-8 bytes, or the given bytes), or false when it leaves the line. */
+function fast(line: string | Buffer): TraceEvent | false {
   const e = blank();
-  return readFlatLine(line, 0, line.length, e) ? e : false;
+  // The line sits between other bytes, as in a chunk, to show that the scan keeps to its range.
+  const bytes = Buffer.concat([Buffer.from('{"x":1}\n'), Buffer.from(line), Buffer.from('\n1')]);
+  return readFlatLine(bytes, 8, bytes.length - 2, e) ? e : false;
 }
 
 function fixtureLines(): string[] {
@@ -170,5 +173,51 @@ describe('the flat-line fast path against the full path, on mutated lines', () =
     // Many mutations still parse (spaces, values in unread keys); the fast path takes a share of them.
     expect(compared).toBe(20000);
     expect(taken).toBeGreaterThan(1000);
+  });
+
+  it('agrees on lines with bytes that are not ASCII, or not UTF-8, spliced in anywhere', () => {
+    let seed = 5;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return Math.floor((seed / 2 ** 32) * n);
+    };
+    // Whole characters of two to four bytes, the first or last bytes of one, a byte-order mark,
+    // bytes no UTF-8 has, and an overlong quote.
+    const pieces = ['é', 'α-agent', '€', '😀', '\u00a0', '\u2028', '\ufeff'].map((t) => Buffer.from(t)).concat(
+      [[0xc3], [0xa9], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xff], [0xfe], [0x80], [0xc0, 0xa2], [0xed, 0xa0, 0x80]].map((b) => Buffer.from(b)),
+    );
+    const lines = fixtureLines().filter((l) => l.startsWith('{') && l.length < 2000).map((l) => Buffer.from(l));
+    let taken = 0;
+    let wide = 0;
+    for (let i = 0; i < 20000; i++) {
+      const base = lines[rand(lines.length)]!;
+      // Splice into a value most of the time: right after an opening quote, or anywhere.
+      let at = rand(base.length + 1);
+      if (rand(2) === 0) {
+        const quote = base.indexOf(0x22, at);
+        if (quote !== -1) at = quote + 1 + rand(3);
+      }
+      at = Math.min(at, base.length);
+      const line = Buffer.concat([base.subarray(0, at), pieces[rand(pieces.length)]!, base.subarray(at)]);
+      const e = fast(line);
+      if (e === false) continue;
+      taken++;
+      const decoded = line.toString('utf8');
+      if (decoded !== line.toString('latin1')) wide++;
+      expect(e, JSON.stringify(decoded)).toEqual(full(decoded));
+    }
+    // Values with such bytes inside (not at an edge) stay on the fast path.
+    expect(taken).toBeGreaterThan(4000);
+    expect(wide).toBeGreaterThan(1000);
+  });
+
+  it('reads a value with bytes above ASCII inside it, and leaves one that starts or ends with them', () => {
+    const inside = fast('{"event_type":"llm_call","agent_name":"résumé-bot","model":"gpt-4o"}');
+    expect(inside).not.toBe(false);
+    expect((inside as TraceEvent).agentField).toBe('résumé-bot');
+    expect(fast('{"event_type":"llm_call","agent_name":"café"}')).toBe(false);
+    expect(fast('{"event_type":"llm_call","agent_name":"\u00a0x"}')).toBe(false);
+    const invalid = fast(Buffer.concat([Buffer.from('{"event_type":"llm_call","error":"bad '), Buffer.from([0xff, 0xfe]), Buffer.from(' bytes"}')]));
+    expect((invalid as TraceEvent).error).toBe('bad \ufffd\ufffd bytes');
   });
 });

@@ -1,11 +1,12 @@
 import { roundMs } from '../aggregate/percentile.js';
+import { hashOf, sameAscii, TextCache, textOf as decode } from './bytes.js';
 import { roleOf, type EventRole, type TraceEvent } from './event.js';
-import { fastIsoAt, parseTimestamp } from './timestamp.js';
+import { fastIsoBytes, parseTimestamp } from './timestamp.js';
 
 /**
  * The fast path for the common line shape: one flat JSON object whose values are strings without
  * escapes, numbers, booleans or null. It reads the fields `toEvent` would read straight from the
- * text, without building the parsed object. Anything else (nested values, escapes, text fields,
+ * line's UTF-8 bytes, without decoding the line or building the parsed object. Anything else (nested values, escapes, text fields,
  * repeated keys, a value of an unusual type, invalid JSON) returns false and the line takes the
  * full path, so the result is always the one `JSON.parse` + `toEvent` gives (a test holds them equal).
  */
@@ -40,11 +41,6 @@ const NKEYS = KEYS.length;
 // An open-addressed table from a key's hash to its slot + 1, or to -(index + 1) of a slow key.
 const TABLE_MASK = (1 << 9) - 1;
 const TABLE = new Int32Array(TABLE_MASK + 1);
-function hashOf(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  return h;
-}
 function enter(name: string, entry: number): void {
   let p = hashOf(name) & TABLE_MASK;
   while (TABLE[p] !== 0) p = (p + 1) & TABLE_MASK;
@@ -61,6 +57,8 @@ const NUMBER = 2;
 const TRUE = 3;
 const FALSE = 4;
 const NULL = 5;
+/** A string with bytes above ASCII: decoded as UTF-8 when read. */
+const WIDE = 6;
 
 const kinds = new Uint8Array(NKEYS);
 const starts = new Int32Array(NKEYS);
@@ -73,37 +71,41 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10;
 }
 
-/** White space `String.prototype.trim` removes, for a code unit at either end of a value. */
+/**
+ * Whether a value's first or last byte stops the fast path: white space `String.prototype.trim`
+ * removes (ASCII up to the space), or a byte above ASCII, which may start or end such a space
+ * (U+00A0, U+2028, U+FEFF…); the full path reads those values.
+ */
 function trims(c: number): boolean {
-  if (c <= 32) return true;
-  if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return c <= 32 || c >= 0x80;
 }
 
 /**
- * Scans `s[start, end)` as a flat JSON object, filling the slots. Returns false for anything
- * the fast path does not take.
+ * Scans the bytes `s[start, end)` as a flat JSON object, filling the slots. Returns false for
+ * anything the fast path does not take. Bytes above ASCII are only ever inside strings, where a
+ * decoder leaves the quotes and backslashes around them as they are, so the scan finds the same
+ * structure as JSON.parse of the decoded line.
  */
-function scan(s: string, start: number, end: number): boolean {
+function scan(s: Buffer, start: number, end: number): boolean {
   kinds.fill(ABSENT);
   let i = start;
   // As parseLine: a line is an object only when it starts with `{`, or with a space or tab
   // before it (a line starting with CR is not one, though JSON.parse would skip the CR).
-  const first = s.charCodeAt(i);
+  const first = s[i]!;
   if (first !== 123 && first !== 32 && first !== 9) return false;
-  while (i < end && isSpace(s.charCodeAt(i))) i++;
-  if (s.charCodeAt(i) !== 123 /* { */) return false;
+  while (i < end && isSpace(s[i]!)) i++;
+  if (s[i]! !== 123 /* { */) return false;
   i++;
-  while (i < end && isSpace(s.charCodeAt(i))) i++;
-  if (s.charCodeAt(i) === 125 /* } */) return false; // {} names no event type
+  while (i < end && isSpace(s[i]!)) i++;
+  if (s[i]! === 125 /* } */) return false; // {} names no event type
   for (;;) {
-    if (s.charCodeAt(i) !== 34 /* " */) return false;
+    if (s[i]! !== 34 /* " */) return false;
     i++;
     const keyStart = i;
     let h = 0;
     for (;;) {
       if (i >= end) return false;
-      const c = s.charCodeAt(i);
+      const c = s[i]!;
       if (c === 34) break;
       if (c === 92 || c < 32) return false;
       h = (Math.imul(h, 31) + c) | 0;
@@ -117,38 +119,40 @@ function scan(s: string, start: number, end: number): boolean {
       const name = nameOf(entry);
       if (name.length !== keyEnd - keyStart) continue;
       let k = 0;
-      while (k < name.length && name.charCodeAt(k) === s.charCodeAt(keyStart + k)) k++;
+      while (k < name.length && name.charCodeAt(k) === s[keyStart + k]!) k++;
       if (k === name.length) {
         if (entry < 0) return false;
         id = entry - 1;
         break;
       }
     }
-    while (i < end && isSpace(s.charCodeAt(i))) i++;
-    if (s.charCodeAt(i) !== 58 /* : */) return false;
+    while (i < end && isSpace(s[i]!)) i++;
+    if (s[i]! !== 58 /* : */) return false;
     i++;
-    while (i < end && isSpace(s.charCodeAt(i))) i++;
-    if (id !== -1 && kinds[id] !== ABSENT) return false; // a repeated key: JSON.parse keeps the last
-    const c = s.charCodeAt(i);
+    while (i < end && isSpace(s[i]!)) i++;
+    if (id !== -1 && kinds[id]! !== ABSENT) return false; // a repeated key: JSON.parse keeps the last
+    const c = s[i]!;
     if (c === 34) {
       i++;
       const vs = i;
       let vh = 0;
+      let high = 0;
       for (;;) {
         if (i >= end) return false;
-        const d = s.charCodeAt(i);
+        const d = s[i]!;
         if (d === 34) break;
         if (d === 92 || d < 32) return false;
         vh = (Math.imul(vh, 31) + d) | 0;
+        high |= d;
         i++;
       }
       if (id !== -1) {
         // Values trimmed by the full path (`given`, `str`) take it.
-        if (i > vs && (trims(s.charCodeAt(vs)) || trims(s.charCodeAt(i - 1)))) return false;
-        kinds[id] = STRING;
-        starts[id] = vs;
-        ends[id] = i;
-        hashes[id] = vh;
+        if (i > vs && (trims(s[vs]!) || trims(s[i - 1]!))) return false;
+        kinds[id]! = high >= 0x80 ? WIDE : STRING;
+        starts[id]! = vs;
+        ends[id]! = i;
+        hashes[id]! = vh;
       }
       i++;
     } else if (c === 45 || (c >= 48 && c <= 57)) {
@@ -161,41 +165,41 @@ function scan(s: string, start: number, end: number): boolean {
       let m = 0;
       let digits = 0;
       let frac = 0;
-      let d = s.charCodeAt(i);
+      let d = s[i]!;
       if (d === 48) {
         i++;
         digits++;
-        d = s.charCodeAt(i);
+        d = s[i]!;
       } else if (d >= 49 && d <= 57) {
         while (d >= 48 && d <= 57) {
           m = m * 10 + (d - 48);
           digits++;
-          d = s.charCodeAt(++i);
+          d = s[++i]!;
         }
       } else return false;
       if (d === 46 /* . */) {
-        d = s.charCodeAt(++i);
+        d = s[++i]!;
         if (!(d >= 48 && d <= 57)) return false;
         while (d >= 48 && d <= 57) {
           m = m * 10 + (d - 48);
           digits++;
           frac++;
-          d = s.charCodeAt(++i);
+          d = s[++i]!;
         }
       }
       let exp = 0;
       if (d === 101 || d === 69) {
-        d = s.charCodeAt(++i);
+        d = s[++i]!;
         let eneg = false;
         if (d === 43 || d === 45) {
           eneg = d === 45;
-          d = s.charCodeAt(++i);
+          d = s[++i]!;
         }
         if (!(d >= 48 && d <= 57)) return false;
         while (d >= 48 && d <= 57) {
           exp = exp * 10 + (d - 48);
           if (exp > 1000) exp = 1000;
-          d = s.charCodeAt(++i);
+          d = s[++i]!;
         }
         if (eneg) exp = -exp;
       }
@@ -204,35 +208,35 @@ function scan(s: string, start: number, end: number): boolean {
         const p = exp - frac;
         // Exact when the digits fit in a double and the power of ten is exact: one rounding.
         if (digits <= 15 && p >= -22 && p <= 22) v = p >= 0 ? m * POW10[p]! : m / POW10[-p]!;
-        else v = Number(s.slice(ns, i));
+        else v = Number(s.toString('latin1', ns, i));
         if (!Number.isFinite(v)) return false;
-        nums[id] = neg ? -v : v;
-        kinds[id] = NUMBER;
+        nums[id]! = neg ? -v : v;
+        kinds[id]! = NUMBER;
       }
     } else if (c === 116 /* t */) {
-      if (s.charCodeAt(i + 1) !== 114 || s.charCodeAt(i + 2) !== 117 || s.charCodeAt(i + 3) !== 101) return false;
+      if (s[i + 1]! !== 114 || s[i + 2]! !== 117 || s[i + 3]! !== 101) return false;
       i += 4;
-      if (id !== -1) kinds[id] = TRUE;
+      if (id !== -1) kinds[id]! = TRUE;
     } else if (c === 102 /* f */) {
-      if (s.charCodeAt(i + 1) !== 97 || s.charCodeAt(i + 2) !== 108 || s.charCodeAt(i + 3) !== 115 || s.charCodeAt(i + 4) !== 101) return false;
+      if (s[i + 1]! !== 97 || s[i + 2]! !== 108 || s[i + 3]! !== 115 || s[i + 4]! !== 101) return false;
       i += 5;
-      if (id !== -1) kinds[id] = FALSE;
+      if (id !== -1) kinds[id]! = FALSE;
     } else if (c === 110 /* n */) {
-      if (s.charCodeAt(i + 1) !== 117 || s.charCodeAt(i + 2) !== 108 || s.charCodeAt(i + 3) !== 108) return false;
+      if (s[i + 1]! !== 117 || s[i + 2]! !== 108 || s[i + 3]! !== 108) return false;
       i += 4;
-      if (id !== -1) kinds[id] = NULL;
+      if (id !== -1) kinds[id]! = NULL;
     } else {
       return false; // an object, an array, NaN, or not JSON
     }
     if (i > end) return false;
-    while (i < end && isSpace(s.charCodeAt(i))) i++;
-    const sep = s.charCodeAt(i);
+    while (i < end && isSpace(s[i]!)) i++;
+    const sep = s[i]!;
     i++;
     if (sep === 125 /* } */) break;
     if (sep !== 44 /* , */) return false;
-    while (i < end && isSpace(s.charCodeAt(i))) i++;
+    while (i < end && isSpace(s[i]!)) i++;
   }
-  while (i < end && isSpace(s.charCodeAt(i))) i++;
+  while (i < end && isSpace(s[i]!)) i++;
   return i === end;
 }
 
@@ -244,7 +248,7 @@ let bad = false;
 /** A text slot that is given (a non-empty string): the slot; -1 when not given (absent, null, ""). */
 function givenAt(k: number): number {
   const kind = kinds[k];
-  if (kind === STRING) return ends[k]! > starts[k]! ? k : -1;
+  if (kind === STRING || kind === WIDE) return ends[k]! > starts[k]! ? k : -1;
   if (kind !== ABSENT && kind !== NULL) bad = true;
   return -1;
 }
@@ -269,7 +273,7 @@ function numberAt(k: number, test: number): number {
     if (test === ANY || (n >= 0 && (test === AMOUNT || n <= 1e12))) return n;
     return Number.NaN;
   }
-  if (kind === STRING) bad = true; // a numeric string: the full path reads it
+  if (kind === STRING || kind === WIDE) bad = true; // a numeric string: the full path reads it
   return Number.NaN;
 }
 
@@ -281,9 +285,10 @@ function numberOf(test: number, a: number, b = -1, c = -1): number {
 }
 
 /** The timestamp of a slot: undefined when not given; null when given but not a time. */
-function timestampAt(s: string, k: number): number | null | undefined {
+function timestampAt(s: Buffer, k: number): number | null | undefined {
   const kind = kinds[k];
-  if (kind === STRING) return ends[k]! > starts[k]! ? (fastIsoAt(s, starts[k]!, ends[k]!) ?? parseTimestamp(s.slice(starts[k], ends[k]))) : undefined;
+  if (kind === STRING) return ends[k]! > starts[k]! ? (fastIsoBytes(s, starts[k]!, ends[k]!) ?? parseTimestamp(decode(s, starts[k]!, ends[k]!, false))) : undefined;
+  if (kind === WIDE) return parseTimestamp(decode(s, starts[k]!, ends[k]!, true));
   if (kind === NUMBER) return parseTimestamp(nums[k]);
   if (kind === TRUE || kind === FALSE) bad = true;
   return undefined;
@@ -313,25 +318,27 @@ export const flat = {
 export const slotStart = (k: number): number => starts[k]!;
 export const slotEnd = (k: number): number => ends[k]!;
 export const slotHash = (k: number): number => hashes[k]!;
+/** Whether a slot's text has bytes above ASCII (its hash is then not its string's). */
+export const slotWide = (k: number): boolean => kinds[k] === WIDE;
 
 // Event types seen lately, by the hash of their text: the type string and its role are made once.
 const TYPE_CACHE = 64;
 const cachedType: (string | undefined)[] = new Array<string | undefined>(TYPE_CACHE);
 const cachedRole: EventRole[] = new Array<EventRole>(TYPE_CACHE).fill('other');
 
-function typeAt(s: string, k: number): boolean {
+function typeAt(s: Buffer, k: number): boolean {
+  // Types with bytes above ASCII are rare enough to leave to the full path.
+  if (kinds[k] === WIDE) return false;
   const start = starts[k]!;
-  const len = ends[k]! - start;
+  const end = ends[k]!;
   const c = hashes[k]! & (TYPE_CACHE - 1);
   const known = cachedType[c];
-  if (known !== undefined && known.length === len && s.startsWith(known, start)) {
+  if (known !== undefined && sameAscii(known, s, start, end)) {
     flat.type = known;
     flat.role = cachedRole[c]!;
     return true;
   }
-  // A copy of its own (JSON.parse makes one): a slice would keep the whole chunk of text alive for
-  // as long as the cache holds it.
-  const raw = JSON.parse(JSON.stringify(s.slice(start, start + len))) as string;
+  const raw = decode(s, start, end, false);
   // Upper-case types are lower-cased by the full path; they are rare enough to leave to it.
   if (raw.toLowerCase() !== raw) return false;
   cachedType[c] = raw;
@@ -342,10 +349,10 @@ function typeAt(s: string, k: number): boolean {
 }
 
 /**
- * Reads `s[start, end)` into `flat` when the line has the flat shape; false when it must take
- * the full path.
+ * Reads the bytes `s[start, end)` into `flat` when the line has the flat shape; false when it
+ * must take the full path.
  */
-export function scanFlatLine(s: string, start: number, end: number): boolean {
+export function scanFlatLine(s: Buffer, start: number, end: number): boolean {
   if (!scan(s, start, end)) return false;
   bad = false;
   const typeSlot = textSlot(S.eventType, S.type);
@@ -384,19 +391,23 @@ export function scanFlatLine(s: string, start: number, end: number): boolean {
   return !bad;
 }
 
-function textOf(s: string, slot: number): string | null {
+// The strings of the values read (`readFlatLine`), made once for values that repeat.
+const texts = new TextCache();
+
+function textOf(s: Buffer, slot: number): string | null {
   if (slot === -1) return null;
   if (slot === ERROR_TEXT) return 'error';
-  return s.slice(starts[slot], ends[slot]);
+  if (kinds[slot] === WIDE) return decode(s, starts[slot]!, ends[slot]!, true);
+  return texts.ascii(s, starts[slot]!, ends[slot]!, hashes[slot]!);
 }
 
 const orNull = (n: number): number | null => (Number.isNaN(n) ? null : n);
 
 /**
- * Reads `s[start, end)` into `e` when the line has the flat shape; returns false (and leaves `e`
- * in any state) when the line must take the full path.
+ * Reads the bytes `s[start, end)` into `e` when the line has the flat shape; returns false (and
+ * leaves `e` in any state) when the line must take the full path.
  */
-export function readFlatLine(s: string, start: number, end: number, e: TraceEvent): boolean {
+export function readFlatLine(s: Buffer, start: number, end: number, e: TraceEvent): boolean {
   if (!scanFlatLine(s, start, end)) return false;
   const t = flat.text;
   e.type = flat.type;

@@ -37,8 +37,8 @@ export function parseTimestampSlow(value: string): number | null {
   return ms;
 }
 
-function digitAt(s: string, i: number): number {
-  const d = s.charCodeAt(i) - 48;
+function digitAt(b: Buffer, i: number): number {
+  const d = b[i]! - 48;
   return d >= 0 && d <= 9 ? d : NaN;
 }
 
@@ -61,37 +61,42 @@ function daysIn(year: number, month: number): number {
  * a copy of the text; anything else is null (the slow path decides).
  */
 export function fastIso(s: string): number | null {
-  return fastIsoAt(s, 0, s.length);
+  // The shapes read fast are short ASCII: anything longer or wider is left to the slow path.
+  if (s.length > ISO_SCRATCH.length) return null;
+  const n = ISO_SCRATCH.write(s, 0, 'utf8');
+  return n === s.length ? fastIsoBytes(ISO_SCRATCH, 0, n) : null;
 }
 
-/** `fastIso` of `s[start, end)`. */
-export function fastIsoAt(s: string, start: number, stop: number): number | null {
+const ISO_SCRATCH = Buffer.alloc(64);
+
+/** `fastIso` of the UTF-8 bytes `b[start, stop)`. */
+export function fastIsoBytes(b: Buffer, start: number, stop: number): number | null {
   const n = stop - start;
-  if (n < 19 || s.charCodeAt(start + 4) !== 45 || s.charCodeAt(start + 7) !== 45 || s.charCodeAt(start + 10) !== 84 || s.charCodeAt(start + 13) !== 58 || s.charCodeAt(start + 16) !== 58) return null;
+  if (n < 19 || b[start + 4] !== 45 || b[start + 7] !== 45 || b[start + 10] !== 84 || b[start + 13] !== 58 || b[start + 16] !== 58) return null;
   let end = n;
-  if (s.charCodeAt(stop - 1) === 90 /* Z */) end--;
-  const y = digitAt(s, start) * 1000 + digitAt(s, start + 1) * 100 + digitAt(s, start + 2) * 10 + digitAt(s, start + 3);
-  const m = digitAt(s, start + 5) * 10 + digitAt(s, start + 6);
-  const d = digitAt(s, start + 8) * 10 + digitAt(s, start + 9);
+  if (b[stop - 1] === 90 /* Z */) end--;
+  const y = digitAt(b, start) * 1000 + digitAt(b, start + 1) * 100 + digitAt(b, start + 2) * 10 + digitAt(b, start + 3);
+  const m = digitAt(b, start + 5) * 10 + digitAt(b, start + 6);
+  const d = digitAt(b, start + 8) * 10 + digitAt(b, start + 9);
   if (!(y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m))) return null;
-  const h = digitAt(s, start + 11) * 10 + digitAt(s, start + 12);
-  const mi = digitAt(s, start + 14) * 10 + digitAt(s, start + 15);
-  const sec = digitAt(s, start + 17) * 10 + digitAt(s, start + 18);
+  const h = digitAt(b, start + 11) * 10 + digitAt(b, start + 12);
+  const mi = digitAt(b, start + 14) * 10 + digitAt(b, start + 15);
+  const sec = digitAt(b, start + 17) * 10 + digitAt(b, start + 18);
   if (!(h < 24 && mi < 60 && sec < 61)) return null;
   let ms = daysFromCivil(y, m, d) * DAY_MS + ((h * 60 + mi) * 60 + sec) * 1000;
   if (end > 19) {
-    if (s.charCodeAt(start + 19) !== 46 /* . */ || end === 20) return null;
+    if (b[start + 19] !== 46 /* . */ || end === 20) return null;
     // Whole milliseconds from the first three digits; further digits as a fraction, the way the
     // slow path adds them, so that both paths give the same number.
     let whole = 0;
     for (let i = 20; i < 23; i++) {
-      const dd = i < end ? digitAt(s, start + i) : 0;
+      const dd = i < end ? digitAt(b, start + i) : 0;
       if (Number.isNaN(dd)) return null;
       whole = whole * 10 + dd;
     }
-    for (let i = 23; i < end; i++) if (Number.isNaN(digitAt(s, start + i))) return null;
+    for (let i = 23; i < end; i++) if (Number.isNaN(digitAt(b, start + i))) return null;
     ms += whole;
-    if (end > 23) ms += Number(`0.${s.slice(start + 23, start + end)}`);
+    if (end > 23) ms += Number(`0.${b.toString('latin1', start + 23, start + end)}`);
   }
   return ms;
 }

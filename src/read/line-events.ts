@@ -14,7 +14,7 @@ export interface EventSink {
   /** Read flat lines the fast way, without their parsed fields (callers that keep spans need them). */
   fast: boolean;
   /** Takes a flat line as `scanFlatLine` left it in `flat`, instead of an event (a worker's batch). */
-  flatLine?: (text: string) => void;
+  flatLine?: (bytes: Buffer) => void;
 }
 
 /** The event object the fast path fills; sinks copy what they keep, so one serves every line. */
@@ -24,13 +24,12 @@ const flatEvent: TraceEvent = {
   status: null, error: null, stepKind: null, callId: null, prompt: null, response: null, detail: null,
 };
 
-/** One line of text → its events, or the reason it was skipped. Blank lines are ignored. */
-export function lineToEvents(text: string, sink: EventSink): void {
-  lineToEventsAt(text, 0, text.length, sink);
-}
-
-/** The line `s[start, end)` (a byte-order mark already removed) → its events. */
-export function lineToEventsAt(s: string, start: number, end: number, sink: EventSink): void {
+/**
+ * The line of UTF-8 bytes `s[start, end)` (line end and byte-order mark already removed) → its
+ * events, or the reason it was skipped. Blank lines are ignored. A flat line is read from its
+ * bytes; any other is decoded and parsed.
+ */
+export function lineToEvents(s: Buffer, start: number, end: number, sink: EventSink): void {
   if (sink.fast) {
     if (sink.flatLine) {
       if (scanFlatLine(s, start, end)) {
@@ -44,7 +43,7 @@ export function lineToEventsAt(s: string, start: number, end: number, sink: Even
       return;
     }
   }
-  const parsed = parseLine(start === 0 && end === s.length ? s : s.slice(start, end));
+  const parsed = parseLine(s.toString('utf8', start, end));
   if (parsed.kind === 'blank') return;
   if (parsed.kind === 'bad') return sink.skip(parsed.reason);
   const otlp = otlpToLines(parsed.value);

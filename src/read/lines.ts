@@ -9,8 +9,18 @@ const LF = 0x0a;
 const CR = 0x0d;
 const CHUNK = 1 << 20;
 
-/** Called for every line with its 1-based number; CR and a leading byte-order mark are removed. */
-export type LineHandler = (text: string, line: number) => void;
+/**
+ * Called for every line, as the UTF-8 bytes `bytes[start, end)`, with its 1-based number; CR and
+ * a leading byte-order mark are removed. The bytes are only valid during the call.
+ */
+export type LineHandler = (bytes: Buffer, start: number, end: number, line: number) => void;
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** Where a line's text starts: after a byte-order mark, which starts a file or, after `cat a.jsonl b.jsonl`, any line. */
+export function afterBom(b: Buffer, start: number, end: number): number {
+  return end - start >= 3 && b[start] === BOM[0] && b[start + 1] === BOM[1] && b[start + 2] === BOM[2] ? start + 3 : start;
+}
 
 async function isGzipFile(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
@@ -58,10 +68,7 @@ export async function readLines(input: InputFile, onLine: LineHandler): Promise<
   const emit = (buf: Buffer, start: number, end: number) => {
     line++;
     if (end > start && buf[end - 1] === CR) end--;
-    let text = buf.toString('utf8', start, end);
-    // A byte-order mark starts a file, or, after `cat a.jsonl b.jsonl`, any line.
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    onLine(text, line);
+    onLine(buf, afterBom(buf, start, end), end, line);
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -114,9 +114,9 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
         fast,
       };
       try {
-        await readLines(file, (text, line) => {
+        await readLines(file, (bytes, start, end, line) => {
           src = { file: name, line };
-          lineToEvents(text, sink);
+          lineToEvents(bytes, start, end, sink);
         });
       } catch (err) {
         if (err instanceof TruncatedInputError) counts.skip(err.file, err.line, 'compressed data ends early');

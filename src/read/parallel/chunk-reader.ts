@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { SkippedLine } from '../../model/types.js';
-import { lineToEvents, lineToEventsAt, type EventSink } from '../line-events.js';
-import { readLines, TruncatedInputError } from '../lines.js';
+import { lineToEvents, type EventSink } from '../line-events.js';
+import { afterBom, readLines, TruncatedInputError, type LineHandler } from '../lines.js';
 import { BatchWriter, type EventBatch } from './event-batch.js';
 import type { Chunk } from './chunks.js';
 
@@ -18,6 +18,7 @@ export interface ChunkResult {
 }
 
 const CR = 0x0d;
+const LF = 0x0a;
 
 /** Reads one chunk into a batch of events: the same per-line work as the sequential loader. */
 export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, shared = false): Promise<ChunkResult> {
@@ -30,26 +31,17 @@ export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, sh
     skip: (reason) => void skipped.push({ line: current, reason }),
     spans: (n) => void (spans += n),
     fast,
-    flatLine: (text) => writer.pushFlat(text, current),
-  };
-  const onLine = (text: string, line: number) => {
-    current = line;
-    lineToEvents(text, sink);
-  };
-  const onLineAt = (text: string, start: number, end: number, line: number) => {
-    current = line;
-    lineToEventsAt(text, start, end, sink);
+    flatLine: (bytes) => writer.pushFlat(bytes, current),
   };
   let lineCount = 0;
+  const onLine: LineHandler = (bytes, start, end, line) => {
+    current = line;
+    lineCount = line;
+    lineToEvents(bytes, start, end, sink);
+  };
   try {
-    if (chunk.end === null) {
-      await readLines(chunk.file, (text, line) => {
-        lineCount = line;
-        onLine(text, line);
-      });
-    } else {
-      lineCount = await readRange(chunk.file.path, chunk.start, chunk.end, onLineAt);
-    }
+    if (chunk.end === null) await readLines(chunk.file, onLine);
+    else await readRange(chunk.file.path, chunk.start, chunk.end, onLine);
   } catch (err) {
     if (err instanceof TruncatedInputError) skipped.push({ line: err.line, reason: 'compressed data ends early' });
     else return { index: chunk.index, batch: writer.finish(shared), lineCount, spans, skipped, error: (err as Error).message };
@@ -58,11 +50,10 @@ export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, sh
 }
 
 /**
- * Reads a byte range that starts at a line start and ends after a line feed (or at the end). The
- * range is decoded once and its lines are handed over as positions in that text: a line feed
- * byte is never part of a multi-byte character, so this equals decoding line by line.
+ * Reads a byte range that starts at a line start and ends after a line feed (or at the end), and
+ * hands over its lines as positions in the range's bytes.
  */
-async function readRange(path: string, start: number, end: number, onLine: (text: string, start: number, end: number, line: number) => void): Promise<number> {
+async function readRange(path: string, start: number, end: number, onLine: LineHandler): Promise<void> {
   const handle = await open(path, 'r');
   const buf = Buffer.allocUnsafe(end - start);
   let got = 0;
@@ -75,19 +66,17 @@ async function readRange(path: string, start: number, end: number, onLine: (text
   } finally {
     await handle.close();
   }
-  const text = buf.toString('utf8', 0, got);
+  const bytes = got < buf.length ? buf.subarray(0, got) : buf;
   let line = 0;
   let pos = 0;
-  while (pos < text.length) {
-    let nl = text.indexOf('\n', pos);
-    const next = nl === -1 ? text.length : nl + 1;
-    if (nl === -1) nl = text.length;
+  while (pos < got) {
+    let nl = bytes.indexOf(LF, pos);
+    const next = nl === -1 ? got : nl + 1;
+    if (nl === -1) nl = got;
     let stop = nl;
-    if (stop > pos && text.charCodeAt(stop - 1) === CR) stop--;
+    if (stop > pos && bytes[stop - 1] === CR) stop--;
     line++;
-    // A byte-order mark starts a file, or, after `cat a.jsonl b.jsonl`, any line.
-    onLine(text, text.charCodeAt(pos) === 0xfeff ? pos + 1 : pos, stop, line);
+    onLine(bytes, afterBom(bytes, pos, stop), stop, line);
     pos = next;
   }
-  return line;
 }

@@ -1,6 +1,7 @@
 import type { PromptMessage } from '../../model/types.js';
 import { roleOf, type TraceEvent } from '../../normalise/event.js';
-import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart } from '../../normalise/flat-line.js';
+import { hashOf, sameAscii, textOf } from '../../normalise/bytes.js';
+import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotWide } from '../../normalise/flat-line.js';
 
 /**
  * Events in columns, as a worker sends them to the main thread: typed arrays that are handed over
@@ -79,8 +80,8 @@ export class BatchWriter {
     if (this.keepText && (e.prompt !== null || e.response !== null)) this.texts.push([i, e.prompt, e.response]);
   }
 
-  /** Adds the line `readFlatLine`/`scanFlatLine` just read from `text` (see `flat`), without making its strings again. */
-  pushFlat(text: string, line: number): void {
+  /** Adds the line `scanFlatLine` just read from `bytes` (see `flat`), making strings only for values not seen before. */
+  pushFlat(bytes: Buffer, line: number): void {
     if (this.count === this.lines.length) this.grow();
     const i = this.count++;
     this.lines[i] = line;
@@ -89,7 +90,10 @@ export class BatchWriter {
     const s = i * NS;
     for (let k = 0; k < NS; k++) {
       const slot = t[k]!;
-      S[s + k] = slot === -1 ? 0 : slot === ERROR_TEXT ? this.intern('error') : this.internAt(text, slotStart(slot), slotEnd(slot), slotHash(slot));
+      if (slot === -1) S[s + k] = 0;
+      else if (slot === ERROR_TEXT) S[s + k] = this.intern('error');
+      else if (slotWide(slot)) S[s + k] = this.intern(textOf(bytes, slotStart(slot), slotEnd(slot), true));
+      else S[s + k] = this.internAt(bytes, slotStart(slot), slotEnd(slot), slotHash(slot));
     }
     this.times[i] = flat.timestamp;
     const { inputTokens, outputTokens, totalTokens, durationMs, costUsd } = flat;
@@ -126,24 +130,29 @@ export class BatchWriter {
 
   private intern(s: string | null): number {
     if (s === null) return 0;
-    let h = 0;
-    for (let k = 0; k < s.length; k++) h = (Math.imul(h, 31) + s.charCodeAt(k)) | 0;
-    return this.internAt(s, 0, s.length, h);
-  }
-
-  /** The id of `text[start, end)` (whose hash is `hash`), added to the table when new. */
-  private internAt(text: string, start: number, end: number, hash: number): number {
+    const hash = hashOf(s);
     const mask = this.slots.length - 1;
-    const len = end - start;
     let p = hash & mask;
     for (let id = this.slots[p]!; id !== 0; id = this.slots[p]!) {
-      if (this.slotHashes[p] === hash) {
-        const known = this.table[id - 1]!;
-        if (known.length === len && text.startsWith(known, start)) return id;
-      }
+      if (this.slotHashes[p] === hash && this.table[id - 1] === s) return id;
       p = (p + 1) & mask;
     }
-    this.table.push(start === 0 && end === text.length ? text : text.slice(start, end));
+    return this.add(p, hash, s);
+  }
+
+  /** The id of the ASCII bytes `b[start, end)` (whose hash is `hash`), added to the table when new. */
+  private internAt(b: Buffer, start: number, end: number, hash: number): number {
+    const mask = this.slots.length - 1;
+    let p = hash & mask;
+    for (let id = this.slots[p]!; id !== 0; id = this.slots[p]!) {
+      if (this.slotHashes[p] === hash && sameAscii(this.table[id - 1]!, b, start, end)) return id;
+      p = (p + 1) & mask;
+    }
+    return this.add(p, hash, textOf(b, start, end, false));
+  }
+
+  private add(p: number, hash: number, text: string): number {
+    this.table.push(text);
     const id = this.table.length;
     this.slots[p] = id;
     this.slotHashes[p] = hash;

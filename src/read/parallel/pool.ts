@@ -50,17 +50,19 @@ export class WorkerPool {
   /**
    * Reads chunks and hands the results to `consume` strictly in chunk order, so that everything
    * downstream sees the lines exactly as a single pass would. At most a few chunks wait ahead of
-   * the consumer, which bounds memory when the main thread is the slower side.
+   * the consumer, which bounds memory when the main thread is the slower side. Each worker has
+   * two chunks asked of it at a time, so that it never waits for this thread between chunks.
    */
   async readChunks(chunks: readonly Chunk[], consume: (result: ChunkResult, chunk: Chunk) => void): Promise<void> {
     if (chunks.length === 0) return;
-    const ahead = this.workers.length * 2;
+    const ahead = this.workers.length * 3;
     const ready = new Map<number, ChunkResult>();
     let nextToSend = 0;
     let nextToConsume = 0;
     const handlers = new Map<Worker, { message: (r: ChunkResult) => void; error: (e: Error) => void }>();
     try {
       await new Promise<void>((resolve, reject) => {
+        // A worker once for each chunk it can take now.
         const idle: Worker[] = [];
         const dispatch = () => {
           while (idle.length > 0 && nextToSend < chunks.length && nextToSend - nextToConsume < ahead) {
@@ -88,7 +90,7 @@ export class WorkerPool {
           handlers.set(worker, { message, error: reject });
           worker.on('message', message);
           worker.on('error', reject);
-          idle.push(worker);
+          idle.push(worker, worker);
         }
         dispatch();
       });

@@ -1,0 +1,48 @@
+/**
+ * Text read from bytes: lines are scanned as UTF-8 bytes (faster than as a string, and without
+ * decoding lines that are never needed whole), and only the values kept are made into strings.
+ */
+
+/** The hash the line scanner computes over a value's bytes; for ASCII text it is the hash of its string. */
+export function hashOf(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** Whether the ASCII string `known` is the bytes `b[start, end)`. */
+export function sameAscii(known: string, b: Buffer, start: number, end: number): boolean {
+  if (known.length !== end - start) return false;
+  for (let k = 0; k < known.length; k++) if (known.charCodeAt(k) !== b[start + k]) return false;
+  return true;
+}
+
+/** The text of `b[start, end)`, `wide` when it holds bytes above ASCII (UTF-8, invalid bytes replaced as a decoder does). */
+export function textOf(b: Buffer, start: number, end: number, wide: boolean): string {
+  return b.toString(wide ? 'utf8' : 'latin1', start, end);
+}
+
+/**
+ * Strings made from bytes, remembered by hash: the names in a trace (agents, models, run ids)
+ * repeat from line to line, so most are made once. Fixed size: a slot holds the last string
+ * that hashed to it.
+ */
+export class TextCache {
+  private readonly slots: (string | undefined)[];
+  private readonly mask: number;
+
+  constructor(bits = 12) {
+    this.slots = new Array<string | undefined>(1 << bits);
+    this.mask = (1 << bits) - 1;
+  }
+
+  /** The string of the ASCII bytes `b[start, end)` whose hash is `hash`. */
+  ascii(b: Buffer, start: number, end: number, hash: number): string {
+    const p = hash & this.mask;
+    const known = this.slots[p];
+    if (known !== undefined && sameAscii(known, b, start, end)) return known;
+    const text = b.toString('latin1', start, end);
+    this.slots[p] = text;
+    return text;
+  }
+}
