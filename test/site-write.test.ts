@@ -200,6 +200,51 @@ describe('writeSite: rebuilding', () => {
     expect(readdirSync(root)).toEqual(['site']);
   });
 
+  it('writes the external files while the other files are still being prepared, and lists both', async () => {
+    const { out, opts } = setup();
+    const events: string[] = [];
+    let externalStarted!: () => void;
+    const started = new Promise<void>((resolve) => (externalStarted = resolve));
+    const external = {
+      paths: ['runs/a.html'],
+      write: async (root: string) => {
+        events.push('external started');
+        externalStarted();
+        writeFileSync(path.join(root, 'runs/a.html'), 'A');
+        return 1;
+      },
+    };
+    // The other files are ready only once the external writing has begun: no deadlock, and both land.
+    const prepare = async () => {
+      await started;
+      events.push('prepared');
+      return files({ 'index.html': 'i' });
+    };
+    const result = await writeSite(out, prepare, { ...opts, external });
+    expect(events).toEqual(['external started', 'prepared']);
+    expect(withoutManifest(tree(out))).toEqual({ 'index.html': 'i', 'runs/a.html': 'A' });
+    expect(manifestFiles(out).sort()).toEqual(['index.html', 'runs/a.html']);
+    expect(result.files).toBe(2);
+  });
+
+  it('when preparing fails, waits for the external writing to end, then removes everything', async () => {
+    const { root, out, opts } = setup();
+    let finished = false;
+    const external = {
+      paths: ['runs/a.html'],
+      write: async (root2: string) => {
+        await new Promise((r) => setTimeout(r, 50));
+        writeFileSync(path.join(root2, 'runs/a.html'), 'A');
+        finished = true;
+        return 1;
+      },
+    };
+    const prepare = () => Promise.reject(new Error('charts failed'));
+    await expect(writeSite(out, prepare, { ...opts, external })).rejects.toThrow('charts failed');
+    expect(finished).toBe(true);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
   it('leaves nothing when the first build fails', async () => {
     const { root, out, opts } = setup();
     function* failing(): Generator<SiteFile> {

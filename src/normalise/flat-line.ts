@@ -94,12 +94,12 @@ function scan(s: Buffer, start: number, end: number): boolean {
   const first = s[i]!;
   if (first !== 123 && first !== 32 && first !== 9) return false;
   while (i < end && isSpace(s[i]!)) i++;
-  if (s[i]! !== 123 /* { */) return false;
+  if (s[i] !== 123 /* { */) return false;
   i++;
   while (i < end && isSpace(s[i]!)) i++;
-  if (s[i]! === 125 /* } */) return false; // {} names no event type
+  if (s[i] === 125 /* } */) return false; // {} names no event type
   for (;;) {
-    if (s[i]! !== 34 /* " */) return false;
+    if (s[i] !== 34 /* " */) return false;
     i++;
     const keyStart = i;
     let h = 0;
@@ -127,32 +127,41 @@ function scan(s: Buffer, start: number, end: number): boolean {
       }
     }
     while (i < end && isSpace(s[i]!)) i++;
-    if (s[i]! !== 58 /* : */) return false;
+    if (s[i] !== 58 /* : */) return false;
     i++;
     while (i < end && isSpace(s[i]!)) i++;
-    if (id !== -1 && kinds[id]! !== ABSENT) return false; // a repeated key: JSON.parse keeps the last
+    if (id !== -1 && kinds[id] !== ABSENT) return false; // a repeated key: JSON.parse keeps the last
     const c = s[i]!;
     if (c === 34) {
       i++;
       const vs = i;
-      let vh = 0;
-      let high = 0;
-      for (;;) {
-        if (i >= end) return false;
-        const d = s[i]!;
-        if (d === 34) break;
-        if (d === 92 || d < 32) return false;
-        vh = (Math.imul(vh, 31) + d) | 0;
-        high |= d;
-        i++;
-      }
-      if (id !== -1) {
+      if (id === -1) {
+        // A value not read: only checked.
+        for (;;) {
+          if (i >= end) return false;
+          const d = s[i]!;
+          if (d === 34) break;
+          if (d === 92 || d < 32) return false;
+          i++;
+        }
+      } else {
+        let vh = 0;
+        let high = 0;
+        for (;;) {
+          if (i >= end) return false;
+          const d = s[i]!;
+          if (d === 34) break;
+          if (d === 92 || d < 32) return false;
+          vh = (Math.imul(vh, 31) + d) | 0;
+          high |= d;
+          i++;
+        }
         // Values trimmed by the full path (`given`, `str`) take it.
         if (i > vs && (trims(s[vs]!) || trims(s[i - 1]!))) return false;
-        kinds[id]! = high >= 0x80 ? WIDE : STRING;
-        starts[id]! = vs;
-        ends[id]! = i;
-        hashes[id]! = vh;
+        kinds[id] = high >= 0x80 ? WIDE : STRING;
+        starts[id] = vs;
+        ends[id] = i;
+        hashes[id] = vh;
       }
       i++;
     } else if (c === 45 || (c >= 48 && c <= 57)) {
@@ -210,21 +219,21 @@ function scan(s: Buffer, start: number, end: number): boolean {
         if (digits <= 15 && p >= -22 && p <= 22) v = p >= 0 ? m * POW10[p]! : m / POW10[-p]!;
         else v = Number(s.toString('latin1', ns, i));
         if (!Number.isFinite(v)) return false;
-        nums[id]! = neg ? -v : v;
-        kinds[id]! = NUMBER;
+        nums[id] = neg ? -v : v;
+        kinds[id] = NUMBER;
       }
     } else if (c === 116 /* t */) {
-      if (s[i + 1]! !== 114 || s[i + 2]! !== 117 || s[i + 3]! !== 101) return false;
+      if (s[i + 1] !== 114 || s[i + 2] !== 117 || s[i + 3] !== 101) return false;
       i += 4;
-      if (id !== -1) kinds[id]! = TRUE;
+      if (id !== -1) kinds[id] = TRUE;
     } else if (c === 102 /* f */) {
-      if (s[i + 1]! !== 97 || s[i + 2]! !== 108 || s[i + 3]! !== 115 || s[i + 4]! !== 101) return false;
+      if (s[i + 1] !== 97 || s[i + 2] !== 108 || s[i + 3] !== 115 || s[i + 4] !== 101) return false;
       i += 5;
-      if (id !== -1) kinds[id]! = FALSE;
+      if (id !== -1) kinds[id] = FALSE;
     } else if (c === 110 /* n */) {
-      if (s[i + 1]! !== 117 || s[i + 2]! !== 108 || s[i + 3]! !== 108) return false;
+      if (s[i + 1] !== 117 || s[i + 2] !== 108 || s[i + 3] !== 108) return false;
       i += 4;
-      if (id !== -1) kinds[id]! = NULL;
+      if (id !== -1) kinds[id] = NULL;
     } else {
       return false; // an object, an array, NaN, or not JSON
     }

@@ -5,6 +5,8 @@
  *   3. charts: Vega-Lite specs → SVG (the only async rendering step)
  *   4. render: pages as plain functions of the model → SiteFile[] (renderSite, no file system)
  *   5. write: writeSite() builds into a temporary folder and swaps it in
+ * For large inputs, the run pages (most of a site) are rendered and written by worker threads
+ * from step 2 on: they need only the runs' order and names, known once the runs are read.
  */
 import path from 'node:path';
 import { summarise } from '../aggregate/summarise.js';
@@ -13,7 +15,7 @@ import type { SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
 import { resolveInputs } from '../read/inputs.js';
 import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
-import { ParallelRunPages } from './parallel-run-pages.js';
+import { ParallelRunPages, type RunPagesSite } from './parallel-run-pages.js';
 import { buildStamp, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
 import { dataExports } from './exports.js';
 import { runFileNames } from './file-names.js';
@@ -62,6 +64,8 @@ export interface BuildResult {
 
 export interface RenderOptions {
   singleFile?: boolean;
+  /** The run pages' names, when already made (runFileNames of the runs). */
+  names?: ReadonlyMap<string, string>;
   /** Leave out the run pages: other threads write them (parallel-run-pages.ts). */
   withoutRunPages?: boolean;
   onProgress?: (message: string) => void;
@@ -79,7 +83,7 @@ const PROGRESS_EVERY = 500;
 
 /** Step 2-3: the model every page reads (names, order, window, charts). */
 export async function prepareSite(input: SiteInput, opts: RenderOptions = {}): Promise<SiteModel> {
-  const names = runFileNames(input.runs.map((r) => r.id));
+  const names = opts.names ?? runFileNames(input.runs.map((r) => r.id));
   const window = windowSummary(input.summary, input.runs);
   opts.onProgress?.('rendering charts');
   const charts = await renderCharts(input.summary, input.runs, window);
@@ -172,20 +176,31 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
 
 async function render(options: BuildOptions, loaded: LoadResult, runPages: ParallelRunPages | null, stamp: string | null): Promise<BuildResult> {
   const progress = options.onProgress;
-  const summary = summarise({
-    inputs: loaded.inputs,
-    files: loaded.files,
-    spans: loaded.spans,
-    skippedLines: loaded.skippedLines,
+  const names = runFileNames(loaded.runs.map((r) => r.id));
+  // The run pages need only the runs in order, their names and the frame's facts: the other
+  // threads write them from here on, while this thread summarises and renders the charts.
+  const site: RunPagesSite = {
     runs: loaded.runs,
-    priceTable: loaded.prices.date,
-  });
-  const model = await prepareSite({ runs: loaded.runs, summary, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: progress });
-  const seen = { pages: runPages ? model.runs.length : 0 };
-  progress?.(`writing ${options.outDir}`);
-  // Pages are rendered as they are written: the whole site is never in memory at once.
-  const pageFiles = countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: progress, withoutRunPages: runPages !== null }), seen);
-  const external = runPages ? { paths: runPages.paths(model), write: (root: string) => runPages.write(root, model) } : undefined;
+    names,
+    context: { version: toolVersion(), priceTable: loaded.prices.date, counts: { runs: loaded.runs.length, spans: loaded.spans } },
+  };
+  const external = runPages ? { paths: runPages.paths(site), write: (root: string) => runPages.write(root, site) } : undefined;
+  const seen = { pages: runPages ? loaded.runs.length : 0 };
+  let summary: Summary | undefined;
+  const pageFiles = async () => {
+    summary = summarise({
+      inputs: loaded.inputs,
+      files: loaded.files,
+      spans: loaded.spans,
+      skippedLines: loaded.skippedLines,
+      runs: loaded.runs,
+      priceTable: loaded.prices.date,
+    });
+    const model = await prepareSite({ runs: loaded.runs, summary, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: progress, names });
+    progress?.(`writing ${options.outDir}`);
+    // Pages are rendered as they are written: the whole site is never in memory at once.
+    return countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: progress, withoutRunPages: runPages !== null }), seen);
+  };
   const record = (w: { files: number; bytes: number }): BuildRecord => ({
     stamp: stamp ?? '',
     pages: seen.pages,
@@ -202,7 +217,7 @@ async function render(options: BuildOptions, loaded: LoadResult, runPages: Paral
     bytes: written.bytes,
     skippedLines: loaded.skippedLines,
     skipped: loaded.skipped,
-    summary,
+    summary: summary!,
     ...(written.kept ? { kept: written.kept } : {}),
   };
 }

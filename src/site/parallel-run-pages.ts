@@ -2,8 +2,19 @@ import type { PriceTable } from '../prices/price-table.js';
 import { planPart } from '../read/parallel/build-runs.js';
 import { WorkerPool } from '../read/parallel/pool.js';
 import { splitRuns, type RunPlan } from '../read/parallel/run-index.js';
-import type { SiteModel } from './pages/site-model.js';
+import type { Run } from '../model/types.js';
+import type { PageContext } from './pages/site-pages.js';
 import type { RunPageEntry, WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
+
+/**
+ * What the run pages need of the site: the runs in list order, each run's page, and what every
+ * page's frame shows. All known once the runs are read, before the rest of the site is prepared.
+ */
+export interface RunPagesSite {
+  runs: readonly Run[];
+  names: ReadonlyMap<string, string>;
+  context: Omit<PageContext, 'names'>;
+}
 
 /**
  * The run pages of a large site, written by worker threads while this thread renders the other
@@ -23,29 +34,28 @@ export class ParallelRunPages {
   }
 
   /** The pages' paths, in the order of the run list. */
-  paths(model: SiteModel): string[] {
-    return model.runs.map((run) => model.names.get(run.id)!);
+  paths(site: RunPagesSite): string[] {
+    return site.runs.map((run) => site.names.get(run.id)!);
   }
 
   /** Renders and writes every run page into `root` (its folders made already); returns the bytes written. */
-  async write(root: string, model: SiteModel): Promise<number> {
+  async write(root: string, site: RunPagesSite): Promise<number> {
     const { plan } = this;
+    const { runs, names, context } = site;
     const byId = new Map<string, number>();
     plan.ids.forEach((id, r) => byId.set(id, r));
     // Each run's page: its file and its neighbours in the list, by the run's place in the plan.
     const entries: RunPageEntry[] = new Array<RunPageEntry>(plan.ids.length);
-    const runs = model.runs;
     const neighbour = (i: number) => {
       const r = runs[i];
-      return r === undefined ? null : { id: r.id, start: r.start, path: model.names.get(r.id)! };
+      return r === undefined ? null : { id: r.id, start: r.start, path: names.get(r.id)! };
     };
     for (let i = 0; i < runs.length; i++) {
       const run = runs[i]!;
       const r = byId.get(run.id);
       if (r === undefined) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan`);
-      entries[r] = { id: run.id, path: model.names.get(run.id)!, prev: neighbour(i - 1), next: neighbour(i + 1) };
+      entries[r] = { id: run.id, path: names.get(run.id)!, prev: neighbour(i - 1), next: neighbour(i + 1) };
     }
-    const context = { version: model.version, priceTable: model.priceTable, counts: { runs: model.summary.runs, spans: model.summary.spans } };
     const prices = this.prices.state();
     const jobs: WriteRunPagesJob[] = splitRuns(plan, this.pool.size).map(([from, to]) => ({
       plan: planPart(plan, from, to),

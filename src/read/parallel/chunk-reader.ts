@@ -20,9 +20,19 @@ export interface ChunkResult {
 const CR = 0x0d;
 const LF = 0x0a;
 
-/** Reads one chunk into a batch of events: the same per-line work as the sequential loader. */
+// One writer and one read buffer, used for chunk after chunk (see `BatchWriter.reset`): a thread
+// reads one chunk at a time.
+let reused: { writer: BatchWriter; keepText: boolean } | undefined;
+let readBuffer = Buffer.alloc(0);
+
+/**
+ * Reads one chunk into a batch of events: the same per-line work as the sequential loader. A
+ * thread reads one chunk at a time (the writer and the buffer are reused).
+ */
 export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, shared = false): Promise<ChunkResult> {
-  const writer = new BatchWriter(keepText);
+  if (reused?.keepText !== keepText) reused = { writer: new BatchWriter(keepText), keepText };
+  const writer = reused.writer;
+  writer.reset();
   const skipped: ChunkResult['skipped'] = [];
   let spans = 0;
   let current = 0;
@@ -55,7 +65,8 @@ export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, sh
  */
 async function readRange(path: string, start: number, end: number, onLine: LineHandler): Promise<void> {
   const handle = await open(path, 'r');
-  const buf = Buffer.allocUnsafe(end - start);
+  if (readBuffer.length < end - start) readBuffer = Buffer.allocUnsafe(end - start);
+  const buf = readBuffer.subarray(0, end - start);
   let got = 0;
   try {
     while (got < buf.length) {

@@ -38,13 +38,26 @@ export class BatchWriter {
   private times = new Float64Array(1024);
   private amountRow = new Int32Array(1024);
   private amounts = new Float64Array(1024 * NA);
-  private readonly table: string[] = [];
+  private table: string[] = [];
   /** Open addressing over the table: slot → id (0 empty), with each string's hash beside it. */
   private slots = new Int32Array(1024);
   private slotHashes = new Int32Array(1024);
-  private readonly texts: EventBatch['texts'] = [];
+  private texts: EventBatch['texts'] = [];
 
   constructor(private readonly keepText: boolean) {}
+
+  /**
+   * Empties the writer for the next batch, keeping the room it has grown: a worker writes one
+   * batch after another, and columns made anew for each would leave the memory allocator with
+   * freed blocks it does not give back (tens of MB of resident memory at 1M spans).
+   */
+  reset(): void {
+    this.count = 0;
+    this.rows = 0;
+    this.table = [];
+    this.slots.fill(0);
+    this.texts = [];
+  }
 
   push(e: TraceEvent, line: number): void {
     if (this.count === this.lines.length) this.grow();

@@ -21,6 +21,9 @@ async function runJob(request: Extract<WorkerRequest, { kind: 'job' }>): Promise
   }
 }
 
+// The chunk being read; the next waits for it (a thread reuses one buffer and writer for them).
+let reading = Promise.resolve();
+
 parentPort!.on('message', (request: WorkerRequest) => {
   if (request.kind === 'job') {
     // A job's failure goes back as its kind and message, for the pool to throw as the same error.
@@ -34,7 +37,8 @@ parentPort!.on('message', (request: WorkerRequest) => {
     );
     return;
   }
-  void readChunk(request.chunk, options.keepText, options.fast, options.shared).then((result) => {
+  reading = reading.then(async () => {
+    const result = await readChunk(request.chunk, options.keepText, options.fast, options.shared);
     parentPort!.postMessage(result, transferables(result.batch));
   });
 });

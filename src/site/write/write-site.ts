@@ -49,16 +49,22 @@ export interface ExternalFiles {
 }
 
 /**
+ * The files to write: a sequence, or the work that makes one, which is then done while the
+ * external files are already being written.
+ */
+export type SiteFiles = Iterable<SiteFile> | (() => Promise<Iterable<SiteFile>>);
+
+/**
  * Writes `files` here and the external files elsewhere at the same time, into `root`. Both are
  * finished (or failed) before this returns or throws: a caller may remove the folder next.
  */
-async function writeAll(root: string, files: Iterable<SiteFile>, fresh: boolean, opts: WriteSiteOptions, written: Written): Promise<void> {
+async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: WriteSiteOptions, written: Written): Promise<void> {
   const external = opts.external;
-  if (!external) return writeFiles(root, files, { fresh, onProgress: opts.onProgress }, written);
+  if (!external) return writeFiles(root, typeof files === 'function' ? await files() : files, { fresh, onProgress: opts.onProgress }, written);
   makeDirsFor(root, external.paths, fresh);
   const elsewhere = external.write(root);
   try {
-    await writeFiles(root, files, { fresh, onProgress: opts.onProgress }, written);
+    await writeFiles(root, typeof files === 'function' ? await files() : files, { fresh, onProgress: opts.onProgress }, written);
   } catch (e) {
     await elsewhere.catch(() => undefined);
     throw e;
@@ -84,7 +90,7 @@ type Target =
   | { kind: 'missing' }
   | { kind: 'dir'; manifest: SiteManifest | null; empty: boolean; holdsCwd: boolean; link: boolean; mountPoint: boolean };
 
-export async function writeSite(outDir: string, files: Iterable<SiteFile>, opts: WriteSiteOptions = {}): Promise<WriteSiteResult> {
+export async function writeSite(outDir: string, files: SiteFiles, opts: WriteSiteOptions = {}): Promise<WriteSiteResult> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const out = path.resolve(cwd, outDir);
   const version = opts.version ?? toolVersion();
@@ -124,7 +130,7 @@ function inspect(out: string, cwd: string, force: boolean): Target {
 }
 
 /** The swap; null when the temporary folder cannot be made beside `out` (permission), so the caller writes in place. */
-async function writeSwapped(out: string, target: Target, files: Iterable<SiteFile>, version: string, opts: WriteSiteOptions): Promise<WriteSiteResult | null> {
+async function writeSwapped(out: string, target: Target, files: SiteFiles, version: string, opts: WriteSiteOptions): Promise<WriteSiteResult | null> {
   const temp = out + TEMP_SUFFIX;
   const aside = out + ASIDE_SUFFIX;
   mkdirOrFail(path.dirname(out));
@@ -164,7 +170,7 @@ async function writeSwapped(out: string, target: Target, files: Iterable<SiteFil
   return result;
 }
 
-async function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }>, files: Iterable<SiteFile>, version: string, opts: WriteSiteOptions): Promise<WriteSiteResult> {
+async function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }>, files: SiteFiles, version: string, opts: WriteSiteOptions): Promise<WriteSiteResult> {
   const old = target.manifest;
   const inPlace = old ? old.inPlace : !target.empty;
   const written: Written = { paths: [], bytes: 0 };
