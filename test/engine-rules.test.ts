@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadTraces } from '../src/read/load.js';
 import { parseTimestamp } from '../src/normalise/timestamp.js';
 import { parseLine } from '../src/normalise/parse-line.js';
-import { percentile } from '../src/aggregate/percentile.js';
+import { percentile, percentilesOf } from '../src/aggregate/percentile.js';
 import { InputError } from '../src/errors.js';
 import { DIALECTS, jsonl, summaryOf, writeTree } from './helpers.js';
 import { readFileSync } from 'node:fs';
@@ -239,6 +239,32 @@ describe('percentiles', () => {
     expect(percentile([10], 99)).toBe(10);
     expect(percentile([], 50)).toBeNull();
     expect(percentile([0, 100], 95)).toBe(95);
+  });
+
+  it('selected (large inputs) equal the sorted ones, whatever the order, spread and repeats', () => {
+    let seed = 3;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const sorted = (v: number[]) => {
+      const a = Float64Array.from(v).sort();
+      return { p50Ms: percentile(a, 50), p95Ms: percentile(a, 95), p99Ms: percentile(a, 99) };
+    };
+    const shapes: ((n: number) => number[])[] = [
+      (n) => Array.from({ length: n }, () => Math.round(rand() * 5_000_000) / 1000),
+      (n) => Array.from({ length: n }, () => Math.floor(rand() * 4)), // few distinct values
+      (n) => Array.from({ length: n }, () => 7), // all equal
+      (n) => Array.from({ length: n }, (_, i) => i), // ascending
+      (n) => Array.from({ length: n }, (_, i) => n - i), // descending
+      (n) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? i : n - i)), // organ pipe
+      (n) => Array.from({ length: n }, () => (rand() < 0.5 ? -0 : 0)),
+      (n) => Array.from({ length: n }, () => 10 ** (rand() * 12) * (rand() < 0.1 ? -1 : 1)),
+    ];
+    for (const shape of shapes) {
+      for (const n of [255, 256, 257, 1000, 4097, 100_000]) {
+        const values = shape(n);
+        expect(percentilesOf(values), `${shape.toString()} n=${n}`).toEqual(sorted(values));
+      }
+    }
+    expect(percentilesOf([])).toEqual({ p50Ms: null, p95Ms: null, p99Ms: null });
   });
 });
 

@@ -23,7 +23,76 @@ export interface Percentiles {
   p99Ms: number | null;
 }
 
-export function percentilesOf(values: number[]): Percentiles {
-  const sorted = Float64Array.from(values).sort();
-  return { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), p99Ms: percentile(sorted, 99) };
+/**
+ * p50, p95 and p99 of `values`, the same as `percentile` of the sorted values. Large inputs are
+ * not sorted: the few ranks needed are selected (quickselect, linear on average), several times
+ * faster than a sort for a million durations.
+ */
+export function percentilesOf(values: ArrayLike<number>): Percentiles {
+  const a = Float64Array.from(values);
+  const n = a.length;
+  if (n < SELECT_FROM || a.some(Number.isNaN)) {
+    a.sort();
+    return { p50Ms: percentile(a, 50), p95Ms: percentile(a, 95), p99Ms: percentile(a, 99) };
+  }
+  // The ranks ascend, so each selection looks only right of the one before.
+  let from = 0;
+  const at = (p: number): number => {
+    const rank = (p / 100) * (n - 1);
+    const lo = Math.floor(rank);
+    select(a, from, n - 1, lo);
+    from = lo;
+    // Everything right of `lo` is at least a[lo]: the next value in order is their minimum.
+    let next = a[lo]!;
+    if (lo + 1 < n) {
+      next = a[lo + 1]!;
+      for (let i = lo + 2; i < n; i++) if (a[i]! < next) next = a[i]!;
+    }
+    return roundMs(a[lo]! + (next - a[lo]!) * (rank - lo));
+  };
+  return { p50Ms: at(50), p95Ms: at(95), p99Ms: at(99) };
+}
+
+/** Below this many values a sort is as fast. */
+const SELECT_FROM = 256;
+
+/**
+ * Rearranges `a[left..right]` so that `a[k]` holds the value a sort would put there, with no
+ * larger value before it and no smaller one after it (Hoare's selection, median-of-three pivot).
+ * Should the partitions stay unbalanced, the rest is sorted instead, so the worst case is a sort.
+ */
+function select(a: Float64Array, left: number, right: number, k: number): void {
+  let rounds = 2 * Math.ceil(Math.log2(right - left + 2)) + 8;
+  while (right > left) {
+    if (--rounds < 0) {
+      a.subarray(left, right + 1).sort();
+      return;
+    }
+    const mid = (left + right) >>> 1;
+    if (a[mid]! < a[left]!) swap(a, mid, left);
+    if (a[right]! < a[left]!) swap(a, right, left);
+    if (a[right]! < a[mid]!) swap(a, right, mid);
+    const pivot = a[mid]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    // Now a[left..j] ≤ pivot ≤ a[i..right], and anything between equals the pivot.
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }

@@ -90,7 +90,13 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
 /** Makes the folders of `paths` (relative) under `root`, as `writeFiles` would before writing them. */
 export function makeDirsFor(root: string, paths: readonly string[], fresh: boolean): void {
   const dirs = new Set<string>([root]);
+  // Most paths share a few folders (runs/): each folder is checked and made once. The paths
+  // themselves are checked when written.
+  const relDirs = new Set<string>();
   for (const p of paths) {
+    const relDir = p.slice(0, Math.max(0, p.lastIndexOf('/')));
+    if (relDirs.has(relDir)) continue;
+    relDirs.add(relDir);
     const dir = path.dirname(resolveInside(root, p));
     if (!dirs.has(dir)) makeDir(root, dir, fresh, dirs);
   }
