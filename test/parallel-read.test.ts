@@ -2,6 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/read/load.js';
 import { summarise } from '../src/aggregate/summarise.js';
+import { BatchWriter, decodeEvent, emptyEvent, lineOf } from '../src/read/parallel/event-batch.js';
+import type { TraceEvent } from '../src/normalise/event.js';
 import { jsonl, writeTree } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -33,6 +35,65 @@ describe('reading on worker threads', () => {
     expect(parallel.runs).toEqual(plain.runs);
     expect(parallel.runs[0]!.calls.at(-1)!.source).toEqual({ file: 'big.jsonl', line: 401 });
     expect(parallel.skipped).toEqual([{ file: 'big.jsonl', line: 402, reason: 'not JSON (plain text)' }]);
+  });
+});
+
+describe('event batches', () => {
+  const event = (over: Partial<TraceEvent>): TraceEvent => ({ ...emptyEvent(), type: 'llm_call', role: 'call', ...over });
+  const decoded = (w: BatchWriter, shared: boolean) => {
+    const b = w.finish(shared);
+    return {
+      b,
+      events: Array.from({ length: b.count }, (_, i) => {
+        const e = emptyEvent();
+        decodeEvent(b, i, e);
+        return { e, line: lineOf(b, i) };
+      }),
+    };
+  };
+
+  it('leave out string columns no event has and line numbers that count up by one, and decode the same events', () => {
+    for (const shared of [false, true]) {
+      const w = new BatchWriter(false);
+      const a = event({ agentField: 'triage', runId: 'r-1', model: 'gpt-4o', inputTokens: 12, costUsd: 0.5, timestamp: 1000 });
+      const b = event({ type: 'agent_start', role: 'step_start', agentField: 'triage', runId: 'r-1', timestamp: 1001 });
+      w.push(a, 1);
+      w.push(b, 2);
+      const one = decoded(w, shared);
+      // type, agent, run id and model: four of the twelve string columns.
+      expect(one.b.stride).toBe(4);
+      expect(one.b.lines).toBeNull();
+      expect(one.events).toEqual([{ e: a, line: 1 }, { e: b, line: 2 }]);
+    }
+  });
+
+  it('keep line numbers that skip (blank lines, several events on a line) and every column given', () => {
+    const w = new BatchWriter(false);
+    const full = event({
+      agentField: 'a', runId: 'r', workflow: 'w', pattern: 'p', provider: 'openai', model: 'm', status: 'ok', error: 'boom',
+      stepKind: 'tool', callId: 'c-1', detail: 'billing', outputTokens: 3, totalTokens: 9, durationMs: 1.5, timestamp: null,
+    });
+    w.push(full, 1);
+    w.push(event({ runId: 'r' }), 3);
+    w.push(event({ runId: 'r' }), 3);
+    const { b, events } = decoded(w, false);
+    expect(b.stride).toBe(12);
+    expect(b.lines).not.toBeNull();
+    expect(events.map((x) => x.line)).toEqual([1, 3, 3]);
+    expect(events[0]!.e).toEqual(full);
+  });
+
+  it('start empty again after reset, with the room they had', () => {
+    const w = new BatchWriter(false);
+    for (let i = 1; i <= 3000; i++) w.push(event({ runId: `r-${i}`, timestamp: i }), i);
+    expect(w.finish().count).toBe(3000);
+    w.reset();
+    w.push(event({ model: 'x' }), 1);
+    const { b, events } = decoded(w, false);
+    expect(b.count).toBe(1);
+    expect(b.table).toEqual(['llm_call', 'x']);
+    expect(events[0]!.e.model).toBe('x');
+    expect(events[0]!.e.runId).toBeNull();
   });
 });
 

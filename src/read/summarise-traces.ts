@@ -53,19 +53,21 @@ export async function summariseTraces(inputs: readonly string[], options: Summar
   const counts = new ReadCounts(options.keepSkipped ?? 1000);
   const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
   const pool = new WorkerPool(Math.min(workers, chunks.length), { keepText: false, fast: options.fastPath !== false, shared: true });
+  let results: AssembleResult[];
   try {
     const plan = await readIntoPlan(pool, files.length, chunks, counts, options.onFile);
     const jobs: AssembleJob[] = splitRuns(plan, pool.size).map(([from, to]) => jobFor(plan, from, to, prices.state(), latestCount));
-    const results = await pool.runJobs<AssembleResult>('summarise-runs', jobs);
-    const acc = new SummaryAccumulator();
-    const latest = new LatestRuns(latestCount);
-    for (const r of results) {
-      acc.merge(r.summary);
-      latest.merge(r.latest);
-    }
-    const { spans, skippedLines, skipped } = counts;
-    return { summary: acc.result({ ...meta, spans, skippedLines }), latest: latest.result(), spans, skippedLines, skipped, prices };
+    results = await pool.runJobs<AssembleResult>('summarise-runs', jobs);
   } finally {
+    // The threads (and the events they shared) are let go before the merge, which needs memory of its own.
     await pool.close();
   }
+  const acc = new SummaryAccumulator();
+  const latest = new LatestRuns(latestCount);
+  for (const r of results) {
+    acc.merge(r.summary);
+    latest.merge(r.latest);
+  }
+  const { spans, skippedLines, skipped } = counts;
+  return { summary: acc.result({ ...meta, spans, skippedLines }), latest: latest.result(), spans, skippedLines, skipped, prices };
 }

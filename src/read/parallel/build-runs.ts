@@ -2,7 +2,7 @@ import { finaliseRun } from '../../model/finalise.js';
 import { RunBuilder } from '../../model/run-builder.js';
 import type { PromptMessage, Run } from '../../model/types.js';
 import type { PriceTable } from '../../prices/price-table.js';
-import { decodeEvent, emptyEvent, type EventBatch } from './event-batch.js';
+import { decodeEvent, emptyEvent, lineOf, type EventBatch } from './event-batch.js';
 import type { RunPlan } from './run-index.js';
 
 /**
@@ -29,7 +29,7 @@ export function forEachRun(plan: RunPlan, from: number, to: number, o: { prices:
         const text = textsOf(texts, placed.batch).get(i);
         if (text) [e.prompt, e.response] = text;
       }
-      builder.add(e, { file: plan.files[placed.file]!, line: placed.lineBase + placed.batch.lines[i]! });
+      builder.add(e, { file: plan.files[placed.file]!, line: placed.lineBase + lineOf(placed.batch, i) });
     }
     visit(finaliseRun(builder, o.prices));
   }
@@ -57,10 +57,23 @@ function batchOf(firsts: readonly number[], g: number): number {
   return lo;
 }
 
-/** The plan for runs `from` to `to` only: that range's ids and first lines (see `local`). */
+/**
+ * The plan for runs `from` to `to` only: that range's ids and first lines (see `local`), and only
+ * the batches that hold their events (each thread gets a copy of the batches' strings).
+ */
 export function planPart(plan: RunPlan, from: number, to: number): RunPlan {
+  let lo = Infinity;
+  let hi = -1;
+  for (let k = plan.offsets[from]!; k < plan.offsets[to]!; k++) {
+    const g = plan.order[k]!;
+    if (g < lo) lo = g;
+    if (g > hi) hi = g;
+  }
+  const firsts = plan.batches.map((b) => b.first);
+  const batches = hi === -1 ? [] : plan.batches.slice(batchOf(firsts, lo), batchOf(firsts, hi) + 1);
   return {
     ...plan,
+    batches,
     ids: plan.ids.slice(from, to),
     synthetic: plan.synthetic.slice(from, to),
     sourceFile: plan.sourceFile.slice(from, to),

@@ -8,17 +8,28 @@ import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotWide } from '../../
  * (or shared) without copying, and each distinct string once. Objects per event would cost far
  * more to copy and to keep. The columns are compact, because the summary keeps every event of
  * the input until its runs are built: string ids take two bytes where the batch's table allows,
- * and the amounts (tokens, duration, cost), which only some events have, sit in a side table.
+ * string columns that are null throughout a batch are left out, line numbers are kept only when
+ * they are not simply one event a line, and the amounts (tokens, duration, cost), which only
+ * some events have, sit in a side table.
  */
 const NS = 12; // type, agentField, runId, workflow, pattern, provider, model, status, error, stepKind, callId, detail
 const NA = 5; // inputTokens, outputTokens, totalTokens, durationMs, costUsd
 
 export interface EventBatch {
   count: number;
-  /** The line (1-based, counted from the start of the chunk) each event came from. */
-  lines: Int32Array;
-  /** count × 12 string ids: 0 for null, else 1 + the index in `table`. */
+  /**
+   * The line (1-based, counted from the start of the chunk) each event came from; null when
+   * event i came from line i + 1, as is usual (see `lineOf`).
+   */
+  lines: Int32Array | null;
+  /**
+   * count × `stride` string ids: 0 for null, else 1 + the index in `table`. Only the columns some
+   * event of the batch has are kept: `columns[k]` is the place of column k in a row, or -1 when
+   * the column is null throughout.
+   */
   strings: Uint16Array | Int32Array;
+  columns: Int8Array;
+  stride: number;
   /** The timestamp of each event, NaN for none. */
   times: Float64Array;
   /** Per event: its row in `amounts`, or -1 when it has none of them. */
@@ -127,12 +138,32 @@ export class BatchWriter {
   /** The batch; `shared` puts its columns in shared memory, for several threads to read. */
   finish(shared = false): EventBatch {
     const n = this.count;
-    const narrow = this.table.length < 0xffff;
-    const strings = narrow ? copy(Uint16Array, this.strings, n * NS, shared) : copy(Int32Array, this.strings, n * NS, shared);
+    const all = this.strings;
+    // The columns some event has, in order; the others are left out (often half of them).
+    const columns = new Int8Array(NS).fill(-1);
+    let stride = 0;
+    for (let k = 0; k < NS; k++) {
+      for (let i = 0; i < n; i++) {
+        if (all[i * NS + k] !== 0) {
+          columns[k] = stride++;
+          break;
+        }
+      }
+    }
+    const strings = this.table.length < 0xffff ? column(Uint16Array, n * stride, shared) : column(Int32Array, n * stride, shared);
+    for (let k = 0; k < NS; k++) {
+      const j = columns[k]!;
+      if (j === -1) continue;
+      for (let i = 0; i < n; i++) strings[i * stride + j] = all[i * NS + k]!;
+    }
+    let consecutive = true;
+    for (let i = 0; i < n && consecutive; i++) consecutive = this.lines[i] === i + 1;
     return {
       count: n,
-      lines: copy(Int32Array, this.lines, n, shared),
+      lines: consecutive ? null : copy(Int32Array, this.lines, n, shared),
       strings,
+      columns,
+      stride,
       times: copy(Float64Array, this.times, n, shared),
       amountRow: copy(Int32Array, this.amountRow, n, shared),
       amounts: copy(Float64Array, this.amounts, this.rows * NA, shared),
@@ -207,27 +238,42 @@ function grown<T extends Int32Array | Float64Array>(from: T, size: number): T {
   return to;
 }
 
+/** A column of `n` values (in shared memory when asked). */
+function column<T extends Column>(Kind: ColumnKind<T>, n: number, shared: boolean): T {
+  return shared ? new Kind(new SharedArrayBuffer(Math.max(1, n) * Kind.BYTES_PER_ELEMENT)) : new Kind(n);
+}
+
 /** The first `n` values of `from` in a column of their own (in shared memory when asked). */
 function copy<T extends Column>(Kind: ColumnKind<T>, from: Int32Array | Float64Array, n: number, shared: boolean): T {
-  const to = shared ? new Kind(new SharedArrayBuffer(Math.max(1, n) * Kind.BYTES_PER_ELEMENT)) : new Kind(n);
+  const to = column(Kind, n, shared);
   to.set(from.subarray(0, n));
   return to;
 }
 
 /** The buffers to hand over (transfer) with a batch; shared ones are not handed over but shared. */
 export function transferables(b: EventBatch): ArrayBuffer[] {
-  return [b.lines.buffer, b.strings.buffer, b.times.buffer, b.amountRow.buffer, b.amounts.buffer].filter((x): x is ArrayBuffer => x instanceof ArrayBuffer);
+  return [b.lines?.buffer, b.strings.buffer, b.times.buffer, b.amountRow.buffer, b.amounts.buffer].filter((x): x is ArrayBuffer => x instanceof ArrayBuffer);
+}
+
+/** The line (counted from the start of the batch's chunk) that event `i` came from. */
+export function lineOf(b: EventBatch, i: number): number {
+  return b.lines === null ? i + 1 : b.lines[i]!;
 }
 
 /** The run id of event `i`, without decoding the rest (for routing). */
 export function runIdOf(b: EventBatch, i: number): string | null {
-  const id = b.strings[i * NS + 2]!;
-  return id === 0 ? null : b.table[id - 1]!;
+  return str(b.table, stringId(b, i, 2));
 }
 
 /** The type of event `i` (what gives its role). */
 export function typeOf(b: EventBatch, i: number): string {
-  return b.table[b.strings[i * NS]! - 1]!;
+  return b.table[stringId(b, i, 0) - 1]!;
+}
+
+/** String column `k` of event `i`: its id in the table (0 for null). */
+function stringId(b: EventBatch, i: number, k: number): number {
+  const j = b.columns[k]!;
+  return j === -1 ? 0 : b.strings[i * b.stride + j]!;
 }
 
 /** An event object to decode into. */
@@ -247,22 +293,21 @@ function str(table: readonly string[], id: number): string | null {
 
 /** Decodes event `i` of a batch into `e` (prompt and response left null). */
 export function decodeEvent(b: EventBatch, i: number, e: TraceEvent): void {
-  const { strings: S, table: T } = b;
+  const T = b.table;
   // Written out field by field: a loop over names here costs more than everything else the
   // main thread does with the event.
-  const s = i * NS;
-  e.type = T[S[s]! - 1]!;
-  e.agentField = str(T, S[s + 1]!);
-  e.runId = str(T, S[s + 2]!);
-  e.workflow = str(T, S[s + 3]!);
-  e.pattern = str(T, S[s + 4]!);
-  e.provider = str(T, S[s + 5]!);
-  e.model = str(T, S[s + 6]!);
-  e.status = str(T, S[s + 7]!);
-  e.error = str(T, S[s + 8]!);
-  e.stepKind = str(T, S[s + 9]!);
-  e.callId = str(T, S[s + 10]!);
-  e.detail = str(T, S[s + 11]!);
+  e.type = T[stringId(b, i, 0) - 1]!;
+  e.agentField = str(T, stringId(b, i, 1));
+  e.runId = str(T, stringId(b, i, 2));
+  e.workflow = str(T, stringId(b, i, 3));
+  e.pattern = str(T, stringId(b, i, 4));
+  e.provider = str(T, stringId(b, i, 5));
+  e.model = str(T, stringId(b, i, 6));
+  e.status = str(T, stringId(b, i, 7));
+  e.error = str(T, stringId(b, i, 8));
+  e.stepKind = str(T, stringId(b, i, 9));
+  e.callId = str(T, stringId(b, i, 10));
+  e.detail = str(T, stringId(b, i, 11));
   e.timestamp = num(b.times[i]!);
   const row = b.amountRow[i]!;
   if (row === -1) {

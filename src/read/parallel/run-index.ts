@@ -1,6 +1,6 @@
 import { RunRouter } from '../../model/run-router.js';
 import { roleOf } from '../../normalise/event.js';
-import { runIdOf, typeOf, type EventBatch } from './event-batch.js';
+import { lineOf, runIdOf, typeOf, type EventBatch } from './event-batch.js';
 
 /** A batch with what its events need beyond their columns: their file and the number of its first line. */
 export interface PlacedBatch {
@@ -62,7 +62,7 @@ export class RunIndex {
     }
     this.batches.push({ batch, file, lineBase, first: this.events });
     for (let i = 0; i < batch.count; i++) {
-      const line = lineBase + batch.lines[i]!;
+      const line = lineBase + lineOf(batch, i);
       const known = this.router.count;
       const run = this.router.route(roleOf(typeOf(batch, i)), runIdOf(batch, i), name, line);
       if (run === known) {
