@@ -18,6 +18,8 @@ const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$
  * characters, never a Windows reserved name, never empty (`fallback`).
  */
 export function safeSegment(s: string, max = SLUG_MAX, fallback = 'run'): string {
+  // Most ids are already such a segment: taken as they are (the same result as below).
+  if (s.length <= max && ALREADY_SAFE.test(s) && !s.includes('..') && !s.includes('--') && !WINDOWS_RESERVED.test(s)) return s;
   const folded = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   let out = folded
     .replace(/[^a-z0-9._-]+/g, '-')
@@ -29,6 +31,9 @@ export function safeSegment(s: string, max = SLUG_MAX, fallback = 'run'): string
   if (WINDOWS_RESERVED.test(out)) out = `_${out}`.slice(0, Math.max(max, 1));
   return trimEnd(out) || fallback;
 }
+
+/** Lowercase [a-z0-9._-], starting with a letter or digit and ending with one. */
+const ALREADY_SAFE = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/;
 
 function trimEnd(s: string): string {
   return s.replace(/[.\-_]+$/, '');
