@@ -6,9 +6,10 @@ import { fastIsoBytes, parseTimestamp } from './timestamp.js';
 /**
  * The fast path for the common line shape: one flat JSON object whose values are strings without
  * escapes, numbers, booleans or null. It reads the fields `toEvent` would read straight from the
- * line's UTF-8 bytes, without decoding the line or building the parsed object. Anything else (nested values, escapes, text fields,
- * repeated keys, a value of an unusual type, invalid JSON) returns false and the line takes the
- * full path, so the result is always the one `JSON.parse` + `toEvent` gives (a test holds them equal).
+ * line's UTF-8 bytes, without decoding the line or building the parsed object. Anything else
+ * (nested values, escapes, text fields, repeated keys, a value of an unusual type, invalid JSON)
+ * returns false and the line takes the full path, so the result is always the one `JSON.parse` +
+ * `toEvent` gives (tests hold them equal).
  */
 
 // The keys read, each in a slot; aliases are listed in the order `readFields` tries them.

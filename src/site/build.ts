@@ -196,6 +196,10 @@ async function render(options: BuildOptions, loaded: LoadResult, runPages: Paral
       runs: loaded.runs,
       priceTable: loaded.prices.date,
     });
+    const c = site.context;
+    if (summary.runs !== c.counts.runs || summary.spans !== c.counts.spans || summary.cost.priceTable !== c.priceTable) {
+      throw new Error('the run pages were given other counts than the summary has');
+    }
     const model = await prepareSite({ runs: loaded.runs, summary, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: progress, names });
     progress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.
