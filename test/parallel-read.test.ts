@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/read/load.js';
 import { summarise } from '../src/aggregate/summarise.js';
 import { BatchWriter, decodeEvent, emptyEvent, lineOf } from '../src/read/parallel/event-batch.js';
 import type { TraceEvent } from '../src/normalise/event.js';
-import { jsonl, writeTree } from './helpers.js';
+import { jsonl, tempDir, writeTree } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -35,6 +36,22 @@ describe('reading on worker threads', () => {
     expect(parallel.runs).toEqual(plain.runs);
     expect(parallel.runs[0]!.calls.at(-1)!.source).toEqual({ file: 'big.jsonl', line: 401 });
     expect(parallel.skipped).toEqual([{ file: 'big.jsonl', line: 402, reason: 'not JSON (plain text)' }]);
+  });
+});
+
+describe('worker threads under the flags a user gives node', () => {
+  it('start under V8 flags (which Worker refuses) and from `node --input-type=module -e`', () => {
+    const out = path.join(tempDir(), 'site');
+    const script = `
+      import { summariseTraces } from ${JSON.stringify(path.join(ROOT, 'dist/read/summarise-traces.js'))};
+      import { buildSite } from ${JSON.stringify(path.join(ROOT, 'dist/site/build.js'))};
+      const s = await summariseTraces(['fixtures'], { cwd: ${JSON.stringify(ROOT)}, workers: 2, parallelFrom: 0, chunkBytes: 65536 });
+      const b = await buildSite({ inputs: ['fixtures'], outDir: ${JSON.stringify(out)}, cwd: ${JSON.stringify(ROOT)}, workers: 2, parallelFrom: 0 });
+      console.log(JSON.stringify({ runs: s.summary.runs, pages: b.pages }));`;
+    const flags = ['--max-old-space-size=1024', '--stack-size=2000', '--input-type=module', '-e', script];
+    const result = JSON.parse(execFileSync(process.execPath, flags, { encoding: 'utf8' })) as { runs: number; pages: number };
+    expect(result.runs).toBe(448);
+    expect(result.pages).toBeGreaterThan(448);
   });
 });
 

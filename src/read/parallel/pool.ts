@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { InputError, OutputError } from '../../errors.js';
-import { workerExecArgv, workerScript } from '../../worker-url.js';
+import { startWorker, workerScript } from '../../start-worker.js';
 import type { Chunk } from './chunks.js';
 import type { ChunkResult } from './chunk-reader.js';
 
@@ -36,11 +36,10 @@ export class WorkerPool {
   private readonly workers: Worker[];
 
   constructor(count: number, options: WorkerOptions) {
-    const execArgv = workerExecArgv();
     // A small young generation: what a worker makes per line dies young, and a large one only
     // adds to the resident memory of every thread (measured: ~100 MB less at 1M spans, same time).
     const resourceLimits = { maxYoungGenerationSizeMb: 8 };
-    this.workers = Array.from({ length: Math.max(1, count) }, () => new Worker(workerScript(import.meta.url, 'read/parallel/worker.js'), { workerData: options, execArgv, resourceLimits }));
+    this.workers = Array.from({ length: Math.max(1, count) }, () => startWorker(workerScript(import.meta.url, 'read/parallel/worker.js'), { workerData: options, resourceLimits }));
   }
 
   get size(): number {

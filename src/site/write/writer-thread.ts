@@ -1,5 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { workerExecArgv, workerScript } from '../../worker-url.js';
+import { startWorker, workerScript } from '../../start-worker.js';
 import type { WriteBatch, WriteReply } from './write-worker.js';
 
 /** Batches waiting to be written at most: bounds the memory held by pages not yet on disk. */
@@ -13,8 +12,7 @@ const MAX_WAITING = 8;
 export class WriterThread {
   // The thread holds a few batches at a time (files larger than a batch are written by the caller),
   // so a small old generation keeps its heap, and the memory of the strings it was sent, small.
-  private readonly worker = new Worker(workerScript(import.meta.url, 'site/write/write-worker.js'), {
-    execArgv: workerExecArgv(),
+  private readonly worker = startWorker(workerScript(import.meta.url, 'site/write/write-worker.js'), {
     resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 },
   });
   private sent = 0;

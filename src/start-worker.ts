@@ -1,0 +1,44 @@
+/**
+ * Starting worker threads, for the reading pool and the writing thread: where a worker's script
+ * is, and the flags it starts with.
+ */
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/**
+ * The compiled script `compiled` (a path under dist/, like `read/parallel/worker.js`), next to
+ * `from` (the caller's import.meta.url). Under the test runner, which runs the TypeScript
+ * sources, the compiled copy in dist/ is used.
+ */
+export function workerScript(from: string, compiled: string): URL {
+  const here = new URL(from);
+  if (!here.pathname.endsWith('.ts')) return new URL(`./${compiled.split('/').pop()!}`, here);
+  const depth = compiled.split('/').length - 1;
+  return new URL(`${'../'.repeat(depth + 1)}dist/${compiled}`, here);
+}
+
+// The parent's flags a worker can take: those of `node -e` only apply to code given as a string
+// (a worker started with `--input-type` cannot load its file); V8's (`--max-old-space-size`) and
+// a few of Node's (`--title`) are refused by the Worker constructor, and already apply to the
+// whole process. Found out once, on the first refusal.
+let execArgv: string[] | null = null;
+
+/** A worker for `script`, started with the parent's flags that a worker can take. */
+export function startWorker(script: URL, options: Omit<WorkerOptions, 'execArgv'>): Worker {
+  execArgv ??= process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '--eval' && a !== '-e');
+  try {
+    return new Worker(script, { ...options, execArgv });
+  } catch (err) {
+    const refused = refusedFlags(err);
+    if (refused === null) throw err;
+    execArgv = execArgv.filter((a) => !refused.has(a));
+    return new Worker(script, { ...options, execArgv });
+  }
+}
+
+/** The flags named by Node's "invalid execArgv flags" error, or null for any other error. */
+function refusedFlags(err: unknown): Set<string> | null {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') return null;
+  const listed = e.message.slice(e.message.indexOf(':') + 1);
+  return new Set(listed.split(',').map((f) => f.trim()).filter(Boolean));
+}
