@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, fixture, jsonl, summaryOf, tempDir, writeTree } from './helpers.js';
 
@@ -41,6 +42,25 @@ describe('trace-report summary', () => {
     const r = run(['summary', '-', '--json'], { input: readFileSync(fixture('c-studio.jsonl'), 'utf8') });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ files: ['<stdin>'], spans: 16, runs: 3 });
+  });
+
+  it('reads a pipe given by name (a named pipe, `<(zcat …)`), gzipped or not, as it reads the file', async () => {
+    const dir = tempDir();
+    const text = readFileSync(fixture('c-studio.jsonl'));
+    for (const [name, bytes] of [['plain', text], ['gzipped', gzipSync(text)]] as const) {
+      const fifo = path.join(dir, `${name}.pipe`);
+      execFileSync('mkfifo', [fifo]);
+      const child = spawn(process.execPath, [BIN, 'summary', fifo, '--json', '--workers', '2'], { cwd: dir });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      // The pipe is written only once the tool reads it, in two pieces, as a producer would.
+      const writer = createWriteStream(fifo);
+      writer.write(bytes.subarray(0, 1000));
+      writer.end(bytes.subarray(1000));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code, name).toBe(0);
+      expect(JSON.parse(stdout), name).toMatchObject({ files: [`${name}.pipe`], spans: 16, runs: 3 });
+    }
   });
 
   it('uses a --prices file to price a model the bundled table does not know', () => {

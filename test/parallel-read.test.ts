@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/read/load.js';
+import { loadTraces, readOnThreads } from '../src/read/load.js';
+import { summariseTraces } from '../src/read/summarise-traces.js';
 import { summarise } from '../src/aggregate/summarise.js';
 import { BatchWriter, decodeEvent, emptyEvent, lineOf } from '../src/read/parallel/event-batch.js';
 import type { TraceEvent } from '../src/normalise/event.js';
@@ -36,6 +38,28 @@ describe('reading on worker threads', () => {
     expect(parallel.runs).toEqual(plain.runs);
     expect(parallel.runs[0]!.calls.at(-1)!.source).toEqual({ file: 'big.jsonl', line: 401 });
     expect(parallel.skipped).toEqual([{ file: 'big.jsonl', line: 402, reason: 'not JSON (plain text)' }]);
+  });
+});
+
+describe('choosing worker threads', () => {
+  it('never for standard input, which only the main thread can read; a pipe counts no bytes', async () => {
+    const dir = writeTree({ 'a.jsonl': 'x'.repeat(100) });
+    const file = { path: path.join(dir, 'a.jsonl'), name: 'a.jsonl' };
+    expect(await readOnThreads([file], 2, 100)).toBe(true);
+    expect(await readOnThreads([file], 2, 101)).toBe(false);
+    expect(await readOnThreads([file], 0, 0)).toBe(false);
+    expect(await readOnThreads([file, { path: '-', name: '<stdin>' }], 2, 0)).toBe(false);
+    expect(await readOnThreads([file, { path: '/dev/fd/63', name: 'p', stream: true }], 2, 101)).toBe(false);
+  });
+
+  it('a worker reads a pipe whole, once', async () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, 'live.pipe');
+    execFileSync('mkfifo', [fifo]);
+    const pending = summariseTraces([fifo], { workers: 2, parallelFrom: 0 });
+    createWriteStream(fifo).end(readFileSync(path.join(ROOT, 'test/fixtures/dialects/c-studio.jsonl')));
+    const r = await pending;
+    expect(r.summary).toMatchObject({ files: [fifo], spans: 16, runs: 3 });
   });
 });
 

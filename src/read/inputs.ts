@@ -9,9 +9,16 @@ export interface InputFile {
   path: string;
   /** The path as the user would write it (relative to the working directory when it was given so). */
   name: string;
+  /** A pipe (`<(zcat a.gz)`, a named pipe, /dev/stdin): read once, in order, never split or read twice. */
+  stream?: boolean;
 }
 
 export const STDIN = '-';
+
+/** Whether a file can only be read once, in order: standard input or a pipe. */
+export function isStream(file: InputFile): boolean {
+  return file.path === STDIN || file.stream === true;
+}
 
 /** What a folder is searched for: JSON-lines files, plain or gzipped. */
 const FOLDER_PATTERNS = ['**/*.jsonl', '**/*.ndjson', '**/*.jsonl.gz', '**/*.ndjson.gz'];
@@ -58,6 +65,9 @@ export async function resolveInputs(inputs: readonly string[], cwd = process.cwd
     const info = await stat(abs).catch(() => undefined);
     if (info?.isFile()) {
       await add(abs);
+    } else if (info && (info.isFIFO() || info.isCharacterDevice() || info.isSocket())) {
+      // A pipe is its own input, under the name given (its real path is a file descriptor).
+      found.set(abs, { path: abs, name: displayName(cwd, abs), stream: true });
     } else if (info?.isDirectory()) {
       const files = await fg(FOLDER_PATTERNS, { cwd: abs, absolute: true, onlyFiles: true, ignore: IGNORE });
       if (files.length === 0) throw new InputError(`${input}: folder holds no .jsonl or .ndjson files (plain or .gz)`);

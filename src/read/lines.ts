@@ -33,22 +33,31 @@ async function isGzipFile(file: string): Promise<boolean> {
   }
 }
 
+/** A stream read once, in order (standard input, a pipe): gzip is told by its first bytes. */
+async function sniffed(source: Readable): Promise<Readable> {
+  const chunks = source[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  const { Readable: R } = await import('node:stream');
+  const head: Buffer | undefined = first.done ? undefined : Buffer.from(first.value as Buffer);
+  const rest = R.from((async function* () {
+    if (head) yield head;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  })());
+  return head && head[0] === 0x1f && head[1] === 0x8b ? rest.pipe(createGunzip()) : rest;
+}
+
 async function openStream(input: InputFile): Promise<Readable> {
-  if (input.path === STDIN) {
-    // Standard input may be gzipped too: sniff the first chunk.
-    const chunks = process.stdin[Symbol.asyncIterator]();
-    const first = await chunks.next();
-    const { Readable: R } = await import('node:stream');
-    const head: Buffer | undefined = first.done ? undefined : Buffer.from(first.value as Buffer);
-    const rest = R.from((async function* () {
-      if (head) yield head;
-      for (;;) {
-        const next = await chunks.next();
-        if (next.done) return;
-        yield next.value as Buffer;
-      }
-    })());
-    return head && head[0] === 0x1f && head[1] === 0x8b ? rest.pipe(createGunzip()) : rest;
+  if (input.path === STDIN) return sniffed(process.stdin);
+  if (input.stream) {
+    const pipe = createReadStream(input.path, { highWaterMark: CHUNK });
+    await new Promise<void>((resolve, reject) => pipe.once('open', () => resolve()).once('error', reject)).catch((err: NodeJS.ErrnoException) => {
+      throw new InputError(`${input.name}: cannot read (${err.code ?? err.message})`);
+    });
+    return sniffed(pipe);
   }
   const gz = await isGzipFile(input.path).catch((err: NodeJS.ErrnoException) => {
     throw new InputError(`${input.name}: cannot read (${err.code ?? err.message})`);

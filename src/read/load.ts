@@ -8,7 +8,7 @@ import type { Run, SkippedLine, SourceRef, Span } from '../model/types.js';
 import type { TraceEvent } from '../normalise/event.js';
 import { normaliseModelId } from '../prices/model-id.js';
 import { PriceTable } from '../prices/price-table.js';
-import { resolveInputs, STDIN, type InputFile } from './inputs.js';
+import { isStream, resolveInputs, STDIN, type InputFile } from './inputs.js';
 import { lineToEvents, type EventSink } from './line-events.js';
 import { readLines, TruncatedInputError } from './lines.js';
 import { planChunks, type Chunk } from './parallel/chunks.js';
@@ -49,13 +49,16 @@ export function defaultWorkers(): number {
   return Math.max(1, Math.min(os.availableParallelism(), 4));
 }
 
-export async function totalBytes(files: readonly InputFile[]): Promise<number> {
+/**
+ * Whether to read on worker threads: when asked to (`workers` not 0) and the inputs are large
+ * enough to pay for the threads. Never with standard input, which only this thread can read; a
+ * pipe counts for nothing, as its size is not known before it is read (a worker reads it whole).
+ */
+export async function readOnThreads(files: readonly InputFile[], workers: number | undefined, from: number): Promise<boolean> {
+  if (workers === 0 || files.some((f) => f.path === STDIN)) return false;
   let total = 0;
-  for (const f of files) {
-    if (f.path === STDIN) return 0;
-    total += (await stat(f.path)).size;
-  }
-  return total;
+  for (const f of files) if (!isStream(f)) total += (await stat(f.path)).size;
+  return total >= from;
 }
 
 export interface LoadResult {
@@ -84,7 +87,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
   const onSpan = options.onSpan;
   const fast = options.fastPath !== false && !onSpan;
 
-  const useWorkers = options.workers !== 0 && !onSpan && (await totalBytes(files)) >= (options.parallelFrom ?? PARALLEL_FROM);
+  const useWorkers = !onSpan && (await readOnThreads(files, options.workers, options.parallelFrom ?? PARALLEL_FROM));
   let plan: RunPlan | undefined;
   const runs: Run[] = [];
   if (useWorkers) {

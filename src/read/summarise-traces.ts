@@ -4,7 +4,7 @@ import type { Summary } from '../aggregate/summary-types.js';
 import type { SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
 import { resolveInputs } from './inputs.js';
-import { CHUNK_BYTES, defaultWorkers, loadTraces, PARALLEL_FROM, ReadCounts, readIntoPlan, totalBytes, type LoadOptions } from './load.js';
+import { CHUNK_BYTES, defaultWorkers, loadTraces, PARALLEL_FROM, ReadCounts, readIntoPlan, readOnThreads, type LoadOptions } from './load.js';
 import { jobFor, type AssembleJob, type AssembleResult } from './parallel/assemble.js';
 import { planChunks } from './parallel/chunks.js';
 import { WorkerPool } from './parallel/pool.js';
@@ -38,7 +38,7 @@ export async function summariseTraces(inputs: readonly string[], options: Summar
   const latestCount = options.latestRuns ?? 0;
   const meta = { inputs: [...inputs], files: files.map((f) => f.name), priceTable: prices.date };
   const workers = options.workers ?? defaultWorkers();
-  if (workers === 0 || (await totalBytes(files)) < (options.parallelFrom ?? PARALLEL_FROM)) {
+  if (!(await readOnThreads(files, workers, options.parallelFrom ?? PARALLEL_FROM))) {
     const loaded = await loadTraces(inputs, { ...options, files, prices, keepText: false, workers: 0 });
     const acc = new SummaryAccumulator();
     const latest = new LatestRuns(latestCount);

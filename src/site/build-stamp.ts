@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Summary } from '../aggregate/summary-types.js';
 import type { SkippedLine } from '../model/types.js';
 import type { PriceTable } from '../prices/price-table.js';
-import { STDIN, type InputFile } from '../read/inputs.js';
+import { isStream, type InputFile } from '../read/inputs.js';
 import { MANIFEST_NAME, readManifest } from './write/manifest.js';
 
 /**
@@ -19,7 +19,8 @@ export async function buildStamp(
   files: readonly InputFile[],
   opts: { inputs: readonly string[]; prices: PriceTable; singleFile: boolean },
 ): Promise<string | null> {
-  if (files.some((f) => f.path === STDIN)) return null;
+  // A pipe can be read only once: such a build is never known to be up to date.
+  if (files.some(isStream)) return null;
   const h = createHash('sha256');
   h.update(JSON.stringify({ inputs: opts.inputs, singleFile: opts.singleFile, code: codeHash(), prices: priceKey(opts.prices) }));
   for (const f of files) {

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { InputFile } from '../inputs.js';
-import { STDIN } from '../inputs.js';
+import { isStream } from '../inputs.js';
 
 /** A piece of work for a worker: a whole file, or a byte range of a plain file that starts a line. */
 export interface Chunk {
@@ -44,7 +44,7 @@ export async function planChunks(files: readonly InputFile[], chunkBytes: number
   const chunks: Chunk[] = [];
   for (const [fileIndex, file] of files.entries()) {
     const whole = (): void => void chunks.push({ index: chunks.length, fileIndex, file, start: 0, end: null, first: true, last: true });
-    if (file.path === STDIN) {
+    if (isStream(file)) {
       whole();
       continue;
     }
