@@ -6,7 +6,6 @@
  * one token in pico-dollars; rounding it once per model keeps every estimate an exact integer.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { BUNDLED_PRICES } from './bundled-prices.js';
 import { normaliseModelId } from './model-id.js';
 
@@ -33,18 +32,6 @@ export interface PriceTableState {
   entries: [string, Entry][];
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-const priceSchema = z.object({
-  input: z.number({ error: 'must be a number' }).nonnegative({ error: 'must not be negative' }),
-  output: z.number({ error: 'must be a number' }).nonnegative({ error: 'must not be negative' }),
-  provider: z.string({ error: 'must be a string' }).trim().min(1, { error: 'must not be empty' }).optional(),
-});
-const modelsSchema = z.record(z.string(), priceSchema, { error: 'must be an object of model prices' });
-const wrappedSchema = z.object({
-  date: z.string({ error: 'must be a string' }).refine(isDate, { error: 'must be a date YYYY-MM-DD' }).optional(),
-  models: modelsSchema,
-});
 
 export class PriceTable {
   private constructor(
@@ -108,20 +95,14 @@ export class PriceTable {
     return this.entries.get(modelId) ?? this.entries.get(normaliseModelId(modelId) ?? '');
   }
 
-  private withOverrides(path: string, json: unknown): PriceTable {
+  private async withOverrides(path: string, json: unknown): Promise<PriceTable> {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       throw new PricesFileError(`${path}: expected a JSON object of model prices`);
     }
-    // The bare form `{ "<id>": { ... } }` names fields without the `models` level.
-    const wrapped = 'models' in json;
-    const parsed = wrapped ? wrappedSchema.safeParse(json) : modelsSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new PricesFileError(`${path}: ${fieldPath(issue.path) || 'top level'}: ${issue.message}`);
-    }
-    const { date, models } = wrapped
-      ? (parsed.data as z.infer<typeof wrappedSchema>)
-      : { date: undefined, models: parsed.data as z.infer<typeof modelsSchema> };
+    const { parsePricesFile, fieldPath } = await import('./prices-file.js');
+    const parsed = parsePricesFile(json);
+    if ('problem' in parsed) throw new PricesFileError(`${path}: ${parsed.problem}`);
+    const { date, models, wrapped } = parsed;
 
     const entries = new Map(this.entries);
     const seen = new Map<string, string>();
@@ -152,26 +133,8 @@ function entry(price: Price): Entry {
   };
 }
 
-/** `models["gpt-4.1"].input`: model ids hold dots, so they are quoted. */
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => {
-      const name = String(part);
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return i === 0 ? name : `.${name}`;
-      return `[${JSON.stringify(name)}]`;
-    })
-    .join('');
-}
-
 function validTokens(n: number): boolean {
   return Number.isFinite(n) && n >= 0;
-}
-
-function isDate(s: string): boolean {
-  const m = DATE.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
 const READ_ERRORS: Record<string, string> = {

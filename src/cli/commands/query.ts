@@ -2,7 +2,6 @@ import { Option, type Command } from 'commander';
 import { StrictModeError } from '../../errors.js';
 import type { Span } from '../../model/types.js';
 import { formatSpans, type SpanFormat } from '../../format/span-output.js';
-import { parseSpanFilter, spanMatcher } from '../../query/filter.js';
 import { loadTraces } from '../../read/load.js';
 import { addCommonOptions, priceTableFor, reportSkipped, useColour, type CommonOptions } from '../options.js';
 
@@ -46,6 +45,8 @@ Examples:
   $ trace-report query traces/ --status failed --since 2026-01-05 --format jsonl`,
   );
   cmd.action(async (inputs: string[], opts: QueryOptions) => {
+    // Loaded here, not with the program: its schema library is start-up time the other commands need not pay.
+    const { parseSpanFilter, spanMatcher } = await import('../../query/filter.js');
     const filter = parseSpanFilter({
       eventType: opts.eventType,
       agentName: opts.agent,
