@@ -227,6 +227,15 @@ describe('writeSite: rebuilding', () => {
     expect(result.files).toBe(2);
   });
 
+  it('lists hundreds of thousands of external files (a site of 5M spans) without running out of stack', async () => {
+    const { out, opts } = setup();
+    // The external writer writes nothing here: only the listing of its paths is under test.
+    const paths = Array.from({ length: 300_000 }, (_, i) => `runs/r-${i}.html`);
+    const result = await writeSite(out, files({ 'index.html': 'i' }), { ...opts, external: { paths, write: async () => 0 } });
+    expect(result.files).toBe(300_001);
+    expect(manifestFiles(out)).toHaveLength(300_001);
+  });
+
   it('when preparing fails, waits for the external writing to end, then removes everything', async () => {
     const { root, out, opts } = setup();
     let finished = false;

@@ -72,7 +72,8 @@ async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: Wr
   // Listed once written: after a failure, files that may not have been written are not claimed
   // (a later build overwrites them in place rather than deleting what it does not know).
   written.bytes += await elsewhere;
-  written.paths.push(...external.paths);
+  // One at a time: spread into arguments, a few hundred thousand paths overflow the stack.
+  for (const p of external.paths) written.paths.push(p);
 }
 
 export interface WriteSiteResult {
