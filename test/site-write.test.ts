@@ -227,6 +227,18 @@ describe('writeSite: rebuilding', () => {
     expect(result.files).toBe(2);
   });
 
+  it('throws the external writer’s early failure once the rest is done, never as an unhandled rejection', async () => {
+    const { root, out, opts } = setup();
+    const external = { paths: ['runs/a.html'], write: () => Promise.reject(new OutputError('cannot write runs/a.html')) };
+    // The other files take a while to prepare: the external failure comes first.
+    const prepare = async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      return files({ 'index.html': 'i' });
+    };
+    await expect(writeSite(out, prepare, { ...opts, external })).rejects.toThrow('cannot write runs/a.html');
+    expect(readdirSync(root)).toEqual([]);
+  });
+
   it('lists hundreds of thousands of external files (a site of 5M spans) without running out of stack', async () => {
     const { out, opts } = setup();
     // The external writer writes nothing here: only the listing of its paths is under test.

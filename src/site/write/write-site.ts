@@ -62,16 +62,23 @@ async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: Wr
   const external = opts.external;
   if (!external) return writeFiles(root, typeof files === 'function' ? await files() : files, { fresh, onProgress: opts.onProgress }, written);
   makeDirsFor(root, external.paths, fresh);
-  const elsewhere = external.write(root);
+  // Its outcome is taken at once, so that a failure while this thread is still busy is never an
+  // unhandled rejection (which ends the process); it is thrown once this thread's work is done.
+  const elsewhere = external.write(root).then(
+    (bytes) => ({ bytes }),
+    (error: unknown) => ({ error }),
+  );
   try {
     await writeFiles(root, typeof files === 'function' ? await files() : files, { fresh, onProgress: opts.onProgress }, written);
   } catch (e) {
-    await elsewhere.catch(() => undefined);
+    await elsewhere;
     throw e;
   }
+  const outcome = await elsewhere;
+  if ('error' in outcome) throw outcome.error;
   // Listed once written: after a failure, files that may not have been written are not claimed
   // (a later build overwrites them in place rather than deleting what it does not know).
-  written.bytes += await elsewhere;
+  written.bytes += outcome.bytes;
   // One at a time: spread into arguments, a few hundred thousand paths overflow the stack.
   for (const p of external.paths) written.paths.push(p);
 }
