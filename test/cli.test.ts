@@ -47,6 +47,8 @@ describe('trace-report summary', () => {
   it('reads a pipe given by name (a named pipe, `<(zcat …)`), gzipped or not, as it reads the file', async () => {
     const dir = tempDir();
     const text = readFileSync(fixture('c-studio.jsonl'));
+    // What the file itself gives, but for the name of the input.
+    const direct = JSON.parse(run(['summary', fixture('c-studio.jsonl'), '--json']).stdout) as Record<string, unknown>;
     for (const [name, bytes] of [['plain', text], ['gzipped', gzipSync(text)]] as const) {
       const fifo = path.join(dir, `${name}.pipe`);
       execFileSync('mkfifo', [fifo]);
@@ -59,7 +61,9 @@ describe('trace-report summary', () => {
       writer.end(bytes.subarray(1000));
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect(code, name).toBe(0);
-      expect(JSON.parse(stdout), name).toMatchObject({ files: [`${name}.pipe`], spans: 16, runs: 3 });
+      const piped = JSON.parse(stdout) as Record<string, unknown>;
+      expect(piped.files, name).toEqual([`${name}.pipe`]);
+      expect({ ...piped, inputs: [], files: [] }, name).toEqual({ ...direct, inputs: [], files: [] });
     }
   });
 

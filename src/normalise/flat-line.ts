@@ -103,6 +103,8 @@ function scan(s: Buffer, start: number, end: number): boolean {
     if (s[i] !== 34 /* " */) return false;
     i++;
     const keyStart = i;
+    // The loop over a string's bytes is written out three times (a key, a value not read, a value
+    // read): one helper for all three measured about 9% slower on this, the hottest loop.
     let h = 0;
     for (;;) {
       if (i >= end) return false;

@@ -89,18 +89,8 @@ export class BatchWriter {
     S[s + 10] = this.intern(e.callId);
     S[s + 11] = this.intern(e.detail);
     this.times[i] = e.timestamp ?? Number.NaN;
-    if (e.inputTokens === null && e.outputTokens === null && e.totalTokens === null && e.durationMs === null && e.costUsd === null) {
-      this.amountRow[i] = -1;
-    } else {
-      if ((this.rows + 1) * NA > this.amounts.length) this.amounts = grown(this.amounts, this.amounts.length * 2);
-      const a = this.rows * NA;
-      this.amounts[a] = e.inputTokens ?? Number.NaN;
-      this.amounts[a + 1] = e.outputTokens ?? Number.NaN;
-      this.amounts[a + 2] = e.totalTokens ?? Number.NaN;
-      this.amounts[a + 3] = e.durationMs ?? Number.NaN;
-      this.amounts[a + 4] = e.costUsd ?? Number.NaN;
-      this.amountRow[i] = this.rows++;
-    }
+    const nan = Number.NaN;
+    this.putAmounts(i, e.inputTokens ?? nan, e.outputTokens ?? nan, e.totalTokens ?? nan, e.durationMs ?? nan, e.costUsd ?? nan);
     if (this.keepText && (e.prompt !== null || e.response !== null)) this.texts.push([i, e.prompt, e.response]);
   }
 
@@ -120,19 +110,23 @@ export class BatchWriter {
       else S[s + k] = this.internAt(bytes, slotStart(slot), slotEnd(slot), slotHash(slot));
     }
     this.times[i] = flat.timestamp;
-    const { inputTokens, outputTokens, totalTokens, durationMs, costUsd } = flat;
+    this.putAmounts(i, flat.inputTokens, flat.outputTokens, flat.totalTokens, flat.durationMs, flat.costUsd);
+  }
+
+  /** Event `i`'s amounts (NaN for none): a row of the side table, or none when all are NaN. */
+  private putAmounts(i: number, inputTokens: number, outputTokens: number, totalTokens: number, durationMs: number, costUsd: number): void {
     if (Number.isNaN(inputTokens) && Number.isNaN(outputTokens) && Number.isNaN(totalTokens) && Number.isNaN(durationMs) && Number.isNaN(costUsd)) {
       this.amountRow[i] = -1;
-    } else {
-      if ((this.rows + 1) * NA > this.amounts.length) this.amounts = grown(this.amounts, this.amounts.length * 2);
-      const a = this.rows * NA;
-      this.amounts[a] = inputTokens;
-      this.amounts[a + 1] = outputTokens;
-      this.amounts[a + 2] = totalTokens;
-      this.amounts[a + 3] = durationMs;
-      this.amounts[a + 4] = costUsd;
-      this.amountRow[i] = this.rows++;
+      return;
     }
+    if ((this.rows + 1) * NA > this.amounts.length) this.amounts = grown(this.amounts, this.amounts.length * 2);
+    const a = this.rows * NA;
+    this.amounts[a] = inputTokens;
+    this.amounts[a + 1] = outputTokens;
+    this.amounts[a + 2] = totalTokens;
+    this.amounts[a + 3] = durationMs;
+    this.amounts[a + 4] = costUsd;
+    this.amountRow[i] = this.rows++;
   }
 
   /** The batch; `shared` puts its columns in shared memory, for several threads to read. */
