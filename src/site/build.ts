@@ -25,6 +25,7 @@ import { singleFilePage } from './pages/single-file.js';
 import { sitePages } from './pages/site-pages.js';
 import { toolVersion } from './pages/templates.js';
 import { windowSummary } from './pages/window.js';
+import type { PreviousSite } from './write/reuse-file.js';
 import type { SiteFile } from './write/site-file.js';
 import { writeSite } from './write/write-site.js';
 
@@ -182,9 +183,9 @@ async function render(options: BuildOptions, loaded: LoadResult, runPages: Paral
   const site: RunPagesSite = {
     runs: loaded.runs,
     names,
-    context: { version: toolVersion(), priceTable: loaded.prices.date, counts: { runs: loaded.runs.length, spans: loaded.spans } },
+    context: { version: toolVersion(), priceTable: loaded.prices.date },
   };
-  const external = runPages ? { paths: runPages.paths(site), write: (root: string) => runPages.write(root, site) } : undefined;
+  const external = runPages ? { paths: runPages.paths(site), write: (root: string, previous: PreviousSite | undefined) => runPages.write(root, site, previous) } : undefined;
   const seen = { pages: runPages ? loaded.runs.length : 0 };
   let summary: Summary | undefined;
   const pageFiles = async () => {
@@ -196,10 +197,7 @@ async function render(options: BuildOptions, loaded: LoadResult, runPages: Paral
       runs: loaded.runs,
       priceTable: loaded.prices.date,
     });
-    const c = site.context;
-    if (summary.runs !== c.counts.runs || summary.spans !== c.counts.spans || summary.cost.priceTable !== c.priceTable) {
-      throw new Error('the run pages were given other counts than the summary has');
-    }
+    if (summary.cost.priceTable !== site.context.priceTable) throw new Error('the run pages were given another price table than the summary has');
     const model = await prepareSite({ runs: loaded.runs, summary, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: progress, names });
     progress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.

@@ -4,6 +4,7 @@ import { WorkerPool } from '../read/parallel/pool.js';
 import { splitRuns, type RunPlan } from '../read/parallel/run-index.js';
 import type { Run } from '../model/types.js';
 import type { PageContext } from './pages/site-pages.js';
+import type { PreviousSite } from './write/reuse-file.js';
 import type { RunPageEntry, WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
 
 /**
@@ -13,7 +14,7 @@ import type { RunPageEntry, WriteRunPagesJob, WriteRunPagesResult } from './run-
 export interface RunPagesSite {
   runs: readonly Run[];
   names: ReadonlyMap<string, string>;
-  context: Omit<PageContext, 'names'>;
+  context: Omit<PageContext, 'names' | 'counts'>;
 }
 
 /**
@@ -38,8 +39,11 @@ export class ParallelRunPages {
     return site.runs.map((run) => site.names.get(run.id)!);
   }
 
-  /** Renders and writes every run page into `root` (its folders made already); returns the bytes written. */
-  async write(root: string, site: RunPagesSite): Promise<number> {
+  /**
+   * Renders and writes every run page into `root` (its folders made already); returns the bytes
+   * written. A page the site being replaced (`previous`) has unchanged is linked from it.
+   */
+  async write(root: string, site: RunPagesSite, previous?: PreviousSite): Promise<number> {
     const { plan } = this;
     const { runs, names, context } = site;
     const byId = new Map<string, number>();
@@ -54,7 +58,8 @@ export class ParallelRunPages {
       const run = runs[i]!;
       const r = byId.get(run.id);
       if (r === undefined) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan`);
-      entries[r] = { id: run.id, path: names.get(run.id)!, prev: neighbour(i - 1), next: neighbour(i + 1) };
+      const path = names.get(run.id)!;
+      entries[r] = { id: run.id, path, old: previous?.fileFor(path) ?? null, prev: neighbour(i - 1), next: neighbour(i + 1) };
     }
     const prices = this.prices.state();
     const jobs: WriteRunPagesJob[] = splitRuns(plan, this.pool.size).map(([from, to]) => ({

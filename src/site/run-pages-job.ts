@@ -3,12 +3,14 @@ import type { RunPlan } from '../read/parallel/run-index.js';
 import { PriceTable, type PriceTableState } from '../prices/price-table.js';
 import { runPageFile, type Neighbour, type PageContext } from './pages/site-pages.js';
 import { resolveInside } from './write/site-path.js';
-import { writeNoFollow } from './write/write-file.js';
+import { writeOrReuse } from './write/reuse-file.js';
 
 /** A run's page: its file, and its neighbours in the list (with their files). */
 export interface RunPageEntry {
   id: string;
   path: string;
+  /** The previous build's file for this page, linked instead when unchanged (reuse-file.ts). */
+  old: string | null;
   prev: (Neighbour & { path: string }) | null;
   next: (Neighbour & { path: string }) | null;
 }
@@ -23,7 +25,7 @@ export interface WriteRunPagesJob {
   to: number;
   prices: PriceTableState;
   root: string;
-  context: Omit<PageContext, 'names'>;
+  context: Omit<PageContext, 'names' | 'counts'>;
   pages: RunPageEntry[];
 }
 
@@ -48,7 +50,7 @@ export function writeRunPages(job: WriteRunPagesJob): WriteRunPagesResult {
     if (entry.prev) names.set(entry.prev.id, entry.prev.path);
     if (entry.next) names.set(entry.next.id, entry.next.path);
     const file = runPageFile({ ...job.context, names }, run, entry.prev, entry.next);
-    bytes += writeNoFollow(resolveInside(job.root, file.path), file.content);
+    bytes += writeOrReuse(resolveInside(job.root, file.path), file.content, entry.old);
   });
   return { pages: k, bytes };
 }

@@ -28,19 +28,22 @@ export function sitePageTotal(m: SiteModel): number {
   return pageCount(m.newestFirst.length) + m.runs.length + (m.window ? 4 : 3);
 }
 
-/** What every page's frame shows: the names of run pages (for links), the version, the price table and counts. */
+/**
+ * What every page's frame shows: the names of run pages (for links), the version, the price table
+ * and, on the pages about the whole report, its counts.
+ */
 export interface PageContext {
   names: ReadonlyMap<string, string>;
   version: string;
   priceTable: string;
-  counts: { runs: number; spans: number };
+  counts?: { runs: number; spans: number };
 }
 
 function contextOf(m: SiteModel): PageContext {
   return { names: m.names, version: m.version, priceTable: m.priceTable, counts: { runs: m.summary.runs, spans: m.summary.spans } };
 }
 
-function doc(c: PageContext, path: string, key: PageKey | null, title: string, body: (link: Linker) => string, dataScripts?: string[]): SiteFile {
+function doc(c: PageContext, path: string, key: PageKey | null, title: string, body: (link: Linker) => string, dataScripts?: string[]): SiteFile & { content: string } {
   const link = siteLinker(path, c.names);
   return {
     path,
@@ -64,10 +67,14 @@ export interface Neighbour {
   start: number | null;
 }
 
-/** One run's page (`c.names` must name the run and its neighbours). */
-export function runPageFile(c: PageContext, run: Run, prev: Neighbour | null, next: Neighbour | null): SiteFile {
+/**
+ * One run's page (`c.names` must name the run and its neighbours). It shows no counts of the
+ * whole report, so that it depends only on the run and its neighbours: a rebuild after more
+ * traces came in leaves the pages of the runs that did not change byte for byte the same.
+ */
+export function runPageFile(c: PageContext, run: Run, prev: Neighbour | null, next: Neighbour | null): SiteFile & { content: string } {
   const path = c.names.get(run.id)!;
-  return doc(c, path, null, `Run ${run.id} · trace report`, (link) => runBody(run, { link, prev, next, priceTable: c.priceTable }));
+  return doc({ ...c, counts: undefined }, path, null, `Run ${run.id} · trace report`, (link) => runBody(run, { link, prev, next, priceTable: c.priceTable }));
 }
 
 export interface SitePagesOptions {

@@ -11,7 +11,9 @@ import { OutputError } from '../../errors.js';
 import { MANIFEST_NAME } from './manifest.js';
 import type { SiteFile } from './site-file.js';
 import { resolveInside } from './site-path.js';
+import { writeOrReuse, type PreviousSite } from './reuse-file.js';
 import { writeNoFollow } from './write-file.js';
+import type { WriteBatch } from './write-worker.js';
 import { WriterThread } from './writer-thread.js';
 
 /** A batch goes to the writing thread at this many files or bytes (of text), whichever comes first. */
@@ -28,6 +30,8 @@ export interface WriteFilesOptions {
   /** The folder was just made and is empty: no folder in it can be a link, so none is checked. */
   fresh: boolean;
   onProgress?: (files: number) => void;
+  /** The site this build replaces: its unchanged files are linked rather than written again. */
+  previous?: PreviousSite;
 }
 
 export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: WriteFilesOptions, written: Written): Promise<void> {
@@ -37,7 +41,7 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
   // The files sent to the writing thread, in the order it writes them: when one fails, it and
   // those after it were not written, and come off the list of what this build wrote.
   const sent: { abs: string; path: string }[] = [];
-  let batch: { abs: string; content: string | Uint8Array }[] = [];
+  let batch: WriteBatch['files'] = [];
   let chars = 0;
   let mainBytes = 0;
   let count = 0;
@@ -62,12 +66,12 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
       const content = file.content;
       if ((typeof content === 'string' || content instanceof Uint8Array) && content.length <= BATCH_CHARS) {
         sent.push({ abs, path: file.path });
-        batch.push({ abs, content });
+        batch.push({ abs, content, old: opts.previous?.fileFor(file.path) ?? null });
         chars += content.length;
         if (batch.length >= BATCH_FILES || chars >= BATCH_CHARS) await send();
       } else {
         // Streamed content (the large data exports) and very large pages are written here.
-        mainBytes += writeNoFollow(abs, content);
+        mainBytes += typeof content === 'string' || content instanceof Uint8Array ? writeOrReuse(abs, content, opts.previous?.fileFor(file.path) ?? null) : writeNoFollow(abs, content);
         written.paths.push(file.path);
       }
       count++;

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { OutputError } from '../../errors.js';
 import { MANIFEST_NAME, manifestText, readManifest, toolVersion, type SiteManifest } from './manifest.js';
 import { removeEmptyDirs, removeListed } from './remove-listed.js';
+import { PreviousSite } from './reuse-file.js';
 import type { SiteFile } from './site-file.js';
 import { writeNoFollow } from './write-file.js';
 import { makeDirsFor, writeFiles, type Written } from './write-files.js';
@@ -42,10 +43,13 @@ export interface WriteSiteOptions {
   external?: ExternalFiles;
 }
 
-/** Files another writer puts in the site folder: their paths, and the writing (returns the bytes). */
+/**
+ * Files another writer puts in the site folder: their paths, and the writing (returns the bytes),
+ * which may link unchanged files from the site being replaced (`previous`).
+ */
 export interface ExternalFiles {
   paths: readonly string[];
-  write(root: string): Promise<number>;
+  write(root: string, previous: PreviousSite | undefined): Promise<number>;
 }
 
 /**
@@ -58,18 +62,19 @@ export type SiteFiles = Iterable<SiteFile> | (() => Promise<Iterable<SiteFile>>)
  * Writes `files` here and the external files elsewhere at the same time, into `root`. Both are
  * finished (or failed) before this returns or throws: a caller may remove the folder next.
  */
-async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: WriteSiteOptions, written: Written): Promise<void> {
+async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: WriteSiteOptions, written: Written, previous?: PreviousSite): Promise<void> {
   const external = opts.external;
-  if (!external) return writeFiles(root, typeof files === 'function' ? await files() : files, { fresh, onProgress: opts.onProgress }, written);
+  const how = { fresh, onProgress: opts.onProgress, previous };
+  if (!external) return writeFiles(root, typeof files === 'function' ? await files() : files, how, written);
   makeDirsFor(root, external.paths, fresh);
   // Its outcome is taken at once, so that a failure while this thread is still busy is never an
   // unhandled rejection (which ends the process); it is thrown once this thread's work is done.
-  const elsewhere = external.write(root).then(
+  const elsewhere = external.write(root, previous).then(
     (bytes) => ({ bytes }),
     (error: unknown) => ({ error }),
   );
   try {
-    await writeFiles(root, typeof files === 'function' ? await files() : files, { fresh, onProgress: opts.onProgress }, written);
+    await writeFiles(root, typeof files === 'function' ? await files() : files, how, written);
   } catch (e) {
     await elsewhere;
     throw e;
@@ -153,7 +158,9 @@ async function writeSwapped(out: string, target: Target, files: SiteFiles, versi
   const written: Written = { paths: [], bytes: 0 };
   try {
     writeManifest(temp, { tool: 'trace-report', version, inPlace: false, building: true, files: [] });
-    await writeAll(temp, files, true, opts, written);
+    // The site being replaced stays whole until the swap: its unchanged files are linked, not copied.
+    const previous = target.kind === 'dir' && target.manifest ? new PreviousSite(out, new Set(target.manifest.files)) : undefined;
+    await writeAll(temp, files, true, opts, written, previous);
     writeManifest(temp, { tool: 'trace-report', version, inPlace: false, files: written.paths, build: opts.record?.({ files: written.paths.length, bytes: written.bytes }) });
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });

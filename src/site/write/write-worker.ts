@@ -1,9 +1,10 @@
 import { parentPort } from 'node:worker_threads';
-import { writeNoFollow } from './write-file.js';
+import { writeOrReuse } from './reuse-file.js';
 
 /** The writing thread: batches of files in, the count written (or the first failure) out. */
 export interface WriteBatch {
-  files: { abs: string; content: string | Uint8Array }[];
+  /** `old`: the previous build's file, linked instead when it holds the same bytes (reuse-file.ts). */
+  files: { abs: string; content: string | Uint8Array; old: string | null }[];
 }
 /** `failed`: the OutputError's message for the file `abs`, the first that could not be written. */
 export type WriteReply = { written: number; bytes: number } | { failed: string; abs: string };
@@ -16,7 +17,7 @@ parentPort!.on('message', (batch: WriteBatch) => {
   let bytes = 0;
   for (const file of batch.files) {
     try {
-      bytes += writeNoFollow(file.abs, file.content);
+      bytes += writeOrReuse(file.abs, file.content, file.old);
     } catch (e) {
       stopped = true;
       const reply: WriteReply = { failed: (e as Error).message, abs: file.abs };

@@ -1,0 +1,115 @@
+/**
+ * Keeping a page of the previous build that a rebuild would write again byte for byte: the new
+ * site gets a hard link to the old file instead of a new copy. Most pages of a rebuild after new
+ * traces were appended are unchanged; a link costs half a new file, and deleting the old site
+ * afterwards then only drops names, not files (on ext4, deleting a freshly written file costs
+ * several times writing it: issue 4).
+ *
+ * The old file is reused only when its bytes equal the new page's, read through no symbolic link,
+ * and when the link made is that same regular file; anything else (a changed page, a file system
+ * without hard links, a file swapped meanwhile) writes the page as usual. So the result is always
+ * the site a fresh build writes.
+ */
+
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { OutputError } from '../../errors.js';
+import { resolveInside } from './site-path.js';
+import { writeNoFollow } from './write-file.js';
+
+const READ_FLAGS = constants.O_NOFOLLOW === undefined ? 'r' : constants.O_RDONLY | constants.O_NOFOLLOW;
+
+/** One buffer per thread for the old file's bytes, grown as needed up to a size worth keeping. */
+let scratch = Buffer.alloc(64 * 1024);
+const SCRATCH_MAX = 4 * 1024 * 1024;
+
+/**
+ * Writes `content` at `abs`, or links `old` there when `old` (a file of the previous build) holds
+ * exactly these bytes. Returns the size in bytes, as writeNoFollow does.
+ */
+export function writeOrReuse(abs: string, content: string | Uint8Array, old: string | null): number {
+  if (old === null) return writeNoFollow(abs, content);
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  if (linkIfSame(old, abs, bytes)) return bytes.byteLength;
+  return writeNoFollow(abs, bytes);
+}
+
+function linkIfSame(old: string, abs: string, bytes: Uint8Array): boolean {
+  let ino: number;
+  try {
+    const fd = openSync(old, READ_FLAGS);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile() || st.size !== bytes.byteLength) return false;
+      if (scratch.length < st.size && st.size <= SCRATCH_MAX) scratch = Buffer.alloc(Math.min(Math.max(st.size, scratch.length * 2), SCRATCH_MAX));
+      const buf = st.size <= scratch.length ? scratch : Buffer.allocUnsafe(st.size);
+      let got = 0;
+      while (got < st.size) {
+        const n = readSync(fd, buf, got, st.size - got, got);
+        if (n === 0) return false;
+        got += n;
+      }
+      if (Buffer.compare(buf.subarray(0, got), bytes) !== 0) return false;
+      ino = st.ino;
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(old, abs);
+  } catch {
+    // Gone, a link, unreadable, or no hard links here: the page is written instead.
+    return false;
+  }
+  // The name may have been swapped for another file (or a link) between the check and the link.
+  try {
+    const st = lstatSync(abs);
+    if (st.isFile() && st.ino === ino) return true;
+  } catch {
+    return false;
+  }
+  // Never written through: the name could be another file's.
+  try {
+    unlinkSync(abs);
+  } catch (e) {
+    throw new OutputError(`cannot replace ${abs}: ${(e as Error).message}`, { cause: e });
+  }
+  return false;
+}
+
+/**
+ * The files of the previous build that pages may be linked from: those its manifest lists, in
+ * folders that are real folders (never through a symbolic link planted in the old site).
+ */
+export class PreviousSite {
+  private readonly realDirs = new Map<string, boolean>([['', true]]);
+
+  constructor(
+    readonly root: string,
+    private readonly files: ReadonlySet<string>,
+  ) {}
+
+  /** The old file for the site path `rel`, or null when there is none to reuse. */
+  fileFor(rel: string): string | null {
+    if (!this.files.has(rel)) return null;
+    const i = rel.lastIndexOf('/');
+    if (!this.isRealDir(i < 0 ? '' : rel.slice(0, i))) return null;
+    return resolveInside(this.root, rel);
+  }
+
+  private isRealDir(rel: string): boolean {
+    let ok = this.realDirs.get(rel);
+    if (ok === undefined) {
+      const i = rel.lastIndexOf('/');
+      ok = this.isRealDir(i < 0 ? '' : rel.slice(0, i)) && lstatIsDir(path.join(this.root, rel));
+      this.realDirs.set(rel, ok);
+    }
+    return ok;
+  }
+}
+
+function lstatIsDir(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
