@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OutputError } from '../src/errors.js';
 import { runFileNames, safeSegment } from '../src/site/file-names.js';
@@ -364,6 +364,49 @@ describe('writeSite: folders it must not replace', () => {
     expect(second.mode).toBe('in-place');
     expect(withoutManifest(tree(out))).toEqual({ ...SITE_2, 'keep.txt': 'k' });
     expect(readdirSync(root)).toEqual(['site']);
+  });
+
+  it('keeps each file of the site it replaces that it would write again byte for byte, and only those', async () => {
+    const { root, out, opts } = setup();
+    const ino = (rel: string) => statSync(path.join(out, rel)).ino;
+    await writeSite(out, files(SITE_1), opts);
+    // A file of the user's with the bytes this build writes, but not in the site's list of its own.
+    writeFileSync(path.join(out, 'runs', 'c.html'), 'C');
+    const before = { a: ino('runs/a.html'), css: ino('assets/x.css'), b: ino('runs/b.html'), index: ino('index.html'), c: ino('runs/c.html') };
+
+    const next = { ...SITE_1, 'index.html': 'one, again', 'runs/b.html': 'B2', 'runs/c.html': 'C' };
+    const r = await writeSite(out, files(next), opts);
+    expect(r.mode).toBe('swap');
+    expect(withoutManifest(tree(out))).toEqual(next);
+    expect(ino('runs/a.html')).toBe(before.a);
+    expect(ino('assets/x.css')).toBe(before.css);
+    expect(ino('runs/b.html')).not.toBe(before.b);
+    expect(ino('index.html')).not.toBe(before.index);
+    expect(ino('runs/c.html')).not.toBe(before.c);
+    // The user's file stays, in the earlier site's folder set aside.
+    expect(readFileSync(path.join(r.kept!, 'runs', 'c.html'), 'utf8')).toBe('C');
+    expect(statSync(path.join(r.kept!, 'runs', 'c.html')).nlink).toBe(1);
+    expect(readdirSync(root).sort()).toEqual(['site', 'site.old-trace-report']);
+  });
+
+  it('rebuilt in place, leaves each of its files that already holds the new bytes untouched', async () => {
+    const { out, opts } = setup();
+    mkdirSync(out);
+    writeFileSync(path.join(out, 'keep.txt'), 'k');
+    await writeSite(out, files(SITE_1), { ...opts, force: true });
+    const stamp = (rel: string) => {
+      const st = statSync(path.join(out, rel));
+      return `${st.ino}:${st.mtimeMs}`;
+    };
+    // Old enough that a rewrite would show in the modification time.
+    const past = new Date('2020-01-01T00:00:00Z');
+    for (const rel of ['runs/a.html', 'runs/b.html']) utimesSync(path.join(out, rel), past, past);
+    const before = { a: stamp('runs/a.html'), b: stamp('runs/b.html') };
+    const r = await writeSite(out, files({ ...SITE_1, 'runs/b.html': 'B2' }), opts);
+    expect(r.mode).toBe('in-place');
+    expect(withoutManifest(tree(out))).toEqual({ ...SITE_1, 'runs/b.html': 'B2', 'keep.txt': 'k' });
+    expect(stamp('runs/a.html')).toBe(before.a);
+    expect(stamp('runs/b.html')).not.toBe(before.b);
   });
 
   it('with --force does not write through a link planted in the folder', async () => {

@@ -8,7 +8,8 @@
  * The old file is reused only when its bytes equal the new page's, read through no symbolic link,
  * and when the link made is that same regular file; anything else (a changed page, a file system
  * without hard links, a file swapped meanwhile) writes the page as usual. So the result is always
- * the site a fresh build writes.
+ * the site a fresh build writes. A site rebuilt in place (writeSite's third way) keeps each file
+ * that already holds the new bytes.
  */
 
 import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readSync, unlinkSync } from 'node:fs';
@@ -25,38 +26,48 @@ const SCRATCH_MAX = 4 * 1024 * 1024;
 
 /**
  * Writes `content` at `abs`, or links `old` there when `old` (a file of the previous build) holds
- * exactly these bytes. Returns the size in bytes, as writeNoFollow does.
+ * exactly these bytes. When `old` is `abs` itself (a site rebuilt in place), a file that already
+ * holds these bytes is left as it is. Returns the size in bytes, as writeNoFollow does.
  */
 export function writeOrReuse(abs: string, content: string | Uint8Array, old: string | null): number {
   if (old === null) return writeNoFollow(abs, content);
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  if (linkIfSame(old, abs, bytes)) return bytes.byteLength;
+  if (old === abs ? sameFile(abs, bytes) !== null : linkIfSame(old, abs, bytes)) return bytes.byteLength;
   return writeNoFollow(abs, bytes);
 }
 
-function linkIfSame(old: string, abs: string, bytes: Uint8Array): boolean {
-  let ino: number;
+/** The inode of `file` when it is a regular file (not through a symbolic link) holding exactly `bytes`; else null. */
+function sameFile(file: string, bytes: Uint8Array): number | null {
   try {
-    const fd = openSync(old, READ_FLAGS);
+    const fd = openSync(file, READ_FLAGS);
     try {
       const st = fstatSync(fd);
-      if (!st.isFile() || st.size !== bytes.byteLength) return false;
+      if (!st.isFile() || st.size !== bytes.byteLength) return null;
       if (scratch.length < st.size && st.size <= SCRATCH_MAX) scratch = Buffer.alloc(Math.min(Math.max(st.size, scratch.length * 2), SCRATCH_MAX));
       const buf = st.size <= scratch.length ? scratch : Buffer.allocUnsafe(st.size);
       let got = 0;
       while (got < st.size) {
         const n = readSync(fd, buf, got, st.size - got, got);
-        if (n === 0) return false;
+        if (n === 0) return null;
         got += n;
       }
-      if (Buffer.compare(buf.subarray(0, got), bytes) !== 0) return false;
-      ino = st.ino;
+      return Buffer.compare(buf.subarray(0, got), bytes) === 0 ? st.ino : null;
     } finally {
       closeSync(fd);
     }
+  } catch {
+    // Gone, a link, or unreadable: not the same.
+    return null;
+  }
+}
+
+function linkIfSame(old: string, abs: string, bytes: Uint8Array): boolean {
+  const ino = sameFile(old, bytes);
+  if (ino === null) return false;
+  try {
     linkSync(old, abs);
   } catch {
-    // Gone, a link, unreadable, or no hard links here: the page is written instead.
+    // Gone meanwhile, or no hard links on this file system: the page is written instead.
     return false;
   }
   // The name may have been swapped for another file (or a link) between the check and the link.

@@ -189,8 +189,10 @@ async function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }
   const old = target.manifest;
   const inPlace = old ? old.inPlace : !target.empty;
   const written: Written = { paths: [], bytes: 0 };
+  // A file of the earlier build that already holds what this build writes is left untouched.
+  const previous = old ? new PreviousSite(out, new Set(old.files)) : undefined;
   try {
-    await writeAll(out, files, false, opts, written);
+    await writeAll(out, files, false, opts, written, previous);
   } catch (e) {
     // Keep every file this build or the earlier one wrote listed, so that a later build still knows them as its own.
     const known = new Set([...(old?.files ?? []), ...written.paths]);
