@@ -21,6 +21,7 @@ import { dataExports } from './exports.js';
 import { runFileNames } from './file-names.js';
 import { renderCharts } from './pages/charts.js';
 import { newestFirst, type SiteInput, type SiteModel } from './pages/site-model.js';
+import { stepPartsOf } from './pages/run-parts.js';
 import { singleFilePage } from './pages/single-file.js';
 import { sitePages } from './pages/site-pages.js';
 import { toolVersion } from './pages/templates.js';
@@ -91,6 +92,7 @@ export async function prepareSite(input: SiteInput, opts: RenderOptions = {}): P
   return {
     ...input,
     names,
+    stepParts: stepPartsOf(input.runs),
     newestFirst: newestFirst(input.runs),
     window,
     charts,
@@ -112,7 +114,7 @@ export function* siteFiles(model: SiteModel, opts: RenderOptions = {}): Generato
     },
     withoutRunPages: opts.withoutRunPages,
   });
-  yield* dataExports(model.summary, model.runs, new Map(model.names));
+  yield* dataExports(model.summary, model.runs, new Map(model.names), model.stepParts);
 }
 
 /** Renders the whole site in memory (tests, and callers that write files their own way). */
@@ -186,7 +188,7 @@ async function render(options: BuildOptions, loaded: LoadResult, runPages: Paral
     context: { version: toolVersion(), priceTable: loaded.prices.date },
   };
   const external = runPages ? { paths: runPages.paths(site), write: (root: string, previous: PreviousSite | undefined) => runPages.write(root, site, previous) } : undefined;
-  const seen = { pages: runPages ? loaded.runs.length : 0 };
+  const seen = { pages: external ? external.paths.length : 0 };
   let summary: Summary | undefined;
   const pageFiles = async () => {
     summary = summarise({

@@ -9,6 +9,7 @@ import { csvCell, type CsvValue } from '../format/csv.js';
 import { formatIsoUtc } from '../format/money.js';
 import type { LlmCall, Run } from '../model/types.js';
 import { picoToUsd } from '../model/types.js';
+import { stepPage } from './pages/links.js';
 import type { SiteFile } from './write/site-file.js';
 
 export const RUNS_CSV_HEADER = [
@@ -27,7 +28,8 @@ export const CALLS_CSV_HEADER = [
 export const FILES_SEPARATOR = '; ';
 
 
-export function dataExports(summary: Summary, runs: readonly Run[], names: Map<string, string>): SiteFile[] {
+/** `stepParts`: the part of each call of the runs whose page comes in parts (run-parts.ts), for the `page` column. */
+export function dataExports(summary: Summary, runs: readonly Run[], names: Map<string, string>, stepParts: ReadonlyMap<string, Int32Array> = new Map()): SiteFile[] {
   const pageOf = (run: Run): string => {
     const page = names.get(run.id);
     if (page === undefined) throw new Error(`no page name for run ${JSON.stringify(run.id)}`);
@@ -43,12 +45,12 @@ export function dataExports(summary: Summary, runs: readonly Run[], names: Map<s
     {
       path: 'calls.csv',
       content: {
-        chunks: () => batched(csvRow(CALLS_CSV_HEADER), runs, (run) => run.calls.map((c) => csvRow(callRow(run, c, pageOf(run)))).join('')),
+        chunks: () => batched(csvRow(CALLS_CSV_HEADER), runs, (run) => run.calls.map((c) => csvRow(callRow(run, c, pageOf(run), stepParts))).join('')),
       },
     },
     {
       path: 'calls.jsonl',
-      content: { chunks: () => batched('', runs, (run) => run.calls.map((c) => `${JSON.stringify(callRecord(run, c, pageOf(run)))}\n`).join('')) },
+      content: { chunks: () => batched('', runs, (run) => run.calls.map((c) => `${JSON.stringify(callRecord(run, c, pageOf(run), stepParts))}\n`).join('')) },
     },
   ];
 }
@@ -91,8 +93,9 @@ function totalTokens(c: LlmCall): number | null {
   return c.totalTokens;
 }
 
-function stepPage(page: string, call: LlmCall): string {
-  return `${page}#step-${call.index}`;
+/** The link to a call: its run's page, or the part of it that holds the call. */
+function callPage(run: Run, page: string, call: LlmCall, stepParts: ReadonlyMap<string, Int32Array>): string {
+  return `${stepPage(page, stepParts.get(run.id), call.index)}#step-${call.index}`;
 }
 
 function runRow(run: Run, page: string): CsvValue[] {
@@ -104,19 +107,19 @@ function runRow(run: Run, page: string): CsvValue[] {
   ];
 }
 
-function callRow(run: Run, c: LlmCall, page: string): CsvValue[] {
+function callRow(run: Run, c: LlmCall, page: string, stepParts: ReadonlyMap<string, Int32Array>): CsvValue[] {
   return [
-    run.id, c.index, stepPage(page, c), c.agent, c.provider, c.model, c.modelId, c.status, iso(c.start), iso(c.end),
+    run.id, c.index, callPage(run, page, c, stepParts), c.agent, c.provider, c.model, c.modelId, c.status, iso(c.start), iso(c.end),
     c.durationMs, c.inputTokens, c.outputTokens, totalTokens(c), c.costPico === null ? null : picoToDecimal(c.costPico),
     c.costSource, c.unpricedReason, c.error, c.source.file, c.source.line,
   ];
 }
 
-function callRecord(run: Run, c: LlmCall, page: string) {
+function callRecord(run: Run, c: LlmCall, page: string, stepParts: ReadonlyMap<string, Int32Array>) {
   return {
     run_id: run.id,
     step: c.index,
-    page: stepPage(page, c),
+    page: callPage(run, page, c, stepParts),
     agent: c.agent,
     provider: c.provider,
     model: c.model,

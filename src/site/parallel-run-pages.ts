@@ -3,6 +3,7 @@ import { planPart } from '../read/parallel/build-runs.js';
 import { WorkerPool } from '../read/parallel/pool.js';
 import { splitRuns, type RunPlan } from '../read/parallel/run-index.js';
 import type { Run } from '../model/types.js';
+import { runPagePaths } from './pages/run-parts.js';
 import type { PageContext } from './pages/site-pages.js';
 import type { PreviousSite } from './write/reuse-file.js';
 import type { RunPageEntry, WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
@@ -34,9 +35,11 @@ export class ParallelRunPages {
     this.pool = new WorkerPool(workers, { keepText: true, fast: true, shared: true });
   }
 
-  /** The pages' paths, in the order of the run list. */
+  /** The pages' paths (a run's page, then its other parts), in the order of the run list. */
   paths(site: RunPagesSite): string[] {
-    return site.runs.map((run) => site.names.get(run.id)!);
+    const paths: string[] = [];
+    for (const run of site.runs) for (const p of runPagePaths(run, site.names.get(run.id)!)) paths.push(p);
+    return paths;
   }
 
   /**
@@ -58,8 +61,8 @@ export class ParallelRunPages {
       const run = runs[i]!;
       const r = byId.get(run.id);
       if (r === undefined) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan`);
-      const path = names.get(run.id)!;
-      entries[r] = { id: run.id, path, old: previous?.fileFor(path) ?? null, prev: neighbour(i - 1), next: neighbour(i + 1) };
+      const files = runPagePaths(run, names.get(run.id)!).map((path) => ({ path, old: previous?.fileFor(path) ?? null }));
+      entries[r] = { id: run.id, files, prev: neighbour(i - 1), next: neighbour(i + 1) };
     }
     const prices = this.prices.state();
     const jobs: WriteRunPagesJob[] = splitRuns(plan, this.pool.size).map(([from, to]) => ({

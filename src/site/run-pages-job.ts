@@ -1,16 +1,18 @@
 import { forEachRun } from '../read/parallel/build-runs.js';
 import type { RunPlan } from '../read/parallel/run-index.js';
 import { PriceTable, type PriceTableState } from '../prices/price-table.js';
-import { runPageFile, type Neighbour, type PageContext } from './pages/site-pages.js';
+import { runPageFiles, type Neighbour, type PageContext } from './pages/site-pages.js';
 import { resolveInside } from './write/site-path.js';
 import { writeOrReuse } from './write/reuse-file.js';
 
-/** A run's page: its file, and its neighbours in the list (with their files). */
+/**
+ * A run's page: its files (the page, then its other parts if it comes in parts), and its
+ * neighbours in the list (with their pages).
+ */
 export interface RunPageEntry {
   id: string;
-  path: string;
-  /** The previous build's file for this page, linked instead when unchanged (reuse-file.ts). */
-  old: string | null;
+  /** `old`: the previous build's file at that path, linked instead when unchanged (reuse-file.ts). */
+  files: { path: string; old: string | null }[];
   prev: (Neighbour & { path: string }) | null;
   next: (Neighbour & { path: string }) | null;
 }
@@ -30,27 +32,35 @@ export interface WriteRunPagesJob {
 }
 
 export interface WriteRunPagesResult {
+  /** Files written (a run whose page comes in parts writes several). */
   pages: number;
   bytes: number;
 }
 
 /**
- * Builds each run, renders its page exactly as the one-thread build does (runPageFile) and
+ * Builds each run, renders its page exactly as the one-thread build does (runPageFiles) and
  * writes it with a synchronous write (the folders exist already); the run is then let go. The
  * first failure is thrown.
  */
 export function writeRunPages(job: WriteRunPagesJob): WriteRunPagesResult {
   const prices = PriceTable.fromState(job.prices);
   let bytes = 0;
+  let pages = 0;
   let k = 0;
   forEachRun(job.plan, job.from, job.to, { prices, keepText: true, local: true }, (run) => {
     const entry = job.pages[k++]!;
     if (entry.id !== run.id) throw new Error(`run ${JSON.stringify(run.id)} built where ${JSON.stringify(entry.id)} was planned`);
-    const names = new Map<string, string>([[entry.id, entry.path]]);
+    const names = new Map<string, string>([[entry.id, entry.files[0]!.path]]);
     if (entry.prev) names.set(entry.prev.id, entry.prev.path);
     if (entry.next) names.set(entry.next.id, entry.next.path);
-    const file = runPageFile({ ...job.context, names }, run, entry.prev, entry.next);
-    bytes += writeOrReuse(resolveInside(job.root, file.path), file.content, entry.old);
+    const files = runPageFiles({ ...job.context, names }, run, entry.prev, entry.next);
+    if (files.length !== entry.files.length || files.some((f, i) => f.path !== entry.files[i]!.path)) {
+      throw new Error(`run ${JSON.stringify(run.id)}: its pages are not the ones planned`);
+    }
+    files.forEach((file, i) => {
+      bytes += writeOrReuse(resolveInside(job.root, file.path), file.content, entry.files[i]!.old);
+      pages++;
+    });
   });
-  return { pages: k, bytes };
+  return { pages, bytes };
 }

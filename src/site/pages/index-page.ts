@@ -109,7 +109,15 @@ export function runTable(runs: readonly Run[], link: Linker, caption: string): T
   };
 }
 
-export interface Pager {
+/** What a pager says: its landmark label, what a page is called, and its two arrows. */
+export interface PagerWords {
+  label: string;
+  noun: string;
+  prevText: string;
+  nextText: string;
+}
+
+export interface Pager extends PagerWords {
   page: number;
   pages: number;
   prev: string | null;
@@ -117,18 +125,25 @@ export interface Pager {
   items: { n: number; href: string | null; current: boolean; gap?: boolean }[];
 }
 
-/** Page links: first, last, and two either side of the current page. */
+const RUN_LIST_WORDS: PagerWords = { label: 'Run list pages', noun: 'Page', prevText: '← Newer', nextText: 'Older →' };
+
+/** The run list's page links. */
 export function pager(page: number, pages: number, link: Linker): Pager | null {
+  return pagerOf(page, pages, (n) => link.listPage(n), RUN_LIST_WORDS);
+}
+
+/** Page links: first, last, and two either side of the current page; null for a single page. */
+export function pagerOf(page: number, pages: number, href: (n: number) => string, words: PagerWords): Pager | null {
   if (pages <= 1) return null;
   const items: Pager['items'] = [];
   let last = 0;
   for (let n = 1; n <= pages; n++) {
     if (n !== 1 && n !== pages && Math.abs(n - page) > 2) continue;
     if (n - last > 1) items.push({ n: -n, href: null, current: false, gap: true });
-    items.push({ n, href: link.listPage(n), current: n === page });
+    items.push({ n, href: href(n), current: n === page });
     last = n;
   }
-  return { page, pages, prev: page > 1 ? link.listPage(page - 1) : null, next: page < pages ? link.listPage(page + 1) : null, items };
+  return { ...words, page, pages, prev: page > 1 ? href(page - 1) : null, next: page < pages ? href(page + 1) : null, items };
 }
 
 function runsPerDayTable(m: SiteModel, link: Linker): TableModel {

@@ -4,6 +4,7 @@
  * are only ever reached through the names of src/site/file-names.ts, never through a run id.
  */
 import { idFragment, relativeUrl } from '../html.js';
+import { partPath } from './run-parts.js';
 
 export type PageKey = 'index' | 'cost' | 'cost-7d' | 'latency' | 'errors';
 export type DataFile = 'summary.json' | 'runs.csv' | 'calls.csv' | 'calls.jsonl';
@@ -26,6 +27,8 @@ export interface Linker {
   stepId(runId: string, step: number): string;
   asset(name: string): string | null;
   data(name: DataFile, fragment?: string): string | null;
+  /** Any page of the site by its path (the parts of a run's page); null in the single file. */
+  file(path: string): string | null;
 }
 
 /** The path of static run-list page `n` inside the site. */
@@ -33,8 +36,12 @@ export function listPagePath(n: number): string {
   return n <= 1 ? PAGE_FILES.index : `list/page-${n}.html`;
 }
 
-/** Links from a page at `path` (POSIX, relative to the site root) of the multi-page site. */
-export function siteLinker(path: string, names: ReadonlyMap<string, string>): Linker {
+/**
+ * Links from a page at `path` (POSIX, relative to the site root) of the multi-page site. A step of
+ * a run whose page comes in parts links to the part that holds it (`stepParts`: the part of each
+ * call, see run-parts.ts).
+ */
+export function siteLinker(path: string, names: ReadonlyMap<string, string>, stepParts?: ReadonlyMap<string, Int32Array>): Linker {
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
   const root = '../'.repeat(dir.split('/').length - 1);
   // Same folder: the bare name (`runs/a.html` → `b.html`); else by way of the root.
@@ -46,11 +53,13 @@ export function siteLinker(path: string, names: ReadonlyMap<string, string>): Li
     run(runId, step) {
       const name = names.get(runId);
       if (name === undefined) return null;
-      return to(name, step === undefined ? undefined : `step-${step}`);
+      if (step === undefined) return to(name);
+      return to(stepPage(name, stepParts?.get(runId), step), `step-${step}`);
     },
     stepId: (_runId, step) => `step-${step}`,
     asset: (name) => to(`assets/${name}`),
     data: (name, fragment) => to(name, fragment),
+    file: (target) => to(target),
   };
 }
 
@@ -67,10 +76,17 @@ export function singleFileLinker(names: ReadonlyMap<string, string>, included: R
     stepId: (runId, step) => `${section(runId)}-step-${step}`,
     asset: () => null,
     data: () => null,
+    file: () => null,
   };
 }
 
 /** The section id of a run in the single file. */
 export function singleFileRunId(names: ReadonlyMap<string, string>, runId: string): string {
   return `run-${idFragment(names.get(runId) ?? runId)}`;
+}
+
+/** The page (path) that holds step `step` of the run whose page is `page`: a part, when it comes in parts. */
+export function stepPage(page: string, partOfCall: Int32Array | undefined, step: number): string {
+  const part = partOfCall !== undefined && step >= 0 && step < partOfCall.length ? partOfCall[step]! : 1;
+  return partPath(page, part);
 }

@@ -4,11 +4,13 @@
  */
 import { formatCount, formatDuration, formatTokens, formatUtcMinute } from '../../format/money.js';
 import { formatIso } from '../../normalise/timestamp.js';
-import type { Run } from '../../model/types.js';
+import type { AgentStep, Run } from '../../model/types.js';
 import { hasTokenCounts, neverEnded, runCostCell, totalsOnly, type Cell } from './cells.js';
 import { plural } from './plural.js';
 import type { Linker } from './links.js';
 import { CHUNK, HUGE_RUN_STEPS, LARGE_RUN_STEPS, OPEN_TEXTS_CALLS, stepTreeHtml, stepTreeOptions, TEXT_LIMIT } from './step-tree.js';
+import { pagerOf } from './index-page.js';
+import { PART_ROWS, sliceTree, type RunPart } from './run-parts.js';
 import { renderTemplate } from './templates.js';
 import { MAX_ROWS, waterfallSvg } from './waterfall.js';
 
@@ -19,6 +21,8 @@ export interface RunPageOptions {
   priceTable: string;
   /** Prefix of the page's element ids (single file: the run's section id); none in the site. */
   sectionId?: string;
+  /** One part of a run whose page comes in parts (run-parts.ts), with the links to the others. */
+  part?: { parts: readonly RunPart[]; n: number; href: (n: number) => string };
 }
 
 function countNodes(run: Run): number {
@@ -52,7 +56,10 @@ export function runBody(run: Run, o: RunPageOptions): string {
   const t = run.totals;
   const nodes = countNodes(run);
   const stepId = (n: number) => link.stepId(run.id, n);
-  const tree = stepTreeHtml(run.children, { ...stepTreeOptions(nodes, stepId, o.priceTable), openTexts: t.calls <= OPEN_TEXTS_CALLS });
+  const part = o.part ? o.part.parts[o.part.n - 1] : undefined;
+  const whole = new Map<AgentStep, AgentStep>();
+  const shown = part ? sliceTree(run.children, part.from, part.to, whole) : run.children;
+  const tree = stepTreeHtml(shown, { ...stepTreeOptions(nodes, stepId, o.priceTable), openTexts: t.calls <= OPEN_TEXTS_CALLS, whole });
   const waterfall = waterfallSvg(run, (n) => `#${stepId(n)}`, o.sectionId ? `${o.sectionId}-` : '');
   const cost: Cell = runCostCell(t);
   const output = run.output === null ? null : {
@@ -85,16 +92,27 @@ export function runBody(run: Run, o: RunPageOptions): string {
     waterfall: waterfall && {
       svg: waterfall.svg,
       note: waterfall.summarised
-        ? `This run has more than ${formatCount(MAX_ROWS)} steps: the timeline shows one row per agent (first start to last end)${waterfall.of > waterfall.rows ? `, the first ${formatCount(waterfall.rows)} of ${formatCount(waterfall.of)} agents` : ''}. Every call is in the step list below.`
+        ? `This run has more than ${formatCount(MAX_ROWS)} steps: the timeline shows one row per agent (first start to last end)${waterfall.of > waterfall.rows ? `, the first ${formatCount(waterfall.rows)} of ${formatCount(waterfall.of)} agents` : ''}. Every call is in the step list below${o.part ? `, in ${o.part.parts.length} parts` : ''}.`
         : '',
     },
     large: nodes > HUGE_RUN_STEPS
       ? `This run has ${formatCount(nodes)} steps: they come in blocks of ${CHUNK}, collapsed, with short rows, and prompts and responses are left out of this page so that it opens fast (they are in calls.jsonl).`
       : nodes > LARGE_RUN_STEPS ? `This run has ${formatCount(nodes)} steps: they come in blocks of ${CHUNK}, collapsed, and long texts are cut shorter.` : '',
     hasBlocks: nodes > LARGE_RUN_STEPS || run.children.some((n) => n.kind === 'agent'),
+    parts: o.part && part ? partsNav(o.part.parts, part, o.part.href) : null,
     tree,
     output,
     callsCsv: link.data('calls.csv'),
     callsJsonl: link.data('calls.jsonl'),
   });
+}
+
+/** Which part of the step list this page holds, and the links to the others. */
+function partsNav(parts: readonly RunPart[], part: RunPart, href: (n: number) => string) {
+  const rows = parts[parts.length - 1]!.to;
+  const calls = part.firstCall === null ? 'no LLM calls' : part.firstCall === part.lastCall ? `step #${part.firstCall}` : `steps #${part.firstCall}–#${part.lastCall}`;
+  return {
+    text: `This run's ${formatCount(rows)} steps come in ${parts.length} parts of up to ${formatCount(PART_ROWS)}, each a page of its own, so that every page opens fast. This is part ${part.n}: rows ${formatCount(part.from + 1)}–${formatCount(part.to)}, ${calls}.`,
+    pager: pagerOf(part.n, parts.length, href, { label: 'Parts of this run', noun: 'Part', prevText: '← Earlier steps', nextText: 'Later steps →' }),
+  };
 }

@@ -17,6 +17,8 @@ export interface SiteInput {
 export interface SiteModel extends SiteInput {
   /** Run id → `runs/<name>.html` (src/site/file-names.ts). */
   names: ReadonlyMap<string, string>;
+  /** The part of each call of the runs whose page comes in parts (run-parts.ts). */
+  stepParts: ReadonlyMap<string, Int32Array>;
   /** The run table's order: latest start first, runs without a start last. */
   newestFirst: readonly Run[];
   window: WindowSummary | null;

@@ -13,6 +13,7 @@ import { latencyBody } from './latency-page.js';
 import { listPagePath, PAGE_FILES, siteLinker, type Linker, type PageKey } from './links.js';
 import { plural } from './plural.js';
 import { runBody } from './run-page.js';
+import { partPath, runPagePaths, runParts } from './run-parts.js';
 import { runsData, runsDataScript } from './runs-data.js';
 import type { SiteModel } from './site-model.js';
 import { assetText } from './templates.js';
@@ -24,8 +25,10 @@ export interface PageProgress {
 }
 
 /** How many HTML pages the site has. */
-export function sitePageTotal(m: SiteModel): number {
-  return pageCount(m.newestFirst.length) + m.runs.length + (m.window ? 4 : 3);
+export function sitePageTotal(m: SiteModel, withoutRunPages = false): number {
+  let runPages = 0;
+  if (!withoutRunPages) for (const run of m.runs) runPages += runPagePaths(run, '').length;
+  return pageCount(m.newestFirst.length) + runPages + (m.window ? 4 : 3);
 }
 
 /**
@@ -34,17 +37,19 @@ export function sitePageTotal(m: SiteModel): number {
  */
 export interface PageContext {
   names: ReadonlyMap<string, string>;
+  /** The part of each call of the runs whose page comes in parts (run-parts.ts), for links to their steps. */
+  stepParts?: ReadonlyMap<string, Int32Array>;
   version: string;
   priceTable: string;
   counts?: { runs: number; spans: number };
 }
 
 function contextOf(m: SiteModel): PageContext {
-  return { names: m.names, version: m.version, priceTable: m.priceTable, counts: { runs: m.summary.runs, spans: m.summary.spans } };
+  return { names: m.names, stepParts: m.stepParts, version: m.version, priceTable: m.priceTable, counts: { runs: m.summary.runs, spans: m.summary.spans } };
 }
 
 function doc(c: PageContext, path: string, key: PageKey | null, title: string, body: (link: Linker) => string, dataScripts?: string[]): SiteFile & { content: string } {
-  const link = siteLinker(path, c.names);
+  const link = siteLinker(path, c.names, c.stepParts);
   return {
     path,
     content: pageDocument({
@@ -68,13 +73,24 @@ export interface Neighbour {
 }
 
 /**
- * One run's page (`c.names` must name the run and its neighbours). It shows no counts of the
- * whole report, so that it depends only on the run and its neighbours: a rebuild after more
- * traces came in leaves the pages of the runs that did not change byte for byte the same.
+ * One run's page, or its parts when its step list is too long for one (run-parts.ts); `c.names`
+ * must name the run and its neighbours. It shows no counts of the whole report, so that it
+ * depends only on the run and its neighbours: a rebuild after more traces came in leaves the
+ * pages of the runs that did not change byte for byte the same.
  */
-export function runPageFile(c: PageContext, run: Run, prev: Neighbour | null, next: Neighbour | null): SiteFile & { content: string } {
+export function runPageFiles(c: PageContext, run: Run, prev: Neighbour | null, next: Neighbour | null): (SiteFile & { content: string })[] {
   const path = c.names.get(run.id)!;
-  return doc({ ...c, counts: undefined }, path, null, `Run ${run.id} · trace report`, (link) => runBody(run, { link, prev, next, priceTable: c.priceTable }));
+  const frame = { ...c, counts: undefined };
+  const title = `Run ${run.id} · trace report`;
+  const split = runParts(run);
+  if (split === null) return [doc(frame, path, null, title, (link) => runBody(run, { link, prev, next, priceTable: c.priceTable }))];
+  const { parts } = split;
+  return parts.map((p) => {
+    const partFile = partPath(path, p.n);
+    const partTitle = p.n === 1 ? title : `Run ${run.id}, part ${p.n} of ${parts.length} · trace report`;
+    return doc(frame, partFile, null, partTitle, (link) =>
+      runBody(run, { link, prev, next, priceTable: c.priceTable, part: { parts, n: p.n, href: (n) => link.file(partPath(path, n))! } }));
+  });
 }
 
 export interface SitePagesOptions {
@@ -86,7 +102,7 @@ export interface SitePagesOptions {
 export function* sitePages(m: SiteModel, opts: SitePagesOptions = {}): Generator<SiteFile> {
   const onPage = opts.onPage;
   const c = contextOf(m);
-  const total = sitePageTotal(m) - (opts.withoutRunPages ? m.runs.length : 0);
+  const total = sitePageTotal(m, opts.withoutRunPages);
   let done = 0;
   const tick = () => onPage?.(++done, total);
   const pages = pageCount(m.newestFirst.length);
@@ -115,8 +131,10 @@ export function* sitePages(m: SiteModel, opts: SitePagesOptions = {}): Generator
   tick();
 
   for (let i = 0; i < m.runs.length && !opts.withoutRunPages; i++) {
-    yield runPageFile(c, m.runs[i]!, m.runs[i - 1] ?? null, m.runs[i + 1] ?? null);
-    tick();
+    for (const file of runPageFiles(c, m.runs[i]!, m.runs[i - 1] ?? null, m.runs[i + 1] ?? null)) {
+      yield file;
+      tick();
+    }
   }
 
   yield { path: RUNS_DATA_FILE, content: runsDataScript(runsData(m.newestFirst, (id) => m.names.get(id) ?? null)) };

@@ -33,6 +33,11 @@ export interface StepTreeOptions {
   chunk: number | null;
   /** Short rows without prompts, responses or titles. */
   compact: boolean;
+  /**
+   * One part of a run in parts (run-parts.ts): agent steps cut by the part's edges, each mapped to
+   * the whole step, whose sums and error its row shows.
+   */
+  whole?: ReadonlyMap<AgentStep, AgentStep>;
 }
 
 /** Runs with more steps than this render collapsed with shorter texts, so that they open fast. */
@@ -133,12 +138,13 @@ function costSum(s: AgentSums): string {
   return ` <span class="n-num${s.estimated ? ' est' : ''}">${e(formatUsd(picoToUsd(s.pico), { estimated: s.estimated }))}</span>${unpriced}`;
 }
 
-function agent(a: AgentStep, opts: StepTreeOptions, out: string[]): void {
+function agent(part: AgentStep, opts: StepTreeOptions, out: string[]): void {
+  const a = opts.whole?.get(part) ?? part;
   const s = sums(a.children);
   const cost = costSum(s);
   out.push(
     `<li class="node agent st-${e(a.status)}"><details${opts.open ? ' open' : ''}><summary>`,
-    `<span class="n-name">${e(a.agent)}</span><span class="n-kind">${e(a.agentKind)}</span>`,
+    `<span class="n-name">${e(a.agent)}</span><span class="n-kind">${e(a.agentKind)}${a === part ? '' : ', in parts'}</span>`,
     `<span class="n-num">${e(formatDuration(a.durationMs))}</span>`,
     s.calls > 0 ? `<span class="n-num">${formatCount(s.calls)} call${s.calls === 1 ? '' : 's'}${s.failed > 0 ? `, ${formatCount(s.failed)} failed` : ''}</span>` : '',
     cost,
@@ -149,7 +155,7 @@ function agent(a: AgentStep, opts: StepTreeOptions, out: string[]): void {
   if (a.error && !a.children.some((n) => n.kind === 'llm' && n.error === a.error)) {
     out.push(`<div class="step-body"><pre class="error-text">${e(a.error)}</pre></div>`);
   }
-  if (a.children.length > 0) tree(a.children, opts, out, false);
+  if (part.children.length > 0) tree(part.children, opts, out, false);
   out.push('</details></li>');
 }
 

@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildSite } from '../src/site/build.js';
+import { PART_ROWS } from '../src/site/pages/run-parts.js';
+import { tempDir } from './helpers.js';
+
+/**
+ * One run of 45,000 calls (dialect C): an agent step holding the first 25,000 (one of them
+ * failed), then 20,000 calls outside any agent step. Its step list has 45,002 rows (the agent
+ * step, the calls, and the error event), so its page comes in three parts.
+ */
+function hugeRun(): string {
+  const lines: string[] = [];
+  const at = (s: number) => new Date(Date.UTC(2026, 2, 1) + s * 1000).toISOString();
+  let t = 0;
+  lines.push(JSON.stringify({ event_type: 'pattern_start', pattern_type: 'loop', workflow: 'long-haul', run_id: 'huge-run', timestamp: at(t) }));
+  lines.push(JSON.stringify({ event_type: 'agent_start', agent_name: 'Planner', kind: 'agent', timestamp: at(t) }));
+  for (let i = 1; i <= 25_000; i++) {
+    lines.push(JSON.stringify({ event_type: 'llm_call', agent_name: 'Planner', model: 'gpt-4o', duration_ms: 100, tokens: 10, timestamp: at(++t) }));
+    if (i === 24_000) lines.push(JSON.stringify({ event_type: 'error', agent_name: 'Planner', model: 'gpt-4o', message: 'planner gave up', timestamp: at(t) }));
+  }
+  lines.push(JSON.stringify({ event_type: 'agent_end', agent_name: 'Planner', timestamp: at(t) }));
+  for (let i = 1; i <= 20_000; i++) lines.push(JSON.stringify({ event_type: 'llm_call', agent_name: 'Worker', model: 'gpt-4o', duration_ms: 100, tokens: 10, timestamp: at(++t) }));
+  lines.push(JSON.stringify({ event_type: 'pattern_end', pattern_type: 'loop', run_id: 'huge-run', status: 'success', timestamp: at(t) }));
+  return `${lines.join('\n')}\n`;
+}
+
+const stepIds = (html: string) => [...html.matchAll(/ id="step-(\d+)"/g)].map((m) => Number(m[1]));
+
+describe('a run too long for one page', () => {
+  it.each([
+    ['on this thread', { workers: 0 }],
+    ['on worker threads', { workers: 2, parallelFrom: 0 }],
+  ])('comes in parts, each call on exactly one, linked to the part that holds it from everywhere (%s)', async (_how, threads) => {
+    expect(PART_ROWS).toBe(20_000);
+    const dir = tempDir();
+    const trace = path.join(dir, 'huge.jsonl');
+    writeFileSync(trace, hugeRun());
+    const out = path.join(dir, 'site');
+    const built = await buildSite({ inputs: [trace], outDir: out, ...threads });
+
+    const pages = readdirSync(path.join(out, 'runs')).sort();
+    expect(pages).toHaveLength(3);
+    const [first, second, third] = [pages.find((p) => !p.includes('-part-'))!, pages.find((p) => p.endsWith('-part-2.html'))!, pages.find((p) => p.endsWith('-part-3.html'))!];
+    expect(second).toBe(first.replace('.html', '-part-2.html'));
+    expect(third).toBe(first.replace('.html', '-part-3.html'));
+    // index, cost, cost-7d, latency, errors, and the three parts.
+    expect(built.pages).toBe(8);
+    const html = (p: string) => readFileSync(path.join(out, 'runs', p), 'utf8');
+
+    // Every call on exactly one part, in order: rows 1–20,000 (the agent step and calls #1–#19,999),
+    // 20,001–40,000 (the rest of the agent step, the error row, and calls up to #39,998), then the rest.
+    const ids = [first, second, third].map((p) => stepIds(html(p)));
+    expect(ids.flat()).toEqual(Array.from({ length: 45_000 }, (_, i) => i + 1));
+    expect([ids[0]!.at(0), ids[0]!.at(-1), ids[1]!.at(0), ids[1]!.at(-1), ids[2]!.at(0), ids[2]!.at(-1)]).toEqual([1, 19_999, 20_000, 39_998, 39_999, 45_000]);
+
+    // The agent step cut by the first edge shows on both parts, with the sums of the whole step.
+    for (const p of [first, second]) expect(html(p)).toMatch(/<span class="n-name">Planner<\/span><span class="n-kind">agent, in parts<\/span>.*?25,000 calls, 1 failed/);
+    expect(html(third)).not.toContain('Planner</span>');
+    expect(html(second)).toContain('<title>Run huge-run, part 2 of 3 · trace report</title>');
+    expect(html(second)).toContain('This is part 2: rows 20,001–40,000, steps #20000–#39998.');
+    expect(html(second)).toContain(`<a href="${first}" rel="prev">← Earlier steps</a>`);
+    expect(html(second)).toContain(`<a href="${third}" rel="next">Later steps →</a>`);
+    expect(html(first)).toContain('<span aria-current="page">1</span>');
+
+    // The step links of the data exports and of the errors page go to the part holding the step.
+    const csv = readFileSync(path.join(out, 'calls.csv'), 'utf8').trimEnd().split('\r\n').slice(1);
+    expect(csv).toHaveLength(45_000);
+    const onPage = new Map([first, second, third].map((p, i) => [`runs/${p}`, new Set(ids[i])]));
+    for (const row of csv) {
+      const [, step, page] = row.split(',');
+      const [file, anchor] = page!.split('#');
+      expect(anchor).toBe(`step-${step}`);
+      expect(onPage.get(file!)?.has(Number(step)), row).toBe(true);
+    }
+    const errors = readFileSync(path.join(out, 'errors.html'), 'utf8');
+    expect(errors).toContain(`href="runs/${second}#step-24000"`);
+
+    // Each part is a few MB at most, where the whole list would be one page of about 10 MB.
+    for (const p of pages) expect(html(p).length).toBeLessThan(5_000_000);
+  });
+});
