@@ -53,14 +53,14 @@ export function writeRunPages(job: WriteRunPagesJob): WriteRunPagesResult {
     const names = new Map<string, string>([[entry.id, entry.files[0]!.path]]);
     if (entry.prev) names.set(entry.prev.id, entry.prev.path);
     if (entry.next) names.set(entry.next.id, entry.next.path);
-    const files = runPageFiles({ ...job.context, names }, run, entry.prev, entry.next);
-    if (files.length !== entry.files.length || files.some((f, i) => f.path !== entry.files[i]!.path)) {
-      throw new Error(`run ${JSON.stringify(run.id)}: its pages are not the ones planned`);
-    }
-    files.forEach((file, i) => {
-      bytes += writeOrReuse(resolveInside(job.root, file.path), file.content, entry.files[i]!.old);
+    let i = 0;
+    for (const file of runPageFiles({ ...job.context, names }, run, entry.prev, entry.next)) {
+      const planned = entry.files[i++];
+      if (planned?.path !== file.path) throw new Error(`run ${JSON.stringify(run.id)}: its page ${JSON.stringify(file.path)} is not the one planned`);
+      bytes += writeOrReuse(resolveInside(job.root, file.path), file.content, planned.old);
       pages++;
-    });
+    }
+    if (i !== entry.files.length) throw new Error(`run ${JSON.stringify(run.id)}: ${entry.files.length} pages were planned, ${i} made`);
   });
   return { pages, bytes };
 }

@@ -12,7 +12,7 @@ import { CHUNK, HUGE_RUN_STEPS, LARGE_RUN_STEPS, OPEN_TEXTS_CALLS, stepTreeHtml,
 import { pagerOf } from './index-page.js';
 import { PART_ROWS, sliceTree, type RunPart } from './run-parts.js';
 import { renderTemplate } from './templates.js';
-import { MAX_ROWS, waterfallSvg } from './waterfall.js';
+import { MAX_ROWS, waterfallSvg, type Waterfall } from './waterfall.js';
 
 export interface RunPageOptions {
   link: Linker;
@@ -21,8 +21,11 @@ export interface RunPageOptions {
   priceTable: string;
   /** Prefix of the page's element ids (single file: the run's section id); none in the site. */
   sectionId?: string;
-  /** One part of a run whose page comes in parts (run-parts.ts), with the links to the others. */
-  part?: { parts: readonly RunPart[]; n: number; href: (n: number) => string };
+  /**
+   * One part of a run whose page comes in parts (run-parts.ts), with the links to the others and
+   * the timeline all parts show (drawn once).
+   */
+  part?: { parts: readonly RunPart[]; n: number; href: (n: number) => string; waterfall: Waterfall | null };
 }
 
 function countNodes(run: Run): number {
@@ -51,6 +54,11 @@ function tokensFact(run: Run): string {
   return `${formatTokens(t.inputTokens)} in → ${formatTokens(t.outputTokens)} out (${formatTokens(t.totalTokens)} total)`;
 }
 
+/** The run's timeline, its bars linked to the steps. */
+export function runWaterfall(run: Run, o: Pick<RunPageOptions, 'link' | 'sectionId'>): Waterfall | null {
+  return waterfallSvg(run, (n) => `#${o.link.stepId(run.id, n)}`, o.sectionId ? `${o.sectionId}-` : '');
+}
+
 export function runBody(run: Run, o: RunPageOptions): string {
   const link = o.link;
   const t = run.totals;
@@ -60,7 +68,7 @@ export function runBody(run: Run, o: RunPageOptions): string {
   const whole = new Map<AgentStep, AgentStep>();
   const shown = part ? sliceTree(run.children, part.from, part.to, whole) : run.children;
   const tree = stepTreeHtml(shown, { ...stepTreeOptions(nodes, stepId, o.priceTable), openTexts: t.calls <= OPEN_TEXTS_CALLS, whole });
-  const waterfall = waterfallSvg(run, (n) => `#${stepId(n)}`, o.sectionId ? `${o.sectionId}-` : '');
+  const waterfall = o.part ? o.part.waterfall : runWaterfall(run, o);
   const cost: Cell = runCostCell(t);
   const output = run.output === null ? null : {
     text: run.output.length > TEXT_LIMIT ? run.output.slice(0, TEXT_LIMIT) : run.output,

@@ -12,7 +12,7 @@ import { pageDocument } from './layout.js';
 import { latencyBody } from './latency-page.js';
 import { listPagePath, PAGE_FILES, siteLinker, type Linker, type PageKey } from './links.js';
 import { plural } from './plural.js';
-import { runBody } from './run-page.js';
+import { runBody, runWaterfall } from './run-page.js';
 import { partPath, runPagePaths, runParts } from './run-parts.js';
 import { runsData, runsDataScript } from './runs-data.js';
 import type { SiteModel } from './site-model.js';
@@ -78,19 +78,23 @@ export interface Neighbour {
  * depends only on the run and its neighbours: a rebuild after more traces came in leaves the
  * pages of the runs that did not change byte for byte the same.
  */
-export function runPageFiles(c: PageContext, run: Run, prev: Neighbour | null, next: Neighbour | null): (SiteFile & { content: string })[] {
+export function* runPageFiles(c: PageContext, run: Run, prev: Neighbour | null, next: Neighbour | null): Generator<SiteFile & { content: string }> {
   const path = c.names.get(run.id)!;
   const frame = { ...c, counts: undefined };
   const title = `Run ${run.id} · trace report`;
   const split = runParts(run);
-  if (split === null) return [doc(frame, path, null, title, (link) => runBody(run, { link, prev, next, priceTable: c.priceTable }))];
+  if (split === null) {
+    yield doc(frame, path, null, title, (link) => runBody(run, { link, prev, next, priceTable: c.priceTable }));
+    return;
+  }
+  // Made one at a time (a part is a few MB), with the timeline drawn once for all of them.
   const { parts } = split;
-  return parts.map((p) => {
-    const partFile = partPath(path, p.n);
+  const waterfall = runWaterfall(run, { link: siteLinker(path, c.names, c.stepParts) });
+  for (const p of parts) {
     const partTitle = p.n === 1 ? title : `Run ${run.id}, part ${p.n} of ${parts.length} · trace report`;
-    return doc(frame, partFile, null, partTitle, (link) =>
-      runBody(run, { link, prev, next, priceTable: c.priceTable, part: { parts, n: p.n, href: (n) => link.file(partPath(path, n))! } }));
-  });
+    yield doc(frame, partPath(path, p.n), null, partTitle, (link) =>
+      runBody(run, { link, prev, next, priceTable: c.priceTable, part: { parts, n: p.n, href: (n) => link.file(partPath(path, n))!, waterfall } }));
+  }
 }
 
 export interface SitePagesOptions {
