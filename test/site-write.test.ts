@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OutputError } from '../src/errors.js';
 import { runFileNames, safeSegment } from '../src/site/file-names.js';
@@ -458,4 +458,45 @@ describe('writeSite: folders it must not replace', () => {
     expect(withoutManifest(tree(real))).toEqual(SITE_2);
     expect(lstatSync(path.join(root, 'link')).isSymbolicLink()).toBe(true);
   });
+});
+
+describe('reusing a file of the previous build', () => {
+  it('links only a regular file with the same bytes, and writes the page where no link can be made', async () => {
+    const { writeOrReuse } = await import('../src/site/write/reuse-file.js');
+    const dir = tempDir('trace-report-reuse-');
+    const old = path.join(dir, 'old.html');
+    writeFileSync(old, 'same');
+    // Same bytes: a link to the old file.
+    expect(writeOrReuse(path.join(dir, 'a.html'), 'same', old)).toBe(4);
+    expect(statSync(path.join(dir, 'a.html')).ino).toBe(statSync(old).ino);
+    // Other bytes, or no old file: written anew.
+    expect(writeOrReuse(path.join(dir, 'b.html'), 'other', old)).toBe(5);
+    expect(statSync(path.join(dir, 'b.html')).ino).not.toBe(statSync(old).ino);
+    expect(writeOrReuse(path.join(dir, 'c.html'), 'same', path.join(dir, 'missing.html'))).toBe(4);
+    expect(readFileSync(path.join(dir, 'c.html'), 'utf8')).toBe('same');
+    // A symbolic link to a file with the same bytes is never followed.
+    symlinkSync(old, path.join(dir, 'link.html'));
+    writeOrReuse(path.join(dir, 'd.html'), 'same', path.join(dir, 'link.html'));
+    expect(lstatSync(path.join(dir, 'd.html')).isFile()).toBe(true);
+    expect(statSync(path.join(dir, 'd.html')).ino).not.toBe(statSync(old).ino);
+    expect(statSync(old).nlink).toBe(2);
+  });
+
+  it.skipIf(!existsSync('/dev/shm') || statSync('/dev/shm').dev === statSync(tempDir()).dev)(
+    'writes the page when the old file is on another file system (no hard link across them)',
+    async () => {
+      const { writeOrReuse } = await import('../src/site/write/reuse-file.js');
+      const elsewhere = mkdtempSync('/dev/shm/trace-report-reuse-');
+      try {
+        const old = path.join(elsewhere, 'old.html');
+        writeFileSync(old, 'same');
+        const dir = tempDir('trace-report-reuse-');
+        expect(writeOrReuse(path.join(dir, 'a.html'), 'same', old)).toBe(4);
+        expect(readFileSync(path.join(dir, 'a.html'), 'utf8')).toBe('same');
+        expect(statSync(old).nlink).toBe(1);
+      } finally {
+        rmSync(elsewhere, { recursive: true, force: true });
+      }
+    },
+  );
 });
