@@ -81,3 +81,25 @@ describe('a run too long for one page', () => {
     for (const p of pages) expect(html(p).length).toBeLessThan(5_000_000);
   });
 });
+
+describe('a run too long for one page, in the single file', () => {
+  it('shows its first part, says so, and links a later step to the run', async () => {
+    const dir = tempDir();
+    const trace = path.join(dir, 'huge.jsonl');
+    writeFileSync(trace, hugeRun());
+    const out = path.join(dir, 'single');
+    await buildSite({ inputs: [trace], outDir: out, singleFile: true });
+    const html = readFileSync(path.join(out, 'index.html'), 'utf8');
+    const ids = [...html.matchAll(/ id="(run-[^"]*)-step-(\d+)"/g)].map((m) => Number(m[2]));
+    expect(ids).toEqual(Array.from({ length: 19_999 }, (_, i) => i + 1));
+    expect(html).toContain("This single file shows the first 20,000 of this run&#39;s 45,002 steps (steps #1–#19999), so that it stays small enough to send; the site built without --single-file has them all.");
+    expect(html).not.toContain('class="pager" aria-label="Parts of this run"');
+    // The failed call #24000 is not in the file: the errors section links to the run.
+    const section = /<section class="sf-page" id="(run-[^"]+)">/.exec(html)![1]!;
+    const errors = html.slice(html.indexOf('<section class="sf-page" id="page-errors">'));
+    expect(errors.slice(0, errors.indexOf('</section>'))).toContain(`href="#${section}"`);
+    expect(html).not.toContain('-step-24000"');
+    // About 6 MB: the first 20,000 of 45,002 rows.
+    expect(html.length).toBeLessThan(7_000_000);
+  });
+});

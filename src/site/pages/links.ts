@@ -4,7 +4,7 @@
  * are only ever reached through the names of src/site/file-names.ts, never through a run id.
  */
 import { idFragment, relativeUrl } from '../html.js';
-import { partPath } from './run-parts.js';
+import { partOfStep, partPath } from './run-parts.js';
 
 export type PageKey = 'index' | 'cost' | 'cost-7d' | 'latency' | 'errors';
 export type DataFile = 'summary.json' | 'runs.csv' | 'calls.csv' | 'calls.jsonl';
@@ -63,15 +63,19 @@ export function siteLinker(path: string, names: ReadonlyMap<string, string>, ste
   };
 }
 
-/** The in-page anchors of the single-file report; runs without a section get no link. */
-export function singleFileLinker(names: ReadonlyMap<string, string>, included: ReadonlySet<string>): Linker {
+/**
+ * The in-page anchors of the single-file report; runs without a section get no link. A run whose
+ * page comes in parts has only its first part there: a later step links to the run's section.
+ */
+export function singleFileLinker(names: ReadonlyMap<string, string>, included: ReadonlySet<string>, stepParts?: ReadonlyMap<string, Int32Array>): Linker {
   const section = (runId: string) => `run-${idFragment(names.get(runId) ?? runId)}`;
   return {
     page: (key, fragment) => `#${fragment ?? (key === 'index' ? 'overview' : `page-${key}`)}`,
     listPage: () => '#overview',
     run(runId, step) {
       if (!included.has(runId)) return null;
-      return step === undefined ? `#${section(runId)}` : `#${section(runId)}-step-${step}`;
+      if (step === undefined || partOfStep(stepParts?.get(runId), step) > 1) return `#${section(runId)}`;
+      return `#${section(runId)}-step-${step}`;
     },
     stepId: (runId, step) => `${section(runId)}-step-${step}`,
     asset: () => null,
@@ -87,6 +91,5 @@ export function singleFileRunId(names: ReadonlyMap<string, string>, runId: strin
 
 /** The page (path) that holds step `step` of the run whose page is `page`: a part, when it comes in parts. */
 export function stepPage(page: string, partOfCall: Int32Array | undefined, step: number): string {
-  const part = partOfCall !== undefined && step >= 0 && step < partOfCall.length ? partOfCall[step]! : 1;
-  return partPath(page, part);
+  return partPath(page, partOfStep(partOfCall, step));
 }

@@ -22,10 +22,10 @@ export interface RunPageOptions {
   /** Prefix of the page's element ids (single file: the run's section id); none in the site. */
   sectionId?: string;
   /**
-   * One part of a run whose page comes in parts (run-parts.ts), with the links to the others and
-   * the timeline all parts show (drawn once).
+   * One part of a run whose page comes in parts (run-parts.ts), with the links to the others (null
+   * in the single file, which holds only the first) and the timeline all parts show (drawn once).
    */
-  part?: { parts: readonly RunPart[]; n: number; href: (n: number) => string; waterfall: Waterfall | null };
+  part?: { parts: readonly RunPart[]; n: number; href: ((n: number) => string) | null; waterfall: Waterfall | null };
 }
 
 function countNodes(run: Run): number {
@@ -100,7 +100,7 @@ export function runBody(run: Run, o: RunPageOptions): string {
     waterfall: waterfall && {
       svg: waterfall.svg,
       note: waterfall.summarised
-        ? `This run has more than ${formatCount(MAX_ROWS)} steps: the timeline shows one row per agent (first start to last end)${waterfall.of > waterfall.rows ? `, the first ${formatCount(waterfall.rows)} of ${formatCount(waterfall.of)} agents` : ''}. Every call is in the step list below${o.part ? `, in ${o.part.parts.length} parts` : ''}.`
+        ? `This run has more than ${formatCount(MAX_ROWS)} steps: the timeline shows one row per agent (first start to last end)${waterfall.of > waterfall.rows ? `, the first ${formatCount(waterfall.rows)} of ${formatCount(waterfall.of)} agents` : ''}. ${o.part?.href === null ? 'The step list below is the first part of it.' : `Every call is in the step list below${o.part ? `, in ${o.part.parts.length} parts` : ''}.`}`
         : '',
     },
     large: nodes > HUGE_RUN_STEPS
@@ -116,9 +116,15 @@ export function runBody(run: Run, o: RunPageOptions): string {
 }
 
 /** Which part of the step list this page holds, and the links to the others. */
-function partsNav(parts: readonly RunPart[], part: RunPart, href: (n: number) => string) {
+function partsNav(parts: readonly RunPart[], part: RunPart, href: ((n: number) => string) | null) {
   const rows = parts[parts.length - 1]!.to;
   const calls = part.firstCall === null ? 'no LLM calls' : part.firstCall === part.lastCall ? `step #${part.firstCall}` : `steps #${part.firstCall}–#${part.lastCall}`;
+  if (href === null) {
+    return {
+      text: `This single file shows the first ${formatCount(part.to)} of this run's ${formatCount(rows)} steps (${calls}), so that it stays small enough to send; the site built without --single-file has them all.`,
+      pager: null,
+    };
+  }
   return {
     text: `This run's ${formatCount(rows)} steps come in ${parts.length} parts of up to ${formatCount(PART_ROWS)}, each a page of its own, so that every page opens fast. This is part ${part.n}: rows ${formatCount(part.from + 1)}–${formatCount(part.to)}, ${calls}.`,
     pager: pagerOf(part.n, parts.length, href, { label: 'Parts of this run', noun: 'Part', prevText: '← Earlier steps', nextText: 'Later steps →' }),

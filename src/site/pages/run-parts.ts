@@ -75,6 +75,11 @@ export function runParts(run: Run): RunParts | null {
   return { parts, partOfCall };
 }
 
+/** The part holding call `step` (1 for a run in one part, `partOfCall` undefined). */
+export function partOfStep(partOfCall: Int32Array | undefined, step: number): number {
+  return partOfCall !== undefined && step >= 0 && step < partOfCall.length ? Math.max(1, partOfCall[step]!) : 1;
+}
+
 /** The page of part `n` of the run page `page` (`runs/a-1f2e3d4c.html` → `runs/a-1f2e3d4c-part-2.html`). */
 export function partPath(page: string, n: number): string {
   return n <= 1 ? page : `${page.replace(/\.html$/, '')}-part-${n}.html`;

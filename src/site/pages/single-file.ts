@@ -14,7 +14,8 @@ import { pageDocument } from './layout.js';
 import { latencyBody } from './latency-page.js';
 import { singleFileLinker, singleFileRunId } from './links.js';
 import { plural } from './plural.js';
-import { runBody } from './run-page.js';
+import { runBody, runWaterfall } from './run-page.js';
+import { runParts } from './run-parts.js';
 import { runsData } from './runs-data.js';
 import type { SiteModel } from './site-model.js';
 import { assetText } from './templates.js';
@@ -29,7 +30,7 @@ function section(id: string, body: string): string {
 export function singleFilePage(m: SiteModel): SiteFile {
   const shown = m.newestFirst.slice(0, SINGLE_FILE_RUNS);
   const included = new Set(shown.map((r) => r.id));
-  const link = singleFileLinker(m.names, included);
+  const link = singleFileLinker(m.names, included, m.stepParts);
   const capped = m.runs.length > shown.length;
   const note = capped
     ? `This single file holds the newest ${formatCount(shown.length)} of ${formatCount(m.runs.length)} runs in detail; the run list searches all of them. Build the site without --single-file for every run page and the CSV exports.`
@@ -47,7 +48,10 @@ export function singleFilePage(m: SiteModel): SiteFile {
   for (const run of shown) {
     const i = order.get(run.id)!;
     const id = singleFileRunId(m.names, run.id);
-    parts.push(section(id, runBody(run, { link, prev: m.runs[i - 1] ?? null, next: m.runs[i + 1] ?? null, priceTable: m.priceTable, sectionId: id })));
+    // A run whose site page comes in parts shows its first part here.
+    const split = runParts(run);
+    const part = split && { parts: split.parts, n: 1, href: null, waterfall: runWaterfall(run, { link, sectionId: id }) };
+    parts.push(section(id, runBody(run, { link, prev: m.runs[i - 1] ?? null, next: m.runs[i + 1] ?? null, priceTable: m.priceTable, sectionId: id, ...(part ? { part } : {}) })));
   }
   const data = runsData(m.newestFirst, (id) => link.run(id));
   parts.push(`<script type="application/json" id="${DATA_BLOCK}">${jsonForScript(data)}</script>\n`);
