@@ -82,6 +82,21 @@ describe('a run too long for one page', () => {
   });
 });
 
+describe('a run too long for one page, on one thread and on several', () => {
+  it('gives the same bytes either way', async () => {
+    const dir = tempDir();
+    const trace = path.join(dir, 'huge.jsonl');
+    writeFileSync(trace, hugeRun());
+    const one = path.join(dir, 'one');
+    const many = path.join(dir, 'many');
+    await buildSite({ inputs: [trace], outDir: one, workers: 0 });
+    await buildSite({ inputs: [trace], outDir: many, workers: 2, parallelFrom: 0 });
+    const files = (root: string) => readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html') || f.endsWith('.csv') || f.endsWith('.jsonl')).sort();
+    expect(files(many)).toEqual(files(one));
+    for (const f of files(one)) expect(readFileSync(path.join(many, f)).equals(readFileSync(path.join(one, f))), f).toBe(true);
+  });
+});
+
 describe('a run too long for one page, in the single file', () => {
   it('shows its first part, says so, and links a later step to the run', async () => {
     const dir = tempDir();
