@@ -39,6 +39,16 @@ export interface Waterfall {
   of: number;
 }
 
+/** How many rows detailRows makes: one per agent step and call. */
+function detailRowCount(nodes: readonly StepNode[]): number {
+  let n = 0;
+  for (const node of nodes) {
+    if (node.kind === 'agent') n += 1 + detailRowCount(node.children);
+    else if (node.kind === 'llm') n++;
+  }
+  return n;
+}
+
 function detailRows(nodes: readonly StepNode[], depth: number, href: (n: number) => string, out: Row[]): void {
   for (const n of nodes) {
     if (n.kind === 'agent') {
@@ -112,14 +122,17 @@ export function niceStep(raw: number): number {
  */
 export function waterfallSvg(run: Run, href: (step: number) => string, idPrefix = ''): Waterfall | null {
   let rows: Row[] = [];
-  detailRows(run.children, 0, href, rows);
   let summarised = false;
-  let of = rows.length;
-  if (rows.length > MAX_ROWS) {
+  let of: number;
+  // Counted first: a run of 400k steps is summarised without making a row for each of them.
+  if (detailRowCount(run.children) > MAX_ROWS) {
     const summary = summaryRows(run);
     rows = summary.rows;
     of = summary.of;
     summarised = true;
+  } else {
+    detailRows(run.children, 0, href, rows);
+    of = rows.length;
   }
   const timed = rows.filter((r) => r.start !== null);
   if (timed.length === 0) return null;
