@@ -3,28 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSite } from '../src/site/build.js';
 import { PART_ROWS } from '../src/site/pages/run-parts.js';
-import { tempDir } from './helpers.js';
-
-/**
- * One run of 45,000 calls (dialect C): an agent step holding the first 25,000 (one of them
- * failed), then 20,000 calls outside any agent step. Its step list has 45,002 rows (the agent
- * step, the calls, and the error event), so its page comes in three parts.
- */
-function hugeRun(): string {
-  const lines: string[] = [];
-  const at = (s: number) => new Date(Date.UTC(2026, 2, 1) + s * 1000).toISOString();
-  let t = 0;
-  lines.push(JSON.stringify({ event_type: 'pattern_start', pattern_type: 'loop', workflow: 'long-haul', run_id: 'huge-run', timestamp: at(t) }));
-  lines.push(JSON.stringify({ event_type: 'agent_start', agent_name: 'Planner', kind: 'agent', timestamp: at(t) }));
-  for (let i = 1; i <= 25_000; i++) {
-    lines.push(JSON.stringify({ event_type: 'llm_call', agent_name: 'Planner', model: 'gpt-4o', duration_ms: 100, tokens: 10, timestamp: at(++t) }));
-    if (i === 24_000) lines.push(JSON.stringify({ event_type: 'error', agent_name: 'Planner', model: 'gpt-4o', message: 'planner gave up', timestamp: at(t) }));
-  }
-  lines.push(JSON.stringify({ event_type: 'agent_end', agent_name: 'Planner', timestamp: at(t) }));
-  for (let i = 1; i <= 20_000; i++) lines.push(JSON.stringify({ event_type: 'llm_call', agent_name: 'Worker', model: 'gpt-4o', duration_ms: 100, tokens: 10, timestamp: at(++t) }));
-  lines.push(JSON.stringify({ event_type: 'pattern_end', pattern_type: 'loop', run_id: 'huge-run', status: 'success', timestamp: at(t) }));
-  return `${lines.join('\n')}\n`;
-}
+import { hugeRun, tempDir } from './helpers.js';
 
 const stepIds = (html: string) => [...html.matchAll(/ id="step-(\d+)"/g)].map((m) => Number(m[1]));
 

@@ -4,8 +4,13 @@
  * keyboard navigation, and a windowed table. Expected rows for test/fixtures/dialects are worked
  * out by hand from its nine runs; run pages get j/k and expand/collapse all.
  */
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildSite } from '../../src/site/build.js';
+import { hugeRun } from '../helpers.js';
 import { newestFirst } from '../../src/site/pages/site-model.js';
 import {
   buildInto, launchBrowser, runsOf, serveSite, watchedPage, SITE_CSP, type PageWatch, type StaticServer,
@@ -295,4 +300,39 @@ describe('the run explorer over the demo corpus (448 runs)', () => {
     expect(ids.every((x) => x.toLowerCase().includes(id.toLowerCase()))).toBe(true);
     await done(o);
   });
+});
+
+describe('a run whose page comes in parts, with scripts', () => {
+  let parts: { server: StaticServer; first: string; second: string };
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-browser-parts-'));
+    const trace = path.join(dir, 'huge.jsonl');
+    writeFileSync(trace, hugeRun());
+    const built = await buildSite({ inputs: [trace], outDir: path.join(dir, 'site') });
+    const pages = readdirSync(path.join(built.outDir, 'runs')).sort();
+    parts = {
+      server: await serveSite(built.outDir, SITE_CSP),
+      first: `runs/${pages.find((p) => !p.includes('-part-'))!}`,
+      second: `runs/${pages.find((p) => p.endsWith('-part-2.html'))!}`,
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await parts?.server.close();
+  });
+
+  test('j past the last call of a part goes on to the next part, k back', async () => {
+    // Call #19999 is the last on the first part, #20000 the first on the second.
+    const o = await open(parts.server, `${parts.first}#step-19999`);
+    const { page } = o;
+    await page.keyboard.press('j');
+    await expect.poll(() => page.url()).toBe(parts.server.url(`${parts.second}#step-20000`));
+    await page.waitForLoadState('load');
+    await page.keyboard.press('j');
+    await expect.poll(() => new URL(page.url()).hash).toBe('#step-20001');
+    await page.keyboard.press('k');
+    await expect.poll(() => new URL(page.url()).hash).toBe('#step-20000');
+    await page.keyboard.press('k');
+    await expect.poll(() => page.url()).toBe(parts.server.url(`${parts.first}#step-19999`));
+    await done(o);
+  }, 60_000);
 });

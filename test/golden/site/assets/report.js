@@ -455,7 +455,17 @@
       for (var i = 0; i < steps.length; i++) {
         if (steps[i].classList.contains('current') || ('#' + steps[i].id) === location.hash) { current = i; break; }
       }
-      var next = Math.max(0, Math.min(steps.length - 1, current < 0 ? 0 : current + delta));
+      var wanted = current < 0 ? 0 : current + delta;
+      if (wanted < 0 || wanted >= steps.length) {
+        // A long run's steps come in parts: past either end of this one, on to the next call's part.
+        var part = document.querySelector('article.run nav.pager a[rel="' + (delta > 0 ? 'next' : 'prev') + '"]');
+        var n = /^step-(\d+)$/.exec(steps[current].id);
+        if (part && n) {
+          location.href = part.href.split('#')[0] + '#step-' + (Number(n[1]) + delta);
+          return;
+        }
+      }
+      var next = Math.max(0, Math.min(steps.length - 1, wanted));
       var node = steps[next];
       openAncestors(node);
       Array.prototype.forEach.call(document.querySelectorAll('li.node.call.current'), function (n) { n.classList.remove('current'); });
