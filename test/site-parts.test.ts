@@ -5,6 +5,14 @@ import { buildSite } from '../src/site/build.js';
 import { PART_ROWS } from '../src/site/pages/run-parts.js';
 import { hugeRun, tempDir } from './helpers.js';
 
+/** A folder holding the trace of hugeRun(). */
+function hugeTrace(): { dir: string; trace: string } {
+  const dir = tempDir();
+  const trace = path.join(dir, 'huge.jsonl');
+  writeFileSync(trace, hugeRun());
+  return { dir, trace };
+}
+
 const stepIds = (html: string) => [...html.matchAll(/ id="step-(\d+)"/g)].map((m) => Number(m[1]));
 
 describe('a run too long for one page', () => {
@@ -13,9 +21,7 @@ describe('a run too long for one page', () => {
     ['on worker threads', { workers: 2, parallelFrom: 0 }],
   ])('comes in parts, each call on exactly one, linked to the part that holds it from everywhere (%s)', async (_how, threads) => {
     expect(PART_ROWS).toBe(20_000);
-    const dir = tempDir();
-    const trace = path.join(dir, 'huge.jsonl');
-    writeFileSync(trace, hugeRun());
+    const { dir, trace } = hugeTrace();
     const out = path.join(dir, 'site');
     const built = await buildSite({ inputs: [trace], outDir: out, ...threads });
 
@@ -63,9 +69,7 @@ describe('a run too long for one page', () => {
 
 describe('a run too long for one page, on one thread and on several', () => {
   it('gives the same bytes either way', async () => {
-    const dir = tempDir();
-    const trace = path.join(dir, 'huge.jsonl');
-    writeFileSync(trace, hugeRun());
+    const { dir, trace } = hugeTrace();
     const one = path.join(dir, 'one');
     const many = path.join(dir, 'many');
     await buildSite({ inputs: [trace], outDir: one, workers: 0 });
@@ -78,9 +82,7 @@ describe('a run too long for one page, on one thread and on several', () => {
 
 describe('a run too long for one page, in the single file', () => {
   it('shows its first part, says so, and links a later step to the run', async () => {
-    const dir = tempDir();
-    const trace = path.join(dir, 'huge.jsonl');
-    writeFileSync(trace, hugeRun());
+    const { dir, trace } = hugeTrace();
     const out = path.join(dir, 'single');
     await buildSite({ inputs: [trace], outDir: out, singleFile: true });
     const html = readFileSync(path.join(out, 'index.html'), 'utf8');
