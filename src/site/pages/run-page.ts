@@ -10,7 +10,7 @@ import { plural } from './plural.js';
 import type { Linker } from './links.js';
 import { CHUNK, HUGE_RUN_STEPS, LARGE_RUN_STEPS, OPEN_TEXTS_CALLS, stepTreeHtml, stepTreeOptions, TEXT_LIMIT } from './step-tree.js';
 import { pagerOf } from './index-page.js';
-import { PART_ROWS, sliceTree, type RunPart } from './run-parts.js';
+import { PART_ROWS, sliceTree, treeRows, type RunPart } from './run-parts.js';
 import { renderTemplate } from './templates.js';
 import { MAX_ROWS, waterfallSvg, type Waterfall } from './waterfall.js';
 
@@ -23,21 +23,10 @@ export interface RunPageOptions {
   sectionId?: string;
   /**
    * One part of a run whose page comes in parts (run-parts.ts), with the links to the others (null
-   * in the single file, which holds only the first) and the timeline all parts show (drawn once).
+   * in the single file, which holds only the first) and, where several parts are made, the
+   * timeline they all show (drawn once).
    */
-  part?: { parts: readonly RunPart[]; n: number; href: ((n: number) => string) | null; waterfall: Waterfall | null };
-}
-
-function countNodes(run: Run): number {
-  let n = 0;
-  const walk = (nodes: Run['children']) => {
-    for (const node of nodes) {
-      n++;
-      if (node.kind === 'agent') walk(node.children);
-    }
-  };
-  walk(run.children);
-  return n;
+  part?: { parts: readonly RunPart[]; n: number; href: ((n: number) => string) | null; waterfall?: Waterfall | null };
 }
 
 /** Runs are listed by start time, runs without one last: only two dated runs are earlier or later. */
@@ -62,13 +51,13 @@ export function runWaterfall(run: Run, o: Pick<RunPageOptions, 'link' | 'section
 export function runBody(run: Run, o: RunPageOptions): string {
   const link = o.link;
   const t = run.totals;
-  const nodes = countNodes(run);
+  const nodes = treeRows(run.children);
   const stepId = (n: number) => link.stepId(run.id, n);
   const part = o.part ? o.part.parts[o.part.n - 1] : undefined;
   const whole = new Map<AgentStep, AgentStep>();
   const shown = part ? sliceTree(run.children, part.from, part.to, whole) : run.children;
   const tree = stepTreeHtml(shown, { ...stepTreeOptions(nodes, stepId, o.priceTable), openTexts: t.calls <= OPEN_TEXTS_CALLS, whole });
-  const waterfall = o.part ? o.part.waterfall : runWaterfall(run, o);
+  const waterfall = o.part?.waterfall !== undefined ? o.part.waterfall : runWaterfall(run, o);
   const cost: Cell = runCostCell(t);
   const output = run.output === null ? null : {
     text: run.output.length > TEXT_LIMIT ? run.output.slice(0, TEXT_LIMIT) : run.output,

@@ -14,7 +14,7 @@ import { pageDocument } from './layout.js';
 import { latencyBody } from './latency-page.js';
 import { singleFileLinker, singleFileRunId } from './links.js';
 import { plural } from './plural.js';
-import { runBody, runWaterfall } from './run-page.js';
+import { runBody } from './run-page.js';
 import { runParts } from './run-parts.js';
 import { runsData } from './runs-data.js';
 import type { SiteModel } from './site-model.js';
@@ -50,7 +50,7 @@ export function singleFilePage(m: SiteModel): SiteFile {
     const id = singleFileRunId(m.names, run.id);
     // A run whose site page comes in parts shows its first part here.
     const split = runParts(run);
-    const part = split && { parts: split.parts, n: 1, href: null, waterfall: runWaterfall(run, { link, sectionId: id }) };
+    const part = split && { parts: split.parts, n: 1, href: null };
     parts.push(section(id, runBody(run, { link, prev: m.runs[i - 1] ?? null, next: m.runs[i + 1] ?? null, priceTable: m.priceTable, sectionId: id, ...(part ? { part } : {}) })));
   }
   const data = runsData(m.newestFirst, (id) => link.run(id));

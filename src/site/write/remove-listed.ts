@@ -4,8 +4,9 @@
  * folders those deletions left empty. Anything else stays where it is.
  */
 
-import { lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { lstatIsDir, RealDirs } from './real-dirs.js';
 import { sitePathProblem } from './site-path.js';
 
 /**
@@ -14,44 +15,23 @@ import { sitePathProblem } from './site-path.js';
  * Returns true when `root` is gone. Failures leave the file in place; they never throw.
  */
 export function removeListed(root: string, files: readonly string[], removeRoot: boolean): boolean {
-  const realDir = new Map<string, boolean>([['', true]]);
-  const isRealDir = (rel: string): boolean => {
-    let ok = realDir.get(rel);
-    if (ok === undefined) {
-      ok = isRealDir(parentOf(rel)) && lstatIsDir(path.join(root, rel));
-      realDir.set(rel, ok);
-    }
-    return ok;
-  };
+  const real = new RealDirs(root);
   for (const f of files) {
-    if (sitePathProblem(f) !== null || !isRealDir(parentOf(f))) continue;
+    if (sitePathProblem(f) !== null || !real.holds(f)) continue;
     try {
       unlinkSync(path.join(root, f));
     } catch {
       // Missing, a folder now, or not ours to remove: leave it.
     }
   }
-  const dirs = [...realDir.entries()].filter(([rel, ok]) => ok && rel !== '').map(([rel]) => rel);
+  const dirs = real.seen();
   dirs.sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : a > b ? 1 : 0));
   for (const d of dirs) tryRmdir(path.join(root, d));
   return removeRoot && tryRmdir(root);
 }
 
-function parentOf(rel: string): string {
-  const i = rel.lastIndexOf('/');
-  return i < 0 ? '' : rel.slice(0, i);
-}
-
 function depth(rel: string): number {
   return rel.split('/').length;
-}
-
-function lstatIsDir(p: string): boolean {
-  try {
-    return lstatSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function tryRmdir(p: string): boolean {

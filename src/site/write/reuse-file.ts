@@ -13,8 +13,8 @@
  */
 
 import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readSync, unlinkSync } from 'node:fs';
-import path from 'node:path';
 import { OutputError } from '../../errors.js';
+import { RealDirs } from './real-dirs.js';
 import { resolveInside } from './site-path.js';
 import { writeNoFollow } from './write-file.js';
 
@@ -91,36 +91,18 @@ function linkIfSame(old: string, abs: string, bytes: Uint8Array): boolean {
  * folders that are real folders (never through a symbolic link planted in the old site).
  */
 export class PreviousSite {
-  private readonly realDirs = new Map<string, boolean>([['', true]]);
+  private readonly real: RealDirs;
 
   constructor(
     readonly root: string,
     private readonly files: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.real = new RealDirs(root);
+  }
 
   /** The old file for the site path `rel`, or null when there is none to reuse. */
   fileFor(rel: string): string | null {
-    if (!this.files.has(rel)) return null;
-    const i = rel.lastIndexOf('/');
-    if (!this.isRealDir(i < 0 ? '' : rel.slice(0, i))) return null;
+    if (!this.files.has(rel) || !this.real.holds(rel)) return null;
     return resolveInside(this.root, rel);
-  }
-
-  private isRealDir(rel: string): boolean {
-    let ok = this.realDirs.get(rel);
-    if (ok === undefined) {
-      const i = rel.lastIndexOf('/');
-      ok = this.isRealDir(i < 0 ? '' : rel.slice(0, i)) && lstatIsDir(path.join(this.root, rel));
-      this.realDirs.set(rel, ok);
-    }
-    return ok;
-  }
-}
-
-function lstatIsDir(p: string): boolean {
-  try {
-    return lstatSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }
