@@ -21,6 +21,12 @@ export interface SummaryMeta {
   priceTable: string;
 }
 
+/** Numbers in a typed array that grows: sent to another thread as one block, not number by number. */
+interface Durations {
+  values: Float64Array;
+  length: number;
+}
+
 interface Bucket {
   calls: number;
   failed: number;
@@ -31,12 +37,28 @@ interface Bucket {
   estimated: PicoSum;
   unpriced: number;
   /** Call durations, for percentiles; null where none are shown (providers, workflows). */
-  durations: number[] | null;
+  durations: Durations | null;
 }
 type ModelBucket = Bucket & { providers: Map<string, number>; written: Set<string> };
 interface WorkflowBucket {
   runs: number;
   failedRuns: number;
+  calls: Bucket;
+}
+
+/**
+ * The calls of one workflow, agent, model and provider. Each call is added to its group only;
+ * the tables (all calls, by model, provider, agent, workflow) are sums of groups, made when the
+ * summary is read. A run's calls mostly fall into a few groups, so a call costs one bucket's
+ * sums instead of five.
+ */
+interface Group {
+  workflow: string;
+  agent: string;
+  model: string;
+  provider: string;
+  /** The model ids as written (c.model), for the model's `written` list. */
+  written: Set<string>;
   calls: Bucket;
 }
 interface DayBucket {
@@ -53,8 +75,18 @@ interface Ranked {
 }
 
 function bucket(): Bucket {
-  return { calls: 0, failed: 0, inputTokens: new ExactSum(), outputTokens: new ExactSum(), cost: new PicoSum(), reported: new PicoSum(), estimated: new PicoSum(), unpriced: 0, durations: [] };
+  return { calls: 0, failed: 0, inputTokens: new ExactSum(), outputTokens: new ExactSum(), cost: new PicoSum(), reported: new PicoSum(), estimated: new PicoSum(), unpriced: 0, durations: { values: new Float64Array(16), length: 0 } };
 }
+
+/** Room for `more` durations after the ones there. */
+function reserve(d: Durations, more: number): void {
+  if (d.length + more <= d.values.length) return;
+  const grown = new Float64Array(Math.max(d.values.length * 2, d.length + more));
+  grown.set(d.values.subarray(0, d.length));
+  d.values = grown;
+}
+
+const durationsOf = (b: Bucket): Float64Array => (b.durations === null ? new Float64Array(0) : b.durations.values.subarray(0, b.durations.length));
 
 /** A bucket whose percentiles are never shown: durations are not kept (they are most of the memory). */
 function sumsOnly(): Bucket {
@@ -70,7 +102,11 @@ function addCall(b: Bucket, c: LlmCall): void {
   else if (c.costSource === 'estimated') b.estimated.add(c.costPico!);
   else b.unpriced++;
   if (c.costPico !== null) b.cost.add(c.costPico);
-  if (c.durationMs !== null && b.durations !== null) b.durations.push(c.durationMs);
+  const d = b.durations;
+  if (c.durationMs !== null && d !== null) {
+    if (d.length === d.values.length) reserve(d, 1);
+    d.values[d.length++] = c.durationMs;
+  }
 }
 
 function mergeBucket(into: Bucket, from: Bucket): void {
@@ -82,7 +118,19 @@ function mergeBucket(into: Bucket, from: Bucket): void {
   into.reported.addSum(from.reported);
   into.estimated.addSum(from.estimated);
   into.unpriced += from.unpriced;
-  if (into.durations !== null && from.durations !== null) for (const d of from.durations) into.durations.push(d);
+  const d = into.durations;
+  if (d !== null && from.durations !== null) {
+    reserve(d, from.durations.length);
+    d.values.set(from.durations.values.subarray(0, from.durations.length), d.length);
+    d.length += from.durations.length;
+  }
+}
+
+type Groups = Map<string, Map<string, Map<string, Map<string, Group>>>>;
+
+/** Every group, in no particular order (nothing made of them depends on it). */
+function* groupsIn(groups: Groups): Generator<Group> {
+  for (const byAgent of groups.values()) for (const byModel of byAgent.values()) for (const byProvider of byModel.values()) yield* byProvider.values();
 }
 
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
@@ -133,17 +181,25 @@ export class SummaryAccumulator {
   totalTokens = new ExactSum();
   start: number | null = null;
   end: number | null = null;
-  all = bucket();
-  models = new Map<string, ModelBucket>();
-  providers = new Map<string, Bucket>();
-  agents = new Map<string, Bucket>();
-  workflows = new Map<string, WorkflowBucket>();
+  /** Runs by workflow (their calls are in the groups). */
+  workflows = new Map<string, { runs: number; failedRuns: number }>();
+  /** The groups of calls, by workflow, agent, model and provider. */
+  groups: Groups = new Map();
   days = new Map<string, DayBucket>();
   mostExpensive: Ranked[] = [];
   slowest: Ranked[] = [];
+  /** The group the last call went to: the next call of a run is mostly of the same one. */
+  private last: Group | null = null;
 
   private day(d: string): DayBucket {
     return getOr(this.days, d, () => ({ cost: new PicoSum(), runs: 0, calls: 0, models: new Map<string, PicoSum>() }));
+  }
+
+  private group(workflow: string, agent: string, model: string, provider: string): Group {
+    const byAgent = getOr(this.groups, workflow, () => new Map<string, Map<string, Map<string, Group>>>());
+    const byModel = getOr(byAgent, agent, () => new Map<string, Map<string, Group>>());
+    const byProvider = getOr(byModel, model, () => new Map<string, Group>());
+    return getOr(byProvider, provider, () => ({ workflow, agent, model, provider, written: new Set<string>(), calls: bucket() }));
   }
 
   add(run: Run): void {
@@ -153,21 +209,22 @@ export class SummaryAccumulator {
     if (run.start !== null && (this.start === null || run.start < this.start)) this.start = run.start;
     if (run.end !== null && (this.end === null || run.end > this.end)) this.end = run.end;
     this.totalTokens.add(run.totals.totalTokens);
-    const wf = getOr(this.workflows, run.workflow ?? NO_WORKFLOW, () => ({ runs: 0, failedRuns: 0, calls: sumsOnly() }));
+    const workflow = run.workflow ?? NO_WORKFLOW;
+    const wf = getOr(this.workflows, workflow, () => ({ runs: 0, failedRuns: 0 }));
     wf.runs++;
     if (run.status === 'failed') wf.failedRuns++;
     if (run.start !== null) this.day(utcDay(run.start)).runs++;
     for (const c of run.calls) {
-      addCall(this.all, c);
       if (c.status === 'incomplete') this.incompleteSteps++;
       const modelKey = c.modelId ?? UNKNOWN_MODEL;
-      const m = getOr(this.models, modelKey, () => ({ ...bucket(), providers: new Map<string, number>(), written: new Set<string>() }));
-      addCall(m, c);
-      m.providers.set(c.provider, (m.providers.get(c.provider) ?? 0) + 1);
-      if (c.model) m.written.add(c.model);
-      addCall(getOr(this.providers, c.provider, sumsOnly), c);
-      addCall(getOr(this.agents, c.agent ?? NO_AGENT, bucket), c);
-      addCall(wf.calls, c);
+      const agent = c.agent ?? NO_AGENT;
+      let g = this.last;
+      if (g === null || g.workflow !== workflow || g.agent !== agent || g.model !== modelKey || g.provider !== c.provider) {
+        g = this.group(workflow, agent, modelKey, c.provider);
+        this.last = g;
+      }
+      addCall(g.calls, c);
+      if (c.model) g.written.add(c.model);
       // A call's cost counts on the UTC day its end was recorded.
       const when = c.end ?? c.start;
       if (when !== null) {
@@ -193,20 +250,15 @@ export class SummaryAccumulator {
     this.totalTokens.addSum(o.totalTokens);
     if (o.start !== null && (this.start === null || o.start < this.start)) this.start = o.start;
     if (o.end !== null && (this.end === null || o.end > this.end)) this.end = o.end;
-    mergeBucket(this.all, o.all);
-    for (const [k, b] of o.models) {
-      const m = getOr(this.models, k, () => ({ ...bucket(), providers: new Map<string, number>(), written: new Set<string>() }));
-      mergeBucket(m, b);
-      for (const [p, n] of b.providers) m.providers.set(p, (m.providers.get(p) ?? 0) + n);
-      for (const w of b.written) m.written.add(w);
-    }
-    for (const [k, b] of o.providers) mergeBucket(getOr(this.providers, k, sumsOnly), b);
-    for (const [k, b] of o.agents) mergeBucket(getOr(this.agents, k, bucket), b);
     for (const [k, w] of o.workflows) {
-      const into = getOr(this.workflows, k, () => ({ runs: 0, failedRuns: 0, calls: sumsOnly() }));
+      const into = getOr(this.workflows, k, () => ({ runs: 0, failedRuns: 0 }));
       into.runs += w.runs;
       into.failedRuns += w.failedRuns;
-      mergeBucket(into.calls, w.calls);
+    }
+    for (const g of groupsIn(o.groups)) {
+      const into = this.group(g.workflow, g.agent, g.model, g.provider);
+      mergeBucket(into.calls, g.calls);
+      for (const w of g.written) into.written.add(w);
     }
     for (const [k, d] of o.days) {
       const into = this.day(k);
@@ -219,9 +271,31 @@ export class SummaryAccumulator {
     for (const r of o.slowest) keepTop(this.slowest, r);
   }
 
+  /** The tables' buckets, each the sum of its groups. */
+  private tables() {
+    const all = bucket();
+    const models = new Map<string, ModelBucket>();
+    const providers = new Map<string, Bucket>();
+    const agents = new Map<string, Bucket>();
+    const workflows = new Map<string, Bucket>();
+    for (const g of groupsIn(this.groups)) {
+      const b = g.calls;
+      mergeBucket(all, b);
+      const m = getOr(models, g.model, () => ({ ...bucket(), providers: new Map<string, number>(), written: new Set<string>() }));
+      mergeBucket(m, b);
+      m.providers.set(g.provider, (m.providers.get(g.provider) ?? 0) + b.calls);
+      for (const w of g.written) m.written.add(w);
+      mergeBucket(getOr(providers, g.provider, sumsOnly), b);
+      mergeBucket(getOr(agents, g.agent, bucket), b);
+      mergeBucket(getOr(workflows, g.workflow, sumsOnly), b);
+    }
+    return { all, models, providers, agents, workflows };
+  }
+
   /** The summary object. */
   result(meta: SummaryMeta): Summary {
-    const byModel = [...this.models].map(([model, b]) => ({
+    const t = this.tables();
+    const byModel = [...t.models].map(([model, b]) => ({
       model,
       provider: mostCommon(b.providers),
       written: [...b.written].sort(),
@@ -233,28 +307,31 @@ export class SummaryAccumulator {
       reportedCost: b.reported.usd(),
       estimatedCost: b.estimated.usd(),
       unpricedCalls: b.unpriced,
-      ...percentilesOf(b.durations ?? []),
+      ...percentilesOf(durationsOf(b)),
     }));
     byModel.sort(byCostThenName((r) => r.model));
-    const byProvider = [...this.providers].map(([provider, b]) => ({ provider, calls: b.calls, cost: b.cost.usd(), unpricedCalls: b.unpriced }));
+    const byProvider = [...t.providers].map(([provider, b]) => ({ provider, calls: b.calls, cost: b.cost.usd(), unpricedCalls: b.unpriced }));
     byProvider.sort(byCostThenName((r) => r.provider));
-    const byWorkflow = [...this.workflows].map(([workflow, w]) => ({
-      workflow,
-      runs: w.runs,
-      failedRuns: w.failedRuns,
-      calls: w.calls.calls,
-      cost: w.calls.cost.usd(),
-      avgCostPerRun: w.calls.cost.usd() / w.runs,
-      unpricedCalls: w.calls.unpriced,
-    }));
+    const byWorkflow = [...this.workflows].map(([workflow, w]) => {
+      const calls = t.workflows.get(workflow) ?? sumsOnly();
+      return {
+        workflow,
+        runs: w.runs,
+        failedRuns: w.failedRuns,
+        calls: calls.calls,
+        cost: calls.cost.usd(),
+        avgCostPerRun: calls.cost.usd() / w.runs,
+        unpricedCalls: calls.unpriced,
+      };
+    });
     byWorkflow.sort(byCostThenName((r) => r.workflow));
-    const byAgent = [...this.agents].map(([agent, b]) => ({
+    const byAgent = [...t.agents].map(([agent, b]) => ({
       agent,
       calls: b.calls,
       failed: b.failed,
       cost: b.cost.usd(),
       unpricedCalls: b.unpriced,
-      ...percentilesOf(b.durations ?? []),
+      ...percentilesOf(durationsOf(b)),
     }));
     byAgent.sort(byCostThenName((r) => r.agent));
     const byDay: DayRow[] = [...this.days]
@@ -266,7 +343,7 @@ export class SummaryAccumulator {
         calls: d.calls,
         byModel: [...d.models].map(([model, sum]) => ({ model, cost: sum.usd() })).sort(byCostThenName((r) => r.model)),
       }));
-    const all = this.all;
+    const all = t.all;
     return {
       schemaVersion: 1,
       inputs: meta.inputs,
@@ -288,7 +365,7 @@ export class SummaryAccumulator {
         unpricedSteps: all.unpriced,
         priceTable: meta.priceTable,
       },
-      latency: percentilesOf(all.durations ?? []),
+      latency: percentilesOf(durationsOf(all)),
       byModel,
       byProvider,
       byWorkflow,
@@ -334,11 +411,7 @@ function revive(o: SummaryAccumulator): SummaryAccumulator {
   if (o instanceof SummaryAccumulator) return o;
   const a = o as SummaryAccumulator;
   a.totalTokens = ExactSum.from(a.totalTokens);
-  reviveBucket(a.all);
-  for (const b of a.models.values()) reviveBucket(b);
-  for (const b of a.providers.values()) reviveBucket(b);
-  for (const b of a.agents.values()) reviveBucket(b);
-  for (const w of a.workflows.values()) reviveBucket(w.calls);
+  for (const g of groupsIn(a.groups)) reviveBucket(g.calls);
   for (const d of a.days.values()) {
     d.cost = PicoSum.from(d.cost);
     for (const [k, sum] of d.models) d.models.set(k, PicoSum.from(sum));
