@@ -1,4 +1,4 @@
-import { formatIso, utcDay } from '../normalise/timestamp.js';
+import { DAY_MS, formatIso, utcDay } from '../normalise/timestamp.js';
 import type { LlmCall, Run } from '../model/types.js';
 import { picoToUsd } from '../model/types.js';
 import { ExactSum } from './exact-sum.js';
@@ -126,11 +126,12 @@ function mergeBucket(into: Bucket, from: Bucket): void {
   }
 }
 
-type Groups = Map<string, Map<string, Map<string, Map<string, Group>>>>;
+/** Groups by workflow, then agent: an agent's calls mostly use one model or a few. */
+type Groups = Map<string, Map<string, Group[]>>;
 
 /** Every group, in no particular order (nothing made of them depends on it). */
 function* groupsIn(groups: Groups): Generator<Group> {
-  for (const byAgent of groups.values()) for (const byModel of byAgent.values()) for (const byProvider of byModel.values()) yield* byProvider.values();
+  for (const byAgent of groups.values()) for (const list of byAgent.values()) yield* list;
 }
 
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
@@ -190,16 +191,25 @@ export class SummaryAccumulator {
   slowest: Ranked[] = [];
   /** The group the last call went to: the next call of a run is mostly of the same one. */
   private last: Group | null = null;
+  /** The day the last call counted on (its number since 1970, its bucket) and its sum for one model. */
+  private lastDayNumber = Number.NaN;
+  private lastDay: DayBucket | null = null;
+  private lastDayModel: string | null = null;
+  private lastDayModelSum: PicoSum | null = null;
 
   private day(d: string): DayBucket {
     return getOr(this.days, d, () => ({ cost: new PicoSum(), runs: 0, calls: 0, models: new Map<string, PicoSum>() }));
   }
 
   private group(workflow: string, agent: string, model: string, provider: string): Group {
-    const byAgent = getOr(this.groups, workflow, () => new Map<string, Map<string, Map<string, Group>>>());
-    const byModel = getOr(byAgent, agent, () => new Map<string, Map<string, Group>>());
-    const byProvider = getOr(byModel, model, () => new Map<string, Group>());
-    return getOr(byProvider, provider, () => ({ workflow, agent, model, provider, written: new Set<string>(), calls: bucket() }));
+    let byAgent = this.groups.get(workflow);
+    if (byAgent === undefined) this.groups.set(workflow, (byAgent = new Map()));
+    let list = byAgent.get(agent);
+    if (list === undefined) byAgent.set(agent, (list = []));
+    for (const g of list) if (g.model === model && g.provider === provider) return g;
+    const g: Group = { workflow, agent, model, provider, written: new Set<string>(), calls: bucket() };
+    list.push(g);
+    return g;
   }
 
   add(run: Run): void {
@@ -228,11 +238,22 @@ export class SummaryAccumulator {
       // A call's cost counts on the UTC day its end was recorded.
       const when = c.end ?? c.start;
       if (when !== null) {
-        const d = this.day(utcDay(when));
+        // The day as utcDay counts it; its bucket looked up only when it changes.
+        const dayNumber = Math.floor(when / DAY_MS);
+        if (dayNumber !== this.lastDayNumber || this.lastDay === null) {
+          this.lastDayNumber = dayNumber;
+          this.lastDay = this.day(utcDay(when));
+          this.lastDayModel = null;
+        }
+        const d = this.lastDay;
         d.calls++;
         if (c.costPico !== null) {
           d.cost.add(c.costPico);
-          getOr(d.models, modelKey, () => new PicoSum()).add(c.costPico);
+          if (this.lastDayModel !== modelKey || this.lastDayModelSum === null) {
+            this.lastDayModel = modelKey;
+            this.lastDayModelSum = getOr(d.models, modelKey, () => new PicoSum());
+          }
+          this.lastDayModelSum.add(c.costPico);
         }
       }
     }
@@ -409,6 +430,7 @@ function reviveBucket<B extends Bucket>(b: B): B {
  */
 function revive(o: SummaryAccumulator): SummaryAccumulator {
   if (o instanceof SummaryAccumulator) return o;
+  // Only merged from, never added to: what it remembers of its last call is not used.
   const a = o as SummaryAccumulator;
   a.totalTokens = ExactSum.from(a.totalTokens);
   for (const g of groupsIn(a.groups)) reviveBucket(g.calls);

@@ -53,7 +53,7 @@ export class WaitingCalls {
   }
 
   all(): LlmCall[] {
-    return this.byAgent ? [...this.byAgent.values()].flat() : [];
+    return this.byAgent && this.size > 0 ? [...this.byAgent.values()].flat() : [];
   }
 
   private remove(call: LlmCall): LlmCall {

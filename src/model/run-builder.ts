@@ -103,7 +103,9 @@ export class RunBuilder {
   }
 
   private innermostStep(): AgentStep | undefined {
-    return this.openSteps[this.openSteps.length - 1];
+    // Never an index past the end: V8 reads those through a slow path.
+    const n = this.openSteps.length;
+    return n === 0 ? undefined : this.openSteps[n - 1];
   }
 
   private attach(node: StepNode): void {

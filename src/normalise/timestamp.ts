@@ -1,6 +1,6 @@
 /** Epoch values above this are milliseconds; below, seconds (formats.md). */
 const MS_THRESHOLD = 1e11;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const HAS_ZONE = /(?:Z|[+-]\d\d(?::?\d\d)?)$/i;
 const ISO_LIKE = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?/;
 
