@@ -125,6 +125,14 @@ describe('providerFor', () => {
     expect(providerFor(field, 'gpt-4o', 'gpt-4o')).toBe(name);
   });
 
+  it('keeps names that are also properties of every object as written (constructor, __proto__)', () => {
+    expect(providerFor('constructor', 'gpt-4o', 'gpt-4o')).toBe('constructor');
+    expect(providerFor('__proto__', 'gpt-4o', 'gpt-4o')).toBe('__proto__');
+    expect(providerFor(null, 'x', 'constructor/x')).toBe('Other');
+    expect(normaliseModelId('constructor')).toBe('constructor');
+    expect(normaliseModelId('__proto__')).toBe('__proto__');
+  });
+
   it('takes the provider from a LiteLLM prefix when the line has none', () => {
     expect(providerFor(null, 'claude-sonnet-4', 'anthropic/claude-sonnet-4-20250514')).toBe('Anthropic');
     expect(providerFor('', 'gpt-4o', 'azure/gpt-4o')).toBe('Azure OpenAI');

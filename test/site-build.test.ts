@@ -137,6 +137,31 @@ describe('buildSite on the dialect fixtures', () => {
  * processes started with different TZ, LANG and LC_ALL, from JavaScript compiled by tsc into a
  * scratch folder (templates and node_modules linked, so it resolves them as the package does).
  */
+describe('names a chart library or a lookup table could take for their own', () => {
+  it('builds a site whose models, agents, workflows and providers are named constructor, __proto__, toString and valueOf', async () => {
+    const names = ['constructor', '__proto__', 'toString', 'valueOf'];
+    const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-names-'));
+    const lines = names.map((name, i) =>
+      JSON.stringify({ event_type: 'llm_call', run_id: `run-${i}`, agent_name: name, workflow: name, provider: name, model: name, input_tokens: 10, output_tokens: 5, cost_estimate: 0.01 * (i + 1), duration_ms: 100 * (i + 1), timestamp: `2026-01-0${i + 1}T00:00:00Z` }),
+    );
+    writeFileSync(path.join(dir, 'names.jsonl'), lines.join('\n') + '\n');
+    const result = await buildSite({ inputs: ['names.jsonl'], outDir: 'site', cwd: dir });
+    expect(result.summary.byModel.map((r) => [r.model, r.provider, r.cost]).sort()).toEqual([
+      ['__proto__', '__proto__', 0.02],
+      ['constructor', 'constructor', 0.01],
+      ['tostring', 'toString', 0.03],
+      ['valueof', 'valueOf', 0.04],
+    ]);
+    const cost = readFileSync(path.join(dir, 'site', 'cost.html'), 'utf8');
+    // Each name is a bar of the charts (with an invisible word joiner after it) and a row of the tables.
+    for (const name of names) {
+      expect(cost).toContain(`>${name}\u2060</text>`);
+      expect(cost).toContain(`>${name}</`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('deterministic output', () => {
   let scratch: string;
 

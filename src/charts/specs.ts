@@ -101,10 +101,20 @@ function topNote(kept: number, total: number, noun: string): string {
   return total > kept ? `, top ${kept} of ${total} ${noun}` : '';
 }
 
+/**
+ * A name as a chart can take it. Vega groups data in plain objects keyed by value (its stack
+ * transform), where a name such as `constructor` or `__proto__` finds the object's own property
+ * and the chart fails: such a name gets an invisible word joiner (U+2060) after it, and reads the
+ * same.
+ */
+function chartSafe(label: string): string {
+  return label in Object.prototype ? `${label}\u2060` : label;
+}
+
 /** Labels must be unique: equal labels would draw two bars in one band. */
-function uniqueLabels(labels: string[]): string[] {
+function uniqueLabels(names: string[]): string[] {
   const seen = new Map<string, number>();
-  return labels.map((l) => {
+  return names.map(chartSafe).map((l) => {
     const n = (seen.get(l) ?? 0) + 1;
     seen.set(l, n);
     return n === 1 ? l : `${l} (${n})`;

@@ -43,14 +43,14 @@ const KEEP_DATED = new Set(['gpt-4o-2024-05-13']);
  * because gpt-3.5-turbo-1106 and -0613 were priced differently from gpt-3.5-turbo, and
  * gpt-4-0125-preview is GPT-4 Turbo, not GPT-4.
  */
-const ALIASES: Record<string, string> = {
-  'gpt-4-0314': 'gpt-4',
-  'gpt-4-0613': 'gpt-4',
-  'gpt-4-turbo-preview': 'gpt-4-turbo',
-  'gpt-4-1106-preview': 'gpt-4-turbo',
-  'gpt-4-0125-preview': 'gpt-4-turbo',
-  'gpt-3.5-turbo-0125': 'gpt-3.5-turbo',
-};
+const ALIASES = new Map<string, string>([
+  ['gpt-4-0314', 'gpt-4'],
+  ['gpt-4-0613', 'gpt-4'],
+  ['gpt-4-turbo-preview', 'gpt-4-turbo'],
+  ['gpt-4-1106-preview', 'gpt-4-turbo'],
+  ['gpt-4-0125-preview', 'gpt-4-turbo'],
+  ['gpt-3.5-turbo-0125', 'gpt-3.5-turbo'],
+]);
 
 const CLAUDE_FAMILIES = 'opus|sonnet|haiku|fable|mythos';
 /** `claude-3-5-sonnet`, `claude-3.5-sonnet`, `claude-4-opus` (version before family). */
@@ -85,7 +85,8 @@ function normalise(written: string): string | null {
   if (KEEP_DATED.has(id)) return id;
   id = stripVersionTags(id);
   id = canonicalClaude(id);
-  id = ALIASES[id] ?? id;
+  // A Map: an object would answer a model named `constructor` with its prototype's.
+  id = ALIASES.get(id) ?? id;
   return id === '' ? null : id;
 }
 

@@ -7,8 +7,11 @@ import { normaliseModelId } from './model-id.js';
 
 export const OTHER_PROVIDER = 'Other';
 
-/** Known spellings (lower case) of the `provider` field, LiteLLM prefixes and OTel names. */
-const PROVIDER_NAMES: Record<string, string> = {
+/**
+ * Known spellings (lower case) of the `provider` field, LiteLLM prefixes and OTel names. A Map:
+ * looked up by text from a trace, an object would answer `constructor` with its prototype's.
+ */
+const PROVIDER_NAMES = new Map<string, string>(Object.entries({
   openai: 'OpenAI',
   azure: 'Azure OpenAI',
   azure_openai: 'Azure OpenAI',
@@ -34,7 +37,7 @@ const PROVIDER_NAMES: Record<string, string> = {
   aws_bedrock: 'AWS Bedrock',
   'aws.bedrock': 'AWS Bedrock',
   groq: 'Groq',
-};
+}));
 
 /** formats.md: provider from the model name, first match wins. */
 const NAME_RULES: [RegExp, string][] = [
@@ -47,10 +50,20 @@ const NAME_RULES: [RegExp, string][] = [
   [/^llama-/, 'Meta'],
 ];
 
+/** Display names by provider as written: a trace names the same few providers on every call. */
+const displayNames = new Map<string, string>();
+
 /** A known spelling becomes its display name; anything else is kept as written, trimmed. */
 export function providerDisplayName(provider: string): string {
-  const trimmed = provider.trim();
-  return PROVIDER_NAMES[trimmed.toLowerCase()] ?? trimmed;
+  let name = displayNames.get(provider);
+  if (name === undefined) {
+    const trimmed = provider.trim();
+    name = PROVIDER_NAMES.get(trimmed.toLowerCase()) ?? trimmed;
+    // Bounded: a trace that writes a new provider on every line does not fill the memory.
+    if (displayNames.size >= 1024) displayNames.clear();
+    displayNames.set(provider, name);
+  }
+  return name;
 }
 
 export function providerFor(
@@ -73,5 +86,5 @@ function prefixProvider(written: string | null): string | null {
   const trimmed = written.trim().toLowerCase();
   const slash = trimmed.indexOf('/');
   if (slash <= 0) return null;
-  return PROVIDER_NAMES[trimmed.slice(0, slash)] ?? null;
+  return PROVIDER_NAMES.get(trimmed.slice(0, slash)) ?? null;
 }
