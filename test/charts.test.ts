@@ -308,12 +308,13 @@ describe('time zone and locale', () => {
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'trace-report-charts-'));
     mkdirSync(path.join(dir, 'src/charts'), { recursive: true });
-    for (const name of ['render', 'specs', 'theme']) {
-      const source = readFileSync(path.join(ROOT, 'src/charts', `${name}.ts`), 'utf8');
+    mkdirSync(path.join(dir, 'src/normalise'), { recursive: true });
+    for (const name of ['charts/render', 'charts/specs', 'charts/theme', 'normalise/timestamp']) {
+      const source = readFileSync(path.join(ROOT, 'src', `${name}.ts`), 'utf8');
       const js = ts.transpileModule(source, {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
       }).outputText;
-      writeFileSync(path.join(dir, 'src/charts', `${name}.js`), js);
+      writeFileSync(path.join(dir, 'src', `${name}.js`), js);
     }
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'junction');
     writeFileSync(path.join(dir, 'input.json'), JSON.stringify({ DAYS, RUNS, MODELS, DURATIONS }));

@@ -7,6 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { AgentRow, DayRow, ModelRow, ProviderRow, WorkflowRow } from '../aggregate/summary-types.js';
 import type { RunStatus } from '../model/types.js';
+import { DAY_MS, utcDay } from '../normalise/timestamp.js';
 import {
   BAR_COLOR, CHART_WIDTH, OTHER_COLOR, PALETTE, PERCENTILE_COLORS, ROW_STEP, STATUS_COLORS, chartConfig,
 } from './theme.js';
@@ -14,7 +15,6 @@ import {
 export const TABLE = 'table';
 export const DEFAULT_TOP = 12;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const DAY_MS = 86_400_000;
 
 export interface ChartOptions {
   /** Keep this many rows, the rest summed into "Other" (default 12; daily spend 8, at most 10 colours). */
@@ -270,7 +270,7 @@ export function countRunsByDay(runs: readonly { start: number | null; status: Ru
   const days = new Map<string, RunsDayRow>();
   for (const r of runs) {
     if (r.start === null || !Number.isFinite(r.start)) continue;
-    const date = new Date(r.start).toISOString().slice(0, 10);
+    const date = utcDay(r.start);
     const row = days.get(date) ?? { date, ok: 0, failed: 0, incomplete: 0 };
     row[r.status] += 1;
     days.set(date, row);
@@ -379,7 +379,8 @@ export function latencyBins(durationsMs: readonly number[]): HistogramBin[] {
   for (let decade = 1; edges[edges.length - 1]! <= max; decade *= 10) edges.push(2 * decade, 5 * decade, 10 * decade);
   const bins = edges.slice(0, -1).map((from, i) => ({ fromMs: from, toMs: edges[i + 1]!, calls: 0 }));
   for (const d of valid) {
-    const i = bins.findIndex((b) => d < b.toMs);
+    let i = 0;
+    while (d >= bins[i]!.toMs) i++;
     bins[i]!.calls += 1;
   }
   const first = bins.findIndex((b) => b.calls > 0);
