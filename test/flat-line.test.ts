@@ -148,6 +148,45 @@ describe('the flat-line fast path', () => {
   });
 });
 
+describe('the flat-line fast path, reading one chunk line after line', () => {
+  it('reads keys that differ from those at the same place in the lines before (it guesses keys by place)', () => {
+    const t = '"timestamp":"2026-01-05T00:01:00.472Z"';
+    const lines = [
+      `{"event_type":"llm_call_start","agent_name":"a","model":"gpt-4o","run_id":"r1",${t}}`,
+      `{"event_type":"llm_call_start","agent_name":"a","model_name":"gpt-4o","run_id":"r1",${t}}`,
+      `{"event_type":"llm_call_start","agent":"b","model":"gpt-4o-mini","trace_id":"r2","run_idx":"q",${t}}`,
+      `{"event_type":"llm_call_start","agent_name":"a","note":"n","model":"gpt-4o","run_id":"r1",${t}}`,
+      `{"event_type":"llm_call_end","agent_name":"a","model":"gpt-4o","input_tokens":10,"output_tokens":2,"duration_ms":5,"run_id":"r1",${t}}`,
+      `{"run_id":"r3","event_type":"llm_call","model":"o3","agent_name":"c",${t}}`,
+      `{"event_type":"llm_call","event_type":"llm_call_end","agent_name":"a",${t}}`,
+      `{"event_type":"llm_call_start","agent_name":"a","payload":{},${t}}`,
+      `{"event_type":"llm_call_start","agent_name\\"":"a","model":"gpt-4o",${t}}`,
+      `{"event_type":"llm_call_start","agent_nam":"a","model":"gpt-4o",${t}}`,
+      `{"event_type":"llm_call_start","agent_name" : "a" ,"model":"gpt-4o",${t}}`,
+      `{"event_type":"llm_call_start","agent_name":"a","mode`,
+    ];
+    // Twice over, so that every line also comes after every shape of line.
+    const text = [...lines, ...lines, ...[...lines].reverse()].join('\n');
+    const bytes = Buffer.from(text);
+    let start = 0;
+    let taken = 0;
+    for (const line of text.split('\n')) {
+      const end = start + Buffer.byteLength(line);
+      const e = blank();
+      const expected = full(line);
+      if (readFlatLine(bytes, start, end, e)) {
+        taken++;
+        expect(e, line).toEqual(expected);
+      } else if (expected !== null) {
+        // Lines the fast path leaves are those it does not take on their own either.
+        expect(fast(line), line).toBe(false);
+      }
+      start = end + 1;
+    }
+    expect(taken).toBe(3 * 8);
+  });
+});
+
 describe('the flat-line fast path against the full path, on mutated lines', () => {
   it('agrees on every line made by cutting, splicing and re-spacing fixture lines', () => {
     let seed = 11;
