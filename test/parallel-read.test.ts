@@ -7,6 +7,7 @@ import { summariseTraces } from '../src/read/summarise-traces.js';
 import { summarise } from '../src/aggregate/summarise.js';
 import { BatchWriter, decodeEvent, emptyEvent, lineOf } from '../src/read/parallel/event-batch.js';
 import type { TraceEvent } from '../src/normalise/event.js';
+import { scanFlatLine } from '../src/normalise/flat-line.js';
 import { jsonl, tempDir, writeTree } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -132,6 +133,33 @@ describe('event batches', () => {
     expect(b.lines).not.toBeNull();
     expect(events.map((x) => x.line)).toEqual([1, 3, 3]);
     expect(events[0]!.e).toEqual(full);
+  });
+
+  it('take flat lines from several buffers, telling apart values whose bytes hash alike', () => {
+    const w = new BatchWriter(false);
+    const read = (bytes: Buffer, line: number) => {
+      expect(scanFlatLine(bytes, 0, bytes.length)).toBe(true);
+      w.pushFlat(bytes, line);
+    };
+    // "Aa" and "BB" have the same hash (31 × 65 + 97 = 31 × 66 + 66) and the same length.
+    const line = (run: string, agent: string, pad = '') => Buffer.from(`{${pad}"event_type":"llm_call","run_id":"${run}","agent_name":"${agent}"}`);
+    read(line('Aa', 'x'), 1);
+    read(line('BB', 'x', '"note":"n",'), 2);
+    read(line('Aa', 'Aa', '"n":1,'), 3);
+    // One buffer, written over ("Cc" and "DD" hash alike too): values read before are not read from it again.
+    const reused = line('DD', 'DD');
+    read(reused, 4);
+    reused.write('"run_id":"Cc","agent_name":"Cc"}', reused.indexOf('"run_id"'));
+    read(reused, 5);
+    const { b, events } = decoded(w, false);
+    expect(events.map(({ e }) => [e.runId, e.agentField])).toEqual([
+      ['Aa', 'x'],
+      ['BB', 'x'],
+      ['Aa', 'Aa'],
+      ['DD', 'DD'],
+      ['Cc', 'Cc'],
+    ]);
+    expect(b.table).toEqual(['llm_call', 'x', 'Aa', 'BB', 'DD', 'Cc']);
   });
 
   it('start empty again after reset, with the room they had', () => {

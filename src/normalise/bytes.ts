@@ -17,6 +17,28 @@ export function sameAscii(known: string, b: Buffer, start: number, end: number):
   return true;
 }
 
+// A view of the bytes last read four at a time (a thread reads one buffer after another).
+let viewed: Buffer | null = null;
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
+/** A DataView of `b`, for reading its bytes four at a time (made again only for another buffer). */
+export function viewOf(b: Buffer): DataView<ArrayBufferLike> {
+  if (b !== viewed) {
+    viewed = b;
+    view = new DataView(b.buffer, b.byteOffset, b.length);
+  }
+  return view;
+}
+
+/** Whether `b[start, start + n)` holds the bytes `known[at, at + n)`, `knownView` being a DataView of `known` (compared four at a time). */
+export function sameBytes(b: Buffer, start: number, known: Uint8Array, knownView: DataView<ArrayBufferLike>, at: number, n: number): boolean {
+  const v = viewOf(b);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) if (v.getUint32(start + k) !== knownView.getUint32(at + k)) return false;
+  for (; k < n; k++) if (b[start + k] !== known[at + k]) return false;
+  return true;
+}
+
 /** The text of `b[start, end)`, `wide` when it holds bytes above ASCII (UTF-8, invalid bytes replaced as a decoder does). */
 export function textOf(b: Buffer, start: number, end: number, wide: boolean): string {
   return b.toString(wide ? 'utf8' : 'latin1', start, end);

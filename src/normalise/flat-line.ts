@@ -1,5 +1,5 @@
 import { roundMs } from '../aggregate/percentile.js';
-import { hashOf, sameAscii, TextCache, textOf as decode } from './bytes.js';
+import { hashOf, sameAscii, TextCache, textOf as decode, viewOf } from './bytes.js';
 import { roleOf, type EventRole, type TraceEvent } from './event.js';
 import { fastIsoBytes, parseTimestamp } from './timestamp.js';
 
@@ -74,9 +74,6 @@ const MAX_PREDICTED = 64;
 const SHAPES = 16;
 const predicted = new Int32Array(SHAPES * MAX_PREDICTED).fill(-1);
 
-// A view of the bytes being scanned, for reading them four at a time.
-let viewed: Buffer | null = null;
-let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
 /** The low `r` bytes of a word, for r = 0..3. */
 const TAIL_MASK = [0, 0xff, 0xffff, 0xffffff];
@@ -85,10 +82,7 @@ const TAIL_MASK = [0, 0xff, 0xffff, 0xffffff];
 function isKeyAt(s: Buffer, i: number, end: number, slot: number): boolean {
   const n = KEY_LENGTH[slot]!;
   if (i + n > end) return false;
-  if (s !== viewed) {
-    viewed = s;
-    view = new DataView(s.buffer, s.byteOffset, s.length);
-  }
+  const view = viewOf(s);
   const at = slot * WORDS;
   const whole = n >> 2;
   for (let w = 0; w < whole; w++) if (view.getUint32(i + 4 * w, true) !== KEY_WORDS[at + w]) return false;

@@ -1,6 +1,6 @@
 import type { PromptMessage } from '../../model/types.js';
 import { roleOf, type TraceEvent } from '../../normalise/event.js';
-import { hashOf, sameAscii, textOf } from '../../normalise/bytes.js';
+import { hashOf, sameAscii, sameBytes, textOf } from '../../normalise/bytes.js';
 import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotWide } from '../../normalise/flat-line.js';
 
 /**
@@ -54,6 +54,14 @@ export class BatchWriter {
   private slots = new Int32Array(1024);
   private slotHashes = new Int32Array(1024);
   private texts: EventBatch['texts'] = [];
+  /**
+   * The bytes of the table's strings read from lines, one after another, and where each string's
+   * are (-1: made from a string): a line's bytes are compared with them four at a time.
+   */
+  private arena = new Uint8Array(1 << 16);
+  private arenaView = new DataView(this.arena.buffer);
+  private arenaUsed = 0;
+  private origins = new Int32Array(1024);
 
   constructor(private readonly keepText: boolean) {}
 
@@ -68,6 +76,7 @@ export class BatchWriter {
     this.table = [];
     this.slots.fill(0);
     this.texts = [];
+    this.arenaUsed = 0;
   }
 
   push(e: TraceEvent, line: number): void {
@@ -182,16 +191,38 @@ export class BatchWriter {
   private internAt(b: Buffer, start: number, end: number, hash: number): number {
     const mask = this.slots.length - 1;
     let p = hash & mask;
+    const n = end - start;
     for (let id = this.slots[p]!; id !== 0; id = this.slots[p]!) {
-      if (this.slotHashes[p] === hash && sameAscii(this.table[id - 1]!, b, start, end)) return id;
+      if (this.slotHashes[p] === hash) {
+        const known = this.table[id - 1]!;
+        const origin = this.origins[id - 1]!;
+        if (origin >= 0 ? known.length === n && sameBytes(b, start, this.arena, this.arenaView, origin, n) : sameAscii(known, b, start, end)) return id;
+      }
       p = (p + 1) & mask;
     }
-    return this.add(p, hash, textOf(b, start, end, false));
+    return this.add(p, hash, textOf(b, start, end, false), this.keep(b, start, n));
   }
 
-  private add(p: number, hash: number, text: string): number {
+  /** Keeps a copy of `b[start, start + n)`; where it is in the arena. */
+  private keep(b: Buffer, start: number, n: number): number {
+    if (this.arenaUsed + n > this.arena.length) {
+      const arena = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + n));
+      arena.set(this.arena.subarray(0, this.arenaUsed));
+      this.arena = arena;
+      this.arenaView = new DataView(arena.buffer);
+    }
+    const at = this.arenaUsed;
+    b.copy(this.arena, at, start, start + n);
+    this.arenaUsed += n;
+    return at;
+  }
+
+  /** Adds `text` at slot `p` of the table; `origin`: where its bytes are in the arena, or -1. */
+  private add(p: number, hash: number, text: string, origin = -1): number {
     this.table.push(text);
     const id = this.table.length;
+    if (id > this.origins.length) this.origins = grown(this.origins, this.origins.length * 2);
+    this.origins[id - 1] = origin;
     this.slots[p] = id;
     this.slotHashes[p] = hash;
     if (id * 2 > this.slots.length) this.rehash();
