@@ -40,11 +40,6 @@ interface Bucket {
   durations: Durations | null;
 }
 type ModelBucket = Bucket & { providers: Map<string, number>; written: Set<string> };
-interface WorkflowBucket {
-  runs: number;
-  failedRuns: number;
-  calls: Bucket;
-}
 
 /**
  * The calls of one workflow, agent, model and provider. Each call is added to its group only;
