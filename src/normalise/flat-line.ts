@@ -74,7 +74,6 @@ const MAX_PREDICTED = 64;
 const SHAPES = 16;
 const predicted = new Int32Array(SHAPES * MAX_PREDICTED).fill(-1);
 
-
 /** The low `r` bytes of a word, for r = 0..3. */
 const TAIL_MASK = [0, 0xff, 0xffff, 0xffffff];
 
