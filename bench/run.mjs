@@ -124,16 +124,23 @@ for (const spans of sizes) {
 }
 
 if (!skip.has('build') && sizes.includes(1_000_000)) {
-  // Target 4: one input grows by 1% (an appended log) and the site is built again.
+  // Target 4: one input grows by 1% (an appended log) and the site is built again, beside a fresh
+  // build of the grown input; `repeat` times from the same start, the median ratio reported.
   const work = path.join(data, 'traces-growing.jsonl');
-  copyFileSync(await traces(1_000_000), work);
-  const out = freshOut('site-append');
-  measure([CLI, 'build', work, '-o', out, '--quiet']);
-  await appendTraces({ percent: 1, out: work });
-  const rebuild = measure([CLI, 'build', work, '-o', out, '--quiet']);
-  const full = measure([CLI, 'build', work, '-o', freshOut('site-append-full'), '--quiet']);
-  const pct = (100 * rebuild.seconds) / full.seconds;
-  console.log(`After appending 1% to the input: rebuild ${f(rebuild.seconds)} s = ${f(pct, 0)}% of a full build (${f(full.seconds)} s); target ≤ 15%: ${verdict(pct <= 15)}\n`);
+  const base = await traces(1_000_000);
+  const pairs = [];
+  for (let k = 0; k < repeat; k++) {
+    copyFileSync(base, work);
+    const out = freshOut('site-append');
+    measure([CLI, 'build', work, '-o', out, '--quiet']);
+    await appendTraces({ percent: 1, out: work });
+    const rebuild = measure([CLI, 'build', work, '-o', out, '--quiet']).seconds;
+    const full = measure([CLI, 'build', work, '-o', freshOut('site-append-full'), '--quiet']).seconds;
+    pairs.push({ rebuild, full, pct: (100 * rebuild) / full });
+  }
+  const pct = median(pairs.map((p) => p.pct));
+  const each = pairs.map((p) => `${f(p.rebuild)} s of ${f(p.full)} s`).join(', ');
+  console.log(`After appending 1% to the input: rebuild = ${f(pct, 0)}% of a full build (median of ${repeat}: ${each}); target ≤ 15%: ${verdict(pct <= 15)}\n`);
 }
 
 if (rows.length > 1 && rows.every((r) => r.m.summary)) {
