@@ -154,6 +154,56 @@ describe('trace-report query', () => {
   });
 });
 
+describe('trace-report query, written as it reads', () => {
+  it('prints in each format exactly what the library formats for the same spans, and the empty result of each', async () => {
+    const { TraceService } = await import('../src/service/trace-service.js');
+    const { formatSpans } = await import('../src/format/span-output.js');
+    const service = new TraceService({ cwd: path.resolve(import.meta.dirname, '..') });
+    await service.load('test/fixtures/dialects');
+    const failed = service.query({ status: 'failed' });
+    expect(failed.length).toBeGreaterThan(1);
+    for (const format of ['jsonl', 'json', 'csv'] as const) {
+      const r = run(['query', 'test/fixtures/dialects', '--status', 'failed', '--format', format, '--quiet']);
+      expect(r.code).toBe(0);
+      expect(r.stdout, format).toBe(formatSpans(failed, format, { colour: false }));
+      const none = run(['query', 'test/fixtures/dialects', '--run', 'no-such-run', '--format', format, '--quiet']);
+      expect(none.stdout, format).toBe(formatSpans([], format, { colour: false }));
+    }
+    expect(run(['query', 'test/fixtures/dialects', '--status', 'failed', '--quiet']).stdout).toBe(formatSpans(failed, 'table', { colour: false, width: 100 }));
+  });
+
+  it('prints the spans found while the input is still being written (a pipe that stays open)', async () => {
+    const fifo = path.join(tempDir(), 'live.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    const child = spawn(process.execPath, [BIN, 'query', fifo, '--format', 'jsonl', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const writer = createWriteStream(fifo);
+    const line = (i: number) => JSON.stringify({ event_type: 'llm_call', run_id: `run-${i % 7}`, agent_name: 'a', model: 'gpt-4o', input_tokens: i, output_tokens: 1, note: 'x'.repeat(200), timestamp: 1_767_225_600 + i });
+    // More than one write's worth of output (64 KB), then nothing more until the output came.
+    writer.write(Array.from({ length: 400 }, (_, i) => line(i)).join('\n') + '\n');
+    let stdout = '';
+    const firstOutput = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    await firstOutput;
+    expect(stdout.length).toBeGreaterThan(0);
+    writer.end(`${line(400)}\n`);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code).toBe(0);
+    const rows = stdout.trim().split('\n').map((l) => JSON.parse(l) as { fields: { input_tokens: number } });
+    expect(rows.map((r) => r.fields.input_tokens)).toEqual(Array.from({ length: 401 }, (_, i) => i));
+  }, 20_000);
+
+  it('gathers its pieces into writes of at least the size asked, and writes the rest when flushed', async () => {
+    const { PieceWriter } = await import('../src/cli/piece-writer.js');
+    const writes: string[] = [];
+    const out = new PieceWriter({ write: (s: string) => writes.push(s) } as unknown as NodeJS.WritableStream, 10);
+    for (const piece of ['abcd', '', 'efgh', 'ijkl', 'mn']) out.write(piece);
+    expect(writes).toEqual(['abcdefghijkl']);
+    out.flush();
+    out.flush();
+    expect(writes).toEqual(['abcdefghijkl', 'mn']);
+  });
+});
+
 describe('help and version', () => {
   it('--version prints the package version and --help shows examples', () => {
     const { version } = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', 'package.json'), 'utf8'));

@@ -22,33 +22,53 @@ export function formatSpans(spans: Span[], format: SpanFormat, opts: SpanOutputO
 }
 
 /**
- * The same text in pieces (one per span for json, jsonl and csv), so the CLI can write a large
- * result as it goes instead of holding it as one string.
+ * The same text in pieces (one per span, one per table line), so the CLI can write a large result
+ * as it goes instead of holding it as one string (which has a maximum length).
  */
 export function* spanOutputChunks(spans: Span[], format: SpanFormat, opts: SpanOutputOptions): Generator<string> {
-  switch (format) {
-    case 'table':
-      yield spansTable(spans, opts);
-      return;
-    case 'jsonl':
-      for (const s of spans) yield `${terminalSafeJson(stringifySpan(s))}\n`;
-      return;
-    case 'json':
-      if (spans.length === 0) {
-        yield '[]\n';
-        return;
-      }
-      // Each element as JSON.stringify(array, null, 2) would indent it, one element at a time.
-      for (let i = 0; i < spans.length; i++) {
-        const body = stringifySpan(spans[i] as Span, 2).replace(/\n/g, '\n  ');
-        yield `${i === 0 ? '[\n' : ',\n'}  ${terminalSafeJson(body)}`;
-      }
-      yield '\n]\n';
-      return;
-    case 'csv':
-      yield csvRow(SPAN_CSV_HEADER);
-      for (const s of spans) yield csvRow(spanCsvValues(s));
-      return;
+  if (format === 'table') {
+    yield* spansTable(spans, opts);
+    return;
+  }
+  const writer = new SpanDataWriter(format);
+  const head = writer.head();
+  if (head !== '') yield head;
+  for (const s of spans) yield writer.span(s);
+  const tail = writer.tail();
+  if (tail !== '') yield tail;
+}
+
+/**
+ * A data format (json, jsonl, csv) written span by span, as the spans are found: the text is
+ * that of `spanOutputChunks` for the same spans.
+ */
+export class SpanDataWriter {
+  private count = 0;
+
+  constructor(private readonly format: Exclude<SpanFormat, 'table'>) {}
+
+  /** What comes before the first span. */
+  head(): string {
+    return this.format === 'csv' ? csvRow(SPAN_CSV_HEADER) : '';
+  }
+
+  span(s: Span): string {
+    const first = this.count++ === 0;
+    switch (this.format) {
+      case 'jsonl':
+        return `${terminalSafeJson(stringifySpan(s))}\n`;
+      case 'json':
+        // Each element as JSON.stringify(array, null, 2) would indent it, one element at a time.
+        return `${first ? '[\n' : ',\n'}  ${terminalSafeJson(stringifySpan(s, 2).replace(/\n/g, '\n  '))}`;
+      case 'csv':
+        return csvRow(spanCsvValues(s));
+    }
+  }
+
+  /** What comes after the last span. */
+  tail(): string {
+    if (this.format !== 'json') return '';
+    return this.count === 0 ? '[]\n' : '\n]\n';
   }
 }
 
@@ -110,15 +130,19 @@ function spanCsvValues(s: Span): CsvValue[] {
 const TABLE_HEADER = ['time', 'event', 'run', 'agent', 'model', 'duration', 'tokens', 'cost', 'status'];
 const TABLE_ALIGN = ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'left'] as const;
 
-function spansTable(spans: Span[], opts: SpanOutputOptions): string {
+/** The table, a line at a time (the columns are as wide as their widest cell, so it needs every span). */
+function* spansTable(spans: Span[], opts: SpanOutputOptions): Generator<string> {
   const c = createColours(opts.colour);
-  if (spans.length === 0) return `${c.dim('No matching spans.')}\n`;
+  if (spans.length === 0) {
+    yield `${c.dim('No matching spans.')}\n`;
+    return;
+  }
   const width = opts.width ?? 100;
   const header = TABLE_HEADER.map((h) => cell(h, c.dim));
   const rows = spans.map((s) => spanRow(s, c, width));
-  const lines = layoutColumns([header, ...rows], [...TABLE_ALIGN]);
+  for (const line of layoutColumns([header, ...rows], [...TABLE_ALIGN])) yield `${line}\n`;
   const count = `${formatCount(spans.length)} ${spans.length === 1 ? 'span' : 'spans'}`;
-  return `${lines.join('\n')}\n${c.dim(count)}\n`;
+  yield `${c.dim(count)}\n`;
 }
 
 function text(value: string | null, max: number): string {

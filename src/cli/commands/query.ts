@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
 import { StrictModeError } from '../../errors.js';
 import type { Span } from '../../model/types.js';
-import { formatSpans, type SpanFormat } from '../../format/span-output.js';
+import { SpanDataWriter, spanOutputChunks, type SpanFormat } from '../../format/span-output.js';
 import { loadTraces } from '../../read/load.js';
 import { addCommonOptions, priceTableFor, reportSkipped, useColour, type CommonOptions } from '../options.js';
+import { PieceWriter } from '../piece-writer.js';
 
 interface QueryOptions extends CommonOptions {
   eventType?: string;
@@ -60,16 +61,25 @@ Examples:
       status: opts.status,
     });
     const match = spanMatcher(filter);
+    const out = new PieceWriter(process.stdout);
+    // The data formats are written as the spans are found; the table, whose columns fit the
+    // widest cell, once they all are.
+    const data = opts.format === 'table' ? null : new SpanDataWriter(opts.format);
     const spans: Span[] = [];
+    if (data) out.write(data.head());
     const loaded = await loadTraces(inputs, {
       prices: await priceTableFor(opts),
       keepText: false,
       onSpan: (s) => {
-        if (match(s)) spans.push(s);
+        if (!match(s)) return;
+        if (data) out.write(data.span(s));
+        else spans.push(s);
       },
     });
+    if (data) out.write(data.tail());
+    else for (const piece of spanOutputChunks(spans, 'table', { colour: useColour(process.stdout), width: process.stdout.columns })) out.write(piece);
+    out.flush();
     if (!opts.quiet) reportSkipped(loaded.skipped, loaded.skippedLines, (s) => process.stderr.write(s));
-    process.stdout.write(formatSpans(spans, opts.format, { colour: useColour(process.stdout), width: process.stdout.columns }));
     if (opts.strict && loaded.skippedLines > 0) throw new StrictModeError(loaded.skippedLines);
   });
 }
