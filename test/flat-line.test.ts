@@ -165,7 +165,7 @@ describe('the flat-line fast path, reading one chunk line after line', () => {
       `{"event_type":"llm_call_start","agent_name" : "a" ,"model":"gpt-4o",${t}}`,
       `{"event_type":"llm_call_start","agent_name":"a","mode`,
     ];
-    // Twice over, so that every line also comes after every shape of line.
+    // Three times over, the last in reverse, so that every line also comes after other shapes of line.
     const text = [...lines, ...lines, ...[...lines].reverse()].join('\n');
     const bytes = Buffer.from(text);
     let start = 0;
