@@ -145,6 +145,21 @@ describe('inputs', () => {
 });
 
 describe('query', () => {
+  it('reads the same spans without finishing the runs when it needs only the spans', async () => {
+    const ROOT = path.resolve(import.meta.dirname, '..');
+    const spans = (keepRuns: boolean) => {
+      const out: string[] = [];
+      return loadTraces(['test/fixtures/dialects'], { cwd: ROOT, keepRuns, onSpan: (s) => void out.push(JSON.stringify(s)) }).then((r) => ({ r, out }));
+    };
+    const all = await spans(true);
+    const lean = await spans(false);
+    expect(all.r.runs.length).toBe(9);
+    expect(lean.r.runs).toEqual([]);
+    expect(lean.out).toEqual(all.out);
+    expect(lean.out).toHaveLength(all.r.spans);
+    expect({ ...lean.r, runs: [] }).toEqual({ ...all.r, runs: [] });
+  });
+
   it('gives each span the status of the call: a line with an error is failed', async () => {
     const dir = writeTree({
       'q.jsonl': jsonl(

@@ -39,6 +39,8 @@ export interface LoadOptions {
   fastPath?: boolean;
   /** Keep the events grouped by run (`LoadResult.plan`), for building runs again on other threads. */
   keepPlan?: boolean;
+  /** Finish and return the runs (default); `query`, which needs only the spans, leaves them (`runs` is then empty). */
+  keepRuns?: boolean;
 }
 
 /** Below this much input, starting workers costs more than it saves. */
@@ -128,7 +130,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
       }
       options.onFile?.(file, index, files.length);
     }
-    for (const builder of assembler.builders()) runs.push(finaliseRun(builder, prices));
+    if (options.keepRuns !== false) for (const builder of assembler.builders()) runs.push(finaliseRun(builder, prices));
   }
   runs.sort(compareRuns);
   return {

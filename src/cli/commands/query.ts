@@ -70,6 +70,7 @@ Examples:
     const loaded = await loadTraces(inputs, {
       prices: await priceTableFor(opts),
       keepText: false,
+      keepRuns: false,
       onSpan: (s) => {
         if (!match(s)) return;
         if (data) out.write(data.span(s));
