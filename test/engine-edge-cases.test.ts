@@ -158,6 +158,10 @@ describe('query', () => {
     expect(lean.out).toEqual(all.out);
     expect(lean.out).toHaveLength(all.r.spans);
     expect({ ...lean.r, runs: [] }).toEqual({ ...all.r, runs: [] });
+    // Read on worker threads (no spans asked for), the runs are left the same way.
+    const threads = await loadTraces(['test/fixtures/dialects'], { cwd: ROOT, keepRuns: false, workers: 2, parallelFrom: 0 });
+    expect(threads.runs).toEqual([]);
+    expect(threads.spans).toBe(all.r.spans);
   });
 
   it('gives each span the status of the call: a line with an error is failed', async () => {

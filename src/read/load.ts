@@ -102,7 +102,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
     } finally {
       await pool.close();
     }
-    forEachRun(plan, 0, plan.ids.length, { prices, keepText, local: false }, (run) => runs.push(run));
+    if (options.keepRuns !== false) forEachRun(plan, 0, plan.ids.length, { prices, keepText, local: false }, (run) => runs.push(run));
   } else {
     const assembler = new RunAssembler(keepText);
     for (const [index, file] of files.entries()) {
