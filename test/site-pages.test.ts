@@ -11,6 +11,7 @@ import { renderSite } from '../src/site/build.js';
 import { siteFileText } from '../src/site/write/site-file.js';
 import { escapeHtml, idFragment, jsonForScript, relativeUrl, urlSegment } from '../src/site/html.js';
 import { RUNS_PER_PAGE } from '../src/site/pages/index-page.js';
+import { r2 } from '../src/site/pages/waterfall.js';
 import { lastDays, runsInWindow, windowSummary } from '../src/site/pages/window.js';
 import type { SiteFile } from '../src/site/write/site-file.js';
 
@@ -155,6 +156,40 @@ describe('html escaping helpers', () => {
   it('encodes URL segments and our relative paths', () => {
     expect(urlSegment("a b/c?d#e'(")).toBe('a%20b%2Fc%3Fd%23e%27%28');
     expect(relativeUrl('../runs/run 1.html#step-2')).toBe('../runs/run%201.html#step-2');
+    expect(relativeUrl('../runs/run-1.html#step-2')).toBe('../runs/run-1.html#step-2');
+    expect(relativeUrl('a#b#c')).toBe('a#b%23c');
+  });
+
+  it('gives every relative path the segment-by-segment encoding, plain ones included', () => {
+    // The encoding spelled out (each segment but . and .. encoded, then the fragment): plain
+    // paths skip it, and must come out the same.
+    const reference = (p: string) => {
+      const hash = p.indexOf('#');
+      const file = hash < 0 ? p : p.slice(0, hash);
+      const fragment = hash < 0 ? '' : `#${urlSegment(p.slice(hash + 1))}`;
+      return file.split('/').map((s) => (s === '..' || s === '.' ? s : urlSegment(s))).join('/') + fragment;
+    };
+    const pieces = ['a', 'Z', '0', '.', '..', '/', '#', '-', '_', '~', ' ', '%', '?', 'é', '!', "'", '(', '*', '\u0000', '+', ':'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 20_000; i++) {
+      let p = '';
+      for (let j = Math.floor(next() * 9); j > 0; j--) p += pieces[Math.floor(next() * pieces.length)];
+      expect(relativeUrl(p), JSON.stringify(p)).toBe(reference(p));
+    }
+  });
+
+  it('writes waterfall coordinates as String() writes them rounded to hundredths', () => {
+    const reference = (n: number) => {
+      const v = Math.round(n * 100) / 100;
+      return String(Object.is(v, -0) ? 0 : v);
+    };
+    const values = [0, -0, 0.004, -0.004, 0.005, -0.005, 1.005, 2.675, 419.29, 5.1, 250, -12.3, 21474836.47, 21474836.48, -21474836.49, 1e12, -1e-9, NaN, Infinity, -Infinity];
+    for (let k = -200_000; k <= 200_000; k += 7) values.push(k / 100, k / 100 + 0.004, k / 100 + 0.005);
+    let seed = 3;
+    for (let i = 0; i < 20_000; i++) values.push(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 10 ** (i % 11));
+    for (const n of values) expect(r2(n), String(n)).toBe(reference(n));
+    expect([r2(419.29), r2(5.1), r2(250), r2(-0.001), r2(0.049)]).toEqual(['419.29', '5.1', '250', '0', '0.05']);
   });
 
   it('makes ids one to one', () => {

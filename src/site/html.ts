@@ -36,8 +36,12 @@ export function urlSegment(segment: string): string {
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** A path, with its fragment, that no segment encoding changes: most of the links on a page. */
+const PLAIN_PATH = /^[A-Za-z0-9._~/-]*(?:#[A-Za-z0-9._~-]*)?$/;
+
 /** A relative path of our own (`runs/run-9.html#step-2`) with each segment encoded. */
 export function relativeUrl(path: string): string {
+  if (PLAIN_PATH.test(path)) return path;
   const hash = path.indexOf('#');
   const file = hash < 0 ? path : path.slice(0, hash);
   const fragment = hash < 0 ? '' : `#${urlSegment(path.slice(hash + 1))}`;

@@ -98,9 +98,20 @@ function summaryRows(run: Run): { rows: Row[]; of: number } {
   return { rows, of: byAgent.size };
 }
 
-function r2(n: number): string {
-  const v = Math.round(n * 100) / 100;
-  return String(Object.is(v, -0) ? 0 : v);
+/** A coordinate to two decimals, trailing zeros dropped (`419.29`, `5.1`, `250`): as String() writes hundredths. */
+export function r2(n: number): string {
+  const k = Math.round(n * 100);
+  // Whole hundredths as digits; beyond what an int32 holds (never, for coordinates), String() does it.
+  if (!(k > -2147483648 && k < 2147483648)) {
+    const v = k / 100;
+    return String(Object.is(v, -0) ? 0 : v);
+  }
+  const abs = k < 0 ? -k : k;
+  const whole = (abs / 100) | 0;
+  const cents = abs - whole * 100;
+  const sign = k < 0 ? '-' : '';
+  if (cents === 0) return `${sign}${whole}`;
+  return cents % 10 === 0 ? `${sign}${whole}.${cents / 10}` : `${sign}${whole}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
 function clip(label: string, depth: number): string {
