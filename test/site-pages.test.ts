@@ -11,7 +11,7 @@ import { renderSite } from '../src/site/build.js';
 import { siteFileText } from '../src/site/write/site-file.js';
 import { escapeHtml, idFragment, jsonForScript, relativeUrl, urlSegment } from '../src/site/html.js';
 import { RUNS_PER_PAGE } from '../src/site/pages/index-page.js';
-import { r2 } from '../src/site/pages/waterfall.js';
+import { svgNumber } from '../src/site/pages/waterfall.js';
 import { lastDays, runsInWindow, windowSummary } from '../src/site/pages/window.js';
 import type { SiteFile } from '../src/site/write/site-file.js';
 
@@ -188,8 +188,8 @@ describe('html escaping helpers', () => {
     for (let k = -200_000; k <= 200_000; k += 7) values.push(k / 100, k / 100 + 0.004, k / 100 + 0.005);
     let seed = 3;
     for (let i = 0; i < 20_000; i++) values.push(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 10 ** (i % 11));
-    for (const n of values) expect(r2(n), String(n)).toBe(reference(n));
-    expect([r2(419.29), r2(5.1), r2(250), r2(-0.001), r2(0.049)]).toEqual(['419.29', '5.1', '250', '0', '0.05']);
+    for (const n of values) expect(svgNumber(n), String(n)).toBe(reference(n));
+    expect([svgNumber(419.29), svgNumber(5.1), svgNumber(250), svgNumber(-0.001), svgNumber(0.049)]).toEqual(['419.29', '5.1', '250', '0', '0.05']);
   });
 
   it('makes ids one to one', () => {

@@ -99,7 +99,7 @@ function summaryRows(run: Run): { rows: Row[]; of: number } {
 }
 
 /** A coordinate to two decimals, trailing zeros dropped (`419.29`, `5.1`, `250`): as String() writes hundredths. */
-export function r2(n: number): string {
+export function svgNumber(n: number): string {
   const k = Math.round(n * 100);
   // Whole hundredths as digits; beyond what an int32 holds (never, for coordinates), String() does it.
   if (!(k > -2147483648 && k < 2147483648)) {
@@ -161,7 +161,7 @@ export function waterfallSvg(run: Run, href: (step: number) => string, idPrefix 
   ];
   const step = niceStep(span / 5);
   for (let t = 0; t <= span + 1e-9; t += step) {
-    const gx = r2(x(t0 + t));
+    const gx = svgNumber(x(t0 + t));
     const anchor = t === 0 ? 'start' : x(t0 + t) > WIDTH - PAD_R - 20 ? 'end' : 'middle';
     parts.push(
       `<line class="grid" x1="${gx}" x2="${gx}" y1="${AXIS_H - 4}" y2="${height}"/>`,
@@ -170,13 +170,13 @@ export function waterfallSvg(run: Run, href: (step: number) => string, idPrefix 
   }
   rows.forEach((row, i) => {
     const y = AXIS_H + i * ROW_H;
-    const label = `<text class="lbl" x="${4 + row.depth * 10}" y="${r2(y + ROW_H / 2 + 4)}" clip-path="url(#${e(clipId)})">${e(clip(row.label, row.depth))}</text>`;
+    const label = `<text class="lbl" x="${4 + row.depth * 10}" y="${svgNumber(y + ROW_H / 2 + 4)}" clip-path="url(#${e(clipId)})">${e(clip(row.label, row.depth))}</text>`;
     let bar = '';
     if (row.start !== null) {
       const bx = x(row.start);
       const bw = Math.max(x(row.end ?? row.start) - bx, 2);
       const cls = row.agent ? 'b-agent' : `b-${row.status === 'failed' || row.status === 'incomplete' ? row.status : 'ok'}`;
-      bar = `<rect class="${cls}" x="${r2(bx)}" y="${r2(y + (ROW_H - BAR_H) / 2)}" width="${r2(bw)}" height="${BAR_H}" rx="2"/>`;
+      bar = `<rect class="${cls}" x="${svgNumber(bx)}" y="${svgNumber(y + (ROW_H - BAR_H) / 2)}" width="${svgNumber(bw)}" height="${BAR_H}" rx="2"/>`;
     }
     const body = `<title>${e(row.tip)}</title>${label}${bar}`;
     parts.push(row.href ? `<a href="${e(row.href)}">${body}</a>` : `<g>${body}</g>`);
