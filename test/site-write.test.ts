@@ -140,6 +140,19 @@ describe('writeSite: a new site', () => {
     expect(readdirSync(path.dirname(out))).toEqual(['site']);
   });
 
+  it('writes streamed content whole, in pieces of any size and any characters', async () => {
+    // Pieces gather into writes of about a megabyte: empty ones, ones that fill it to the byte,
+    // one larger than it, characters of two, three and four bytes, and a lone surrogate (U+FFFD).
+    const mega = 1 << 20;
+    const pieces = ['', 'head\r\n', 'a'.repeat(mega - 6), 'bc', '', 'é'.repeat(200_000), '€'.repeat(350_000), '😀'.repeat(100_000), 'x'.repeat(3 * mega), 'lone \ud800 end', 'z'];
+    const { root, opts } = setup();
+    const out = path.join(root, 'streamed');
+    const result = await writeSite(out, [{ path: 'data.txt', content: { chunks: () => pieces } }, ...files({ 'index.html': 'x' })], opts);
+    const expected = Buffer.from(pieces.join(''), 'utf8');
+    expect(readFileSync(path.join(out, 'data.txt')).equals(expected)).toBe(true);
+    expect(result.bytes).toBe(expected.length + 1);
+  });
+
   it('takes an existing empty folder', async () => {
     const { root, out, opts } = setup();
     mkdirSync(out);

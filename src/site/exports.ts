@@ -40,32 +40,28 @@ export function dataExports(summary: Summary, runs: readonly Run[], names: Map<s
     { path: 'summary.json', content: `${JSON.stringify(summary, null, 2)}\n` },
     {
       path: 'runs.csv',
-      content: { chunks: () => batched(csvRow(RUNS_CSV_HEADER), runs, (run) => csvRow(runRow(run, pageOf(run)))) },
+      content: { chunks: () => rowPieces(csvRow(RUNS_CSV_HEADER), runs, (run) => csvRow(runRow(run, pageOf(run)))) },
     },
     {
       path: 'calls.csv',
       content: {
-        chunks: () => batched(csvRow(CALLS_CSV_HEADER), runs, (run) => run.calls.map((c) => csvRow(callRow(run, c, pageOf(run), stepParts))).join('')),
+        chunks: () => rowPieces(csvRow(CALLS_CSV_HEADER), runs, (run) => run.calls.map((c) => csvRow(callRow(run, c, pageOf(run), stepParts))).join('')),
       },
     },
     {
       path: 'calls.jsonl',
-      content: { chunks: () => batched('', runs, (run) => run.calls.map((c) => `${JSON.stringify(callRecord(run, c, pageOf(run), stepParts))}\n`).join('')) },
+      content: { chunks: () => rowPieces('', runs, (run) => run.calls.map((c) => `${JSON.stringify(callRecord(run, c, pageOf(run), stepParts))}\n`).join('')) },
     },
   ];
 }
 
-/** Rows gathered into pieces of about 256 KB: few writes, and never one string for a whole export. */
-function* batched(head: string, runs: readonly Run[], rows: (run: Run) => string): Generator<string> {
-  let piece = head;
-  for (const run of runs) {
-    piece += rows(run);
-    if (piece.length >= 1 << 18) {
-      yield piece;
-      piece = '';
-    }
-  }
-  if (piece.length > 0) yield piece;
+/**
+ * The head, then each run's rows, as they are written (writeNoFollow gathers them into writes of
+ * about a megabyte): never one string for a whole export.
+ */
+function* rowPieces(head: string, runs: readonly Run[], rows: (run: Run) => string): Generator<string> {
+  if (head.length > 0) yield head;
+  for (const run of runs) yield rows(run);
 }
 
 /**
