@@ -15,7 +15,7 @@ import type { SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
 import { resolveInputs } from '../read/inputs.js';
 import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
-import { ParallelRunPages, type RunPagesSite } from './parallel-run-pages.js';
+import { ParallelRunPages, runPagesSite, type RunPagesSite } from './parallel-run-pages.js';
 import { buildStamp, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
 import { dataExports } from './exports.js';
 import { runFileNames } from './file-names.js';
@@ -26,9 +26,8 @@ import { singleFilePage } from './pages/single-file.js';
 import { sitePages } from './pages/site-pages.js';
 import { toolVersion } from './pages/templates.js';
 import { windowSummary } from './pages/window.js';
-import type { PreviousSite } from './write/reuse-file.js';
 import type { SiteFile } from './write/site-file.js';
-import { writeSite } from './write/write-site.js';
+import { writeSite, type ExternalFiles } from './write/write-site.js';
 
 export interface BuildOptions {
   inputs: string[];
@@ -177,17 +176,18 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   }
 }
 
+/** The run pages as files written elsewhere (writeSite's `external`): by the threads of `runPages`. */
+function runPagesWriter(runPages: ParallelRunPages, site: RunPagesSite): ExternalFiles {
+  return { paths: runPages.paths(site), write: (root, previous) => runPages.write(root, site, previous) };
+}
+
 async function render(options: BuildOptions, loaded: LoadResult, runPages: ParallelRunPages | null, stamp: string | null): Promise<BuildResult> {
   const progress = options.onProgress;
   const names = runFileNames(loaded.runs.map((r) => r.id));
   // The run pages need only the runs in order, their names and the frame's facts: the other
   // threads write them from here on, while this thread summarises and renders the charts.
-  const site: RunPagesSite = {
-    runs: loaded.runs,
-    names,
-    context: { version: toolVersion(), priceTable: loaded.prices.date },
-  };
-  const external = runPages ? { paths: runPages.paths(site), write: (root: string, previous: PreviousSite | undefined) => runPages.write(root, site, previous) } : undefined;
+  const context = { version: toolVersion(), priceTable: loaded.prices.date };
+  const external = runPages ? runPagesWriter(runPages, runPagesSite(loaded.runs, names, context)) : undefined;
   const seen = { pages: external ? external.paths.length : 0 };
   let summary: Summary | undefined;
   const pageFiles = async () => {
@@ -199,7 +199,7 @@ async function render(options: BuildOptions, loaded: LoadResult, runPages: Paral
       runs: loaded.runs,
       priceTable: loaded.prices.date,
     });
-    if (summary.cost.priceTable !== site.context.priceTable) throw new Error('the run pages were given another price table than the summary has');
+    if (summary.cost.priceTable !== context.priceTable) throw new Error('the run pages were given another price table than the summary has');
     const model = await prepareSite({ runs: loaded.runs, summary, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: progress, names });
     progress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.

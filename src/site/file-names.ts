@@ -5,7 +5,7 @@
  * there are, and two ids that slug alike still get different names.
  */
 
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 const SLUG_MAX = 60;
 const HASH_LENGTHS = [8, 16, 32, 64] as const;
@@ -39,9 +39,9 @@ function trimEnd(s: string): string {
   return s.replace(/[.\-_]+$/, '');
 }
 
-function sha256Hex(s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('hex');
-}
+/** SHA-256 in hex: the one-shot `crypto.hash` where there is one (Node 20.12+, about 4× faster a short id). */
+const sha256Hex: (s: string) => string =
+  typeof crypto.hash === 'function' ? (s) => crypto.hash('sha256', s, 'hex') : (s) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 
 /**
  * `runs/<slug>-<hash>.html` for every id. The hash is the first 8 hex digits of the id's SHA-256;
@@ -49,26 +49,34 @@ function sha256Hex(s: string): string {
  * 64 digits), which depends only on the clashing ids, not on their order.
  */
 export function runFileNames(runIds: readonly string[]): Map<string, string> {
-  const entries = [...new Set(runIds)].map((id) => ({ id, slug: safeSegment(id), hash: sha256Hex(id), level: 0 }));
+  const entries: NameEntry[] = [...new Set(runIds)].map((id) => ({ id, slug: safeSegment(id), hash: sha256Hex(id), level: 0 }));
   for (;;) {
-    const byName = new Map<string, typeof entries>();
+    const byName = new Map<string, NameEntry>();
+    let clashing: Set<NameEntry> | null = null;
     for (const e of entries) {
       const name = nameOf(e.slug, e.hash, e.level);
-      const group = byName.get(name);
-      if (group) group.push(e);
-      else byName.set(name, [e]);
+      const first = byName.get(name);
+      if (first === undefined) byName.set(name, e);
+      else (clashing ??= new Set()).add(first).add(e);
     }
-    let clashed = false;
-    for (const group of byName.values()) {
-      if (group.length < 2) continue;
-      clashed = true;
-      for (const e of group) {
-        if (e.level === HASH_LENGTHS.length - 1) throw new Error(`run ids ${JSON.stringify(group.map((g) => g.id))} share a SHA-256`);
-        e.level++;
+    if (clashing === null) return new Map(entries.map((e) => [e.id, `runs/${nameOf(e.slug, e.hash, e.level)}.html`]));
+    for (const e of clashing) {
+      if (e.level === HASH_LENGTHS.length - 1) {
+        const name = nameOf(e.slug, e.hash, e.level);
+        const group = [...clashing].filter((o) => nameOf(o.slug, o.hash, o.level) === name);
+        throw new Error(`run ids ${JSON.stringify(group.map((g) => g.id))} share a SHA-256`);
       }
     }
-    if (!clashed) return new Map(entries.map((e) => [e.id, `runs/${nameOf(e.slug, e.hash, e.level)}.html`]));
+    for (const e of clashing) e.level++;
   }
+}
+
+interface NameEntry {
+  id: string;
+  slug: string;
+  hash: string;
+  /** Index into HASH_LENGTHS: how much of the hash the name carries. */
+  level: number;
 }
 
 function nameOf(slug: string, hash: string, level: number): string {

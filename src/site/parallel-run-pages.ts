@@ -16,6 +16,13 @@ export interface RunPagesSite {
   runs: readonly Run[];
   names: ReadonlyMap<string, string>;
   context: Omit<PageContext, 'names' | 'counts'>;
+  /** Each run's pages (runPagePaths), in the order of `runs`: made once, as finding a run's parts walks its steps. */
+  pages: readonly (readonly string[])[];
+}
+
+/** The site the run pages need, from the runs in list order and their page names. */
+export function runPagesSite(runs: readonly Run[], names: ReadonlyMap<string, string>, context: RunPagesSite['context']): RunPagesSite {
+  return { runs, names, context, pages: runs.map((run) => runPagePaths(run, names.get(run.id)!)) };
 }
 
 /**
@@ -38,7 +45,7 @@ export class ParallelRunPages {
   /** The pages' paths (a run's page, then its other parts), in the order of the run list. */
   paths(site: RunPagesSite): string[] {
     const paths: string[] = [];
-    for (const run of site.runs) for (const p of runPagePaths(run, site.names.get(run.id)!)) paths.push(p);
+    for (const pages of site.pages) for (const p of pages) paths.push(p);
     return paths;
   }
 
@@ -61,7 +68,7 @@ export class ParallelRunPages {
       const run = runs[i]!;
       const r = byId.get(run.id);
       if (r === undefined) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan`);
-      const files = runPagePaths(run, names.get(run.id)!).map((path) => ({ path, old: previous?.fileFor(path) ?? null }));
+      const files = site.pages[i]!.map((path) => ({ path, old: previous?.fileFor(path) ?? null }));
       entries[r] = { id: run.id, files, prev: neighbour(i - 1), next: neighbour(i + 1) };
     }
     const prices = this.prices.state();
