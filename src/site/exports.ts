@@ -45,12 +45,24 @@ export function dataExports(summary: Summary, runs: readonly Run[], names: Map<s
     {
       path: 'calls.csv',
       content: {
-        chunks: () => rowPieces(csvRow(CALLS_CSV_HEADER), runs, (run) => run.calls.map((c) => csvRow(callRow(run, c, pageOf(run), stepParts))).join('')),
+        chunks: () =>
+          rowPieces(csvRow(CALLS_CSV_HEADER), runs, (run) => {
+            const page = pageOf(run);
+            const parts = stepParts.get(run.id);
+            return run.calls.map((c) => csvRow(callRow(run, c, page, parts))).join('');
+          }),
       },
     },
     {
       path: 'calls.jsonl',
-      content: { chunks: () => rowPieces('', runs, (run) => run.calls.map((c) => `${JSON.stringify(callRecord(run, c, pageOf(run), stepParts))}\n`).join('')) },
+      content: {
+        chunks: () =>
+          rowPieces('', runs, (run) => {
+            const page = pageOf(run);
+            const parts = stepParts.get(run.id);
+            return run.calls.map((c) => `${JSON.stringify(callRecord(run, c, page, parts))}\n`).join('');
+          }),
+      },
     },
   ];
 }
@@ -90,8 +102,8 @@ function totalTokens(c: LlmCall): number | null {
 }
 
 /** The link to a call: its run's page, or the part of it that holds the call. */
-function callPage(run: Run, page: string, call: LlmCall, stepParts: ReadonlyMap<string, Int32Array>): string {
-  return `${stepPage(page, stepParts.get(run.id), call.index)}#step-${call.index}`;
+function callPage(page: string, call: LlmCall, partOfCall: Int32Array | undefined): string {
+  return `${stepPage(page, partOfCall, call.index)}#step-${call.index}`;
 }
 
 function runRow(run: Run, page: string): CsvValue[] {
@@ -103,19 +115,19 @@ function runRow(run: Run, page: string): CsvValue[] {
   ];
 }
 
-function callRow(run: Run, c: LlmCall, page: string, stepParts: ReadonlyMap<string, Int32Array>): CsvValue[] {
+function callRow(run: Run, c: LlmCall, page: string, partOfCall: Int32Array | undefined): CsvValue[] {
   return [
-    run.id, c.index, callPage(run, page, c, stepParts), c.agent, c.provider, c.model, c.modelId, c.status, iso(c.start), iso(c.end),
+    run.id, c.index, callPage(page, c, partOfCall), c.agent, c.provider, c.model, c.modelId, c.status, iso(c.start), iso(c.end),
     c.durationMs, c.inputTokens, c.outputTokens, totalTokens(c), c.costPico === null ? null : picoToDecimal(c.costPico),
     c.costSource, c.unpricedReason, c.error, c.source.file, c.source.line,
   ];
 }
 
-function callRecord(run: Run, c: LlmCall, page: string, stepParts: ReadonlyMap<string, Int32Array>) {
+function callRecord(run: Run, c: LlmCall, page: string, partOfCall: Int32Array | undefined) {
   return {
     run_id: run.id,
     step: c.index,
-    page: callPage(run, page, c, stepParts),
+    page: callPage(page, c, partOfCall),
     agent: c.agent,
     provider: c.provider,
     model: c.model,
