@@ -41,6 +41,11 @@ export interface LoadOptions {
   keepPlan?: boolean;
   /** Finish and return the runs (default); `query`, which needs only the spans, leaves them (`runs` is then empty). */
   keepRuns?: boolean;
+  /**
+   * Called once the inputs were read on worker threads, before this thread builds the runs: a
+   * build starts its page-writing threads then, while one core would otherwise wait.
+   */
+  onRead?: () => void;
 }
 
 /** Below this much input, starting workers costs more than it saves. */
@@ -102,6 +107,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
     } finally {
       await pool.close();
     }
+    options.onRead?.();
     if (options.keepRuns !== false) forEachRun(plan, 0, plan.ids.length, { prices, keepText, local: false }, (run) => runs.push(run));
   } else {
     const assembler = new RunAssembler(keepText);

@@ -156,23 +156,26 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     };
   }
   progress?.('reading traces');
-  const loaded = await loadTraces(options.inputs, {
-    files: inputs,
-    keepText: true,
-    prices,
-    cwd: options.cwd,
-    workers: options.workers,
-    parallelFrom: options.parallelFrom ?? BUILD_PARALLEL_FROM,
-    chunkBytes: options.chunkBytes,
-    // Read on worker threads (large inputs), the events stay for those threads to write the run pages.
-    keepPlan: !options.singleFile,
-    onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
-  });
-  const runPages = loaded.plan && loaded.runs.length > 0 ? new ParallelRunPages(loaded.plan, prices, options.workers ?? defaultWorkers()) : null;
+  // Inputs read on worker threads (large ones) are written as pages by worker threads too: those
+  // start as soon as the reading ends, and load their code while this thread builds the runs.
+  const threads: { pages: ParallelRunPages | null } = { pages: null };
   try {
-    return await render(options, loaded, runPages, stamp);
+    const loaded = await loadTraces(options.inputs, {
+      files: inputs,
+      keepText: true,
+      prices,
+      cwd: options.cwd,
+      workers: options.workers,
+      parallelFrom: options.parallelFrom ?? BUILD_PARALLEL_FROM,
+      chunkBytes: options.chunkBytes,
+      // The events stay, for the page-writing threads to build the runs again.
+      keepPlan: !options.singleFile,
+      onRead: options.singleFile ? undefined : () => void (threads.pages = new ParallelRunPages(prices, options.workers ?? defaultWorkers())),
+      onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
+    });
+    return await render(options, loaded, loaded.runs.length > 0 ? threads.pages : null, stamp);
   } finally {
-    await runPages?.close();
+    await threads.pages?.close();
   }
 }
 
@@ -187,7 +190,7 @@ async function render(options: BuildOptions, loaded: LoadResult, runPages: Paral
   // The run pages need only the runs in order, their names and the frame's facts: the other
   // threads write them from here on, while this thread summarises and renders the charts.
   const context = { version: toolVersion(), priceTable: loaded.prices.date };
-  const external = runPages ? runPagesWriter(runPages, runPagesSite(loaded.runs, names, context)) : undefined;
+  const external = runPages && loaded.plan ? runPagesWriter(runPages, runPagesSite(loaded.plan, loaded.runs, names, context)) : undefined;
   const seen = { pages: external ? external.paths.length : 0 };
   let summary: Summary | undefined;
   const pageFiles = async () => {

@@ -18,11 +18,13 @@ export interface RunPagesSite {
   context: Omit<PageContext, 'names' | 'counts'>;
   /** Each run's pages (runPagePaths), in the order of `runs`: made once, as finding a run's parts walks its steps. */
   pages: readonly (readonly string[])[];
+  /** The events read, grouped by run: what the threads build the runs from again. */
+  plan: RunPlan;
 }
 
 /** The site the run pages need, from the runs in list order and their page names. */
-export function runPagesSite(runs: readonly Run[], names: ReadonlyMap<string, string>, context: RunPagesSite['context']): RunPagesSite {
-  return { runs, names, context, pages: runs.map((run) => runPagePaths(run, names.get(run.id)!)) };
+export function runPagesSite(plan: RunPlan, runs: readonly Run[], names: ReadonlyMap<string, string>, context: RunPagesSite['context']): RunPagesSite {
+  return { runs, names, context, pages: runs.map((run) => runPagePaths(run, names.get(run.id)!)), plan };
 }
 
 /**
@@ -34,12 +36,12 @@ export function runPagesSite(runs: readonly Run[], names: ReadonlyMap<string, st
 export class ParallelRunPages {
   private readonly pool: WorkerPool;
 
+  /** Starts the threads (they load the page code at once), before the runs are known. */
   constructor(
-    private readonly plan: RunPlan,
     private readonly prices: PriceTable,
     workers: number,
   ) {
-    this.pool = new WorkerPool(workers, { keepText: true, fast: true, shared: true });
+    this.pool = new WorkerPool(workers, { keepText: true, fast: true, shared: true, pages: true });
   }
 
   /** The pages' paths (a run's page, then its other parts), in the order of the run list. */
@@ -54,8 +56,7 @@ export class ParallelRunPages {
    * written. A page the site being replaced (`previous`) has unchanged is linked from it.
    */
   async write(root: string, site: RunPagesSite, previous?: PreviousSite): Promise<number> {
-    const { plan } = this;
-    const { runs, names, context } = site;
+    const { runs, names, context, plan } = site;
     const byId = new Map<string, number>();
     plan.ids.forEach((id, r) => byId.set(id, r));
     // Each run's page: its file and its neighbours in the list, by the run's place in the plan.

@@ -11,6 +11,8 @@ export interface WorkerOptions {
   fast: boolean;
   /** Put event columns in shared memory (for building runs on the workers afterwards). */
   shared: boolean;
+  /** The thread will write run pages: it loads that code as it starts, not when the job comes. */
+  pages?: boolean;
 }
 
 /** The jobs a worker runs besides reading (see worker.ts). */

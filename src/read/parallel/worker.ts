@@ -10,12 +10,18 @@ import type { JobFailure, WorkerOptions, WorkerRequest } from './pool.js';
  */
 const options = workerData as WorkerOptions;
 
+/** The site code, loaded once: as the thread starts when it will write run pages (`pages`). */
+let pagesCode: Promise<typeof import('../../site/run-pages-job.js')> | null = null;
+const loadPagesCode = () => (pagesCode ??= import('../../site/run-pages-job.js'));
+// A failure to load is the job's to report; not an unhandled rejection meanwhile.
+if (options.pages) loadPagesCode().catch(() => undefined);
+
 async function runJob(request: Extract<WorkerRequest, { kind: 'job' }>): Promise<unknown> {
   switch (request.name) {
     case 'summarise-runs':
       return assembleRuns(request.job as AssembleJob);
     case 'write-run-pages': {
-      const { writeRunPages } = await import('../../site/run-pages-job.js');
+      const { writeRunPages } = await loadPagesCode();
       return writeRunPages(request.job as Parameters<typeof writeRunPages>[0]);
     }
   }
