@@ -14,8 +14,8 @@ let gather: Buffer | null = null;
  * Writes the pieces of streamed content (each run's rows of an export) to `fd`, about a megabyte
  * at a time, and returns the bytes written. Encoding each piece into one kept buffer, rather than
  * joining pieces into larger strings and encoding those, keeps every piece short-lived: joined
- * strings and their buffers outlived the young generation and held 100+ MB until the next full
- * garbage collection (at 1M spans).
+ * strings and their buffers outlived the young generation and kept about 100 MB of the peak
+ * memory of a 1M-span build until the next full garbage collection.
  */
 function writePieces(fd: number, pieces: Iterable<string>): number {
   const buf = (gather ??= Buffer.allocUnsafe(GATHER_BYTES));
