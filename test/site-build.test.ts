@@ -220,6 +220,40 @@ describe('run pages written by worker threads', () => {
     }
   });
 
+  it('lists the same failed, unpriced, incomplete and slowest calls as the one-thread build, past each list\'s limit, whatever order the runs come in', async () => {
+    // 1,300 runs written newest first, so that the order they are read in (which the threads
+    // build them in) is the reverse of the list's: each with a failed call, an unpriced one, and
+    // every seventh left open; the slowest calls tie on their duration.
+    const lines: string[] = [];
+    const at = (s: number) => new Date(Date.UTC(2026, 2, 1) + s * 1000).toISOString();
+    for (let i = 1300; i > 0; i--) {
+      const run = `r${i}`;
+      const base = { run_id: run, workflow: `w${i % 3}`, agent_name: `a${i % 4}` };
+      lines.push(JSON.stringify({ event_type: 'llm_call_start', ...base, model: 'gpt-4o', timestamp: at(i * 60) }));
+      lines.push(JSON.stringify({ event_type: 'llm_call_error', ...base, model: 'gpt-4o', error: `boom ${i}`, duration_ms: 100 + (i % 5), timestamp: at(i * 60 + 1) }));
+      lines.push(JSON.stringify({ event_type: 'llm_call_end', ...base, model: 'mystery-model', input_tokens: 3, output_tokens: 2, duration_ms: 100 + (i % 5), timestamp: at(i * 60 + 2) }));
+      if (i % 7 === 0) lines.push(JSON.stringify({ event_type: 'llm_call_start', ...base, model: 'gpt-4o', timestamp: at(i * 60 + 3) }));
+    }
+    const input = path.join(scratch, 'limits.jsonl');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const a = await buildSite({ inputs: [input], outDir: path.join(scratch, 'limits-one'), workers: 0 });
+    const b = await buildSite({ inputs: [input], outDir: path.join(scratch, 'limits-par'), workers: 2, parallelFrom: 0, chunkBytes: 8192 });
+    const files = listFiles(a.outDir);
+    expect(listFiles(b.outDir)).toEqual(files);
+    for (const f of files) expect(readFileSync(path.join(b.outDir, f)).equals(readFileSync(path.join(a.outDir, f))), f).toBe(true);
+    const errors = readFileSync(path.join(a.outDir, 'errors.html'), 'utf8');
+    expect(errors).toContain('Failed calls, the first 1,000 of 1,300');
+    expect(errors).toContain('Failed runs, the first 1,000 of 1,115');
+    expect(errors).toMatch(/<dt>Incomplete runs<\/dt><dd data-value="185">/);
+    // Newest first: the first failed call listed is r1300's.
+    expect(errors.indexOf('boom 1300')).toBeLessThan(errors.indexOf('boom 1299'));
+    const cost = readFileSync(path.join(a.outDir, 'cost.html'), 'utf8');
+    expect(a.summary.cost.unpricedSteps).toBeGreaterThan(500);
+    expect(cost).toContain(`Unpriced calls, the first 500 of ${a.summary.cost.unpricedSteps.toLocaleString('en-US')}`);
+    const latency = readFileSync(path.join(a.outDir, 'latency.html'), 'utf8');
+    expect(latency).toContain('Slowest 50 calls');
+  });
+
   it('fails as the tool fails to write, without writing through a link planted at a run page', async () => {
     const first = await buildSite({ inputs: [FIXTURES], outDir: path.join(scratch, 'first'), cwd: ROOT, workers: 2, parallelFrom: 0 });
     const page = listFiles(first.outDir).find((f) => f.startsWith('runs/'))!;

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { loadTraces } from '../src/read/load.js';
 import { summarise } from '../src/aggregate/summarise.js';
 import type { Run } from '../src/model/types.js';
+import type { Summary } from '../src/aggregate/summary-types.js';
+import { siteFactsOf } from '../src/site/pages/site-facts.js';
 import { PicoSum } from '../src/aggregate/pico-sum.js';
 import { CALLS_CSV_HEADER, dataExports, picoToDecimal, RUNS_CSV_HEADER } from '../src/site/exports.js';
 import { runFileNames } from '../src/site/file-names.js';
@@ -100,7 +102,13 @@ async function load() {
   const loaded = await loadTraces([DIALECTS, path.join(dir, 'hostile.jsonl'), path.join(dir, 'long.jsonl')], { keepText: true });
   const summary = summarise({ ...loaded, priceTable: loaded.prices.date });
   const names = runFileNames(loaded.runs.map((r) => r.id));
-  return { runs: loaded.runs, summary, names, files: dataExports(summary, loaded.runs, names) };
+  return { runs: loaded.runs, summary, names, files: exportsOf(summary, loaded.runs, names) };
+}
+
+/** The exports of runs held in list order. */
+function exportsOf(summary: Summary, runs: readonly Run[], names: ReadonlyMap<string, string>) {
+  const facts = siteFactsOf(runs);
+  return dataExports(summary, { facts: facts.runs, source: facts.source }, names);
 }
 
 const byId = (runs: Run[], id: string): Run => {
@@ -126,7 +134,7 @@ describe('data exports', () => {
   it('writes the four files in a fixed order, the same on every call', async () => {
     const { runs, summary, names, files } = await load();
     expect(files.map((f) => f.path)).toEqual(['summary.json', 'runs.csv', 'calls.csv', 'calls.jsonl']);
-    expect(dataExports(summary, runs, names).map(siteFileText)).toEqual(files.map(siteFileText));
+    expect(exportsOf(summary, runs, names).map(siteFileText)).toEqual(files.map(siteFileText));
   });
 
   it('publishes summary.json as the summary --json object', async () => {
@@ -253,6 +261,6 @@ describe('data exports', () => {
 
   it('refuses a run that has no page name (a programming error)', async () => {
     const { runs, summary } = await load();
-    expect(() => dataExports(summary, runs, new Map())).toThrow(/no page name/);
+    expect(() => exportsOf(summary, runs, new Map())).toThrow(/no page name/);
   });
 });

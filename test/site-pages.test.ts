@@ -13,6 +13,7 @@ import { escapeHtml, idFragment, jsonForScript, relativeUrl, urlSegment } from '
 import { RUNS_PER_PAGE } from '../src/site/pages/index-page.js';
 import { svgNumber } from '../src/site/pages/waterfall.js';
 import { lastDays, runsInWindow, windowSummary } from '../src/site/pages/window.js';
+import { siteFactsOf } from '../src/site/pages/site-facts.js';
 import type { SiteFile } from '../src/site/write/site-file.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -646,11 +647,33 @@ describe('the 7-day window', () => {
     const w = lastDays(Date.parse('2026-03-10T12:00:05Z'));
     expect(new Date(w.from).toISOString()).toBe('2026-03-04T00:00:00.000Z');
     expect(runsInWindow(l.runs, w).map((r) => r.id).sort()).toEqual(['edge', 'last', 'mid']);
-    const ws = windowSummary(l.summary, l.runs)!;
+    const ws = windowSummary(l.summary, siteFactsOf(l.runs), true)!;
     expect(ws.summary.cost.total).toBe(2.375);
     expect(ws.summary.runs).toBe(3);
     expect(ws.summary.byDay.map((d) => [d.date, d.cost])).toEqual([['2026-03-04', 0.25], ['2026-03-06', 0.125], ['2026-03-10', 2]]);
+    expect(ws.facts.runs.map((r) => [r.id, r.totals.calls])).toEqual([['edge', 1], ['mid', 1], ['last', 1]]);
     expect(l.summary.cost.total).toBe(3.875);
+  });
+
+  it('is the whole summary, its days cut, when every run lies in the window, without reading the runs again', async () => {
+    const l = await load([path.join(dir, 'w.jsonl')]);
+    // `edge` started the day before the window; its only call ended inside it.
+    const runs = l.runs.filter((r) => ['edge', 'mid', 'last'].includes(r.id));
+    const summary = summarise({ ...l.summary, priceTable: l.summary.cost.priceTable, runs });
+    const facts = siteFactsOf(runs);
+    const read = { count: facts.source.count, run: (i: number, text: boolean) => { reads++; return facts.source.run(i, text); } };
+    let reads = 0;
+    const whole = windowSummary(summary, { ...facts, source: read }, true)!;
+    expect(reads).toBe(0);
+    const again = windowSummary(summary, { ...facts, source: read }, false)!;
+    expect(reads).toBe(3);
+    expect(whole.summary).toEqual(again.summary);
+    expect(whole.summary.byDay.map((d) => d.date)).toEqual(['2026-03-04', '2026-03-06', '2026-03-10']);
+    expect(summary.byDay.map((d) => d.date)).toEqual(['2026-03-03', '2026-03-04', '2026-03-06', '2026-03-10']);
+    expect(whole.facts.runs).toEqual(again.facts.runs);
+    expect(whole.facts.estimated).toEqual(again.facts.estimated);
+    expect(whole.facts.unpriced).toEqual(again.facts.unpriced);
+    expect(whole.facts.days).toEqual(again.facts.days);
   });
 });
 

@@ -98,7 +98,7 @@ export function finaliseRun(b: RunBuilder, prices: PriceTable): Run {
 }
 
 /** Runs in the order every output lists them: by start time, then id (undated runs last). */
-export function compareRuns(a: Run, b: Run): number {
+export function compareRuns(a: Pick<Run, 'start' | 'id'>, b: Pick<Run, 'start' | 'id'>): number {
   if (a.start !== b.start) {
     if (a.start === null) return 1;
     if (b.start === null) return -1;

@@ -37,7 +37,11 @@ export interface LoadOptions {
   chunkBytes?: number;
   /** Read flat lines without parsing them whole (default). Off only to check the fast path against the full one. */
   fastPath?: boolean;
-  /** Keep the events grouped by run (`LoadResult.plan`), for building runs again on other threads. */
+  /**
+   * When read on worker threads, keep the events grouped by run (`LoadResult.plan`, in shared
+   * memory) instead of building the runs: the caller builds them from the plan when it needs
+   * them, on any thread (`runs` is then empty). Read on this thread, the runs are built as usual.
+   */
   keepPlan?: boolean;
   /** Finish and return the runs (default); `query`, which needs only the spans, leaves them (`runs` is then empty). */
   keepRuns?: boolean;
@@ -76,7 +80,7 @@ export interface LoadResult {
   skippedLines: number;
   skipped: SkippedLine[];
   prices: PriceTable;
-  /** The events by run, when read on worker threads and asked for (`keepPlan`). */
+  /** The events by run, when read on worker threads and asked for (`keepPlan`): `runs` is then empty. */
   plan?: RunPlan;
 }
 
@@ -108,7 +112,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
       await pool.close();
     }
     options.onRead?.();
-    if (options.keepRuns !== false) forEachRun(plan, 0, plan.ids.length, { prices, keepText, local: false }, (run) => runs.push(run));
+    if (options.keepRuns !== false && !options.keepPlan) forEachRun(plan, 0, plan.ids.length, { prices, keepText, local: false }, (run) => runs.push(run));
   } else {
     const assembler = new RunAssembler(keepText);
     for (const [index, file] of files.entries()) {

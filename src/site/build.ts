@@ -1,15 +1,17 @@
 /**
  * `build`: traces in, static report site out.
- *   1. read: loadTraces(inputs) → runs (prompts and responses kept)
- *   2. aggregate: summarise() once; the 7-day window summarised from the same runs
+ *   1. read: loadTraces(inputs) → the runs, or for large inputs the events grouped by run (RunPlan)
+ *   2. aggregate: one pass over the runs gives the summary and the facts every page about the whole
+ *      report reads (site-facts.ts); the 7-day window summarised from the same runs
  *   3. charts: Vega-Lite specs → SVG (the only async rendering step)
  *   4. render: pages as plain functions of the model → SiteFile[] (renderSite, no file system)
  *   5. write: writeSite() builds into a temporary folder and swaps it in
- * For large inputs, the run pages (most of a site) are rendered and written by worker threads
- * from step 2 on: they need only the runs' order and names, known once the runs are read.
+ * For large inputs the runs are never all held: this thread builds each again from the plan when
+ * a page or an export needs it, and the run pages (most of a site) are rendered and written by
+ * worker threads from step 2 on: they need only the runs' order and names, known after that pass.
  */
 import path from 'node:path';
-import { summarise } from '../aggregate/summarise.js';
+import { SummaryAccumulator } from '../aggregate/summary-accumulator.js';
 import type { Summary } from '../aggregate/summary-types.js';
 import type { SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
@@ -20,8 +22,9 @@ import { buildStamp, skippedForRecord, upToDate, type BuildRecord } from './buil
 import { dataExports } from './exports.js';
 import { runFileNames } from './file-names.js';
 import { renderCharts } from './pages/charts.js';
-import { newestFirst, type SiteInput, type SiteModel } from './pages/site-model.js';
-import { stepPartsOf } from './pages/run-parts.js';
+import { errorDetails } from './pages/errors-page.js';
+import { gatherSiteFacts, heldRuns, newestFirst, planRuns, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
+import type { SiteInput, SiteModel } from './pages/site-model.js';
 import { singleFilePage } from './pages/single-file.js';
 import { sitePages } from './pages/site-pages.js';
 import { toolVersion } from './pages/templates.js';
@@ -82,21 +85,38 @@ const BUILD_PARALLEL_FROM = 4 * 1024 * 1024;
 /** Every page is counted when it is rendered; progress is reported this often. */
 const PROGRESS_EVERY = 500;
 
-/** Step 2-3: the model every page reads (names, order, window, charts). */
+/** Step 2-3 for runs held in memory, with their summary: the model every page reads. */
 export async function prepareSite(input: SiteInput, opts: RenderOptions = {}): Promise<SiteModel> {
-  const names = opts.names ?? runFileNames(input.runs.map((r) => r.id));
-  const window = windowSummary(input.summary, input.runs);
+  return siteModel({ ...input, facts: siteFactsOf(input.runs), ownSummary: false }, opts);
+}
+
+interface GatheredSite extends Omit<SiteInput, 'runs'> {
+  facts: SiteFacts;
+  /** The summary was made in the same pass as the facts, from exactly these runs. */
+  ownSummary: boolean;
+}
+
+/** Step 2-3: names, order, window and charts, from the runs' facts. */
+async function siteModel(g: GatheredSite, opts: RenderOptions): Promise<SiteModel> {
+  const { facts, summary } = g;
+  const names = opts.names ?? runFileNames(facts.runs.map((r) => r.id));
+  const window = windowSummary(summary, facts, g.ownSummary);
   opts.onProgress?.('rendering charts');
-  const charts = await renderCharts(input.summary, input.runs, window);
+  const charts = await renderCharts(summary, facts, window);
+  const newest = newestFirst(facts.runs);
   return {
-    ...input,
+    facts,
+    summary,
+    skipped: g.skipped,
+    skippedLines: g.skippedLines,
     names,
-    stepParts: stepPartsOf(input.runs),
-    newestFirst: newestFirst(input.runs),
+    stepParts: facts.stepParts,
+    newestFirst: newest,
+    errors: errorDetails(newest, facts.source),
     window,
     charts,
     version: toolVersion(),
-    priceTable: input.summary.cost.priceTable,
+    priceTable: summary.cost.priceTable,
   };
 }
 
@@ -113,7 +133,7 @@ export function* siteFiles(model: SiteModel, opts: RenderOptions = {}): Generato
     },
     withoutRunPages: opts.withoutRunPages,
   });
-  yield* dataExports(model.summary, model.runs, new Map(model.names), model.stepParts);
+  yield* dataExports(model.summary, { facts: model.facts.runs, source: model.facts.source }, model.names, model.stepParts);
 }
 
 /** Renders the whole site in memory (tests, and callers that write files their own way). */
@@ -173,7 +193,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       onRead: options.singleFile ? undefined : () => void (threads.pages = new ParallelRunPages(prices, options.workers ?? defaultWorkers())),
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
     });
-    return await render(options, loaded, loaded.runs.length > 0 ? threads.pages : null, stamp);
+    // One pass over the runs (built again from the plan one at a time, or held): the summary and the facts.
+    const summary = new SummaryAccumulator();
+    const facts = loaded.plan ? gatherSiteFacts(planRuns(loaded.plan, loaded.prices), false, summary) : gatherSiteFacts(heldRuns(loaded.runs), true, summary);
+    return await render(options, loaded, facts, summary, facts.runs.length > 0 ? threads.pages : null, stamp);
   } finally {
     await threads.pages?.close();
   }
@@ -184,26 +207,32 @@ function runPagesWriter(runPages: ParallelRunPages, site: RunPagesSite): Externa
   return { paths: runPages.paths(site), write: (root, previous) => runPages.write(root, site, previous) };
 }
 
-async function render(options: BuildOptions, loaded: LoadResult, runPages: ParallelRunPages | null, stamp: string | null): Promise<BuildResult> {
+async function render(
+  options: BuildOptions,
+  loaded: LoadResult,
+  facts: SiteFacts,
+  acc: SummaryAccumulator,
+  runPages: ParallelRunPages | null,
+  stamp: string | null,
+): Promise<BuildResult> {
   const progress = options.onProgress;
-  const names = runFileNames(loaded.runs.map((r) => r.id));
+  const names = runFileNames(facts.runs.map((r) => r.id));
   // The run pages need only the runs in order, their names and the frame's facts: the other
   // threads write them from here on, while this thread summarises and renders the charts.
   const context = { version: toolVersion(), priceTable: loaded.prices.date };
-  const external = runPages && loaded.plan ? runPagesWriter(runPages, runPagesSite(loaded.plan, loaded.runs, names, context)) : undefined;
+  const external = runPages && loaded.plan ? runPagesWriter(runPages, runPagesSite(loaded.plan, facts.runs, names, context)) : undefined;
   const seen = { pages: external ? external.paths.length : 0 };
   let summary: Summary | undefined;
   const pageFiles = async () => {
-    summary = summarise({
+    summary = acc.result({
       inputs: loaded.inputs,
       files: loaded.files,
       spans: loaded.spans,
       skippedLines: loaded.skippedLines,
-      runs: loaded.runs,
       priceTable: loaded.prices.date,
     });
     if (summary.cost.priceTable !== context.priceTable) throw new Error('the run pages were given another price table than the summary has');
-    const model = await prepareSite({ runs: loaded.runs, summary, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: progress, names });
+    const model = await siteModel({ facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: progress, names });
     progress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.
     return countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: progress, withoutRunPages: runPages !== null }), seen);

@@ -10,6 +10,7 @@ import { formatIsoUtc } from '../format/money.js';
 import type { LlmCall, Run } from '../model/types.js';
 import { picoToUsd } from '../model/types.js';
 import { stepPage } from './pages/links.js';
+import type { RunFacts, RunSource } from './pages/site-facts.js';
 import type { SiteFile } from './write/site-file.js';
 
 export const RUNS_CSV_HEADER = [
@@ -28,52 +29,53 @@ export const CALLS_CSV_HEADER = [
 export const FILES_SEPARATOR = '; ';
 
 
-/** `stepParts`: the part of each call of the runs whose page comes in parts (run-parts.ts), for the `page` column. */
-export function dataExports(summary: Summary, runs: readonly Run[], names: Map<string, string>, stepParts: ReadonlyMap<string, Int32Array> = new Map()): SiteFile[] {
-  const pageOf = (run: Run): string => {
-    const page = names.get(run.id);
-    if (page === undefined) throw new Error(`no page name for run ${JSON.stringify(run.id)}`);
+/**
+ * `runs`: the runs' facts in list order, and their source (the calls' rows read each run again,
+ * with its prompts and responses). `stepParts`: the part of each call of the runs whose page
+ * comes in parts (run-parts.ts), for the `page` column.
+ */
+export function dataExports(
+  summary: Summary,
+  runs: { facts: readonly RunFacts[]; source: RunSource },
+  names: ReadonlyMap<string, string>,
+  stepParts: ReadonlyMap<string, Int32Array> = new Map(),
+): SiteFile[] {
+  const pageOf = (id: string): string => {
+    const page = names.get(id);
+    if (page === undefined) throw new Error(`no page name for run ${JSON.stringify(id)}`);
     return page;
   };
-  for (const run of runs) pageOf(run);
+  for (const run of runs.facts) pageOf(run.id);
+  // Each run's rows as they are written (writeNoFollow gathers them into writes of about a
+  // megabyte): never one string for a whole export, nor every run at once.
+  function* callPieces(head: string, rows: (run: Run, page: string, parts: Int32Array | undefined) => string): Generator<string> {
+    if (head.length > 0) yield head;
+    for (const f of runs.facts) {
+      if (f.totals.calls === 0) continue;
+      const run = runs.source.run(f.at, true);
+      yield rows(run, pageOf(run.id), stepParts.get(run.id));
+    }
+  }
   return [
     { path: 'summary.json', content: `${JSON.stringify(summary, null, 2)}\n` },
     {
       path: 'runs.csv',
-      content: { chunks: () => rowPieces(csvRow(RUNS_CSV_HEADER), runs, (run) => csvRow(runRow(run, pageOf(run)))) },
+      content: {
+        *chunks() {
+          yield csvRow(RUNS_CSV_HEADER);
+          for (const run of runs.facts) yield csvRow(runRow(run, pageOf(run.id)));
+        },
+      },
     },
     {
       path: 'calls.csv',
-      content: {
-        chunks: () =>
-          rowPieces(csvRow(CALLS_CSV_HEADER), runs, (run) => {
-            const page = pageOf(run);
-            const parts = stepParts.get(run.id);
-            return run.calls.map((c) => csvRow(callRow(run, c, page, parts))).join('');
-          }),
-      },
+      content: { chunks: () => callPieces(csvRow(CALLS_CSV_HEADER), (run, page, parts) => run.calls.map((c) => csvRow(callRow(run, c, page, parts))).join('')) },
     },
     {
       path: 'calls.jsonl',
-      content: {
-        chunks: () =>
-          rowPieces('', runs, (run) => {
-            const page = pageOf(run);
-            const parts = stepParts.get(run.id);
-            return run.calls.map((c) => `${JSON.stringify(callRecord(run, c, page, parts))}\n`).join('');
-          }),
-      },
+      content: { chunks: () => callPieces('', (run, page, parts) => run.calls.map((c) => `${JSON.stringify(callRecord(run, c, page, parts))}\n`).join('')) },
     },
   ];
-}
-
-/**
- * The head, then each run's rows, as they are written (writeNoFollow gathers them into writes of
- * about a megabyte): never one string for a whole export.
- */
-function* rowPieces(head: string, runs: readonly Run[], rows: (run: Run) => string): Generator<string> {
-  if (head.length > 0) yield head;
-  for (const run of runs) yield rows(run);
 }
 
 /**
@@ -106,7 +108,7 @@ function callPage(page: string, call: LlmCall, partOfCall: Int32Array | undefine
   return `${stepPage(page, partOfCall, call.index)}#step-${call.index}`;
 }
 
-function runRow(run: Run, page: string): CsvValue[] {
+function runRow(run: RunFacts, page: string): CsvValue[] {
   const t = run.totals;
   return [
     run.id, page, run.workflow, run.pattern, run.status, run.statusText, iso(run.start), iso(run.end), run.durationMs,

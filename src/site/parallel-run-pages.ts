@@ -2,8 +2,8 @@ import type { PriceTable } from '../prices/price-table.js';
 import { planPart } from '../read/parallel/build-runs.js';
 import { WorkerPool } from '../read/parallel/pool.js';
 import { splitRuns, type RunPlan } from '../read/parallel/run-index.js';
-import type { Run } from '../model/types.js';
-import { runPagePaths } from './pages/run-parts.js';
+import { partPath } from './pages/run-parts.js';
+import type { RunFacts } from './pages/site-facts.js';
 import type { PageContext } from './pages/site-pages.js';
 import type { PreviousSite } from './write/reuse-file.js';
 import type { RunPageEntry, WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
@@ -13,18 +13,23 @@ import type { RunPageEntry, WriteRunPagesJob, WriteRunPagesResult } from './run-
  * page's frame shows. All known once the runs are read, before the rest of the site is prepared.
  */
 export interface RunPagesSite {
-  runs: readonly Run[];
+  /** The runs in list order; `at` is each run's number in the plan. */
+  runs: readonly RunFacts[];
   names: ReadonlyMap<string, string>;
   context: Omit<PageContext, 'names' | 'counts'>;
-  /** Each run's pages (runPagePaths), in the order of `runs`: made once, as finding a run's parts walks its steps. */
+  /** Each run's pages (its page, then its other parts), in the order of `runs`. */
   pages: readonly (readonly string[])[];
   /** The events read, grouped by run: what the threads build the runs from again. */
   plan: RunPlan;
 }
 
 /** The site the run pages need, from the runs in list order and their page names. */
-export function runPagesSite(plan: RunPlan, runs: readonly Run[], names: ReadonlyMap<string, string>, context: RunPagesSite['context']): RunPagesSite {
-  return { runs, names, context, pages: runs.map((run) => runPagePaths(run, names.get(run.id)!)), plan };
+export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: ReadonlyMap<string, string>, context: RunPagesSite['context']): RunPagesSite {
+  const pages = runs.map((run) => {
+    const page = names.get(run.id)!;
+    return Array.from({ length: run.pages }, (_, i) => partPath(page, i + 1));
+  });
+  return { runs, names, context, pages, plan };
 }
 
 /**
@@ -57,8 +62,6 @@ export class ParallelRunPages {
    */
   async write(root: string, site: RunPagesSite, previous?: PreviousSite): Promise<number> {
     const { runs, names, context, plan } = site;
-    const byId = new Map<string, number>();
-    plan.ids.forEach((id, r) => byId.set(id, r));
     // Each run's page: its file and its neighbours in the list, by the run's place in the plan.
     const entries: RunPageEntry[] = new Array<RunPageEntry>(plan.ids.length);
     const neighbour = (i: number) => {
@@ -67,8 +70,8 @@ export class ParallelRunPages {
     };
     for (let i = 0; i < runs.length; i++) {
       const run = runs[i]!;
-      const r = byId.get(run.id);
-      if (r === undefined) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan`);
+      const r = run.at;
+      if (plan.ids[r] !== run.id) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan`);
       const files = site.pages[i]!.map((path) => ({ path, old: previous?.fileFor(path) ?? null }));
       entries[r] = { id: run.id, files, prev: neighbour(i - 1), next: neighbour(i + 1) };
     }

@@ -10,14 +10,47 @@ import type { RunPlan } from './run-index.js';
  * one-pass loader does, and hands each finished run to `visit`. The plan holds only this
  * range's ids and first lines when `local` (a worker's job): `ids[0]` is then run `from`.
  */
-export function forEachRun(plan: RunPlan, from: number, to: number, o: { prices: PriceTable; keepText: boolean; local: boolean }, visit: (run: Run) => void): void {
-  const e = emptyEvent();
-  const firsts = plan.batches.map((b) => b.first);
-  const texts = new Map<EventBatch, Map<number, [PromptMessage[] | null, string | null]>>();
-  let bi = 0;
-  for (let r = from; r < to; r++) {
-    const k0 = o.local ? r - from : r;
+export function forEachRun(plan: RunPlan, from: number, to: number, o: RunMakerOptions, visit: (run: Run) => void): void {
+  const maker = new PlanRuns(plan, o.local ? { ...o, from } : o);
+  for (let r = from; r < to; r++) visit(maker.run(r));
+}
+
+export interface RunMakerOptions {
+  prices: PriceTable;
+  keepText: boolean;
+  /** The plan holds only the range's ids and first lines (planPart): `ids[0]` is run `from`. */
+  local: boolean;
+  /** With `local`: the first run of the plan's range. */
+  from?: number;
+}
+
+/**
+ * Builds any run of a plan from its events, in any order: run by run as forEachRun does, or a
+ * few picked out (the site's pages look up the details of the runs they list).
+ */
+export class PlanRuns {
+  private readonly e = emptyEvent();
+  private readonly firsts: number[];
+  private readonly texts = new Map<EventBatch, Map<number, [PromptMessage[] | null, string | null]>>();
+  private bi = 0;
+
+  constructor(
+    private readonly plan: RunPlan,
+    private readonly o: RunMakerOptions,
+  ) {
+    this.firsts = plan.batches.map((b) => b.first);
+  }
+
+  get count(): number {
+    return this.plan.offsets.length - 1;
+  }
+
+  /** Run `r` (its number in the whole plan), built afresh. */
+  run(r: number): Run {
+    const { plan, o, e, firsts } = this;
+    const k0 = o.local ? r - (o.from ?? 0) : r;
     const builder = new RunBuilder(plan.ids[k0]!, plan.synthetic[k0]!, { file: plan.files[plan.sourceFile[k0]!]!, line: plan.sourceLine[k0]! }, o.keepText);
+    let bi = this.bi;
     for (let k = plan.offsets[r]!; k < plan.offsets[r + 1]!; k++) {
       const g = plan.order[k]!;
       // A run's events mostly sit in the same or nearby batches: look from the last one found.
@@ -26,12 +59,13 @@ export function forEachRun(plan: RunPlan, from: number, to: number, o: { prices:
       const i = g - placed.first;
       decodeEvent(placed.batch, i, e);
       if (o.keepText && placed.batch.texts.length > 0) {
-        const text = textsOf(texts, placed.batch).get(i);
+        const text = textsOf(this.texts, placed.batch).get(i);
         if (text) [e.prompt, e.response] = text;
       }
       builder.add(e, { file: plan.files[placed.file]!, line: placed.lineBase + lineOf(placed.batch, i) });
     }
-    visit(finaliseRun(builder, o.prices));
+    this.bi = bi;
+    return finaliseRun(builder, o.prices);
   }
 }
 

@@ -72,14 +72,16 @@ export function runDurationCell(run: Pick<Run, 'status' | 'durationMs'>): Cell {
   return neverEnded(run) ? { text: '—', num: true, value: null, title: 'never ended' } : durationCell(run.durationMs);
 }
 
-/** True when any call of the run records a token count (a split or a total). */
-export function hasTokenCounts(run: Pick<Run, 'calls'>): boolean {
-  return run.calls.some((c) => c.inputTokens !== null || c.outputTokens !== null || c.totalTokens !== null);
-}
+/** Whether a run's calls record token counts: none, only totals, or an input/output split. */
+export type TokenCounts = 'none' | 'total' | 'split';
 
-/** True when calls record token counts but none of them an input/output split (totals only). */
-export function totalsOnly(run: Pick<Run, 'calls'>): boolean {
-  return hasTokenCounts(run) && !run.calls.some((c) => c.inputTokens !== null || c.outputTokens !== null);
+export function tokenCountsOf(calls: readonly LlmCall[]): TokenCounts {
+  let counts: TokenCounts = 'none';
+  for (const c of calls) {
+    if (c.inputTokens !== null || c.outputTokens !== null) return 'split';
+    if (c.totalTokens !== null) counts = 'total';
+  }
+  return counts;
 }
 
 export function usdCell(usd: number, extra: Partial<Cell> = {}): Cell {

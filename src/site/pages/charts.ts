@@ -10,9 +10,9 @@ import {
   costByAgentSpec, costByModelSpec, costByProviderSpec, costByWorkflowSpec, countRunsByDay, dailySpendSpec,
   latencyByAgentSpec, latencyByModelSpec, latencyHistogramSpec, runsPerDaySpec, specTitle,
 } from '../../charts/specs.js';
-import type { Run } from '../../model/types.js';
 import { jsonForScript } from '../html.js';
 import type { TableModel } from './cells.js';
+import type { SiteFacts } from './site-facts.js';
 import type { WindowSummary } from './window.js';
 
 export interface RenderedChart {
@@ -41,12 +41,6 @@ interface Wanted {
   hasData: boolean;
 }
 
-export function callDurations(runs: readonly Run[]): number[] {
-  const out: number[] = [];
-  for (const r of runs) for (const c of r.calls) if (c.durationMs !== null) out.push(c.durationMs);
-  return out;
-}
-
 function costCharts(prefix: string, s: Summary, label: string): Wanted[] {
   const title = (t: string) => (label ? `${t}, ${label}` : t);
   const priced = s.cost.total > 0;
@@ -60,8 +54,8 @@ function costCharts(prefix: string, s: Summary, label: string): Wanted[] {
 }
 
 /** Every chart of the site, rendered in a fixed order (the SVG ids depend only on the chart id). */
-export async function renderCharts(summary: Summary, runs: readonly Run[], win: WindowSummary | null, onChart?: (done: number, total: number) => void): Promise<ChartSet> {
-  const durations = callDurations(runs);
+export async function renderCharts(summary: Summary, facts: SiteFacts, win: WindowSummary | null, onChart?: (done: number, total: number) => void): Promise<ChartSet> {
+  const { durations, runs } = facts;
   const wanted: Wanted[] = [
     { id: 'runs-per-day', spec: runsPerDaySpec(countRunsByDay(runs)), hasData: runs.some((r) => r.start !== null) },
     ...costCharts('', summary, ''),

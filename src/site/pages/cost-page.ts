@@ -6,25 +6,25 @@
 import type { RunRef, Summary } from '../../aggregate/summary-types.js';
 import { formatCount, formatUsd, formatUtcMinute } from '../../format/money.js';
 import { plural } from './plural.js';
-import type { Run } from '../../model/types.js';
+import type { RunStatus } from '../../model/types.js';
 import { chartBlock, type ChartSet } from './charts.js';
 import {
   countCell, durationCell, runCostCell, runDurationCell, statusCell, textCell, usdCell, utcCell, type Cell, type TableModel,
 } from './cells.js';
 import {
-  agentTable, dailyTable, estimatedParts, modelTable, providerTable, summaryLink, workflowTable,
+  agentTable, dailyTable, modelTable, providerTable, summaryLink, workflowTable,
 } from './cost-tables.js';
 import type { Linker, PageKey } from './links.js';
 import { renderTemplate } from './templates.js';
-import { callTime, type WindowSummary } from './window.js';
+import { callTime, UNPRICED_LIST_LIMIT, type CostFacts, type RunFacts, type UnpricedCalls } from './site-facts.js';
+import type { WindowSummary } from './window.js';
 
-/** Unpriced calls listed one by one, at most this many (all are counted, all are in calls.csv). */
-export const UNPRICED_LIST_LIMIT = 500;
+export { UNPRICED_LIST_LIMIT };
 
 export interface CostScope {
   key: Extract<PageKey, 'cost' | 'cost-7d'>;
   summary: Summary;
-  runs: readonly Run[];
+  facts: CostFacts;
   /** Id prefix of this page's sections and charts (both pages share the single file). */
   prefix: string;
   window: WindowSummary | null;
@@ -34,9 +34,9 @@ export interface CostScope {
  * A table of summary run refs. Each run is looked up in `runs` (the runs the summary was made
  * from) so its cost shows its provenance as in the run list: `~`, `+N unpriced`, or `unpriced`.
  */
-export function runRefTable(caption: string, refs: readonly RunRef[], runs: readonly Run[], link: Linker, field: string): TableModel {
+export function runRefTable(caption: string, refs: readonly RunRef[], runs: readonly RunFacts[], link: Linker, field: string): TableModel {
   const wanted = new Set(refs.map((r) => r.id));
-  const byId = new Map<string, Run>();
+  const byId = new Map<string, RunFacts>();
   for (const r of runs) if (wanted.has(r.id) && !byId.has(r.id)) byId.set(r.id, r);
   return {
     caption,
@@ -49,7 +49,7 @@ export function runRefTable(caption: string, refs: readonly RunRef[], runs: read
       return [
         { text: r.id, href: link.run(r.id), code: true, head: true, cls: 'id' },
         textCell(r.workflow),
-        run ? statusCell(run.status, run.statusText) : statusCell(r.status as Run['status']),
+        run ? statusCell(run.status, run.statusText) : statusCell(r.status as RunStatus),
         countCell(r.calls),
         run ? runDurationCell(run) : durationCell(r.durationMs),
         run ? runCostCell(run.totals) : usdCell(r.cost),
@@ -61,28 +61,16 @@ export function runRefTable(caption: string, refs: readonly RunRef[], runs: read
   };
 }
 
-export function unpricedTables(runs: readonly Run[], link: Linker): { total: number; reasons: TableModel; calls: TableModel } {
-  const reasons = new Map<string, number>();
-  const rows: Cell[][] = [];
-  let total = 0;
-  for (const r of runs) {
-    for (const c of r.calls) {
-      if (c.costSource !== 'unpriced') continue;
-      total++;
-      const reason = c.unpricedReason ?? 'unpriced';
-      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-      if (rows.length < UNPRICED_LIST_LIMIT) {
-        rows.push([
-          { text: r.id, href: link.run(r.id), code: true, cls: 'id' },
-          { text: `#${c.index}`, href: link.run(r.id, c.index), num: true },
-          textCell(c.agent),
-          textCell(c.model, { code: c.model !== null }),
-          textCell(reason, { cls: 'wrap' }),
-          utcCell(callTime(c)),
-        ]);
-      }
-    }
-  }
+export function unpricedTables(u: UnpricedCalls, link: Linker): { total: number; reasons: TableModel; calls: TableModel } {
+  const { total, reasons } = u;
+  const rows: Cell[][] = u.first.map(({ runId, call: c }) => [
+    { text: runId, href: link.run(runId), code: true, cls: 'id' },
+    { text: `#${c.index}`, href: link.run(runId, c.index), num: true },
+    textCell(c.agent),
+    textCell(c.model, { code: c.model !== null }),
+    textCell(c.unpricedReason ?? 'unpriced', { cls: 'wrap' }),
+    utcCell(callTime(c)),
+  ]);
   const csv = link.data('calls.csv');
   const csvLinks = csv ? [{ href: csv, label: 'calls.csv, cost_source unpriced' }] : [];
   return {
@@ -111,8 +99,8 @@ export function costBody(scope: CostScope, charts: ChartSet, link: Linker): stri
   const windowText = w
     ? `${formatUtcMinute(w.window.from)} to ${formatUtcMinute(w.window.to)} UTC`
     : '';
-  const unpriced = unpricedTables(scope.runs, link);
-  const est = estimatedParts(scope.runs);
+  const unpriced = unpricedTables(scope.facts.unpriced, link);
+  const est = scope.facts.estimated;
   // summary.json holds all-time numbers: the window's tables point at the calls instead.
   const calls = link.data('calls.csv');
   const windowed = (t: TableModel): TableModel =>
@@ -138,9 +126,9 @@ export function costBody(scope: CostScope, charts: ChartSet, link: Linker): stri
       chartBlock(charts, `${p}cost-workflow`, 'By workflow', windowed(workflowTable(s, est, link))),
       chartBlock(charts, `${p}cost-agent`, 'By agent', windowed(agentTable(s, est, link))),
       chartBlock(charts, `${p}cost-provider`, 'By provider', windowed(providerTable(s, est, link))),
-      chartBlock(charts, `${p}cost-daily`, 'Daily spend', windowed(dailyTable(s, scope.runs, link))),
+      chartBlock(charts, `${p}cost-daily`, 'Daily spend', windowed(dailyTable(s, scope.facts.days, link))),
     ],
-    expensive: windowed(runRefTable(scope.key === 'cost-7d' ? 'Most expensive runs, counting their calls in these days' : 'Most expensive runs', s.mostExpensiveRuns, scope.runs, link, 'mostExpensiveRuns')),
+    expensive: windowed(runRefTable(scope.key === 'cost-7d' ? 'Most expensive runs, counting their calls in these days' : 'Most expensive runs', s.mostExpensiveRuns, scope.facts.runs, link, 'mostExpensiveRuns')),
     unpriced,
     unpricedCount: formatCount(unpriced.total),
     priceTable: s.cost.priceTable,

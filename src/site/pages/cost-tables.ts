@@ -2,15 +2,14 @@
  * The cost tables: by model, workflow, agent and provider, and daily spend, each with the same
  * numbers as its chart. Sums show provenance: `~` when any part is estimated, `+N unpriced`.
  */
-import { NO_AGENT, NO_WORKFLOW } from '../../aggregate/summarise.js';
 import type { Summary } from '../../aggregate/summary-types.js';
 import { formatUsd } from '../../format/money.js';
-import type { Run } from '../../model/types.js';
 import { picoToUsd } from '../../model/types.js';
 import { costShareCell, countCell, estimatedCell, sumCostCell, textCell, usdCell, type Cell, type TableModel } from './cells.js';
 import type { Linker } from './links.js';
-import { callTime } from './window.js';
-import { utcDay } from '../../normalise/timestamp.js';
+import type { DayProvenance, EstimatedParts } from './site-facts.js';
+
+export type { EstimatedParts };
 
 export function summaryLink(link: Linker, field: string): TableModel['links'] {
   const href = link.data('summary.json');
@@ -20,28 +19,6 @@ export function summaryLink(link: Linker, field: string): TableModel['links'] {
 /** A row's share of the total cost; `—` when none of the row's calls has a price. */
 function share(part: number, whole: number, unpricedCalls: number, calls: number): Cell {
   return costShareCell(part, whole, unpricedCalls, calls);
-}
-
-export interface EstimatedParts {
-  workflow: Map<string, number>;
-  agent: Map<string, number>;
-  provider: Map<string, number>;
-}
-
-/** The estimated part of each workflow's, agent's and provider's cost (USD), keyed as summarise() keys them. */
-export function estimatedParts(runs: readonly Run[]): EstimatedParts {
-  const pico = { workflow: new Map<string, number>(), agent: new Map<string, number>(), provider: new Map<string, number>() };
-  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
-  for (const r of runs) {
-    for (const c of r.calls) {
-      if (c.costSource !== 'estimated' || c.costPico === null) continue;
-      add(pico.workflow, r.workflow ?? NO_WORKFLOW, c.costPico);
-      add(pico.agent, c.agent ?? NO_AGENT, c.costPico);
-      add(pico.provider, c.provider, c.costPico);
-    }
-  }
-  const usd = (m: Map<string, number>) => new Map([...m].map(([k, v]) => [k, picoToUsd(v)]));
-  return { workflow: usd(pico.workflow), agent: usd(pico.agent), provider: usd(pico.provider) };
 }
 
 export function modelTable(s: Summary, link: Linker): TableModel {
@@ -136,25 +113,7 @@ export function providerTable(s: Summary, est: EstimatedParts, link: Linker): Ta
   };
 }
 
-/** Per UTC day (of the call's end, else start, as daily spend counts): estimated cost and unpriced calls. */
-function dayProvenance(runs: readonly Run[]): Map<string, { estimatedPico: number; unpriced: number }> {
-  const out = new Map<string, { estimatedPico: number; unpriced: number }>();
-  for (const r of runs) {
-    for (const c of r.calls) {
-      const t = callTime(c);
-      if (t === null) continue;
-      const day = utcDay(t);
-      const d = out.get(day) ?? { estimatedPico: 0, unpriced: 0 };
-      if (c.costSource === 'estimated') d.estimatedPico += c.costPico ?? 0;
-      else if (c.costSource === 'unpriced') d.unpriced++;
-      out.set(day, d);
-    }
-  }
-  return out;
-}
-
-export function dailyTable(s: Summary, runs: readonly Run[], link: Linker): TableModel {
-  const prov = dayProvenance(runs);
+export function dailyTable(s: Summary, prov: ReadonlyMap<string, DayProvenance>, link: Linker): TableModel {
   return {
     caption: 'Daily spend (UTC days; a call counts on the day it ended)',
     columns: [

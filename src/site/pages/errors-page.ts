@@ -5,6 +5,7 @@
 import type { Summary } from '../../aggregate/summary-types.js';
 import { formatCount } from '../../format/money.js';
 import type { LlmCall, Run, SkippedLine, StepNode } from '../../model/types.js';
+import type { CallRef, RunFacts, RunSource } from './site-facts.js';
 import { countCell, statusCell, textCell, utcCell, type Cell, type TableModel } from './cells.js';
 import type { Linker } from './links.js';
 import { renderTemplate } from './templates.js';
@@ -47,19 +48,51 @@ function limited(caption: string, shown: number, total: number): string {
   return total > shown ? `${caption}, the first ${formatCount(shown)} of ${formatCount(total)}` : caption;
 }
 
-export function failedCallsTable(runs: readonly Run[], link: Linker): TableModel {
-  const rows: Cell[][] = [];
+/**
+ * What the errors page lists in detail, found in the runs newest first (the page's order): the
+ * first failed calls, and what the first failed and incomplete runs show. Only the runs listed
+ * are read again from the source.
+ */
+export interface ErrorDetails {
+  failedCalls: { total: number; first: CallRef[] };
+  /** The first error of each failed run listed (firstError). */
+  firstError: Map<string, { text: string; step: number | null } | null>;
+  /** The first unfinished call of each incomplete run listed. */
+  firstOpen: Map<string, LlmCall | null>;
+}
+
+export function errorDetails(newest: readonly RunFacts[], source: RunSource): ErrorDetails {
+  const first: CallRef[] = [];
+  const firstErrorOf = new Map<string, { text: string; step: number | null } | null>();
+  const firstOpen = new Map<string, LlmCall | null>();
   let total = 0;
-  for (const r of runs) {
-    for (const c of r.calls) {
-      if (c.status !== 'failed') continue;
-      total++;
-      if (rows.length < ERROR_LIST_LIMIT) rows.push(failedCallRow(r, c, link));
+  let failedRuns = 0;
+  let incompleteRuns = 0;
+  for (const f of newest) {
+    total += f.totals.failedCalls;
+    const wantCalls = f.totals.failedCalls > 0 && first.length < ERROR_LIST_LIMIT;
+    const failed = f.status === 'failed' && failedRuns++ < ERROR_LIST_LIMIT;
+    const incomplete = f.status === 'incomplete' && incompleteRuns++ < ERROR_LIST_LIMIT;
+    if (!wantCalls && !failed && !incomplete) continue;
+    const run = source.run(f.at, false);
+    if (wantCalls) {
+      for (const c of run.calls) {
+        if (c.status !== 'failed') continue;
+        if (first.length >= ERROR_LIST_LIMIT) break;
+        first.push({ runId: run.id, call: c });
+      }
     }
+    if (failed) firstErrorOf.set(f.id, firstError(run));
+    if (incomplete) firstOpen.set(f.id, run.calls.find((c) => c.status === 'incomplete') ?? null);
   }
+  return { failedCalls: { total, first }, firstError: firstErrorOf, firstOpen };
+}
+
+export function failedCallsTable(failed: ErrorDetails['failedCalls'], link: Linker): TableModel {
+  const rows = failed.first.map(({ runId, call }) => failedCallRow(runId, call, link));
   return {
     id: 'failed-calls',
-    caption: limited('Failed calls', rows.length, total),
+    caption: limited('Failed calls', rows.length, failed.total),
     columns: [{ label: 'Run' }, { label: 'Step', num: true }, { label: 'Agent' }, { label: 'Model' }, { label: 'Error' }, { label: 'Time (UTC)', num: true }],
     rows,
     links: csvLink(link, 'calls.csv', 'calls.csv, status failed'),
@@ -67,10 +100,10 @@ export function failedCallsTable(runs: readonly Run[], link: Linker): TableModel
   };
 }
 
-function failedCallRow(r: Run, c: LlmCall, link: Linker): Cell[] {
+function failedCallRow(runId: string, c: LlmCall, link: Linker): Cell[] {
   return [
-    { text: r.id, href: link.run(r.id), code: true, cls: 'id' },
-    { text: `#${c.index}`, href: link.run(r.id, c.index), num: true },
+    { text: runId, href: link.run(runId), code: true, cls: 'id' },
+    { text: `#${c.index}`, href: link.run(runId, c.index), num: true },
     textCell(c.agent),
     textCell(c.model, { code: c.model !== null }),
     textCell(shortError(c.error), { cls: 'wrap' }),
@@ -78,7 +111,7 @@ function failedCallRow(r: Run, c: LlmCall, link: Linker): Cell[] {
   ];
 }
 
-export function runsTable(runs: readonly Run[], status: 'failed' | 'incomplete', link: Linker): TableModel {
+export function runsTable(runs: readonly RunFacts[], status: 'failed' | 'incomplete', details: ErrorDetails, link: Linker): TableModel {
   const matching = runs.filter((r) => r.status === status);
   const shown = matching.slice(0, ERROR_LIST_LIMIT);
   return {
@@ -91,12 +124,12 @@ export function runsTable(runs: readonly Run[], status: 'failed' | 'incomplete',
     rows: shown.map((r) => {
       let detail: Cell;
       if (status === 'failed') {
-        const err = firstError(r);
+        const err = details.firstError.get(r.id) ?? null;
         detail = err
           ? textCell(shortError(err.text), { cls: 'wrap', href: err.step === null ? undefined : link.run(r.id, err.step) })
           : textCell(r.statusText ? `status "${r.statusText}"` : '—', { cls: 'wrap' });
       } else {
-        const open = r.calls.find((c) => c.status === 'incomplete');
+        const open = details.firstOpen.get(r.id) ?? null;
         detail = open ? textCell(`#${open.index} ${open.agent ?? ''}`.trim(), { href: link.run(r.id, open.index) }) : textCell('the run has no end');
       }
       return [
@@ -124,7 +157,7 @@ export function skippedTable(skipped: readonly SkippedLine[], total: number): Ta
   };
 }
 
-export function errorsBody(s: Summary, runs: readonly Run[], skipped: readonly SkippedLine[], link: Linker): string {
+export function errorsBody(s: Summary, runs: readonly RunFacts[], details: ErrorDetails, skipped: readonly SkippedLine[], link: Linker): string {
   return renderTemplate('errors', {
     cards: [
       { label: 'Failed calls', text: formatCount(s.failedSteps), value: s.failedSteps, cls: s.failedSteps > 0 ? 'status-failed' : undefined, sub: `of ${plural(s.steps, 'call')}` },
@@ -133,9 +166,9 @@ export function errorsBody(s: Summary, runs: readonly Run[], skipped: readonly S
       { label: 'Incomplete runs', text: formatCount(s.incompleteRuns), value: s.incompleteRuns },
       { label: 'Skipped lines', text: formatCount(s.skippedLines), value: s.skippedLines },
     ],
-    failedCalls: failedCallsTable(runs, link),
-    failedRuns: runsTable(runs, 'failed', link),
-    incompleteRuns: runsTable(runs, 'incomplete', link),
+    failedCalls: failedCallsTable(details.failedCalls, link),
+    failedRuns: runsTable(runs, 'failed', details, link),
+    incompleteRuns: runsTable(runs, 'incomplete', details, link),
     skipped: skippedTable(skipped, s.skippedLines),
   });
 }

@@ -4,11 +4,11 @@
  * report.js replaces it by a windowed, filterable table over every run, fed by runs-data.js.
  */
 import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd, formatUtcMinute } from '../../format/money.js';
-import type { Run } from '../../model/types.js';
+import type { RunFacts } from './site-facts.js';
 import { countRunsByDay } from '../../charts/specs.js';
 import { chartBlock } from './charts.js';
 import {
-  countCell, hasTokenCounts, runCostCell, runDurationCell, statusCell, textCell, totalsOnly, utcCell, type Cell, type TableModel,
+  countCell, runCostCell, runDurationCell, statusCell, textCell, utcCell, type Cell, type TableModel,
 } from './cells.js';
 import { plural } from './plural.js';
 import type { Linker } from './links.js';
@@ -75,7 +75,7 @@ export const RUN_COLUMNS = [
   { label: 'Start (UTC)', num: true },
 ];
 
-export function runRow(r: Run, link: Linker): Cell[] {
+export function runRow(r: RunFacts, link: Linker): Cell[] {
   const t = r.totals;
   return [
     { text: r.id, href: link.run(r.id), code: true, head: true, cls: 'id' },
@@ -91,13 +91,13 @@ export function runRow(r: Run, link: Linker): Cell[] {
 }
 
 /** A run's token count: `—` when no call records any, the total alone when none is split. */
-export function tokenCountCell(r: Run): Cell {
+export function tokenCountCell(r: Pick<RunFacts, 'totals' | 'tokens'>): Cell {
   const t = r.totals;
-  if (!hasTokenCounts(r)) return { text: '—', num: true, value: null, title: 'no token counts in the trace' };
-  return countCell(t.totalTokens, { title: totalsOnly(r) ? 'total only, no input/output split' : `${formatTokens(t.inputTokens)} in → ${formatTokens(t.outputTokens)} out` });
+  if (r.tokens === 'none') return { text: '—', num: true, value: null, title: 'no token counts in the trace' };
+  return countCell(t.totalTokens, { title: r.tokens === 'total' ? 'total only, no input/output split' : `${formatTokens(t.inputTokens)} in → ${formatTokens(t.outputTokens)} out` });
 }
 
-export function runTable(runs: readonly Run[], link: Linker, caption: string): TableModel {
+export function runTable(runs: readonly RunFacts[], link: Linker, caption: string): TableModel {
   const csv = link.data('runs.csv');
   return {
     id: 'run-table',
@@ -147,7 +147,7 @@ export function pagerOf(page: number, pages: number, href: (n: number) => string
 }
 
 function runsPerDayTable(m: SiteModel, link: Linker): TableModel {
-  const days = countRunsByDay(m.runs);
+  const days = countRunsByDay(m.facts.runs);
   const csv = link.data('runs.csv');
   return {
     caption: 'Runs per day (UTC day of the start)',
@@ -168,7 +168,7 @@ export interface IndexPageOptions {
   page: number;
   link: Linker;
   /** Runs on this page (single file: the runs that have a section). */
-  runs: readonly Run[];
+  runs: readonly RunFacts[];
   pages: number;
   /** The explorer's data: `window.TRACE_REPORT_RUNS` from a script file, or this JSON block id. */
   dataBlock?: string;

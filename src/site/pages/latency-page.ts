@@ -5,8 +5,7 @@
 import type { Summary } from '../../aggregate/summary-types.js';
 import { latencyBins } from '../../charts/specs.js';
 import { formatCount, formatDuration } from '../../format/money.js';
-import type { LlmCall, Run } from '../../model/types.js';
-import { callDurations, chartBlock, type ChartSet } from './charts.js';
+import { chartBlock, type ChartSet } from './charts.js';
 import {
   callCostCell, countCell, durationCell, percentCell, statusCell, textCell, tokensCell, type Cell, type TableModel,
 } from './cells.js';
@@ -15,8 +14,10 @@ import { summaryLink } from './cost-tables.js';
 import type { Linker } from './links.js';
 import { renderTemplate } from './templates.js';
 import { plural } from './plural.js';
+import { SLOWEST_CALLS, type CallRef, type SiteFacts } from './site-facts.js';
 
-export const SLOWEST_CALLS = 50;
+export { SLOWEST_CALLS };
+
 export const THRESHOLDS_MS = [1000, 2000, 5000, 10_000, 30_000, 60_000];
 
 function percentileCells(r: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null }): Cell[] {
@@ -71,28 +72,7 @@ export function thresholdTable(durations: readonly number[], link: Linker): Tabl
   };
 }
 
-/** The `limit` longest calls, longest first (ties by run id, then step); one pass, no full sort. */
-export function slowestCalls(runs: readonly Run[], limit = SLOWEST_CALLS): { run: Run; call: LlmCall }[] {
-  type Item = { run: Run; call: LlmCall };
-  const before = (a: Item, b: Item) =>
-    a.call.durationMs! > b.call.durationMs! ||
-    (a.call.durationMs === b.call.durationMs && (a.run.id < b.run.id || (a.run.id === b.run.id && a.call.index < b.call.index)));
-  const top: Item[] = [];
-  for (const run of runs) {
-    for (const call of run.calls) {
-      if (call.durationMs === null) continue;
-      const item = { run, call };
-      if (top.length === limit && !before(item, top[top.length - 1]!)) continue;
-      let i = top.length;
-      while (i > 0 && before(item, top[i - 1]!)) i--;
-      top.splice(i, 0, item);
-      if (top.length > limit) top.pop();
-    }
-  }
-  return top;
-}
-
-export function slowestCallsTable(runs: readonly Run[], link: Linker, priceTable: string): TableModel {
+export function slowestCallsTable(slowest: readonly CallRef[], link: Linker, priceTable: string): TableModel {
   const csv = link.data('calls.csv');
   return {
     caption: `Slowest ${formatCount(SLOWEST_CALLS)} calls`,
@@ -100,10 +80,10 @@ export function slowestCallsTable(runs: readonly Run[], link: Linker, priceTable
       { label: 'Duration', num: true }, { label: 'Run' }, { label: 'Step', num: true }, { label: 'Agent' }, { label: 'Model' },
       { label: 'Tokens', num: true }, { label: 'Cost (USD)', num: true }, { label: 'Status' },
     ],
-    rows: slowestCalls(runs).map(({ run, call }) => [
+    rows: slowest.map(({ runId, call }) => [
       durationCell(call.durationMs),
-      { text: run.id, href: link.run(run.id), code: true, cls: 'id' },
-      { text: `#${call.index}`, href: link.run(run.id, call.index), num: true },
+      { text: runId, href: link.run(runId), code: true, cls: 'id' },
+      { text: `#${call.index}`, href: link.run(runId, call.index), num: true },
       textCell(call.agent),
       textCell(call.model, { code: call.model !== null }),
       tokensCell(call.inputTokens, call.outputTokens, call.totalTokens),
@@ -115,8 +95,8 @@ export function slowestCallsTable(runs: readonly Run[], link: Linker, priceTable
   };
 }
 
-export function latencyBody(s: Summary, runs: readonly Run[], charts: ChartSet, link: Linker): string {
-  const durations = callDurations(runs);
+export function latencyBody(s: Summary, facts: SiteFacts, charts: ChartSet, link: Linker): string {
+  const { durations } = facts;
   return renderTemplate('latency', {
     s,
     cards: [
@@ -131,7 +111,7 @@ export function latencyBody(s: Summary, runs: readonly Run[], charts: ChartSet, 
       chartBlock(charts, 'lat-hist', 'Histogram', histogramTable(durations, link)),
     ],
     thresholds: thresholdTable(durations, link),
-    slowest: slowestCallsTable(runs, link, s.cost.priceTable),
-    slowestRuns: runRefTable('Slowest runs', s.slowestRuns, runs, link, 'slowestRuns'),
+    slowest: slowestCallsTable(facts.slowest, link, s.cost.priceTable),
+    slowestRuns: runRefTable('Slowest runs', s.slowestRuns, facts.runs, link, 'slowestRuns'),
   });
 }

@@ -5,7 +5,7 @@
 import { formatCount, formatDuration, formatTokens, formatUtcMinute } from '../../format/money.js';
 import { formatIso } from '../../normalise/timestamp.js';
 import type { AgentStep, Run } from '../../model/types.js';
-import { hasTokenCounts, neverEnded, runCostCell, totalsOnly, type Cell } from './cells.js';
+import { neverEnded, runCostCell, tokenCountsOf, type Cell } from './cells.js';
 import { plural } from './plural.js';
 import type { Linker } from './links.js';
 import { CHUNK, HUGE_RUN_STEPS, LARGE_RUN_STEPS, OPEN_TEXTS_CALLS, stepTreeHtml, stepTreeOptions, TEXT_LIMIT } from './step-tree.js';
@@ -38,8 +38,9 @@ function neighbourLabels(run: Run, other: { start: number | null } | null): { pr
 
 function tokensFact(run: Run): string {
   const t = run.totals;
-  if (!hasTokenCounts(run)) return 'not recorded';
-  if (totalsOnly(run)) return `${formatTokens(t.totalTokens)} total (no input/output split)`;
+  const counts = tokenCountsOf(run.calls);
+  if (counts === 'none') return 'not recorded';
+  if (counts === 'total') return `${formatTokens(t.totalTokens)} total (no input/output split)`;
   return `${formatTokens(t.inputTokens)} in → ${formatTokens(t.outputTokens)} out (${formatTokens(t.totalTokens)} total)`;
 }
 

@@ -85,12 +85,6 @@ export function partPath(page: string, n: number): string {
   return n <= 1 ? page : `${page.replace(/\.html$/, '')}-part-${n}.html`;
 }
 
-/** Every page of a run: its page, then its other parts. */
-export function runPagePaths(run: Run, page: string): string[] {
-  const parts = runParts(run);
-  return parts === null ? [page] : parts.parts.map((p) => partPath(page, p.n));
-}
-
 /**
  * The tree rows [from, to): the nodes inside, and each agent step cut by an edge as a copy
  * holding only its children inside (`whole` maps such a copy to the step it was cut from).
@@ -122,15 +116,5 @@ export function sliceTree(nodes: readonly StepNode[], from: number, to: number, 
     }
   };
   slice(nodes, out);
-  return out;
-}
-
-/** For links: the part of each call of every run whose page comes in parts. */
-export function stepPartsOf(runs: readonly Run[]): Map<string, Int32Array> {
-  const out = new Map<string, Int32Array>();
-  for (const run of runs) {
-    const split = runParts(run);
-    if (split !== null) out.set(run.id, split.partOfCall);
-  }
   return out;
 }

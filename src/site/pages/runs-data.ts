@@ -4,10 +4,10 @@
  * `assets/runs-data.js`, a script that assigns one global, because a page opened from file://
  * may not fetch JSON; the single file embeds the same object as a JSON block.
  */
-import type { Run, StepNode } from '../../model/types.js';
 import { picoToUsd } from '../../model/types.js';
 import { jsonForScript } from '../html.js';
-import { hasTokenCounts, runDurationMs } from './cells.js';
+import { runDurationMs } from './cells.js';
+import type { RunFacts } from './site-facts.js';
 
 export const RUNS_GLOBAL = 'TRACE_REPORT_RUNS';
 
@@ -45,30 +45,15 @@ class Dictionary {
   }
 }
 
-function agentsOf(nodes: readonly StepNode[], out: Set<string>): Set<string> {
-  for (const n of nodes) {
-    if (n.kind === 'agent') {
-      out.add(n.agent);
-      agentsOf(n.children, out);
-    } else if (n.kind === 'llm' && n.agent) out.add(n.agent);
-  }
-  return out;
-}
-
 const STATUSES = ['ok', 'failed', 'incomplete'];
 
-export function runsData(runs: readonly Run[], href: (runId: string) => string | null): RunsData {
+export function runsData(runs: readonly RunFacts[], href: (runId: string) => string | null): RunsData {
   const workflows = new Dictionary();
   const patterns = new Dictionary();
   const agents = new Dictionary();
   const models = new Dictionary();
   const rows = runs.map((r) => {
     const t = r.totals;
-    const runModels = new Set<string>();
-    for (const c of r.calls) {
-      const m = c.modelId ?? c.model;
-      if (m) runModels.add(m);
-    }
     return [
       href(r.id),
       r.id,
@@ -81,10 +66,10 @@ export function runsData(runs: readonly Run[], href: (runId: string) => string |
       picoToUsd(t.costPico),
       (t.estimatedPico > 0 ? COST_ESTIMATED : 0) | (t.unpricedCalls > 0 ? COST_HAS_UNPRICED : 0),
       t.unpricedCalls,
-      hasTokenCounts(r) ? t.totalTokens : null,
+      r.tokens !== 'none' ? t.totalTokens : null,
       r.start === null ? null : Math.floor(r.start),
-      [...agentsOf(r.children, new Set())].sort().map((a) => agents.id(a)),
-      [...runModels].sort().map((m) => models.id(m)),
+      r.agents.map((a) => agents.id(a)),
+      r.models.map((m) => models.id(m)),
     ];
   });
   return {

@@ -31,27 +31,29 @@ export function singleFilePage(m: SiteModel): SiteFile {
   const shown = m.newestFirst.slice(0, SINGLE_FILE_RUNS);
   const included = new Set(shown.map((r) => r.id));
   const link = singleFileLinker(m.names, included, m.stepParts);
-  const capped = m.runs.length > shown.length;
+  const runs = m.facts.runs;
+  const capped = runs.length > shown.length;
   const note = capped
-    ? `This single file holds the newest ${formatCount(shown.length)} of ${formatCount(m.runs.length)} runs in detail; the run list searches all of them. Build the site without --single-file for every run page and the CSV exports.`
+    ? `This single file holds the newest ${formatCount(shown.length)} of ${formatCount(runs.length)} runs in detail; the run list searches all of them. Build the site without --single-file for every run page and the CSV exports.`
     : 'Single-file report: the CSV and JSON exports come with the full site (build without --single-file).';
   const parts: string[] = [];
   parts.push(section('overview', indexBody(m, { page: 1, pages: 1, runs: shown, link, root: '', dataBlock: DATA_BLOCK, note })));
-  parts.push(section('page-cost', costBody({ key: 'cost', summary: m.summary, runs: m.runs, prefix: '', window: m.window }, m.charts, link)));
+  parts.push(section('page-cost', costBody({ key: 'cost', summary: m.summary, facts: m.facts, prefix: '', window: m.window }, m.charts, link)));
   if (m.window) {
     const w = m.window;
-    parts.push(section('page-cost-7d', costBody({ key: 'cost-7d', summary: w.summary, runs: w.runs, prefix: 'w-', window: w }, m.charts, link)));
+    parts.push(section('page-cost-7d', costBody({ key: 'cost-7d', summary: w.summary, facts: w.facts, prefix: 'w-', window: w }, m.charts, link)));
   }
-  parts.push(section('page-latency', latencyBody(m.summary, m.runs, m.charts, link)));
-  parts.push(section('page-errors', errorsBody(m.summary, m.newestFirst, m.skipped, link)));
-  const order = new Map(m.runs.map((r, i) => [r.id, i]));
-  for (const run of shown) {
-    const i = order.get(run.id)!;
+  parts.push(section('page-latency', latencyBody(m.summary, m.facts, m.charts, link)));
+  parts.push(section('page-errors', errorsBody(m.summary, m.newestFirst, m.errors, m.skipped, link)));
+  const order = new Map(runs.map((r, i) => [r.id, i]));
+  for (const facts of shown) {
+    const i = order.get(facts.id)!;
+    const run = m.facts.source.run(facts.at, true);
     const id = singleFileRunId(m.names, run.id);
     // A run whose site page comes in parts shows its first part here.
     const split = runParts(run);
     const part = split && { parts: split.parts, n: 1, href: null };
-    parts.push(section(id, runBody(run, { link, prev: m.runs[i - 1] ?? null, next: m.runs[i + 1] ?? null, priceTable: m.priceTable, sectionId: id, ...(part ? { part } : {}) })));
+    parts.push(section(id, runBody(run, { link, prev: runs[i - 1] ?? null, next: runs[i + 1] ?? null, priceTable: m.priceTable, sectionId: id, ...(part ? { part } : {}) })));
   }
   const data = runsData(m.newestFirst, (id) => link.run(id));
   parts.push(`<script type="application/json" id="${DATA_BLOCK}">${jsonForScript(data)}</script>\n`);

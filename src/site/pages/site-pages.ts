@@ -13,7 +13,7 @@ import { latencyBody } from './latency-page.js';
 import { listPagePath, PAGE_FILES, siteLinker, type Linker, type PageKey } from './links.js';
 import { plural } from './plural.js';
 import { runBody, runWaterfall } from './run-page.js';
-import { partPath, runPagePaths, runParts } from './run-parts.js';
+import { partPath, runParts } from './run-parts.js';
 import { runsData, runsDataScript } from './runs-data.js';
 import type { SiteModel } from './site-model.js';
 import { assetText } from './templates.js';
@@ -27,7 +27,7 @@ export interface PageProgress {
 /** How many HTML pages the site has. */
 export function sitePageTotal(m: SiteModel, withoutRunPages = false): number {
   let runPages = 0;
-  if (!withoutRunPages) for (const run of m.runs) runPages += runPagePaths(run, '').length;
+  if (!withoutRunPages) for (const run of m.facts.runs) runPages += run.pages;
   return pageCount(m.newestFirst.length) + runPages + (m.window ? 4 : 3);
 }
 
@@ -121,21 +121,23 @@ export function* sitePages(m: SiteModel, opts: SitePagesOptions = {}): Generator
   }
 
   yield doc(c, PAGE_FILES.cost, 'cost', 'Cost · trace report', (link) =>
-    costBody({ key: 'cost', summary: m.summary, runs: m.runs, prefix: '', window: m.window }, m.charts, link));
+    costBody({ key: 'cost', summary: m.summary, facts: m.facts, prefix: '', window: m.window }, m.charts, link));
   tick();
   if (m.window) {
     const w = m.window;
     yield doc(c, PAGE_FILES['cost-7d'], 'cost-7d', `Cost, last ${w.window.days} days · trace report`, (link) =>
-      costBody({ key: 'cost-7d', summary: w.summary, runs: w.runs, prefix: 'w-', window: w }, m.charts, link));
+      costBody({ key: 'cost-7d', summary: w.summary, facts: w.facts, prefix: 'w-', window: w }, m.charts, link));
     tick();
   }
-  yield doc(c, PAGE_FILES.latency, 'latency', 'Latency · trace report', (link) => latencyBody(m.summary, m.runs, m.charts, link));
+  yield doc(c, PAGE_FILES.latency, 'latency', 'Latency · trace report', (link) => latencyBody(m.summary, m.facts, m.charts, link));
   tick();
-  yield doc(c, PAGE_FILES.errors, 'errors', 'Errors · trace report', (link) => errorsBody(m.summary, m.newestFirst, m.skipped, link));
+  yield doc(c, PAGE_FILES.errors, 'errors', 'Errors · trace report', (link) => errorsBody(m.summary, m.newestFirst, m.errors, m.skipped, link));
   tick();
 
-  for (let i = 0; i < m.runs.length && !opts.withoutRunPages; i++) {
-    for (const file of runPageFiles(c, m.runs[i]!, m.runs[i - 1] ?? null, m.runs[i + 1] ?? null)) {
+  const runs = m.facts.runs;
+  for (let i = 0; i < runs.length && !opts.withoutRunPages; i++) {
+    const run = m.facts.source.run(runs[i]!.at, true);
+    for (const file of runPageFiles(c, run, runs[i - 1] ?? null, runs[i + 1] ?? null)) {
       yield file;
       tick();
     }

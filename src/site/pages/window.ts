@@ -8,11 +8,14 @@
  * numbers come from the same code as the all-time ones and the days of its daily spend are
  * exactly the all-time rows for those days.
  */
-import { summarise } from '../../aggregate/summarise.js';
+import { SummaryAccumulator } from '../../aggregate/summary-accumulator.js';
 import type { Summary } from '../../aggregate/summary-types.js';
 import { totalsOf } from '../../model/finalise.js';
-import type { LlmCall, Run } from '../../model/types.js';
+import type { Run } from '../../model/types.js';
 import { utcDay } from '../../normalise/timestamp.js';
+import { callTime, CostFactsBuilder, type CostFacts, type RunFacts, type SiteFacts } from './site-facts.js';
+
+export { callTime };
 
 const DAY_MS = 86_400_000;
 export const WINDOW_DAYS = 7;
@@ -29,7 +32,8 @@ export interface TimeWindow {
 
 export interface WindowSummary {
   window: TimeWindow;
-  runs: Run[];
+  /** The runs with a call in the window, each cut to those calls. */
+  facts: CostFacts;
   summary: Summary;
 }
 
@@ -39,55 +43,59 @@ export function lastDays(latestMs: number, days = WINDOW_DAYS): TimeWindow {
   return { days, from, to: latestMs, fromDay: utcDay(from), toDay: utcDay(latestMs) };
 }
 
-export function callTime(c: LlmCall): number | null {
-  return c.end ?? c.start;
+function inside(t: number | null, w: TimeWindow): boolean {
+  return t !== null && t >= w.from && t <= w.to;
+}
+
+/** A run cut to its calls in the window (itself when all are; runs without calls: by start); null when none is. */
+export function clipToWindow(run: Run, w: TimeWindow): Run | null {
+  if (run.calls.length === 0) return inside(run.start, w) ? run : null;
+  const calls = run.calls.filter((c) => inside(callTime(c), w));
+  if (calls.length === 0) return null;
+  return calls.length === run.calls.length ? run : { ...run, calls, totals: totalsOf(calls) };
 }
 
 /** The runs with a call in the window, each cut to those calls (runs without calls: by start). */
 export function runsInWindow(runs: readonly Run[], w: TimeWindow): Run[] {
-  const inside = (t: number | null) => t !== null && t >= w.from && t <= w.to;
   const out: Run[] = [];
   for (const run of runs) {
-    if (run.calls.length === 0) {
-      if (inside(run.start)) out.push(run);
-      continue;
-    }
-    const calls = run.calls.filter((c) => inside(callTime(c)));
-    if (calls.length === 0) continue;
-    out.push(calls.length === run.calls.length ? run : { ...run, calls, totals: totalsOf(calls) });
+    const clipped = clipToWindow(run, w);
+    if (clipped !== null) out.push(clipped);
   }
   return out;
 }
 
-/** The latest time any run or call records (exact; the summary's ISO text drops sub-milliseconds). */
-export function latestTime(runs: readonly Run[]): number | null {
-  let latest: number | null = null;
-  const see = (t: number | null) => {
-    if (t !== null && Number.isFinite(t) && (latest === null || t > latest)) latest = t;
-  };
-  for (const run of runs) {
-    see(run.end);
-    see(run.start);
-    for (const c of run.calls) see(callTime(c));
-  }
-  return latest;
+/** Where a run stands to the window, from its facts alone: none of it, all of it, or some calls. */
+function placeOf(f: RunFacts, w: TimeWindow): 'out' | 'in' | 'part' {
+  if (f.totals.calls === 0) return inside(f.start, w) ? 'in' : 'out';
+  // No call is later than the window's end, the latest time of all.
+  if (f.lastCallTime === null || f.lastCallTime < w.from) return 'out';
+  return f.untimedCalls === 0 && f.firstCallTime! >= w.from ? 'in' : 'part';
 }
 
-/** The window summary, or null when no trace time is known. */
-export function windowSummary(all: Summary, runs: readonly Run[]): WindowSummary | null {
-  const end = latestTime(runs);
-  if (end === null) return null;
-  const window = lastDays(end);
-  const inWindow = runsInWindow(runs, window);
-  const summary = summarise({
-    inputs: all.inputs,
-    files: all.files,
-    spans: all.spans,
-    skippedLines: all.skippedLines,
-    runs: inWindow,
-    priceTable: all.cost.priceTable,
+/**
+ * The window summary, or null when no trace time is known. `own`: `all` was summarised from
+ * exactly these runs, so when every run lies wholly in the window it is the window's summary too
+ * (only its days are cut), and the runs are not read again.
+ */
+export function windowSummary(all: Summary, facts: SiteFacts, own: boolean): WindowSummary | null {
+  if (facts.latest === null) return null;
+  const window = lastDays(facts.latest);
+  const keepDays = (days: Summary['byDay']) => days.filter((d) => d.date >= window.fromDay && d.date <= window.toDay);
+  const places = facts.runs.map((f) => placeOf(f, window));
+  if (own && places.every((p) => p === 'in')) return { window, facts, summary: { ...all, byDay: keepDays(all.byDay) } };
+  const acc = new SummaryAccumulator();
+  const builder = new CostFactsBuilder(true);
+  facts.runs.forEach((f, i) => {
+    if (places[i] === 'out') return;
+    const run = facts.source.run(f.at, false);
+    const clipped = places[i] === 'in' ? run : clipToWindow(run, window);
+    if (clipped === null) return;
+    acc.add(clipped);
+    builder.add(clipped, f.at, f.pages);
   });
+  const summary = acc.result({ inputs: all.inputs, files: all.files, spans: all.spans, skippedLines: all.skippedLines, priceTable: all.cost.priceTable });
   // Runs that began before the window add their start day; only the window's days are shown.
-  summary.byDay = summary.byDay.filter((d) => d.date >= window.fromDay && d.date <= window.toDay);
-  return { window, runs: inWindow, summary };
+  summary.byDay = keepDays(summary.byDay);
+  return { window, facts: builder.costFacts(null), summary };
 }

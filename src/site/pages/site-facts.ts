@@ -1,0 +1,311 @@
+/**
+ * What the pages about the whole report need of the runs, gathered in one pass over them so that
+ * the runs need not be held while the site is written: a few facts per run (the run list's row,
+ * its pages, the times the 7-day window asks about), sums by workflow, agent, provider and day,
+ * every call's duration, and the slowest calls. The few runs a page lists in detail (failed,
+ * unpriced, incomplete) are built again from their source when it is rendered.
+ *
+ * A large build reads its runs from the events kept in shared memory (RunPlan) and builds each
+ * again when it is needed; a small one holds them (heldRuns). Both give the same facts.
+ */
+import { NO_AGENT, NO_WORKFLOW, type SummaryAccumulator } from '../../aggregate/summary-accumulator.js';
+import { picoToUsd, type LlmCall, type Run, type StepNode } from '../../model/types.js';
+import { compareRuns } from '../../model/finalise.js';
+import { utcDay } from '../../normalise/timestamp.js';
+import type { PriceTable } from '../../prices/price-table.js';
+import { PlanRuns } from '../../read/parallel/build-runs.js';
+import type { RunPlan } from '../../read/parallel/run-index.js';
+import { tokenCountsOf, type TokenCounts } from './cells.js';
+import { runParts } from './run-parts.js';
+
+/** The runs of a site, by number: held in memory, or built again from the events read. */
+export interface RunSource {
+  readonly count: number;
+  /** Run `i`; `text`: with its prompts and responses (the run pages and `calls.jsonl` show them). */
+  run(i: number, text: boolean): Run;
+}
+
+/** Runs held in memory (their prompts and responses are there or not, as they were read). */
+export function heldRuns(runs: readonly Run[]): RunSource {
+  return { count: runs.length, run: (i) => runs[i]! };
+}
+
+/** Runs built again from a plan each time they are asked for (on this thread). */
+export function planRuns(plan: RunPlan, prices: PriceTable): RunSource {
+  const lean = new PlanRuns(plan, { prices, keepText: false, local: false });
+  const full = new PlanRuns(plan, { prices, keepText: true, local: false });
+  return { count: lean.count, run: (i, text) => (text ? full : lean).run(i) };
+}
+
+/** A run as the run list, the cost tables and the exports' `runs.csv` show it. */
+export interface RunFacts extends Pick<Run, 'id' | 'workflow' | 'pattern' | 'status' | 'statusText' | 'start' | 'end' | 'durationMs' | 'totals'> {
+  /** Every input file that contributed lines to the run, sorted. */
+  files: readonly string[];
+  /** The run's number in its source. */
+  at: number;
+  tokens: TokenCounts;
+  /** The run's agents and models, sorted (the run list's filters). */
+  agents: readonly string[];
+  models: readonly string[];
+  /** Its page files: 1, or its parts (run-parts.ts). */
+  pages: number;
+  /** The earliest and latest time of its calls (each call's end, else its start); null without one. */
+  firstCallTime: number | null;
+  lastCallTime: number | null;
+  /** Calls with no time. */
+  untimedCalls: number;
+}
+
+/** A call with its run's id. */
+export interface CallRef {
+  runId: string;
+  call: LlmCall;
+}
+
+export interface UnpricedCalls {
+  total: number;
+  /** Calls by the reason they have no price. */
+  reasons: Map<string, number>;
+  /** The first UNPRICED_LIST_LIMIT in list order. */
+  first: CallRef[];
+}
+
+export interface EstimatedParts {
+  workflow: Map<string, number>;
+  agent: Map<string, number>;
+  provider: Map<string, number>;
+}
+
+/** Per UTC day (of the call's end, else start, as daily spend counts): estimated cost and unpriced calls. */
+export interface DayProvenance {
+  estimatedPico: number;
+  unpriced: number;
+}
+
+/** What a cost page reads of its runs (all of them, or the 7-day window's, cut to its calls). */
+export interface CostFacts {
+  /** The runs in list order (compareRuns). */
+  runs: readonly RunFacts[];
+  unpriced: UnpricedCalls;
+  /** The estimated part of each workflow's, agent's and provider's cost (USD), keyed as summarise() keys them. */
+  estimated: EstimatedParts;
+  days: ReadonlyMap<string, DayProvenance>;
+}
+
+export interface SiteFacts extends CostFacts {
+  source: RunSource;
+  /** Every call's duration, where it has one. */
+  durations: number[];
+  /** The SLOWEST_CALLS longest calls, longest first (ties by run id, then step). */
+  slowest: CallRef[];
+  /** The latest time any run or call records (exact; the summary's ISO text drops sub-milliseconds). */
+  latest: number | null;
+  /** The part of each call of the runs whose page comes in parts (run-parts.ts), for links. */
+  stepParts: Map<string, Int32Array>;
+}
+
+/** Unpriced calls listed one by one, at most this many (all are counted, all are in calls.csv). */
+export const UNPRICED_LIST_LIMIT = 500;
+export const SLOWEST_CALLS = 50;
+
+export function callTime(c: LlmCall): number | null {
+  return c.end ?? c.start;
+}
+
+/** `before(a, b)`: a is slower, or as slow and first by run id, then step. */
+function slower(a: CallRef, b: CallRef): boolean {
+  const da = a.call.durationMs!;
+  const db = b.call.durationMs!;
+  return da > db || (da === db && (a.runId < b.runId || (a.runId === b.runId && a.call.index < b.call.index)));
+}
+
+function agentsOf(nodes: readonly StepNode[], out: Set<string>): Set<string> {
+  for (const n of nodes) {
+    if (n.kind === 'agent') {
+      out.add(n.agent);
+      agentsOf(n.children, out);
+    } else if (n.kind === 'llm' && n.agent) out.add(n.agent);
+  }
+  return out;
+}
+
+/**
+ * The cost facts of runs fed one at a time. Fed in list order (`inOrder`), it lists the first
+ * unpriced calls as they come; otherwise they are found once the order is known (withUnpriced).
+ */
+export class CostFactsBuilder {
+  protected readonly runs: RunFacts[] = [];
+  private readonly unpriced: UnpricedCalls = { total: 0, reasons: new Map(), first: [] };
+  private readonly estimatedPico: EstimatedParts = { workflow: new Map(), agent: new Map(), provider: new Map() };
+  private readonly days = new Map<string, DayProvenance>();
+  /** String lists many runs share (agents, models, files), kept once. */
+  private readonly lists = new Map<string, readonly string[]>();
+
+  constructor(private readonly inOrder: boolean) {}
+
+  private shared(list: readonly string[]): readonly string[] {
+    const key = list.join('\u0000');
+    const known = this.lists.get(key);
+    if (known !== undefined) return known;
+    this.lists.set(key, list);
+    return list;
+  }
+
+  /** Adds run number `at` of its source; `pages`: its page files. */
+  add(run: Run, at: number, pages: number): RunFacts {
+    let first: number | null = null;
+    let last: number | null = null;
+    let untimed = 0;
+    const models = new Set<string>();
+    for (const c of run.calls) {
+      const t = callTime(c);
+      if (t === null || !Number.isFinite(t)) untimed++;
+      else {
+        if (first === null || t < first) first = t;
+        if (last === null || t > last) last = t;
+      }
+      const m = c.modelId ?? c.model;
+      if (m) models.add(m);
+      if (c.costSource === 'estimated' && c.costPico !== null) {
+        add(this.estimatedPico.workflow, run.workflow ?? NO_WORKFLOW, c.costPico);
+        add(this.estimatedPico.agent, c.agent ?? NO_AGENT, c.costPico);
+        add(this.estimatedPico.provider, c.provider, c.costPico);
+      }
+      if (c.costSource === 'unpriced') {
+        this.unpriced.total++;
+        const reason = c.unpricedReason ?? 'unpriced';
+        this.unpriced.reasons.set(reason, (this.unpriced.reasons.get(reason) ?? 0) + 1);
+        if (this.inOrder && this.unpriced.first.length < UNPRICED_LIST_LIMIT) this.unpriced.first.push({ runId: run.id, call: c });
+      }
+      if (t !== null) {
+        const day = utcDay(t);
+        let d = this.days.get(day);
+        if (d === undefined) {
+          d = { estimatedPico: 0, unpriced: 0 };
+          this.days.set(day, d);
+        }
+        if (c.costSource === 'estimated') d.estimatedPico += c.costPico ?? 0;
+        else if (c.costSource === 'unpriced') d.unpriced++;
+      }
+    }
+    const facts: RunFacts = {
+      id: run.id,
+      workflow: run.workflow,
+      pattern: run.pattern,
+      status: run.status,
+      statusText: run.statusText,
+      start: run.start,
+      end: run.end,
+      durationMs: run.durationMs,
+      totals: run.totals,
+      files: this.shared(run.files),
+      at,
+      tokens: tokenCountsOf(run.calls),
+      agents: this.shared([...agentsOf(run.children, new Set())].sort()),
+      models: this.shared([...models].sort()),
+      pages,
+      firstCallTime: first,
+      lastCallTime: last,
+      untimedCalls: untimed,
+    };
+    this.runs.push(facts);
+    return facts;
+  }
+
+  /** The facts, the runs sorted into list order unless they came in it. */
+  costFacts(source: RunSource | null): CostFacts {
+    if (!this.inOrder) this.runs.sort(compareRuns);
+    const usd = (m: Map<string, number>) => new Map([...m].map(([k, v]) => [k, picoToUsd(v)]));
+    const e = this.estimatedPico;
+    const unpriced = this.inOrder || source === null ? this.unpriced : { ...this.unpriced, first: firstUnpriced(this.runs, source) };
+    return { runs: this.runs, unpriced, estimated: { workflow: usd(e.workflow), agent: usd(e.agent), provider: usd(e.provider) }, days: this.days };
+  }
+}
+
+function add(m: Map<string, number>, k: string, v: number): void {
+  m.set(k, (m.get(k) ?? 0) + v);
+}
+
+/** The first UNPRICED_LIST_LIMIT unpriced calls in list order, from the runs that have any. */
+function firstUnpriced(runs: readonly RunFacts[], source: RunSource): CallRef[] {
+  const out: CallRef[] = [];
+  for (const f of runs) {
+    if (out.length >= UNPRICED_LIST_LIMIT) break;
+    if (f.totals.unpricedCalls === 0) continue;
+    const run = source.run(f.at, false);
+    for (const c of run.calls) {
+      if (c.costSource !== 'unpriced') continue;
+      if (out.length >= UNPRICED_LIST_LIMIT) break;
+      out.push({ runId: run.id, call: c });
+    }
+  }
+  return out;
+}
+
+/** The whole site's facts, and (when asked) its summary, from one pass over the runs. */
+export class SiteFactsBuilder extends CostFactsBuilder {
+  private readonly durations: number[] = [];
+  private readonly slowest: CallRef[] = [];
+  private latest: number | null = null;
+  private readonly stepParts = new Map<string, Int32Array>();
+
+  constructor(
+    inOrder: boolean,
+    private readonly summary: SummaryAccumulator | null,
+  ) {
+    super(inOrder);
+  }
+
+  addRun(run: Run, at: number): void {
+    const split = runParts(run);
+    if (split !== null) this.stepParts.set(run.id, split.partOfCall);
+    this.add(run, at, split === null ? 1 : split.parts.length);
+    this.summary?.add(run);
+    this.see(run.end);
+    this.see(run.start);
+    for (const call of run.calls) {
+      this.see(callTime(call));
+      if (call.durationMs === null) continue;
+      this.durations.push(call.durationMs);
+      const ref = { runId: run.id, call };
+      const top = this.slowest;
+      if (top.length === SLOWEST_CALLS && !slower(ref, top[top.length - 1]!)) continue;
+      let i = top.length;
+      while (i > 0 && slower(ref, top[i - 1]!)) i--;
+      top.splice(i, 0, ref);
+      if (top.length > SLOWEST_CALLS) top.pop();
+    }
+  }
+
+  private see(t: number | null): void {
+    if (t !== null && Number.isFinite(t) && (this.latest === null || t > this.latest)) this.latest = t;
+  }
+
+  siteFacts(source: RunSource): SiteFacts {
+    return { ...this.costFacts(source), source, durations: this.durations, slowest: this.slowest, latest: this.latest, stepParts: this.stepParts };
+  }
+}
+
+/**
+ * One pass over every run of `source` (without their texts): the site's facts, and the summary
+ * when `summary` is given. `inOrder`: the source holds the runs in list order already.
+ */
+export function gatherSiteFacts(source: RunSource, inOrder: boolean, summary: SummaryAccumulator | null = null): SiteFacts {
+  const builder = new SiteFactsBuilder(inOrder, summary);
+  for (let i = 0; i < source.count; i++) builder.addRun(source.run(i, false), i);
+  return builder.siteFacts(source);
+}
+
+/** The facts of runs held in list order (what `renderSite` is given). */
+export function siteFactsOf(runs: readonly Run[]): SiteFacts {
+  return gatherSiteFacts(heldRuns(runs), true);
+}
+
+/** Latest start first; runs without a start time after them, by id. */
+export function newestFirst<T extends Pick<Run, 'start' | 'id'>>(runs: readonly T[]): T[] {
+  const dated = runs.filter((r) => r.start !== null);
+  const undated = runs.filter((r) => r.start === null);
+  dated.sort((a, b) => b.start! - a.start! || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  undated.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...dated, ...undated];
+}
