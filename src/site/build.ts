@@ -194,6 +194,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
     });
     // One pass over the runs (built again from the plan one at a time, or held): the summary and the facts.
+    progress?.('summarising the runs');
     const summary = new SummaryAccumulator();
     const facts = loaded.plan ? gatherSiteFacts(planRuns(loaded.plan, loaded.prices), false, summary) : gatherSiteFacts(heldRuns(loaded.runs), true, summary);
     return await render(options, loaded, facts, summary, facts.runs.length > 0 ? threads.pages : null, stamp);

@@ -4,9 +4,10 @@
  * The window is the 7 UTC days ending with the day of the latest trace time: from 00:00 UTC six
  * days before that day up to the latest time. A call is in it when its time (its end, else its
  * start: the same time daily spend uses) falls in the window. Each run with a call in the window
- * is kept with only those calls, and summarise() runs once more on these runs, so the window's
- * numbers come from the same code as the all-time ones and the days of its daily spend are
- * exactly the all-time rows for those days.
+ * is cut to those calls and summarised once more, so the window's numbers come from the same code
+ * as the all-time ones and the days of its daily spend are exactly the all-time rows for those
+ * days. The runs' facts say which runs have a call in the window: only those are read again, and
+ * none when every run lies wholly in it (traces of a few days, as CI writes them).
  */
 import { SummaryAccumulator } from '../../aggregate/summary-accumulator.js';
 import type { Summary } from '../../aggregate/summary-types.js';
