@@ -254,6 +254,26 @@ describe('run pages written by worker threads', () => {
     expect(latency).toContain('Slowest 50 calls');
   });
 
+  it('fails as the tool fails to write, without writing through a link planted at an export another thread writes', async () => {
+    const { OutputError } = await import('../src/errors.js');
+    for (const name of ['calls.csv', 'calls.jsonl']) {
+      const out = path.join(scratch, `planted-${name}`);
+      mkdirSync(out, { recursive: true });
+      writeFileSync(path.join(out, 'mine.txt'), 'mine');
+      const secret = path.join(scratch, `secret-${name}.txt`);
+      writeFileSync(secret, 'secret');
+      symlinkSync(secret, path.join(out, name));
+      const build = buildSite({ inputs: [FIXTURES], outDir: out, cwd: ROOT, workers: 2, parallelFrom: 0, force: true });
+      await expect(build).rejects.toThrow(new RegExp(`${name.replace('.', '\\.')}: it is a symbolic link`));
+      await expect(build).rejects.toBeInstanceOf(OutputError);
+      expect(readFileSync(secret, 'utf8')).toBe('secret');
+      expect(readFileSync(path.join(out, 'mine.txt'), 'utf8')).toBe('mine');
+      const manifest = JSON.parse(readFileSync(path.join(out, '.trace-report-site.json'), 'utf8')) as { files: string[] };
+      expect(manifest.files).toContain('index.html');
+      expect(manifest.files).not.toContain(name);
+    }
+  });
+
   it('fails as the tool fails to write, without writing through a link planted at a run page', async () => {
     const first = await buildSite({ inputs: [FIXTURES], outDir: path.join(scratch, 'first'), cwd: ROOT, workers: 2, parallelFrom: 0 });
     const page = listFiles(first.outDir).find((f) => f.startsWith('runs/'))!;

@@ -17,6 +17,7 @@ import type { SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
 import { resolveInputs } from '../read/inputs.js';
 import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
+import { ParallelExports } from './parallel-exports.js';
 import { ParallelRunPages, runPagesSite, type RunPagesSite } from './parallel-run-pages.js';
 import { buildStamp, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
 import { dataExports } from './exports.js';
@@ -72,6 +73,8 @@ export interface RenderOptions {
   names?: ReadonlyMap<string, string>;
   /** Leave out the run pages: other threads write them (parallel-run-pages.ts). */
   withoutRunPages?: boolean;
+  /** Leave out `calls.csv` and `calls.jsonl`: another thread writes them (parallel-exports.ts). */
+  withoutCallExports?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -133,7 +136,7 @@ export function* siteFiles(model: SiteModel, opts: RenderOptions = {}): Generato
     },
     withoutRunPages: opts.withoutRunPages,
   });
-  yield* dataExports(model.summary, { facts: model.facts.runs, source: model.facts.source }, model.names, model.stepParts);
+  yield* dataExports(model.summary, { facts: model.facts.runs, source: model.facts.source }, model.names, model.stepParts, { calls: !opts.withoutCallExports });
 }
 
 /** Renders the whole site in memory (tests, and callers that write files their own way). */
@@ -178,7 +181,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   progress?.('reading traces');
   // Inputs read on worker threads (large ones) are written as pages by worker threads too: those
   // start as soon as the reading ends, and load their code while this thread builds the runs.
-  const threads: { pages: ParallelRunPages | null } = { pages: null };
+  const threads: { pages: ParallelRunPages | null; exports: ParallelExports | null } = { pages: null, exports: null };
   try {
     const loaded = await loadTraces(options.inputs, {
       files: inputs,
@@ -190,16 +193,22 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       chunkBytes: options.chunkBytes,
       // The events stay, for the page-writing threads to build the runs again.
       keepPlan: !options.singleFile,
-      onRead: options.singleFile ? undefined : () => void (threads.pages = new ParallelRunPages(prices, options.workers ?? defaultWorkers())),
+      onRead: options.singleFile
+        ? undefined
+        : () => {
+            threads.pages = new ParallelRunPages(prices, options.workers ?? defaultWorkers());
+            threads.exports = new ParallelExports(prices);
+          },
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
     });
     // One pass over the runs (built again from the plan one at a time, or held): the summary and the facts.
     progress?.('summarising the runs');
     const summary = new SummaryAccumulator();
     const facts = loaded.plan ? gatherSiteFacts(planRuns(loaded.plan, loaded.prices), false, summary) : gatherSiteFacts(heldRuns(loaded.runs), true, summary);
-    return await render(options, loaded, facts, summary, facts.runs.length > 0 ? threads.pages : null, stamp);
+    const elsewhere = facts.runs.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports } : null;
+    return await render(options, loaded, facts, summary, elsewhere, stamp);
   } finally {
-    await threads.pages?.close();
+    await Promise.all([threads.pages?.close(), threads.exports?.close()]);
   }
 }
 
@@ -208,12 +217,26 @@ function runPagesWriter(runPages: ParallelRunPages, site: RunPagesSite): Externa
   return { paths: runPages.paths(site), write: (root, previous) => runPages.write(root, site, previous) };
 }
 
+/** Files written elsewhere by two writers at once; both have finished (or failed) when it settles. */
+function bothWriters(a: ExternalFiles, b: ExternalFiles): ExternalFiles {
+  return {
+    paths: [...a.paths, ...b.paths],
+    write: async (root, previous) => {
+      const [x, y] = await Promise.allSettled([a.write(root, previous), b.write(root, previous)]);
+      if (x.status === 'rejected') throw x.reason;
+      if (y.status === 'rejected') throw y.reason;
+      return x.value + y.value;
+    },
+  };
+}
+
 async function render(
   options: BuildOptions,
   loaded: LoadResult,
   facts: SiteFacts,
   acc: SummaryAccumulator,
-  runPages: ParallelRunPages | null,
+  /** The threads that write the run pages and the exports of calls, for a site read into a plan. */
+  elsewhere: { pages: ParallelRunPages; exports: ParallelExports } | null,
   stamp: string | null,
 ): Promise<BuildResult> {
   const progress = options.onProgress;
@@ -221,8 +244,9 @@ async function render(
   // The run pages need only the runs in order, their names and the frame's facts: the other
   // threads write them from here on, while this thread summarises and renders the charts.
   const context = { version: toolVersion(), priceTable: loaded.prices.date };
-  const external = runPages && loaded.plan ? runPagesWriter(runPages, runPagesSite(loaded.plan, facts.runs, names, context)) : undefined;
-  const seen = { pages: external ? external.paths.length : 0 };
+  const pages = elsewhere && loaded.plan ? runPagesWriter(elsewhere.pages, runPagesSite(loaded.plan, facts.runs, names, context)) : undefined;
+  const external = pages && elsewhere && loaded.plan ? bothWriters(pages, elsewhere.exports.files(loaded.plan, facts.runs, names, facts.stepParts)) : undefined;
+  const seen = { pages: pages ? pages.paths.length : 0 };
   let summary: Summary | undefined;
   const pageFiles = async () => {
     summary = acc.result({
@@ -236,7 +260,7 @@ async function render(
     const model = await siteModel({ facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: progress, names });
     progress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.
-    return countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: progress, withoutRunPages: runPages !== null }), seen);
+    return countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: progress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined }), seen);
   };
   const record = (w: { files: number; bytes: number }): BuildRecord => ({
     stamp: stamp ?? '',

@@ -39,6 +39,7 @@ export function dataExports(
   runs: { facts: readonly RunFacts[]; source: RunSource },
   names: ReadonlyMap<string, string>,
   stepParts: ReadonlyMap<string, Int32Array> = new Map(),
+  opts: { calls?: boolean } = {},
 ): SiteFile[] {
   const pageOf = (id: string): string => {
     const page = names.get(id);
@@ -56,7 +57,7 @@ export function dataExports(
       yield rows(run, pageOf(run.id), stepParts.get(run.id));
     }
   }
-  return [
+  const files: SiteFile[] = [
     { path: 'summary.json', content: `${JSON.stringify(summary, null, 2)}\n` },
     {
       path: 'runs.csv',
@@ -67,15 +68,28 @@ export function dataExports(
         },
       },
     },
-    {
-      path: 'calls.csv',
-      content: { chunks: () => callPieces(csvRow(CALLS_CSV_HEADER), (run, page, parts) => run.calls.map((c) => csvRow(callRow(run, c, page, parts))).join('')) },
-    },
-    {
-      path: 'calls.jsonl',
-      content: { chunks: () => callPieces('', (run, page, parts) => run.calls.map((c) => `${JSON.stringify(callRecord(run, c, page, parts))}\n`).join('')) },
-    },
   ];
+  if (opts.calls === false) return files;
+  files.push(
+    { path: 'calls.csv', content: { chunks: () => callPieces(CALLS_CSV_HEAD, callsCsvRows) } },
+    { path: 'calls.jsonl', content: { chunks: () => callPieces('', callsJsonRows) } },
+  );
+  return files;
+}
+
+/** The exports of calls, when another thread writes them (`dataExports` with `calls: false`). */
+export const CALL_EXPORTS = ['calls.csv', 'calls.jsonl'] as const;
+
+export const CALLS_CSV_HEAD = csvRow(CALLS_CSV_HEADER);
+
+/** A run's rows of `calls.csv`; `page`: its page, `parts`: the part of each call when it comes in parts. */
+export function callsCsvRows(run: Run, page: string, parts: Int32Array | undefined): string {
+  return run.calls.map((c) => csvRow(callRow(run, c, page, parts))).join('');
+}
+
+/** A run's lines of `calls.jsonl`. */
+export function callsJsonRows(run: Run, page: string, parts: Int32Array | undefined): string {
+  return run.calls.map((c) => `${JSON.stringify(callRecord(run, c, page, parts))}\n`).join('');
 }
 
 /**

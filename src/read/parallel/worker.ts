@@ -5,8 +5,9 @@ import { readChunk } from './chunk-reader.js';
 import type { JobFailure, WorkerOptions, WorkerRequest } from './pool.js';
 
 /**
- * A worker: a chunk in, a batch of events out; or a job: summarise a range of runs, or build a
- * range of runs and write their pages (the site code is loaded only then).
+ * A worker: a chunk in, a batch of events out; or a job: summarise a range of runs, build a
+ * range of runs and write their pages, or write the exports of every call (the site code is
+ * loaded only then).
  */
 const options = workerData as WorkerOptions;
 
@@ -23,6 +24,10 @@ async function runJob(request: Extract<WorkerRequest, { kind: 'job' }>): Promise
     case 'write-run-pages': {
       const { writeRunPages } = await loadPagesCode();
       return writeRunPages(request.job as Parameters<typeof writeRunPages>[0]);
+    }
+    case 'write-call-exports': {
+      const { writeCallExports } = await import('../../site/exports-job.js');
+      return writeCallExports(request.job as Parameters<typeof writeCallExports>[0]);
     }
   }
 }

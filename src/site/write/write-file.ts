@@ -6,38 +6,93 @@ import type { SiteFile } from './site-file.js';
 const WRITE_FLAGS =
   constants.O_NOFOLLOW === undefined ? 'w' : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
 
-/** Streamed content is gathered into this buffer (one a thread, kept for the next file) and written when it is full. */
+/** Streamed content is gathered into a buffer this big (one kept a thread for `writePieces`) and written when it is full. */
 const GATHER_BYTES = 1 << 20;
 let gather: Buffer | null = null;
 
 /**
- * Writes the pieces of streamed content (each run's rows of an export) to `fd`, about a megabyte
- * at a time, and returns the bytes written. Encoding each piece into one kept buffer, rather than
- * joining pieces into larger strings and encoding those, keeps every piece short-lived: joined
- * strings and their buffers outlived the young generation and kept about 100 MB of the peak
- * memory of a 1M-span build until the next full garbage collection.
+ * Writes pieces of streamed content (each run's rows of an export) to a file, about a megabyte
+ * at a time. Encoding each piece into one kept buffer, rather than joining pieces into larger
+ * strings and encoding those, keeps every piece short-lived: joined strings and their buffers
+ * outlived the young generation and kept about 100 MB of the peak memory of a 1M-span build
+ * until the next full garbage collection.
  */
-function writePieces(fd: number, pieces: Iterable<string>): number {
-  const buf = (gather ??= Buffer.allocUnsafe(GATHER_BYTES));
-  let used = 0;
-  let bytes = 0;
-  const flush = () => {
-    writeFileSync(fd, buf.subarray(0, used));
-    bytes += used;
-    used = 0;
-  };
-  for (const piece of pieces) {
+export class PieceWriter {
+  private used = 0;
+  /** Bytes written so far. */
+  bytes = 0;
+
+  /** `name`: the file's path, for the errors of writing it (else they are thrown as they come). */
+  constructor(
+    private readonly fd: number,
+    private readonly buf: Buffer = Buffer.allocUnsafe(GATHER_BYTES),
+    private readonly name?: string,
+  ) {}
+
+  add(piece: string): void {
+    const buf = this.buf;
     // A UTF-16 unit is at most three bytes of UTF-8 (a surrogate pair, four for two units).
     const most = piece.length * 3;
-    if (used > 0 && used + most > buf.length) flush();
+    if (this.used > 0 && this.used + most > buf.length) this.flush();
     if (most > buf.length) {
       const whole = Buffer.from(piece, 'utf8');
-      writeFileSync(fd, whole);
-      bytes += whole.length;
-    } else used += buf.write(piece, used, 'utf8');
+      this.write(whole);
+      this.bytes += whole.length;
+    } else this.used += buf.write(piece, this.used, 'utf8');
   }
-  if (used > 0) flush();
-  return bytes;
+
+  /** Writes what is gathered; returns the bytes written in all. */
+  flush(): number {
+    if (this.used > 0) {
+      this.write(this.buf.subarray(0, this.used));
+      this.bytes += this.used;
+      this.used = 0;
+    }
+    return this.bytes;
+  }
+
+  private write(bytes: Uint8Array): void {
+    try {
+      writeFileSync(this.fd, bytes);
+    } catch (e) {
+      throw this.name === undefined ? e : writeError(this.name, e);
+    }
+  }
+}
+
+function writePieces(fd: number, pieces: Iterable<string>): number {
+  const w = new PieceWriter(fd, (gather ??= Buffer.allocUnsafe(GATHER_BYTES)));
+  for (const piece of pieces) w.add(piece);
+  return w.flush();
+}
+
+function writeError(abs: string, e: unknown): OutputError {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === 'ELOOP' ? 'it is a symbolic link, and trace-report does not write through links' : err.message;
+  return new OutputError(`cannot write ${abs}: ${why}`, { cause: e });
+}
+
+/**
+ * Writes several files at once, each from pieces `fill` gives its writer (the exports of calls,
+ * made in one pass over the runs), refusing to follow a symbolic link at any of their paths;
+ * returns the bytes written. File-system failures become OutputError naming the file.
+ */
+export function writeStreams(paths: readonly string[], fill: (writers: PieceWriter[]) => void): number {
+  const fds: number[] = [];
+  try {
+    for (const abs of paths) {
+      try {
+        fds.push(openSync(abs, WRITE_FLAGS, 0o666));
+      } catch (e) {
+        throw writeError(abs, e);
+      }
+    }
+    const writers = fds.map((fd, k) => new PieceWriter(fd, undefined, paths[k]));
+    fill(writers);
+    return writers.reduce((sum, w) => sum + w.flush(), 0);
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
 }
 
 /**
@@ -57,8 +112,6 @@ export function writeNoFollow(abs: string, content: SiteFile['content']): number
       closeSync(fd);
     }
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ELOOP' ? 'it is a symbolic link, and trace-report does not write through links' : err.message;
-    throw new OutputError(`cannot write ${abs}: ${why}`, { cause: e });
+    throw writeError(abs, e);
   }
 }

@@ -1,0 +1,42 @@
+import { PriceTable, type PriceTableState } from '../prices/price-table.js';
+import { PlanRuns } from '../read/parallel/build-runs.js';
+import type { RunPlan } from '../read/parallel/run-index.js';
+import { CALL_EXPORTS, CALLS_CSV_HEAD, callsCsvRows, callsJsonRows } from './exports.js';
+import { resolveInside } from './write/site-path.js';
+import { writeStreams } from './write/write-file.js';
+
+/**
+ * `calls.csv` and `calls.jsonl`, written on a worker thread from the events read (the plan, in
+ * shared memory): the runs with calls in list order, by their number in the plan, with their ids
+ * and pages.
+ */
+export interface WriteCallExportsJob {
+  plan: RunPlan;
+  order: Int32Array;
+  ids: string[];
+  pages: string[];
+  /** The part of each call of the runs whose page comes in parts (run-parts.ts). */
+  stepParts: Map<string, Int32Array>;
+  prices: PriceTableState;
+  root: string;
+}
+
+/**
+ * Builds each run once (with its prompts and responses) and writes its rows to both files, the
+ * same bytes `dataExports` gives; returns the bytes written.
+ */
+export function writeCallExports(job: WriteCallExportsJob): number {
+  const prices = PriceTable.fromState(job.prices);
+  const runs = new PlanRuns(job.plan, { prices, keepText: true, local: false });
+  const paths = CALL_EXPORTS.map((name) => resolveInside(job.root, name));
+  return writeStreams(paths, ([csv, jsonl]) => {
+    csv!.add(CALLS_CSV_HEAD);
+    for (let i = 0; i < job.order.length; i++) {
+      const run = runs.run(job.order[i]!);
+      if (run.id !== job.ids[i]) throw new Error(`run ${JSON.stringify(run.id)} built where ${JSON.stringify(job.ids[i])} was listed`);
+      const parts = job.stepParts.get(run.id);
+      csv!.add(callsCsvRows(run, job.pages[i]!, parts));
+      jsonl!.add(callsJsonRows(run, job.pages[i]!, parts));
+    }
+  });
+}
