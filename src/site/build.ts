@@ -6,9 +6,10 @@
  *   3. charts: Vega-Lite specs → SVG (the only async rendering step)
  *   4. render: pages as plain functions of the model → SiteFile[] (renderSite, no file system)
  *   5. write: writeSite() builds into a temporary folder and swaps it in
- * For large inputs the runs are never all held: this thread builds each again from the plan when
- * a page or an export needs it, and the run pages (most of a site) are rendered and written by
- * worker threads from step 2 on: they need only the runs' order and names, known after that pass.
+ * For large inputs the runs are never all held: a run is built again from the plan when a page
+ * or an export needs it whole. The run pages (most of a site) and the exports of every call are
+ * rendered and written by worker threads from step 2 on: they need only the runs' order and
+ * names, known after that pass.
  */
 import path from 'node:path';
 import { SummaryAccumulator } from '../aggregate/summary-accumulator.js';
