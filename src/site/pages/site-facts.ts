@@ -112,7 +112,7 @@ export function callTime(c: LlmCall): number | null {
   return c.end ?? c.start;
 }
 
-/** `before(a, b)`: a is slower, or as slow and first by run id, then step. */
+/** Whether call a comes before b among the slowest: slower, or as slow and first by run id, then step (a total order: a run's id is unique in a site). */
 function slower(a: CallRef, b: CallRef): boolean {
   const da = a.call.durationMs!;
   const db = b.call.durationMs!;
@@ -131,7 +131,8 @@ function agentsOf(nodes: readonly StepNode[], out: Set<string>): Set<string> {
 
 /**
  * The cost facts of runs fed one at a time. Fed in list order (`inOrder`), it lists the first
- * unpriced calls as they come; otherwise they are found once the order is known (withUnpriced).
+ * unpriced calls as they come; otherwise they are found in the runs' source once the runs are
+ * sorted (`costFacts`).
  */
 export class CostFactsBuilder {
   protected readonly runs: RunFacts[] = [];
