@@ -621,6 +621,36 @@ describe('a large run', () => {
   });
 });
 
+describe('the facts of the runs', () => {
+  it('keeps lists of agents, models and files once, never taking one list for another whatever their strings hold', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-facts-'));
+    try {
+      const call = (run: string, agent: string, model: string, t: number) =>
+        JSON.stringify({ event_type: 'llm_call_end', run_id: run, agent_name: agent, model, input_tokens: 1, output_tokens: 1, timestamp: `2026-03-01T10:00:0${t}Z` });
+      // Joined with NUL, ['a\0b'] and ['a', 'b'] would be one key; so would the models.
+      writeFileSync(path.join(dir, 'f.jsonl'), [
+        call('one', 'a\u0000b', 'm\u0000n', 1),
+        call('two', 'a', 'm', 2),
+        call('two', 'b', 'n', 3),
+        call('three', 'b', 'n', 4),
+        call('three', 'a', 'm', 5),
+      ].join('\n'));
+      const l = await load([path.join(dir, 'f.jsonl')]);
+      const facts = siteFactsOf(l.runs);
+      const byId = new Map(facts.runs.map((r) => [r.id, r]));
+      expect(byId.get('one')!.agents).toEqual(['a\u0000b']);
+      expect(byId.get('one')!.models).toEqual(['m\u0000n']);
+      expect(byId.get('two')!.agents).toEqual(['a', 'b']);
+      expect(byId.get('two')!.models).toEqual(['m', 'n']);
+      // Equal lists are one list.
+      expect(byId.get('three')!.agents).toBe(byId.get('two')!.agents);
+      expect(byId.get('three')!.files).toBe(byId.get('one')!.files);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the 7-day window', () => {
   const call = (runId: string, start: string, end: string, usd: number) => [
     { event_type: 'llm_call_start', run_id: runId, agent_name: 'a', model: 'gpt-4o', timestamp: start },

@@ -139,17 +139,24 @@ export class CostFactsBuilder {
   private readonly unpriced: UnpricedCalls = { total: 0, reasons: new Map(), first: [] };
   private readonly estimatedPico: EstimatedParts = { workflow: new Map(), agent: new Map(), provider: new Map() };
   private readonly days = new Map<string, DayProvenance>();
-  /** String lists many runs share (agents, models, files), kept once. */
-  private readonly lists = new Map<string, readonly string[]>();
+  /** String lists many runs share (agents, models, files), kept once: a tree of their strings. */
+  private readonly lists: ListNode = { list: null, next: null };
 
   constructor(private readonly inOrder: boolean) {}
 
+  /** The list equal to `list` seen first, or `list`. Looked up string by string, as no joined key is safe from strings a trace writes. */
   private shared(list: readonly string[]): readonly string[] {
-    const key = list.join('\u0000');
-    const known = this.lists.get(key);
-    if (known !== undefined) return known;
-    this.lists.set(key, list);
-    return list;
+    let node = this.lists;
+    for (const s of list) {
+      node.next ??= new Map();
+      let child = node.next.get(s);
+      if (child === undefined) {
+        child = { list: null, next: null };
+        node.next.set(s, child);
+      }
+      node = child;
+    }
+    return (node.list ??= list);
   }
 
   /** Adds run number `at` of its source; `pages`: its page files. */
@@ -221,6 +228,11 @@ export class CostFactsBuilder {
     const unpriced = this.inOrder || source === null ? this.unpriced : { ...this.unpriced, first: firstUnpriced(this.runs, source) };
     return { runs: this.runs, unpriced, estimated: { workflow: usd(e.workflow), agent: usd(e.agent), provider: usd(e.provider) }, days: this.days };
   }
+}
+
+interface ListNode {
+  list: readonly string[] | null;
+  next: Map<string, ListNode> | null;
 }
 
 function add(m: Map<string, number>, k: string, v: number): void {
