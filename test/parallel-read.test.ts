@@ -29,6 +29,32 @@ describe('reading on worker threads', () => {
     }
   });
 
+  it('keeps prompts and responses exactly, whatever characters they hold, read from the shared bytes', async () => {
+    const odd = ['é and ü', '🦜 parrot', 'lone \ud800 half', 'nul \u0000 byte', 'quote " and \\ slash', 'line\u2028sep', '\t\r\n', '', '{"json": [1]}'];
+    const lines: unknown[] = [{ event_type: 'pattern_start', pattern_type: 'p', timestamp: 1 }];
+    odd.forEach((text, i) => {
+      lines.push({
+        event_type: 'llm_call',
+        agent_name: 'a',
+        timestamp: 2 + i,
+        messages_in: [{ role: 'system', content: text, name: i % 2 ? text : null }, { role: 'user', content: `${text} ${'x'.repeat(i * 700)}` }],
+        response: text,
+        metadata: { model: 'gpt-4o' },
+      });
+    });
+    lines.push({ event_type: 'pattern_end', timestamp: 99, response: 'done' });
+    const dir = writeTree({ 'texts.jsonl': jsonl(...lines) });
+    const { plain, parallel } = await both(['texts.jsonl'], dir);
+    const calls = plain.runs[0]!.calls;
+    // A response of white space only is none (the one-thread reader's rule, held here too).
+    expect(calls.map((c) => c.response)).toEqual(odd.map((t) => (t.trim() === '' ? null : t)));
+    expect(calls[3]!.prompt![0]!.content).toBe('nul \u0000 byte');
+    expect(calls[2]!.prompt![0]!.content).toBe('lone \ud800 half');
+    expect(parallel.runs).toEqual(plain.runs);
+    // toEqual passes over keys whose value is undefined: the messages must match key for key.
+    expect(JSON.stringify(parallel.runs)).toBe(JSON.stringify(plain.runs));
+  });
+
   it('numbers lines across chunk boundaries and keeps a run that spans them', async () => {
     const lines: unknown[] = [{ event_type: 'pattern_start', pattern_type: 'p', timestamp: 1 }];
     for (let i = 0; i < 400; i++) lines.push({ event_type: 'llm_call', agent_name: 'a', model: 'gpt-4o', input_tokens: 10, output_tokens: 5, timestamp: 2 + i, note: 'x'.repeat(i % 90) });

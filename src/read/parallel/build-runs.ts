@@ -1,8 +1,8 @@
 import { finaliseRun } from '../../model/finalise.js';
 import { RunBuilder } from '../../model/run-builder.js';
-import type { PromptMessage, Run } from '../../model/types.js';
+import type { Run } from '../../model/types.js';
 import type { PriceTable } from '../../prices/price-table.js';
-import { decodeEvent, emptyEvent, lineOf, type EventBatch } from './event-batch.js';
+import { decodeEvent, emptyEvent, lineOf, textAt, type BatchTexts, type EventBatch } from './event-batch.js';
 import type { RunPlan } from './run-index.js';
 
 /**
@@ -31,7 +31,8 @@ export interface RunMakerOptions {
 export class PlanRuns {
   private readonly e = emptyEvent();
   private readonly firsts: number[];
-  private readonly texts = new Map<EventBatch, Map<number, [PromptMessage[] | null, string | null]>>();
+  /** Per batch with texts: event → its entry. */
+  private readonly texts = new Map<EventBatch, Map<number, number>>();
   private bi = 0;
 
   constructor(
@@ -58,9 +59,10 @@ export class PlanRuns {
       const placed = plan.batches[bi]!;
       const i = g - placed.first;
       decodeEvent(placed.batch, i, e);
-      if (o.keepText && placed.batch.texts.length > 0) {
-        const text = textsOf(this.texts, placed.batch).get(i);
-        if (text) [e.prompt, e.response] = text;
+      const texts = placed.batch.texts;
+      if (o.keepText && texts !== null) {
+        const k = entriesOf(this.texts, placed.batch, texts).get(i);
+        if (k !== undefined) [e.prompt, e.response] = textAt(texts, k);
       }
       builder.add(e, { file: plan.files[placed.file]!, line: placed.lineBase + lineOf(placed.batch, i) });
     }
@@ -69,11 +71,12 @@ export class PlanRuns {
   }
 }
 
-/** A batch's prompts and responses by event, made on first use. */
-function textsOf(cache: Map<EventBatch, Map<number, [PromptMessage[] | null, string | null]>>, batch: EventBatch) {
+/** Where each event's prompt and response are in a batch's texts, made on first use. */
+function entriesOf(cache: Map<EventBatch, Map<number, number>>, batch: EventBatch, texts: BatchTexts): Map<number, number> {
   let byEvent = cache.get(batch);
   if (!byEvent) {
-    byEvent = new Map(batch.texts.map(([i, prompt, response]) => [i, [prompt, response]]));
+    byEvent = new Map();
+    for (let k = 0; k < texts.events.length; k++) byEvent.set(texts.events[k]!, k);
     cache.set(batch, byEvent);
   }
   return byEvent;

@@ -37,8 +37,22 @@ export interface EventBatch {
   /** rows × 5 numbers, NaN for null. */
   amounts: Float64Array;
   table: string[];
-  /** Prompts and responses, only for the events that have them: [event index, prompt, response]. */
-  texts: [number, PromptMessage[] | null, string | null][];
+  /** Prompts and responses, only for the events that have them; null when none has. */
+  texts: BatchTexts | null;
+}
+
+/**
+ * Prompts and responses as bytes, like the columns: each event's `[prompt, response]` as JSON in
+ * UTF-8, one after another. Shared, they are read by every thread that builds the runs without
+ * being copied to it (they are often most of an input's bytes); they are decoded as a run is
+ * built (textAt) and let go with it.
+ */
+export interface BatchTexts {
+  /** The event of each entry, in order. */
+  events: Int32Array;
+  /** Where each entry's bytes end (entry k runs from `ends[k - 1]`, or 0, to `ends[k]`). */
+  ends: Int32Array;
+  bytes: Uint8Array;
 }
 
 export class BatchWriter {
@@ -53,7 +67,7 @@ export class BatchWriter {
   /** Open addressing over the table: slot → id (0 empty), with each string's hash beside it. */
   private slots = new Int32Array(1024);
   private slotHashes = new Int32Array(1024);
-  private texts: EventBatch['texts'] = [];
+  private texts: [number, PromptMessage[] | null, string | null][] = [];
   /**
    * The bytes of the table's strings read from lines, one after another, and where each string's
    * are (-1: made from a string): a line's bytes are compared with them four at a time.
@@ -171,7 +185,7 @@ export class BatchWriter {
       amountRow: copy(Int32Array, this.amountRow, n, shared),
       amounts: copy(Float64Array, this.amounts, this.rows * NA, shared),
       table: this.table,
-      texts: this.texts,
+      texts: this.texts.length === 0 ? null : packTexts(this.texts, shared),
     };
   }
 
@@ -254,7 +268,7 @@ export class BatchWriter {
   }
 }
 
-type Column = Int32Array | Uint16Array | Float64Array;
+type Column = Int32Array | Uint16Array | Uint8Array | Float64Array;
 type ColumnKind<T extends Column> = { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
 
 function grown<T extends Int32Array | Float64Array>(from: T, size: number): T {
@@ -275,9 +289,36 @@ function copy<T extends Column>(Kind: ColumnKind<T>, from: Int32Array | Float64A
   return to;
 }
 
+function packTexts(texts: readonly [number, PromptMessage[] | null, string | null][], shared: boolean): BatchTexts {
+  const n = texts.length;
+  const json = texts.map(([, prompt, response]) => JSON.stringify([prompt, response]));
+  const events = column(Int32Array, n, shared);
+  const ends = column(Int32Array, n, shared);
+  let total = 0;
+  json.forEach((j, k) => {
+    events[k] = texts[k]![0];
+    total += Buffer.byteLength(j, 'utf8');
+    ends[k] = total;
+  });
+  const bytes = column(Uint8Array, total, shared);
+  const out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  json.forEach((j, k) => out.write(j, k === 0 ? 0 : ends[k - 1]!, 'utf8'));
+  return { events, ends, bytes };
+}
+
+/** Entry k of a batch's texts: the event's prompt and response. */
+export function textAt(t: BatchTexts, k: number): [PromptMessage[] | null, string | null] {
+  const from = k === 0 ? 0 : t.ends[k - 1]!;
+  const json = Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength).toString('utf8', from, t.ends[k]!);
+  return JSON.parse(json) as [PromptMessage[] | null, string | null];
+}
+
 /** The buffers to hand over (transfer) with a batch; shared ones are not handed over but shared. */
 export function transferables(b: EventBatch): ArrayBuffer[] {
-  return [b.lines?.buffer, b.strings.buffer, b.times.buffer, b.amountRow.buffer, b.amounts.buffer].filter((x): x is ArrayBuffer => x instanceof ArrayBuffer);
+  const t = b.texts;
+  return [b.lines?.buffer, b.strings.buffer, b.times.buffer, b.amountRow.buffer, b.amounts.buffer, t?.events.buffer, t?.ends.buffer, t?.bytes.buffer].filter(
+    (x): x is ArrayBuffer => x instanceof ArrayBuffer,
+  );
 }
 
 /** The line (counted from the start of the batch's chunk) that event `i` came from. */
