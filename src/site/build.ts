@@ -25,7 +25,7 @@ import { dataExports } from './exports.js';
 import { runFileNames } from './file-names.js';
 import { renderCharts } from './pages/charts.js';
 import { errorDetails } from './pages/errors-page.js';
-import { gatherSiteFacts, heldRuns, newestFirst, planRuns, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
+import { gatherSiteFacts, newestFirst, planRuns, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
 import type { SiteInput, SiteModel } from './pages/site-model.js';
 import { singleFilePage } from './pages/single-file.js';
 import { sitePages } from './pages/site-pages.js';
@@ -205,7 +205,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     // One pass over the runs (built again from the plan one at a time, or held): the summary and the facts.
     progress?.('summarising the runs');
     const summary = new SummaryAccumulator();
-    const facts = loaded.plan ? gatherSiteFacts(planRuns(loaded.plan, loaded.prices), false, summary) : gatherSiteFacts(heldRuns(loaded.runs), true, summary);
+    const facts = loaded.plan ? gatherSiteFacts(planRuns(loaded.plan, loaded.prices), false, summary) : siteFactsOf(loaded.runs, summary);
     const elsewhere = facts.runs.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports } : null;
     return await render(options, loaded, facts, summary, elsewhere, stamp);
   } finally {

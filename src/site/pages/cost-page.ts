@@ -19,8 +19,6 @@ import { renderTemplate } from './templates.js';
 import { callTime, UNPRICED_LIST_LIMIT, type CostFacts, type RunFacts, type UnpricedCalls } from './site-facts.js';
 import type { WindowSummary } from './window.js';
 
-export { UNPRICED_LIST_LIMIT };
-
 export interface CostScope {
   key: Extract<PageKey, 'cost' | 'cost-7d'>;
   summary: Summary;

@@ -9,7 +9,7 @@ import type { CallRef, RunFacts, RunSource } from './site-facts.js';
 import { countCell, statusCell, textCell, utcCell, type Cell, type TableModel } from './cells.js';
 import type { Linker } from './links.js';
 import { renderTemplate } from './templates.js';
-import { callTime } from './window.js';
+import { callTime } from './site-facts.js';
 import { plural } from './plural.js';
 
 export const ERROR_LIST_LIMIT = 1000;

@@ -16,8 +16,6 @@ import { renderTemplate } from './templates.js';
 import { plural } from './plural.js';
 import { SLOWEST_CALLS, type CallRef, type SiteFacts } from './site-facts.js';
 
-export { SLOWEST_CALLS };
-
 export const THRESHOLDS_MS = [1000, 2000, 5000, 10_000, 30_000, 60_000];
 
 function percentileCells(r: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null }): Cell[] {

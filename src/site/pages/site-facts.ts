@@ -160,7 +160,7 @@ export class CostFactsBuilder {
   }
 
   /** Adds run number `at` of its source; `pages`: its page files. */
-  add(run: Run, at: number, pages: number): RunFacts {
+  add(run: Run, at: number, pages: number): void {
     let first: number | null = null;
     let last: number | null = null;
     let untimed = 0;
@@ -217,7 +217,6 @@ export class CostFactsBuilder {
       untimedCalls: untimed,
     };
     this.runs.push(facts);
-    return facts;
   }
 
   /** The facts, the runs sorted into list order unless they came in it. */
@@ -309,9 +308,9 @@ export function gatherSiteFacts(source: RunSource, inOrder: boolean, summary: Su
   return builder.siteFacts(source);
 }
 
-/** The facts of runs held in list order (what `renderSite` is given). */
-export function siteFactsOf(runs: readonly Run[]): SiteFacts {
-  return gatherSiteFacts(heldRuns(runs), true);
+/** The facts of runs held in list order (what `renderSite` is given), and their summary when `summary` is given. */
+export function siteFactsOf(runs: readonly Run[], summary: SummaryAccumulator | null = null): SiteFacts {
+  return gatherSiteFacts(heldRuns(runs), true, summary);
 }
 
 /** Latest start first; runs without a start time after them, by id. */

@@ -16,8 +16,6 @@ import type { Run } from '../../model/types.js';
 import { utcDay } from '../../normalise/timestamp.js';
 import { callTime, CostFactsBuilder, type CostFacts, type RunFacts, type SiteFacts } from './site-facts.js';
 
-export { callTime };
-
 const DAY_MS = 86_400_000;
 export const WINDOW_DAYS = 7;
 
@@ -54,16 +52,6 @@ export function clipToWindow(run: Run, w: TimeWindow): Run | null {
   const calls = run.calls.filter((c) => inside(callTime(c), w));
   if (calls.length === 0) return null;
   return calls.length === run.calls.length ? run : { ...run, calls, totals: totalsOf(calls) };
-}
-
-/** The runs with a call in the window, each cut to those calls (runs without calls: by start). */
-export function runsInWindow(runs: readonly Run[], w: TimeWindow): Run[] {
-  const out: Run[] = [];
-  for (const run of runs) {
-    const clipped = clipToWindow(run, w);
-    if (clipped !== null) out.push(clipped);
-  }
-  return out;
 }
 
 /** Where a run stands to the window, from its facts alone: none of it, all of it, or some calls. */
