@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { loadTraces } from '../src/read/load.js';
 import { summarise } from '../src/aggregate/summarise.js';
-import type { Run } from '../src/model/types.js';
+import type { LlmCall, Run } from '../src/model/types.js';
 import type { Summary } from '../src/aggregate/summary-types.js';
 import { siteFactsOf } from '../src/site/pages/site-facts.js';
 import { PicoSum } from '../src/aggregate/pico-sum.js';
-import { CALLS_CSV_HEADER, dataExports, picoToDecimal, RUNS_CSV_HEADER } from '../src/site/exports.js';
+import { toCsv } from '../src/format/csv.js';
+import { picoToDecimal } from '../src/format/money.js';
+import { CallRows } from '../src/site/call-rows.js';
+import { CALLS_CSV_HEADER, dataExports, RUNS_CSV_HEADER } from '../src/site/exports.js';
 import { runFileNames } from '../src/site/file-names.js';
 import { siteFileText, type SiteFile } from '../src/site/write/site-file.js';
 import { DIALECTS, jsonl, writeTree } from './helpers.js';
@@ -262,5 +265,66 @@ describe('data exports', () => {
   it('refuses a run that has no page name (a programming error)', async () => {
     const { runs, summary } = await load();
     expect(() => exportsOf(summary, runs, new Map())).toThrow(/no page name/);
+  });
+});
+
+describe('CallRows', () => {
+  /** A call with every field set, then `over` on top. */
+  const call = (over: Partial<LlmCall>): LlmCall => ({
+    kind: 'llm', index: 1, agent: 'a', provider: 'openai', model: 'gpt-4o', modelId: 'gpt-4o', inputTokens: 10, outputTokens: 5,
+    totalTokens: null, start: 1_700_000_000_000, end: 1_700_000_000_250.75, durationMs: 250.75, costPico: 4_200_000_000,
+    costSource: 'estimated', unpricedReason: null, status: 'ok', error: null, prompt: null, response: null,
+    source: { file: 'traces/a.jsonl', line: 7 }, ...over,
+  });
+  // The values a hand-made row could get wrong: numbers JSON writes in exponent form, non-finite
+  // numbers, times outside four-digit years, texts JSON or CSV must escape or guard, names that
+  // repeat (quoted once and kept), prompts of nested objects.
+  const calls: LlmCall[] = [
+    call({}),
+    call({ index: 2, durationMs: 1e-7, inputTokens: 1e21, outputTokens: 0, costPico: 1, start: null, end: null }),
+    call({ index: 3, durationMs: Number.NaN, inputTokens: null, outputTokens: null, totalTokens: 123, costPico: null, costSource: 'unpriced', unpricedReason: 'unknown model' }),
+    call({ index: 4, agent: '=HYPERLINK("x")', model: 'm,"q"\r\n', error: 'bad \u2028 \u0000 \ud800 "quoted" \\ ', status: 'failed', durationMs: -0 }),
+    call({ index: 5, agent: null, model: null, modelId: null, start: -62_198_755_200_000, end: 253_402_300_800_001, costPico: -5_000_000 }),
+    call({ index: 6, agent: '=HYPERLINK("x")', prompt: [{ role: 'user', content: '<script>"hi"</script>', name: null }], response: 'line\nnext' }),
+    call({ index: 7, source: { file: '-1.jsonl', line: 123_456 }, durationMs: Number.POSITIVE_INFINITY, costPico: 123_456_789_012_345_678 }),
+  ];
+  const run = { id: '+run,"1"', calls } as unknown as Run;
+  const iso = (ms: number | null): string | null => (ms === null || !Number.isFinite(ms) ? null : new Date(Math.floor(ms)).toISOString());
+  const total = (c: LlmCall): number | null => (c.inputTokens !== null || c.outputTokens !== null ? (c.inputTokens ?? 0) + (c.outputTokens ?? 0) : c.totalTokens);
+
+  it('writes each calls.jsonl line as JSON.stringify writes the record, key for key', () => {
+    const rows = new CallRows().add(run, 'runs/r.html', undefined, { csv: false, jsonl: true });
+    expect(rows.csv).toBe('');
+    const expected = calls.map((c) =>
+      JSON.stringify({
+        run_id: run.id, step: c.index, page: `runs/r.html#step-${c.index}`, agent: c.agent, provider: c.provider, model: c.model,
+        model_id: c.modelId, status: c.status, start: iso(c.start), end: iso(c.end), duration_ms: c.durationMs,
+        input_tokens: c.inputTokens, output_tokens: c.outputTokens, total_tokens: total(c),
+        cost_usd: c.costPico === null ? null : c.costPico / 1e12, cost_pico: c.costPico, cost_source: c.costSource,
+        unpriced_reason: c.unpricedReason, error: c.error, prompt: c.prompt, response: c.response, file: c.source.file, line: c.source.line,
+      }),
+    );
+    expect(rows.jsonl).toBe(expected.map((l) => `${l}\n`).join(''));
+  });
+
+  it('writes each calls.csv row as csvRow writes its cells, the same again for a second run', () => {
+    const rows = new CallRows();
+    const expected = toCsv(
+      [],
+      calls.map((c) => [
+        run.id, c.index, `runs/r.html#step-${c.index}`, c.agent, c.provider, c.model, c.modelId, c.status, iso(c.start), iso(c.end),
+        c.durationMs, c.inputTokens, c.outputTokens, total(c), c.costPico === null ? null : picoToDecimal(c.costPico),
+        c.costSource, c.unpricedReason, c.error, c.source.file, c.source.line,
+      ]),
+    ).slice(2);
+    expect(rows.add(run, 'runs/r.html', undefined, { csv: true, jsonl: false }).csv).toBe(expected);
+    expect(rows.jsonl).toBe('');
+    // The texts quoted for the first run are kept: a second run gets the same rows from them.
+    expect(rows.add(run, 'runs/r.html', undefined, { csv: true, jsonl: true }).csv).toBe(expected);
+    const parsed = parseCsv(expected);
+    expect(parsed).toHaveLength(calls.length);
+    expect(parsed.map((r) => r[3])).toEqual(['a', 'a', 'a', '\'=HYPERLINK("x")', '', '\'=HYPERLINK("x")', 'a']);
+    expect(parsed[3]![5]).toBe('m,"q"\r\n');
+    expect(parsed[1]!.slice(10, 15)).toEqual(['0.0000001', '1000000000000000000000', '0', '1000000000000000000000', '0.000000000001']);
   });
 });

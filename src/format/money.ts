@@ -120,3 +120,18 @@ export function plainNumber(n: number): string {
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
+
+/**
+ * Integer pico-dollars as an exact USD decimal: 4_200_000_000 → `0.0042`, 0 → `0`.
+ * Digits are placed by hand, so there is no binary float noise and no exponent form.
+ */
+export function picoToDecimal(pico: number): string {
+  const rounded = Math.round(pico);
+  const sign = rounded < 0 ? '-' : '';
+  const abs = Math.abs(rounded);
+  // A safe integer's String() is its exact digits; beyond that, BigInt writes them.
+  const digits = (Number.isSafeInteger(abs) ? String(abs) : BigInt(abs).toString()).padStart(13, '0');
+  const whole = digits.slice(0, -12);
+  const frac = digits.slice(-12).replace(/0+$/, '');
+  return frac === '' ? `${sign}${whole}` : `${sign}${whole}.${frac}`;
+}

@@ -1,7 +1,8 @@
 import { PriceTable, type PriceTableState } from '../prices/price-table.js';
 import { PlanRuns } from '../read/parallel/build-runs.js';
 import type { RunPlan } from '../read/parallel/run-index.js';
-import { CALL_EXPORTS, CALLS_CSV_HEAD, callsCsvRows, callsJsonRows } from './exports.js';
+import { CallRows } from './call-rows.js';
+import { CALL_EXPORTS, CALLS_CSV_HEAD } from './exports.js';
 import { resolveInside } from './write/site-path.js';
 import { writeStreams } from './write/write-file.js';
 
@@ -31,12 +32,14 @@ export function writeCallExports(job: WriteCallExportsJob): number {
   const paths = CALL_EXPORTS.map((name) => resolveInside(job.root, name));
   return writeStreams(paths, ([csv, jsonl]) => {
     csv!.add(CALLS_CSV_HEAD);
+    const rows = new CallRows();
+    const both = { csv: true, jsonl: true };
     for (let i = 0; i < job.order.length; i++) {
       const run = runs.run(job.order[i]!);
       if (run.id !== job.ids[i]) throw new Error(`run ${JSON.stringify(run.id)} built where ${JSON.stringify(job.ids[i])} was listed`);
-      const parts = job.stepParts.get(run.id);
-      csv!.add(callsCsvRows(run, job.pages[i]!, parts));
-      jsonl!.add(callsJsonRows(run, job.pages[i]!, parts));
+      rows.add(run, job.pages[i]!, job.stepParts.get(run.id), both);
+      csv!.add(rows.csv);
+      jsonl!.add(rows.jsonl);
     }
   });
 }

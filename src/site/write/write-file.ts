@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, writeFileSync } from 'node:fs';
 import { OutputError } from '../../errors.js';
 import type { SiteFile } from './site-file.js';
 
@@ -103,9 +103,16 @@ export function writeNoFollow(abs: string, content: SiteFile['content']): number
   try {
     const fd = openSync(abs, WRITE_FLAGS, 0o666);
     try {
-      if (typeof content === 'string' || content instanceof Uint8Array) {
+      if (content instanceof Uint8Array) {
         writeFileSync(fd, content);
-        return typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
+        return content.byteLength;
+      }
+      if (typeof content === 'string') {
+        writeFileSync(fd, content);
+        // The file is new or emptied (O_TRUNC): its size is what was written. Asking the file costs
+        // a tenth of Buffer.byteLength, which walks the text again (12 µs for a 14 KB page that is
+        // not all Latin-1, as most pages are not; 72k pages at 1M spans).
+        return fstatSync(fd).size;
       }
       return writePieces(fd, content.chunks());
     } finally {
