@@ -1,5 +1,6 @@
-// Preloaded with `node --import` into a measured process: reports its peak RSS on exit.
+// Preloaded with `node --import` into a measured process: reports its peak RSS and its CPU time
+// (user and system, every thread of the process) on exit.
 process.on('exit', () => {
-  const maxRssKb = process.resourceUsage().maxRSS;
-  process.stderr.write(`\n@@bench maxRssKb=${maxRssKb}\n`);
+  const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
+  process.stderr.write(`\n@@bench maxRssKb=${maxRSS} cpuUs=${userCPUTime + systemCPUTime} sysUs=${systemCPUTime}\n`);
 });
