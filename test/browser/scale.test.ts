@@ -73,11 +73,27 @@ interface Render {
   loadMs: number;
 }
 
-/** Navigation timing of the page just loaded. */
+/**
+ * Navigation timing of the page just loaded. The first contentful paint of a large page can come
+ * after its load event: it is waited for (up to 5 s), not reported as missing.
+ */
 function timing(page: Page): Promise<Render> {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-    const fcp = performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint');
+    const fcp = await new Promise<PerformanceEntry | undefined>((resolve) => {
+      const observer = new PerformanceObserver((list) => {
+        const entry = list.getEntries().find((p) => p.name === 'first-contentful-paint');
+        if (entry) {
+          observer.disconnect();
+          resolve(entry);
+        }
+      });
+      observer.observe({ type: 'paint', buffered: true });
+      setTimeout(() => {
+        observer.disconnect();
+        resolve(undefined);
+      }, 5000);
+    });
     const round = (x: number) => Math.round(x * 10) / 10;
     return { firstContentfulPaintMs: fcp ? round(fcp.startTime) : null, responseEndMs: round(nav.responseEnd), domContentLoadedMs: round(nav.domContentLoadedEventEnd), loadMs: round(nav.loadEventEnd) };
   });
