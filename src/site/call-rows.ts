@@ -5,9 +5,8 @@
  * statuses, files) are quoted once for each file. A large build writes hundreds of thousands of
  * calls; this was most of the exports' time.
  *
- * Each `calls.jsonl` line is what `JSON.stringify` gives of the record below, key for key
- * (`callRecord` in the tests holds them equal on awkward values); each `calls.csv` row is what
- * `csvRow` gives of its cells.
+ * Each `calls.jsonl` line is what `JSON.stringify` gives of the call's record, key for key, and
+ * each `calls.csv` row what `csvRow` gives of its cells (the tests hold both on awkward values).
  */
 import { csvCell } from '../format/csv.js';
 import { formatIsoUtc, picoToDecimal, plainNumber } from '../format/money.js';
