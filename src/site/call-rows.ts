@@ -13,8 +13,13 @@ import { formatIsoUtc, picoToDecimal, plainNumber } from '../format/money.js';
 import { picoToUsd, type LlmCall, type Run } from '../model/types.js';
 import { stepPage } from './pages/links.js';
 
-/** Quoted texts kept at most, per file: enough for the names of a trace, bounded for its errors. */
+/**
+ * Quoted texts kept, per file: at most this many, each at most KEPT_LENGTH characters. Names
+ * (agents, models, files) are short and repeat; long texts (errors, stack traces) seldom repeat
+ * and would hold memory.
+ */
 const KEPT_TEXTS = 4096;
+const KEPT_LENGTH = 256;
 
 /** A finite number's text, as `String` (and `JSON.stringify`) write it; null for none. */
 function numberText(n: number | null): string | null {
@@ -56,7 +61,7 @@ class QuotedTexts {
     let q = this.kept.get(text);
     if (q === undefined) {
       q = this.quote(text);
-      if (this.kept.size < KEPT_TEXTS) this.kept.set(text, q);
+      if (this.kept.size < KEPT_TEXTS && text.length <= KEPT_LENGTH) this.kept.set(text, q);
     }
     return q;
   }
