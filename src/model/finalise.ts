@@ -48,7 +48,7 @@ export function totalsOf(calls: readonly LlmCall[]): RunTotals {
     else if (c.status === 'incomplete') t.incompleteCalls++;
     t.inputTokens += c.inputTokens ?? 0;
     t.outputTokens += c.outputTokens ?? 0;
-    t.totalTokens += callTokens(c);
+    t.totalTokens += callTokens(c) ?? 0;
     if (c.costSource === 'reported') t.reportedPico += c.costPico!;
     else if (c.costSource === 'estimated') t.estimatedPico += c.costPico!;
     else t.unpricedCalls++;
@@ -57,10 +57,10 @@ export function totalsOf(calls: readonly LlmCall[]): RunTotals {
   return t;
 }
 
-/** in + out where the split is known, else the total the trace gave. */
-export function callTokens(c: LlmCall): number {
+/** in + out where the split is known, else the total the trace gave; null when it gives neither. */
+export function callTokens(c: LlmCall): number | null {
   if (c.inputTokens !== null || c.outputTokens !== null) return (c.inputTokens ?? 0) + (c.outputTokens ?? 0);
-  return c.totalTokens ?? 0;
+  return c.totalTokens;
 }
 
 function statusOf(b: RunBuilder, totals: RunTotals): RunStatus {

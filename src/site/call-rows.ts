@@ -10,6 +10,7 @@
  */
 import { csvCell } from '../format/csv.js';
 import { formatIsoUtc, picoToDecimal, plainNumber } from '../format/money.js';
+import { callTokens } from '../model/finalise.js';
 import { picoToUsd, type LlmCall, type Run } from '../model/types.js';
 import { stepPage } from './pages/links.js';
 
@@ -38,12 +39,6 @@ function csvNumber(n: number | null, text: string | null): string {
 /** A time's text: ISO-8601 UTC with milliseconds, or null (as `calls.csv` and `calls.jsonl` write times). */
 export function isoTime(ms: number | null): string | null {
   return ms === null || !Number.isFinite(ms) ? null : formatIsoUtc(Math.floor(ms));
-}
-
-/** in + out where the split is known, else the total the trace gave (as the run totals count it); null when neither. */
-export function callTotalTokens(c: LlmCall): number | null {
-  if (c.inputTokens !== null || c.outputTokens !== null) return (c.inputTokens ?? 0) + (c.outputTokens ?? 0);
-  return c.totalTokens;
 }
 
 /** The link to a call: its run's page, or the part of it that holds the call. */
@@ -105,7 +100,7 @@ export class CallRows {
       const duration = numberText(c.durationMs);
       const input = numberText(c.inputTokens);
       const output = numberText(c.outputTokens);
-      const totalTokens = callTotalTokens(c);
+      const totalTokens = callTokens(c);
       const total = numberText(totalTokens);
       if (files.csv) {
         csv +=
