@@ -220,6 +220,20 @@ describe('run pages written by worker threads', () => {
     }
   });
 
+  /**
+   * A folder that is not a trace-report site (a file of the user's in it), to be written into in
+   * place (--force), with a symbolic link to a file outside it where the site's `file` goes.
+   */
+  function plantLink(folder: string, file: string): { out: string; secret: string } {
+    const out = path.join(scratch, folder);
+    mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
+    writeFileSync(path.join(out, 'mine.txt'), 'mine');
+    const secret = path.join(scratch, `secret-${folder}.txt`);
+    writeFileSync(secret, 'secret');
+    symlinkSync(secret, path.join(out, file));
+    return { out, secret };
+  }
+
   it('lists the same failed, unpriced, incomplete and slowest calls as the one-thread build, past each list\'s limit, whatever order the runs come in', async () => {
     // 1,300 runs written newest first, so that the order they are read in (which the threads
     // build them in) is the reverse of the list's: each with a failed call, an unpriced one, and
@@ -257,12 +271,7 @@ describe('run pages written by worker threads', () => {
   it('fails as the tool fails to write, without writing through a link planted at an export another thread writes', async () => {
     const { OutputError } = await import('../src/errors.js');
     for (const name of ['calls.csv', 'calls.jsonl']) {
-      const out = path.join(scratch, `planted-${name}`);
-      mkdirSync(out, { recursive: true });
-      writeFileSync(path.join(out, 'mine.txt'), 'mine');
-      const secret = path.join(scratch, `secret-${name}.txt`);
-      writeFileSync(secret, 'secret');
-      symlinkSync(secret, path.join(out, name));
+      const { out, secret } = plantLink(`planted-${name}`, name);
       const build = buildSite({ inputs: [FIXTURES], outDir: out, cwd: ROOT, workers: 2, parallelFrom: 0, force: true });
       await expect(build).rejects.toThrow(new RegExp(`${name.replace('.', '\\.')}: it is a symbolic link`));
       await expect(build).rejects.toBeInstanceOf(OutputError);
@@ -277,14 +286,7 @@ describe('run pages written by worker threads', () => {
   it('fails as the tool fails to write, without writing through a link planted at a run page', async () => {
     const first = await buildSite({ inputs: [FIXTURES], outDir: path.join(scratch, 'first'), cwd: ROOT, workers: 2, parallelFrom: 0 });
     const page = listFiles(first.outDir).find((f) => f.startsWith('runs/'))!;
-    // A folder that is not a trace-report site, written into in place (--force), with a link
-    // where that run's page goes.
-    const out = path.join(scratch, 'planted');
-    mkdirSync(path.join(out, 'runs'), { recursive: true });
-    writeFileSync(path.join(out, 'mine.txt'), 'mine');
-    const secret = path.join(scratch, 'secret.txt');
-    writeFileSync(secret, 'secret');
-    symlinkSync(secret, path.join(out, page));
+    const { out, secret } = plantLink('planted', page);
     const { OutputError } = await import('../src/errors.js');
     const build = buildSite({ inputs: [FIXTURES], outDir: out, cwd: ROOT, workers: 2, parallelFrom: 0, force: true });
     await expect(build).rejects.toThrow(/symbolic link/);
