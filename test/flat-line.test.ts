@@ -73,6 +73,7 @@ describe('the flat-line fast path', () => {
       '{"event_type":"pattern_end","status":"failed"}',
       '{"event_type":"llm_call","cost":1e-7,"input_tokens":1E3,"output_tokens":0.000000000000000000000001,"duration_ms":-0}',
       '{"event_type":"llm_call","cost":0.00205760000000000002,"input_tokens":12345678901234567890,"duration_ms":1e300}',
+      '{"event_type":"llm_call","cost":-0.00030000000000000003,"input_tokens":-12345678901234567890,"duration_ms":-1e300}',
       ' { "event_type" : "llm_call" , "model" : "m" , "x" : [1, {"a": 2}] } ',
       '{"event_type":"llm_call","note":"\\"quoted\\"","model":"é-model","unused":true,"more":false,"none":null}',
       '{"event_type":"agent_start","agent_name":"α","kind":"tool","call_id":"c-1","status":"OK"}',
@@ -106,13 +107,14 @@ describe('the flat-line fast path', () => {
     }
     // The fast path takes the shapes it is for, and leaves the rest.
     expect(fast(cases[0]!)).not.toBe(false);
-    expect(fast(cases[13]!)).toBe(false); // a nested value
-    expect(fast(cases[14]!)).toBe(false); // an escape
-    expect(fast(cases[16]!)).toBe(false); // a repeated key
-    expect(fast(cases[25]!)).toBe(false); // an upper-case type: the full path lower-cases it
+    expect(fast(cases[14]!)).toBe(false); // a nested value
+    expect(fast(cases[15]!)).toBe(false); // an escape
+    expect(fast(cases[17]!)).toBe(false); // a repeated key
+    expect(fast(cases[26]!)).toBe(false); // an upper-case type: the full path lower-cases it
     expect(fast(cases[12]!)).not.toBe(false); // long numbers: read by Number()
-    expect(fast(cases[26]!)).toBe(false); // a number too large for a double: no value, the full path says why
-    for (const broken of cases.slice(27)) expect(fast(broken), broken).toBe(false);
+    expect(fast(cases[13]!)).not.toBe(false); // long negative numbers: read by Number(), keeping their sign
+    expect(fast(cases[27]!)).toBe(false); // a number too large for a double: no value, the full path says why
+    for (const broken of cases.slice(28)) expect(fast(broken), broken).toBe(false);
   });
 
   it('reads numbers as JSON.parse does, over many random decimals', () => {
@@ -125,6 +127,7 @@ describe('the flat-line fast path', () => {
       const point = Math.floor(rand() * (digits + 1));
       let text = point === digits ? n : `${n.slice(0, point) || '0'}.${n.slice(point)}`;
       if (rand() < 0.2) text += `e${Math.floor(rand() * 40) - 20}`;
+      if (rand() < 0.3) text = `-${text}`;
       const line = `{"event_type":"llm_call","cost":${text}}`;
       const e = fast(line);
       expect(e, line).not.toBe(false);

@@ -220,12 +220,13 @@ function scan(s: Buffer, start: number, end: number): boolean {
       }
       i++;
     } else if (c === 45 || (c >= 48 && c <= 57)) {
-      const ns = i;
       let neg = false;
       if (c === 45) {
         neg = true;
         i++;
       }
+      // The digits after the sign: the sign is applied once, below, on both ways of reading them.
+      const ns = i;
       let m = 0;
       let digits = 0;
       let frac = 0;
