@@ -310,10 +310,16 @@ describe('timestamp fast path', () => {
       const iso = new Date(ms).toISOString();
       samples.push(iso, iso.slice(0, 19), iso.slice(0, 19) + 'Z', iso.slice(0, 23) + String(i % 1000).padStart(3, '0'), iso.slice(0, 21) + 'Z');
     }
+    // Leap seconds (RFC 3339): the next second's start, on either path.
+    samples.push('2016-12-31T23:59:60Z', '2016-12-31T23:59:60.5Z', '1969-06-11T10:45:60.1234567', '9999-12-31T23:59:60');
     samples.push('2024-02-29T23:59:59.999999Z', '2026-06-16T09:00:01', '0026-01-05T00:00:00Z', '1900-02-28T12:00:00.5Z', '2000-02-29T00:00:00Z', '1969-12-31T23:59:59.999Z');
     // Every day of 1600 to 2400 at noon: leap years by the Gregorian rule.
     for (let day = Date.UTC(1600, 0, 1); day < Date.UTC(2400, 0, 1); day += 86_400_000 * 13) samples.push(new Date(day + 43_200_000).toISOString());
     for (const s of samples) expect(fastIso(s), s).toBe(parseTimestampSlow(s));
+    expect(parseTimestampSlow('2016-12-31T23:59:60Z')).toBe(Date.UTC(2017, 0, 1));
+    expect(parseTimestampSlow('2016-12-31 23:59:60.25+00:00')).toBe(Date.UTC(2017, 0, 1) + 250);
+    expect(parseTimestampSlow('2017-01-01T08:59:60+09:00')).toBe(Date.UTC(2017, 0, 1));
+    expect(parseTimestampSlow('2016-12-31T23:59:61Z')).toBeNull();
     for (const bad of ['20é6-10-13T05:35:26.819Z', '2O26-01-01T00:00:00Z', '2026-02-30T00:00:00Z', '1900-02-29T00:00:00Z', '2026-00-10T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:00:00.Z', '2026-01-01Tab:00:00Z']) {
       expect(fastIso(bad), bad).toBeNull();
     }

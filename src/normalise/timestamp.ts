@@ -29,12 +29,16 @@ export function parseTimestampSlow(value: string): number | null {
   const d = Number(iso.slice(8, 10));
   const day = new Date(Date.UTC(y, m - 1, d));
   if (day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return null;
+  // A leap second (`23:59:60`, RFC 3339) is the start of the next second, as the fast path reads
+  // it; Date.parse reads no second 60.
+  const leap = iso.slice(16, 19) === ':60' ? 1000 : 0;
+  if (leap) iso = `${iso.slice(0, 17)}59${iso.slice(19)}`;
   // Date.parse keeps milliseconds only; carry microseconds so that ordering stays exact.
   const frac = /\.(\d{4,})/.exec(iso);
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return null;
-  if (frac?.[1]) return ms + Number(`0.${frac[1].slice(3)}`);
-  return ms;
+  if (frac?.[1]) return ms + leap + Number(`0.${frac[1].slice(3)}`);
+  return ms + leap;
 }
 
 function digitAt(b: Buffer, i: number): number {
