@@ -13,9 +13,16 @@ export class PicoSum {
   rest = 0;
 
   add(pico: number): void {
+    // An amount of $1,000 or more (or a refund of as much) gives its thousands first: added to the
+    // rest whole, it could pass 2^53 and round, by an amount that depends on the order of adding.
+    if (pico >= CARRY || pico <= -CARRY) {
+      const k = Math.trunc(pico / CARRY);
+      this.thousands += k;
+      pico -= k * CARRY;
+    }
     this.rest += pico;
-    if (this.rest >= CARRY) {
-      const k = Math.floor(this.rest / CARRY);
+    if (this.rest >= CARRY || this.rest <= -CARRY) {
+      const k = Math.trunc(this.rest / CARRY);
       this.thousands += k;
       this.rest -= k * CARRY;
     }
@@ -43,8 +50,4 @@ export class PicoSum {
     return this.thousands * (CARRY / PICO_PER_USD) + this.rest / PICO_PER_USD;
   }
 
-  /** For ordering rows by cost. */
-  compare(other: PicoSum): number {
-    return this.thousands - other.thousands || this.rest - other.rest;
-  }
 }
