@@ -46,6 +46,17 @@ describe('PicoSum', () => {
     // 1,000,000,000,000,017 pico-dollars
     expect([...totals]).toEqual([1000.000000000017]);
   });
+
+  it('reads a total of refunds and charges as the nearest double, below zero too', () => {
+    const sum = new PicoSum();
+    for (const x of [-5, 3, -1_000_000_000_000_000, 999_999_999_999_999]) sum.add(x);
+    expect(sum.usd()).toBe(-3e-12);
+    const parts = new PicoSum();
+    parts.addSum(structuredClone({ thousands: sum.thousands, rest: sum.rest }));
+    parts.add(3);
+    expect(parts.isZero).toBe(true);
+    expect(parts.usd()).toBe(0);
+  });
 });
 
 describe('ExactSum', () => {
