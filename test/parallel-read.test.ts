@@ -237,3 +237,77 @@ describe('summarising on worker threads (runs built where they were read)', () =
     ]);
   });
 });
+
+/**
+ * A random trace of a few dialect-A/D shapes with awkward values: numbers of every JSON form and
+ * sign (long ones, exponents, costs of $1,000 and more), numeric strings, timestamps of
+ * each form (leap seconds, offsets, unreadable ones), escapes, nested payloads, prompts, cut and
+ * blank lines, CRLF, and runs whose lines are spread over the whole file.
+ */
+function awkwardTrace(seed: number, lines: number): string {
+  let s = seed;
+  const r = (n: number) => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) % n;
+  const pick = <T>(a: readonly T[]): T => a[r(a.length)]!;
+  const num = () =>
+    pick([
+      () => String(r(5000)), () => (r(100000) / 1000).toFixed(r(5)), () => `-${r(100)}`, () => `${r(9) + 1}.${r(1e9)}${r(1e9)}`,
+      () => `-${r(9) + 1}.${r(1e9)}${r(1e9)}e-${r(9)}`, () => '0', () => '-0', () => 'null', () => `"${r(100)}"`, () => '1e400', () => `${r(1000)}e${r(5)}`,
+    ])();
+  const text = () => pick(['"gpt-4o"', '"gpt-4o-mini"', '"claude-sonnet-4"', '"é-model"', '" padded"', '"a\\"b"', '""', 'null', '"unknown-model"', '"x\\u00e9"', '7', 'true']);
+  const time = (t: number) =>
+    pick([
+      () => `"${new Date(t).toISOString()}"`, () => `"${new Date(t).toISOString().slice(0, 19)}"`, () => String(t / 1000), () => String(t),
+      () => `"${new Date(t).toISOString().slice(0, 19)}+02:00"`, () => '"bad"', () => `"${new Date(t).toISOString().slice(0, 17)}60Z"`,
+    ])();
+  const types = ['llm_call', 'llm_call_start', 'llm_call_end', 'llm_call_error', 'error', 'agent_start', 'agent_end', 'pattern_start', 'pattern_end', 'cost_record', 'routing_decision', 'tool_call', 'LLM_CALL'];
+  let t = Date.UTC(2026, 0, 1) + r(1e9);
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    t += r(5000);
+    const f = [`"${r(8) ? 'event_type' : 'type'}":"${pick(types)}"`];
+    if (r(5)) f.push(`"run_id":"run-${r(60)}"`);
+    if (r(3)) f.push(`"workflow":${pick(['"digest"', '"triage"', '"é"', 'null', '""'])}`);
+    if (r(2)) f.push(`"agent_name":${pick(['"a"', '"b"', '"Log Analyst"', '""', 'null'])}`);
+    if (r(2)) f.push(`"model":${text()}`);
+    if (r(3)) f.push(`"provider":${pick(['"openai"', '"anthropic"', 'null'])}`);
+    for (const k of ['input_tokens', 'output_tokens', 'duration_ms', 'cost_estimate', 'cost_usd', 'tokens', 'duration_seconds', 'latency_ms']) {
+      if (!r(3)) f.push(`"${k}":${num()}`);
+    }
+    if (r(6)) f.push(`"timestamp":${time(t)}`);
+    if (!r(8)) f.push(`"status":${pick(['"ok"', '"failed"', '"error"', '"OK"'])}`);
+    if (!r(8)) f.push(`"error":${pick(['"timeout"', '""', 'null', '"é boom"'])}`);
+    if (!r(10)) f.push(`"payload":{"model":${text()},"input_tokens":${num()}}`);
+    if (!r(10)) f.push(`"call_id":"c${r(5)}"`);
+    if (!r(12)) f.push('"response":"hi"');
+    if (r(3) === 0) f.reverse();
+    let line = `{${f.join(',')}}`;
+    if (!r(40)) line = line.slice(0, r(line.length));
+    if (!r(60)) line = '';
+    if (!r(50)) line += '\r';
+    out.push(line);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+describe('reading and summarising on worker threads, against the one-thread full path', () => {
+  it('agree exactly on random traces with awkward values', async () => {
+    // Seeds that found a sign lost on long negative numbers (7), and totals that depended on the
+    // order of adding (7, 9, 56), besides others.
+    for (const seed of [7, 9, 56, 101]) {
+      const dir = writeTree({ 'a.jsonl': awkwardTrace(seed, 3000), 'b.jsonl': awkwardTrace(seed + 1000, 3000) });
+      const plain = await loadTraces(['.'], { cwd: dir, workers: 0, fastPath: false });
+      const parallel = await loadTraces(['.'], { cwd: dir, workers: 2, parallelFrom: 0, chunkBytes: 20000 });
+      expect(parallel.runs, `seed ${seed}`).toEqual(plain.runs);
+      expect(parallel.skipped).toEqual(plain.skipped);
+      const expected = JSON.stringify(summarise({ ...plain, priceTable: plain.prices.date }), null, 1);
+      const summary = await summariseTraces(['.'], { cwd: dir, workers: 2, parallelFrom: 0, chunkBytes: 20000 });
+      expect(JSON.stringify(summary.summary, null, 1), `seed ${seed}`).toBe(expected);
+      // The traces do hold what the test is about: skipped lines, and calls of $1,000 and more
+      // (which a sum of plain numbers could round) beside cheap ones.
+      expect(plain.skipped.length).toBeGreaterThan(50);
+      const costs = plain.runs.flatMap((run) => run.calls).map((c) => c.costPico ?? 0);
+      expect(costs.filter((c) => c >= 1e15).length).toBeGreaterThan(10);
+      expect(costs.filter((c) => c > 0 && c < 1e9).length).toBeGreaterThan(50);
+    }
+  });
+});
