@@ -2,7 +2,8 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarise } from '../src/aggregate/summarise.js';
-import { parseSpanFilter } from '../src/query/filter.js';
+import { parseSpanFilter, spanMatcher } from '../src/query/filter.js';
+import type { Span } from '../src/model/types.js';
 import { loadTraces } from '../src/read/load.js';
 import { parseTimestamp } from '../src/normalise/timestamp.js';
 import { TraceService } from '../src/service/trace-service.js';
@@ -162,6 +163,30 @@ describe('query', () => {
     const threads = await loadTraces(['test/fixtures/dialects'], { cwd: ROOT, keepRuns: false, workers: 2, parallelFrom: 0 });
     expect(threads.runs).toEqual([]);
     expect(threads.spans).toBe(all.r.spans);
+  });
+
+  it('gives the spans a filter passes exactly as the full path does, fields included, reading flat lines the fast way', async () => {
+    const ROOT = path.resolve(import.meta.dirname, '..');
+    const filters = [{}, { status: 'failed' }, { eventType: 'llm_call_end' }, { model: 'claude-sonnet-4' }, { agentName: 'billing_agent' }, { minDurationMs: 1000 }, { since: '2026-01-05T14:00:02Z' }, { workflow: 'digest' }];
+    let taken = 0;
+    for (const inputs of [['fixtures'], ['test/fixtures/dialects'], ['test/fixtures/otlp'], ['test/fixtures/hostile']]) {
+      const full: Span[] = [];
+      const plain = await loadTraces(inputs, { cwd: ROOT, keepRuns: false, fastPath: false, onSpan: (s) => void full.push(s) });
+      for (const filter of filters) {
+        const match = spanMatcher(parseSpanFilter(filter));
+        const found: Span[] = [];
+        const fast = await loadTraces(inputs, { cwd: ROOT, keepRuns: false, spanFilter: match, onSpan: (s) => void found.push(s) });
+        expect(found, `${inputs[0]} ${JSON.stringify(filter)}`).toEqual(full.filter(match));
+        expect(fast.skipped).toEqual(plain.skipped);
+        expect(fast.spans).toBe(plain.spans);
+        taken += found.length;
+        // For outputs that show no original fields (the table, CSV), the same spans without them.
+        const bare: Span[] = [];
+        await loadTraces(inputs, { cwd: ROOT, keepRuns: false, spanFilter: match, spanFields: false, onSpan: (s) => void bare.push(s) });
+        expect(bare).toEqual(found.map((s) => ({ ...s, fields: {} })));
+      }
+    }
+    expect(taken).toBeGreaterThan(1000);
   });
 
   it('gives each span the status of the call: a line with an error is failed', async () => {

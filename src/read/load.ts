@@ -10,6 +10,7 @@ import { normaliseModelId } from '../prices/model-id.js';
 import { PriceTable } from '../prices/price-table.js';
 import { isStream, resolveInputs, STDIN, type InputFile } from './inputs.js';
 import { lineToEvents, type EventSink } from './line-events.js';
+import { parseLine } from '../normalise/parse-line.js';
 import { readLines, TruncatedInputError } from './lines.js';
 import { planChunks, type Chunk } from './parallel/chunks.js';
 import { forEachRun } from './parallel/build-runs.js';
@@ -22,6 +23,13 @@ export interface LoadOptions {
   keepText?: boolean;
   /** Called for every event line with its normalised span (the library keeps them; `query` filters). */
   onSpan?: (span: Span) => void;
+  /**
+   * Which spans `onSpan` is called for (`query`'s filters): flat lines are then read the fast way,
+   * and a span's original fields are parsed from its line only when it passes.
+   */
+  spanFilter?: (span: Span) => boolean;
+  /** Whether spans carry their line's original fields (default); off for outputs that do not show them (`query`'s table and CSV), `fields` is then empty. */
+  spanFields?: boolean;
   /** How many skipped lines to keep with their reasons (all are counted). */
   keepSkipped?: number;
   /** Called after each file, for progress lines. */
@@ -96,7 +104,11 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
   const keepText = options.keepText ?? true;
   const counts = new ReadCounts(options.keepSkipped ?? 1000);
   const onSpan = options.onSpan;
-  const fast = options.fastPath !== false && !onSpan;
+  const spanFilter = options.spanFilter;
+  const spanFields = options.spanFields !== false;
+  // A span carries its line's parsed fields: every line is parsed whole, unless only the spans a
+  // filter passes need them (or none do).
+  const fast = options.fastPath !== false && (!onSpan || spanFilter !== undefined || !spanFields);
 
   const useWorkers = !onSpan && (await readOnThreads(files, options.workers, options.parallelFrom ?? PARALLEL_FROM));
   let plan: RunPlan | undefined;
@@ -119,10 +131,19 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
       assembler.beginFile();
       const name = file.name;
       let src: SourceRef = { file: name, line: 0 };
+      // The line being read, for the fields of a span the fast path read (see `spanFilter`).
+      let lineBytes: Buffer = Buffer.alloc(0);
+      let lineStart = 0;
+      let lineEnd = 0;
       const sink: EventSink = {
         event: (event, fields) => {
           const run = assembler.add(event, src);
-          if (onSpan) onSpan(toSpan(event, run, src, fields ?? {}));
+          if (!onSpan) return;
+          const span = toSpan(event, run, src, fields ?? {});
+          if (spanFilter && !spanFilter(span)) return;
+          if (!spanFields) span.fields = {};
+          else if (fields === null) span.fields = fieldsOf(lineBytes, lineStart, lineEnd);
+          onSpan(span);
         },
         skip: (reason) => counts.skip(name, src.line, reason),
         spans: (n) => void (counts.spans += n),
@@ -131,6 +152,9 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
       try {
         await readLines(file, (bytes, start, end, line) => {
           src = { file: name, line };
+          lineBytes = bytes;
+          lineStart = start;
+          lineEnd = end;
           lineToEvents(bytes, start, end, sink);
         });
       } catch (err) {
@@ -194,6 +218,12 @@ export async function readIntoPlan(pool: WorkerPool, fileCount: number, chunks: 
 }
 
 const FAILED_TYPES = new Set(['call_error', 'error']);
+
+/** The fields of a flat line the fast path read: the object the full path would have parsed. */
+function fieldsOf(bytes: Buffer, start: number, end: number): Record<string, unknown> {
+  const parsed = parseLine(bytes.toString('utf8', start, end));
+  return parsed.kind === 'object' ? parsed.value : {};
+}
 
 function toSpan(e: TraceEvent, run: RunBuilder, src: SourceRef, fields: Record<string, unknown>): Span {
   // `ok` or `failed` as the run model sees the line (the status as written stays in `fields`).

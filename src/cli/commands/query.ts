@@ -71,8 +71,10 @@ Examples:
       prices: await priceTableFor(opts),
       keepText: false,
       keepRuns: false,
+      spanFilter: match,
+      // The table and CSV show no original fields: their lines need not be parsed for them.
+      spanFields: opts.format === 'json' || opts.format === 'jsonl',
       onSpan: (s) => {
-        if (!match(s)) return;
         if (data) out.write(data.span(s));
         else spans.push(s);
       },
