@@ -165,13 +165,14 @@ describe('query', () => {
     expect(threads.spans).toBe(all.r.spans);
   });
 
-  it('gives the spans a filter passes exactly as the full path does, fields included, reading flat lines the fast way', async () => {
+  it('gives the spans a filter passes exactly as the full path with whole runs does, fields included, reading flat lines the fast way', async () => {
     const ROOT = path.resolve(import.meta.dirname, '..');
     const filters = [{}, { status: 'failed' }, { eventType: 'llm_call_end' }, { model: 'claude-sonnet-4' }, { agentName: 'billing_agent' }, { minDurationMs: 1000 }, { since: '2026-01-05T14:00:02Z' }, { workflow: 'digest' }];
     let taken = 0;
     for (const inputs of [['fixtures'], ['test/fixtures/dialects'], ['test/fixtures/otlp'], ['test/fixtures/hostile']]) {
       const full: Span[] = [];
-      const plain = await loadTraces(inputs, { cwd: ROOT, keepRuns: false, fastPath: false, onSpan: (s) => void full.push(s) });
+      // The reference: every line parsed whole, and the runs built whole (`query` keeps only their context).
+      const plain = await loadTraces(inputs, { cwd: ROOT, fastPath: false, onSpan: (s) => void full.push(s) });
       for (const filter of filters) {
         const match = spanMatcher(parseSpanFilter(filter));
         const found: Span[] = [];

@@ -8,7 +8,11 @@ export class RunAssembler {
   private readonly router = new RunRouter();
   private readonly runs: RunBuilder[] = [];
 
-  constructor(private readonly keepText: boolean) {}
+  /** `contextOnly`: the runs keep only what a span needs of them (see RunBuilder). */
+  constructor(
+    private readonly keepText: boolean,
+    private readonly contextOnly = false,
+  ) {}
 
   /** Call before the first line of each file: position never carries over between files. */
   beginFile(): void {
@@ -20,7 +24,7 @@ export class RunAssembler {
     const r = this.router.route(e.role, e.runId, src.file, src.line);
     let run = this.runs[r];
     if (run === undefined) {
-      run = new RunBuilder(this.router.ids[r]!, this.router.synthetic[r]!, src, this.keepText);
+      run = new RunBuilder(this.router.ids[r]!, this.router.synthetic[r]!, src, this.keepText, this.contextOnly);
       this.runs.push(run);
     } else if (run.id !== this.router.ids[r]) {
       run.id = this.router.ids[r]!;

@@ -43,6 +43,11 @@ export class RunBuilder {
     public syntheticId: boolean,
     readonly source: SourceRef,
     private readonly keepText: boolean,
+    /**
+     * Keep only what a span needs of its run (`query`, which keeps no runs): the open agent steps,
+     * the workflow and the pattern. No calls, events or step tree are made.
+     */
+    private readonly contextOnly = false,
   ) {}
 
   /** The agent a line belongs to: provider_call lines name the provider, not the agent. */
@@ -52,6 +57,13 @@ export class RunBuilder {
   }
 
   add(e: TraceEvent, src: SourceRef): void {
+    if (this.contextOnly) {
+      if (!this.workflow && e.workflow) this.workflow = e.workflow;
+      if (!this.pattern && e.pattern) this.pattern = e.pattern;
+      if (e.role === 'step_start') this.openSteps.push(this.newStep(e, src));
+      else if (e.role === 'step_end') this.endStep(e);
+      return;
+    }
     this.files.add(src.file);
     this.widen(e.timestamp);
     if (!this.workflow && e.workflow) this.workflow = e.workflow;
@@ -118,7 +130,13 @@ export class RunBuilder {
   }
 
   private startStep(e: TraceEvent, src: SourceRef): void {
-    const step: AgentStep = {
+    const step = this.newStep(e, src);
+    this.attach(step);
+    this.openSteps.push(step);
+  }
+
+  private newStep(e: TraceEvent, src: SourceRef): AgentStep {
+    return {
       kind: 'agent',
       agent: e.agentField ?? '(unnamed agent)',
       agentKind: e.stepKind ?? (e.type === 'tool_start' ? 'tool' : 'agent'),
@@ -130,8 +148,6 @@ export class RunBuilder {
       children: [],
       source: src,
     };
-    this.attach(step);
-    this.openSteps.push(step);
   }
 
   private endStep(e: TraceEvent): void {

@@ -126,7 +126,8 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
     options.onRead?.();
     if (options.keepRuns !== false && !options.keepPlan) forEachRun(plan, 0, plan.ids.length, { prices, keepText, local: false }, (run) => runs.push(run));
   } else {
-    const assembler = new RunAssembler(keepText);
+    // Runs not kept are only the context of their spans: their calls and step trees are not made.
+    const assembler = new RunAssembler(keepText, options.keepRuns === false);
     for (const [index, file] of files.entries()) {
       assembler.beginFile();
       const name = file.name;
