@@ -1,7 +1,7 @@
 // npm run bench: measures trace-report on generated traces beside two baselines (a bare
 // JSON.parse loop and DuckDB computing the same aggregates) on the same files in the same run,
 // alternating so that a noisy machine does not decide, and prints every figure with the issue 4
-// targets. Options: --sizes 100000,1000000,5000000  --repeat 3  --skip summary,build,scale,duckdb
+// targets. Options: --sizes 100000,1000000,5000000  --repeat 3  --skip summary,query,build,scale,duckdb
 // --build-max 1000000 (largest input whose whole site is built)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -90,6 +90,8 @@ for (const spans of sizes) {
   const mb = statSync(file).size / 1e6;
   const tasks = {};
   if (!skip.has('summary')) tasks.summary = [CLI, 'summary', file, '--json', '--quiet'];
+  // One run's spans out of the whole input (every size has run-1000): the whole input is read.
+  if (!skip.has('query')) tasks['query (one run)'] = [CLI, 'query', file, '--run', 'run-1000', '--format', 'jsonl', '--quiet'];
   tasks['JSON.parse loop'] = [path.join(import.meta.dirname, 'baseline-json-parse.mjs'), file];
   if (!skip.has('duckdb')) tasks.DuckDB = [path.join(import.meta.dirname, 'baseline-duckdb.mjs'), file];
   const runsOf = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));
