@@ -26,17 +26,17 @@ export class RunBuilder {
   start: number | null = null;
   end: number | null = null;
   sawError = false;
-  readonly files = new Set<string>();
+  readonly files: Set<string>;
   private readonly openSteps: AgentStep[] = [];
   /** Starts waiting for their end; a crashed call's start stays oldest, so ends pair newest first. */
-  private readonly openCalls = new WaitingCalls('newest-first');
+  private readonly openCalls: WaitingCalls;
   /** Ends read before their start (files or lines out of order), in the order they came. */
-  private readonly earlyEnds = new WaitingCalls('oldest-first');
+  private readonly earlyEnds: WaitingCalls;
   /** Calls whose cost_record has been folded in, so that a second record is not folded twice. */
-  private readonly costed = new Set<LlmCall>();
+  private readonly costed: Set<LlmCall>;
   /** The latest call of each agent, and of each agent step. */
-  private readonly lastCallOf = new Map<string | null, LlmCall>();
-  private readonly lastCallInStep = new Map<AgentStep, LlmCall>();
+  private readonly lastCallOf: Map<string | null, LlmCall>;
+  private readonly lastCallInStep: Map<AgentStep, LlmCall>;
 
   constructor(
     public id: string,
@@ -48,7 +48,17 @@ export class RunBuilder {
      * the workflow and the pattern. No calls, events or step tree are made.
      */
     private readonly contextOnly = false,
-  ) {}
+  ) {
+    // A context-only run never reaches the code that fills these: it shares one empty set of them
+    // instead of making its own (about 0.8 KB a run, half of `query`'s memory).
+    const own = !contextOnly;
+    this.files = own ? new Set() : UNUSED.files;
+    this.openCalls = own ? new WaitingCalls('newest-first') : UNUSED.openCalls;
+    this.earlyEnds = own ? new WaitingCalls('oldest-first') : UNUSED.earlyEnds;
+    this.costed = own ? new Set() : UNUSED.costed;
+    this.lastCallOf = own ? new Map() : UNUSED.lastCallOf;
+    this.lastCallInStep = own ? new Map() : UNUSED.lastCallInStep;
+  }
 
   /** The agent a line belongs to: provider_call lines name the provider, not the agent. */
   agentOf(e: TraceEvent): string | null {
@@ -360,6 +370,16 @@ function reportedPico(usd: number | null): number | null {
   const pico = usdToPico(usd);
   return Number.isSafeInteger(pico) ? pico : null;
 }
+
+/** The containers context-only runs share, never written (see the constructor). */
+const UNUSED = {
+  files: new Set<string>(),
+  openCalls: new WaitingCalls('newest-first'),
+  earlyEnds: new WaitingCalls('oldest-first'),
+  costed: new Set<LlmCall>(),
+  lastCallOf: new Map<string | null, LlmCall>(),
+  lastCallInStep: new Map<AgentStep, LlmCall>(),
+};
 
 const OK_STATUSES = new Set(['ok', 'success', 'succeeded', 'successful', 'completed', 'complete', 'done', 'finished', 'passed']);
 
