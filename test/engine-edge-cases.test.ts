@@ -181,10 +181,17 @@ describe('query', () => {
         expect(fast.skipped).toEqual(plain.skipped);
         expect(fast.spans).toBe(plain.spans);
         taken += found.length;
-        // For outputs that show no original fields (the table, CSV), the same spans without them.
+        // For outputs that show no original fields (the table, CSV), the same spans without them,
+        // read on this thread or on worker threads (tiny chunks: runs and their context cross them).
         const bare: Span[] = [];
         await loadTraces(inputs, { cwd: ROOT, keepRuns: false, spanFilter: match, spanFields: false, onSpan: (s) => void bare.push(s) });
         expect(bare).toEqual(found.map((s) => ({ ...s, fields: {} })));
+        const threaded: Span[] = [];
+        const onThreads = await loadTraces(inputs, { cwd: ROOT, keepRuns: false, spanFilter: match, spanFields: false, workers: 2, parallelFrom: 0, chunkBytes: 2048, onSpan: (s) => void threaded.push(s) });
+        expect(threaded, `${inputs[0]} ${JSON.stringify(filter)} on threads`).toEqual(bare);
+        expect(onThreads.skipped).toEqual(plain.skipped);
+        expect(onThreads.skippedLines).toBe(plain.skippedLines);
+        expect(onThreads.spans).toBe(plain.spans);
       }
     }
     expect(taken).toBeGreaterThan(1000);

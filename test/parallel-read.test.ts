@@ -302,6 +302,16 @@ describe('reading and summarising on worker threads, against the one-thread full
       const expected = JSON.stringify(summarise({ ...plain, priceTable: plain.prices.date }), null, 1);
       const summary = await summariseTraces(['.'], { cwd: dir, workers: 2, parallelFrom: 0, chunkBytes: 20000 });
       expect(JSON.stringify(summary.summary, null, 1), `seed ${seed}`).toBe(expected);
+      // `query`'s spans (without their original fields) read on the threads: the same, in the same order.
+      const spans = async (threads: boolean) => {
+        const out: unknown[] = [];
+        const options = threads ? { workers: 2, parallelFrom: 0, chunkBytes: 20000 } : { workers: 0 };
+        await loadTraces(['.'], { cwd: dir, keepRuns: false, spanFields: false, spanFilter: (s) => s.eventType !== 'llm_call_start', onSpan: (s) => void out.push(s), ...options });
+        return out;
+      };
+      const oneThread = await spans(false);
+      expect(oneThread.length).toBeGreaterThan(3000);
+      expect(await spans(true)).toEqual(oneThread);
       // The traces do hold what the test is about: skipped lines, and calls of $1,000 and more
       // (which a sum of plain numbers could round) beside cheap ones.
       expect(plain.skipped.length).toBeGreaterThan(50);

@@ -16,6 +16,7 @@ import { planChunks, type Chunk } from './parallel/chunks.js';
 import { forEachRun } from './parallel/build-runs.js';
 import { RunIndex, type RunPlan } from './parallel/run-index.js';
 import { WorkerPool } from './parallel/pool.js';
+import { decodeEvent, emptyEvent, lineOf } from './parallel/event-batch.js';
 
 export interface LoadOptions {
   prices?: PriceTable;
@@ -110,10 +111,16 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
   // filter passes need them (or none do).
   const fast = options.fastPath !== false && (!onSpan || spanFilter !== undefined || !spanFields);
 
-  const useWorkers = !onSpan && (await readOnThreads(files, options.workers, options.parallelFrom ?? PARALLEL_FROM));
+  const threads = await readOnThreads(files, options.workers, options.parallelFrom ?? PARALLEL_FROM);
+  // Spans without their fields (and no runs kept) can be read on the workers too: their events
+  // come back in file order, each routed to its run's context here.
+  const spansOnThreads = threads && onSpan !== undefined && !spanFields && options.keepRuns === false;
+  const useWorkers = threads && !onSpan;
   let plan: RunPlan | undefined;
   const runs: Run[] = [];
-  if (useWorkers) {
+  if (spansOnThreads) {
+    await readSpansOnThreads(files, options, counts, onSpan, spanFilter);
+  } else if (useWorkers) {
     // Read on the workers and route each line to its run here; then build the runs from their
     // events (the same code the summary's threads run, see build-runs.ts).
     const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
@@ -216,6 +223,49 @@ export async function readIntoPlan(pool: WorkerPool, fileCount: number, chunks: 
     if (chunk.last) onFile?.(chunk.file, chunk.fileIndex, fileCount);
   });
   return index.plan();
+}
+
+/**
+ * The spans of the inputs, read on the pool's workers: this thread takes each chunk's events in
+ * file order, as the one-thread reader would meet them, and routes each to its run's context
+ * (the runs keep nothing else). The spans carry no original fields: the workers keep no lines.
+ */
+async function readSpansOnThreads(
+  files: readonly InputFile[],
+  options: LoadOptions,
+  counts: ReadCounts,
+  onSpan: (span: Span) => void,
+  spanFilter: ((span: Span) => boolean) | undefined,
+): Promise<void> {
+  const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
+  const pool = new WorkerPool(Math.min(options.workers ?? defaultWorkers(), chunks.length), { keepText: false, fast: options.fastPath !== false, shared: false });
+  const assembler = new RunAssembler(false, true);
+  // One event object decoded into again and again: a context-only run keeps none of it.
+  const event = emptyEvent();
+  let lineOffset = 0;
+  try {
+    await pool.readChunks(chunks, (result, chunk) => {
+      const name = chunk.file.name;
+      if (result.error !== undefined) throw new InputError(`${name}: cannot read (${result.error})`);
+      if (chunk.first) {
+        lineOffset = 0;
+        assembler.beginFile();
+      }
+      const batch = result.batch;
+      for (let i = 0; i < batch.count; i++) {
+        decodeEvent(batch, i, event);
+        const src: SourceRef = { file: name, line: lineOffset + lineOf(batch, i) };
+        const span = toSpan(event, assembler.add(event, src), src, {});
+        if (!spanFilter || spanFilter(span)) onSpan(span);
+      }
+      for (const s of result.skipped) counts.skip(name, lineOffset + s.line, s.reason);
+      counts.spans += result.spans;
+      lineOffset += result.lineCount;
+      if (chunk.last) options.onFile?.(chunk.file, chunk.fileIndex, files.length);
+    });
+  } finally {
+    await pool.close();
+  }
 }
 
 const FAILED_TYPES = new Set(['call_error', 'error']);
