@@ -3,20 +3,17 @@ import os from 'node:os';
 import { InputError } from '../errors.js';
 import { RunAssembler } from '../model/assembler.js';
 import { compareRuns, finaliseRun } from '../model/finalise.js';
-import { isFailureStatus, type RunBuilder } from '../model/run-builder.js';
 import type { Run, SkippedLine, SourceRef, Span } from '../model/types.js';
-import type { TraceEvent } from '../normalise/event.js';
-import { normaliseModelId } from '../prices/model-id.js';
 import { PriceTable } from '../prices/price-table.js';
 import { isStream, resolveInputs, STDIN, type InputFile } from './inputs.js';
 import { lineToEvents, type EventSink } from './line-events.js';
-import { parseLine } from '../normalise/parse-line.js';
+import { fieldsOf, toSpan } from './spans.js';
 import { readLines, TruncatedInputError } from './lines.js';
 import { planChunks, type Chunk } from './parallel/chunks.js';
 import { forEachRun } from './parallel/build-runs.js';
 import { RunIndex, type RunPlan } from './parallel/run-index.js';
 import { WorkerPool } from './parallel/pool.js';
-import { decodeEvent, emptyEvent, lineOf } from './parallel/event-batch.js';
+import { decodeEvent, emptyEvent, lineOf, type EventBatch } from './parallel/event-batch.js';
 
 export interface LoadOptions {
   prices?: PriceTable;
@@ -208,21 +205,37 @@ export class ReadCounts {
  */
 export async function readIntoPlan(pool: WorkerPool, fileCount: number, chunks: readonly Chunk[], counts: ReadCounts, onFile: LoadOptions['onFile']): Promise<RunPlan> {
   const index = new RunIndex();
+  await readInOrder(pool, fileCount, chunks, counts, onFile, (batch, chunk, lineOffset) => {
+    if (chunk.first) index.beginFile(chunk.file.name);
+    index.add(batch, lineOffset);
+  });
+  return index.plan();
+}
+
+/**
+ * Reads the chunks on the pool's workers and hands each chunk's events to `take` in file order,
+ * with the number of lines of its file before it; read errors, skipped lines and spans are
+ * reported and counted as the one-thread reader does.
+ */
+async function readInOrder(
+  pool: WorkerPool,
+  fileCount: number,
+  chunks: readonly Chunk[],
+  counts: ReadCounts,
+  onFile: LoadOptions['onFile'],
+  take: (batch: EventBatch, chunk: Chunk, lineOffset: number) => void,
+): Promise<void> {
   let lineOffset = 0;
   await pool.readChunks(chunks, (result, chunk) => {
     const name = chunk.file.name;
     if (result.error !== undefined) throw new InputError(`${name}: cannot read (${result.error})`);
-    if (chunk.first) {
-      lineOffset = 0;
-      index.beginFile(name);
-    }
-    index.add(result.batch, lineOffset);
+    if (chunk.first) lineOffset = 0;
+    take(result.batch, chunk, lineOffset);
     for (const s of result.skipped) counts.skip(name, lineOffset + s.line, s.reason);
     counts.spans += result.spans;
     lineOffset += result.lineCount;
     if (chunk.last) onFile?.(chunk.file, chunk.fileIndex, fileCount);
   });
-  return index.plan();
 }
 
 /**
@@ -242,64 +255,18 @@ async function readSpansOnThreads(
   const assembler = new RunAssembler(false, true);
   // One event object decoded into again and again: a context-only run keeps none of it.
   const event = emptyEvent();
-  let lineOffset = 0;
   try {
-    await pool.readChunks(chunks, (result, chunk) => {
-      const name = chunk.file.name;
-      if (result.error !== undefined) throw new InputError(`${name}: cannot read (${result.error})`);
-      if (chunk.first) {
-        lineOffset = 0;
-        assembler.beginFile();
-      }
-      const batch = result.batch;
+    await readInOrder(pool, files.length, chunks, counts, options.onFile, (batch, chunk, lineOffset) => {
+      if (chunk.first) assembler.beginFile();
+      const file = chunk.file.name;
       for (let i = 0; i < batch.count; i++) {
         decodeEvent(batch, i, event);
-        const src: SourceRef = { file: name, line: lineOffset + lineOf(batch, i) };
+        const src: SourceRef = { file, line: lineOffset + lineOf(batch, i) };
         const span = toSpan(event, assembler.add(event, src), src, {});
         if (!spanFilter || spanFilter(span)) onSpan(span);
       }
-      for (const s of result.skipped) counts.skip(name, lineOffset + s.line, s.reason);
-      counts.spans += result.spans;
-      lineOffset += result.lineCount;
-      if (chunk.last) options.onFile?.(chunk.file, chunk.fileIndex, files.length);
     });
   } finally {
     await pool.close();
   }
-}
-
-const FAILED_TYPES = new Set(['call_error', 'error']);
-
-/** The fields of a flat line the fast path read: the object the full path would have parsed. */
-function fieldsOf(bytes: Buffer, start: number, end: number): Record<string, unknown> {
-  const parsed = parseLine(bytes.toString('utf8', start, end));
-  return parsed.kind === 'object' ? parsed.value : {};
-}
-
-function toSpan(e: TraceEvent, run: RunBuilder, src: SourceRef, fields: Record<string, unknown>): Span {
-  // `ok` or `failed` as the run model sees the line (the status as written stays in `fields`).
-  let status: string | null = null;
-  if (FAILED_TYPES.has(e.role) || ((e.role === 'call_end' || e.role === 'call') && e.error !== null) || isFailureStatus(e.status)) status = 'failed';
-  else if (e.status !== null || e.role === 'call_end' || e.role === 'call') status = 'ok';
-  return {
-    eventType: e.type,
-    agentName: run.agentOf(e),
-    runId: run.id,
-    // The run's workflow as the run model names it (workflow, else the outer pattern).
-    workflow: e.workflow ?? run.workflow ?? run.pattern ?? e.pattern,
-    pattern: e.pattern ?? run.pattern,
-    provider: e.type.startsWith('provider_call') ? (e.provider ?? e.agentField) : e.provider,
-    model: e.model,
-    modelId: normaliseModelId(e.model),
-    inputTokens: e.inputTokens,
-    outputTokens: e.outputTokens,
-    durationMs: e.durationMs,
-    costEstimate: e.costUsd,
-    timestamp: e.timestamp,
-    status,
-    error: e.error,
-    file: src.file,
-    line: src.line,
-    fields,
-  };
 }
