@@ -6,7 +6,7 @@ import { partPath } from './pages/run-parts.js';
 import type { RunFacts } from './pages/site-facts.js';
 import type { PageContext } from './pages/site-pages.js';
 import type { PreviousSite } from './write/reuse-file.js';
-import type { RunPageEntry, WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
+import type { RunPagesPart, WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
 
 /**
  * What the run pages need of the site: the runs in list order, each run's page, and what every
@@ -17,19 +17,13 @@ export interface RunPagesSite {
   runs: readonly RunFacts[];
   names: ReadonlyMap<string, string>;
   context: Omit<PageContext, 'names' | 'counts'>;
-  /** Each run's pages (its page, then its other parts), in the order of `runs`. */
-  pages: readonly (readonly string[])[];
   /** The events read, grouped by run: what the threads build the runs from again. */
   plan: RunPlan;
 }
 
 /** The site the run pages need, from the runs in list order and their page names. */
 export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: ReadonlyMap<string, string>, context: RunPagesSite['context']): RunPagesSite {
-  const pages = runs.map((run) => {
-    const page = names.get(run.id)!;
-    return Array.from({ length: run.pages }, (_, i) => partPath(page, i + 1));
-  });
-  return { runs, names, context, pages, plan };
+  return { runs, names, context, plan };
 }
 
 /**
@@ -52,7 +46,10 @@ export class ParallelRunPages {
   /** The pages' paths (a run's page, then its other parts), in the order of the run list. */
   paths(site: RunPagesSite): string[] {
     const paths: string[] = [];
-    for (const pages of site.pages) for (const p of pages) paths.push(p);
+    for (const run of site.runs) {
+      const page = site.names.get(run.id)!;
+      for (let i = 1; i <= run.pages; i++) paths.push(partPath(page, i));
+    }
     return paths;
   }
 
@@ -61,20 +58,8 @@ export class ParallelRunPages {
    * written. A page the site being replaced (`previous`) has unchanged is linked from it.
    */
   async write(root: string, site: RunPagesSite, previous?: PreviousSite): Promise<number> {
-    const { runs, names, context, plan } = site;
-    // Each run's page: its file and its neighbours in the list, by the run's place in the plan.
-    const entries: RunPageEntry[] = new Array<RunPageEntry>(plan.ids.length);
-    const neighbour = (i: number) => {
-      const r = runs[i];
-      return r === undefined ? null : { id: r.id, start: r.start, path: names.get(r.id)! };
-    };
-    for (let i = 0; i < runs.length; i++) {
-      const run = runs[i]!;
-      const r = run.at;
-      if (plan.ids[r] !== run.id) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan`);
-      const files = site.pages[i]!.map((path) => ({ path, old: previous?.fileFor(path) ?? null }));
-      entries[r] = { id: run.id, files, prev: neighbour(i - 1), next: neighbour(i + 1) };
-    }
+    const { plan, context } = site;
+    const columns = runPageColumns(site);
     const prices = this.prices.state();
     const jobs: WriteRunPagesJob[] = splitRuns(plan, this.pool.size).map(([from, to]) => ({
       plan: planPart(plan, from, to),
@@ -83,7 +68,7 @@ export class ParallelRunPages {
       prices,
       root,
       context,
-      pages: entries.slice(from, to),
+      pages: pagesPart(columns, from, to, plan.ids, previous),
     }));
     const results = await this.pool.runJobs<WriteRunPagesResult>('write-run-pages', jobs);
     return results.reduce((sum, r) => sum + r.bytes, 0);
@@ -92,4 +77,56 @@ export class ParallelRunPages {
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+/** Every run's page, its files, start and neighbours in the list, by the run's number in the plan. */
+interface RunPageColumns {
+  paths: string[];
+  files: Int32Array;
+  starts: Float64Array;
+  prev: Int32Array;
+  next: Int32Array;
+}
+
+function runPageColumns(site: RunPagesSite): RunPageColumns {
+  const { runs, names, plan } = site;
+  const n = plan.ids.length;
+  if (runs.length !== n) throw new Error(`${runs.length} runs listed for the ${n} runs of the plan`);
+  const c: RunPageColumns = { paths: new Array<string>(n), files: new Int32Array(n), starts: new Float64Array(n), prev: new Int32Array(n), next: new Int32Array(n) };
+  for (let i = 0; i < n; i++) {
+    const run = runs[i]!;
+    const r = run.at;
+    if (plan.ids[r] !== run.id || c.files[r] !== 0) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan, or is listed twice`);
+    c.paths[r] = names.get(run.id)!;
+    c.files[r] = run.pages;
+    // NaN stands for no start: a run's start is a finite time or null.
+    c.starts[r] = run.start ?? NaN;
+    c.prev[r] = i > 0 ? runs[i - 1]!.at : -1;
+    c.next[r] = i + 1 < n ? runs[i + 1]!.at : -1;
+  }
+  return c;
+}
+
+/** The columns of runs `from` to `to`, with the neighbours they link to outside that range. */
+function pagesPart(c: RunPageColumns, from: number, to: number, ids: readonly string[], previous: PreviousSite | undefined): RunPagesPart {
+  const prev = c.prev.slice(from, to);
+  const next = c.next.slice(from, to);
+  const at = Int32Array.from(new Set([...prev, ...next].filter((r) => r >= 0 && (r < from || r >= to)))).sort();
+  let has: Uint8Array | null = null;
+  if (previous) {
+    let pages = 0;
+    for (let r = from; r < to; r++) pages += c.files[r]!;
+    has = new Uint8Array(pages);
+    let f = 0;
+    for (let r = from; r < to; r++) for (let i = 1; i <= c.files[r]!; i++) has[f++] = previous.fileFor(partPath(c.paths[r]!, i)) === null ? 0 : 1;
+  }
+  return {
+    paths: c.paths.slice(from, to),
+    files: c.files.slice(from, to),
+    starts: c.starts.slice(from, to),
+    prev,
+    next,
+    outside: { at, ids: Array.from(at, (r) => ids[r]!), paths: Array.from(at, (r) => c.paths[r]!), starts: Float64Array.from(at, (r) => c.starts[r]!) },
+    previous: has === null ? null : { root: previous!.root, has },
+  };
 }
