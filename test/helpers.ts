@@ -4,6 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadTraces } from '../src/read/load.js';
 import { summarise } from '../src/aggregate/summarise.js';
+import type { RunFacts } from '../src/site/pages/site-facts.js';
 
 export const DIALECTS = path.join(import.meta.dirname, 'fixtures', 'dialects');
 export const fixture = (name: string) => path.join(DIALECTS, name);
@@ -50,4 +51,28 @@ export function hugeRun(): string {
   for (let i = 1; i <= 20_000; i++) lines.push(JSON.stringify({ event_type: 'llm_call', agent_name: 'Worker', model: 'gpt-4o', duration_ms: 100, tokens: 10, timestamp: at(++t) }));
   lines.push(JSON.stringify({ event_type: 'pattern_end', pattern_type: 'loop', run_id: 'huge-run', status: 'success', timestamp: at(t) }));
   return `${lines.join('\n')}\n`;
+}
+
+/** A run's facts as a plain object, every field read (the facts' numbers are getters over columns). */
+export function plainFacts(f: RunFacts): RunFacts {
+  return {
+    id: f.id,
+    workflow: f.workflow,
+    pattern: f.pattern,
+    status: f.status,
+    statusText: f.statusText,
+    start: f.start,
+    end: f.end,
+    durationMs: f.durationMs,
+    totals: f.totals,
+    files: f.files,
+    at: f.at,
+    tokens: f.tokens,
+    agents: f.agents,
+    models: f.models,
+    pages: f.pages,
+    firstCallTime: f.firstCallTime,
+    lastCallTime: f.lastCallTime,
+    untimedCalls: f.untimedCalls,
+  };
 }

@@ -14,6 +14,7 @@ import { RUNS_PER_PAGE } from '../src/site/pages/index-page.js';
 import { svgNumber } from '../src/site/pages/waterfall.js';
 import { clipToWindow, lastDays, windowSummary } from '../src/site/pages/window.js';
 import { siteFactsOf } from '../src/site/pages/site-facts.js';
+import { plainFacts } from './helpers.js';
 import type { SiteFile } from '../src/site/write/site-file.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -649,6 +650,47 @@ describe('the facts of the runs', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('reads back every number of every run as the run has it, past the first thousand runs', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-facts-'));
+    try {
+      // 1,500 runs: some without any time, fractional durations, costs far past 2^31 pico-dollars.
+      const lines: string[] = [];
+      for (let i = 0; i < 1500; i++) {
+        const timed = i % 7 !== 0;
+        const at = (s: number) => (timed ? { timestamp: new Date(Date.UTC(2026, 2, 1, 0, 0, 0) + i * 1000 + s).toISOString() } : {});
+        lines.push(JSON.stringify({ event_type: 'llm_call_end', run_id: `r${i}`, agent_name: 'a', model: 'gpt-4o', input_tokens: i, output_tokens: 3, cost_usd: i / 8, duration_ms: i + 0.25, ...at(1) }));
+        if (i % 3 === 0) lines.push(JSON.stringify({ event_type: 'llm_call_end', run_id: `r${i}`, agent_name: 'b', model: 'no-such-model', total_tokens: 5, ...at(2) }));
+      }
+      writeFileSync(path.join(dir, 'f.jsonl'), lines.join('\n'));
+      const l = await load([path.join(dir, 'f.jsonl')]);
+      const facts = siteFactsOf(l.runs);
+      expect(facts.runs).toHaveLength(1500);
+      const times = (r: Run) => r.calls.map((c) => c.end ?? c.start).filter((t): t is number => t !== null);
+      const byId = new Map(l.runs.map((r) => [r.id, r]));
+      for (const f of facts.runs) {
+        const run = byId.get(f.id)!;
+        const t = times(run);
+        expect({ start: f.start, end: f.end, durationMs: f.durationMs, totals: f.totals, first: f.firstCallTime, last: f.lastCallTime, untimed: f.untimedCalls }).toEqual({
+          start: run.start,
+          end: run.end,
+          durationMs: run.durationMs,
+          totals: run.totals,
+          first: t.length > 0 ? Math.min(...t) : null,
+          last: t.length > 0 ? Math.max(...t) : null,
+          untimed: run.calls.length - t.length,
+        });
+      }
+      // Spot checks against the lines themselves: run 1,499 (timed, one call) and run 1,491 (no time, two calls).
+      const last = facts.runs.find((f) => f.id === 'r1499')!;
+      expect(last.start).toBe(Date.UTC(2026, 2, 1) + 1499 * 1000 + 1 - 1499.25);
+      expect(last.totals).toMatchObject({ calls: 1, inputTokens: 1499, outputTokens: 3, reportedPico: 187_375_000_000_000 });
+      const untimed = facts.runs.find((f) => f.id === 'r1491')!;
+      expect([untimed.start, untimed.end, untimed.firstCallTime, untimed.lastCallTime, untimed.untimedCalls]).toEqual([null, null, null, null, 2]);
+      expect(untimed.totals).toMatchObject({ calls: 2, unpricedCalls: 1, totalTokens: 1491 + 3 + 5 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the 7-day window', () => {
@@ -700,7 +742,7 @@ describe('the 7-day window', () => {
     expect(whole.summary).toEqual(again.summary);
     expect(whole.summary.byDay.map((d) => d.date)).toEqual(['2026-03-04', '2026-03-06', '2026-03-10']);
     expect(summary.byDay.map((d) => d.date)).toEqual(['2026-03-03', '2026-03-04', '2026-03-06', '2026-03-10']);
-    expect(whole.facts.runs).toEqual(again.facts.runs);
+    expect(whole.facts.runs.map(plainFacts)).toEqual(again.facts.runs.map(plainFacts));
     expect(whole.facts.estimated).toEqual(again.facts.estimated);
     expect(whole.facts.unpriced).toEqual(again.facts.unpriced);
     expect(whole.facts.days).toEqual(again.facts.days);
