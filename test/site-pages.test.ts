@@ -11,6 +11,7 @@ import { renderSite } from '../src/site/build.js';
 import { siteFileText } from '../src/site/write/site-file.js';
 import { escapeHtml, idFragment, jsonForScript, relativeUrl, urlSegment } from '../src/site/html.js';
 import { RUNS_PER_PAGE } from '../src/site/pages/index-page.js';
+import { RUNS_GLOBAL, runsData, runsDataScript } from '../src/site/pages/runs-data.js';
 import { svgNumber } from '../src/site/pages/waterfall.js';
 import { clipToWindow, lastDays, windowSummary } from '../src/site/pages/window.js';
 import { siteFactsOf } from '../src/site/pages/site-facts.js';
@@ -687,6 +688,35 @@ describe('the facts of the runs', () => {
       const untimed = facts.runs.find((f) => f.id === 'r1491')!;
       expect([untimed.start, untimed.end, untimed.firstCallTime, untimed.lastCallTime, untimed.untimedCalls]).toEqual([null, null, null, null, 2]);
       expect(untimed.totals).toMatchObject({ calls: 2, unpricedCalls: 1, totalTokens: 1491 + 3 + 5 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the run list data', () => {
+  it('is made in pieces that join into the one assignment of the whole data, escaped as for a script', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-runs-data-'));
+    try {
+      // 2,500 runs (pieces of 1,000 rows), ids and agents a script block must not end early on.
+      const lines: string[] = [];
+      for (let i = 0; i < 2500; i++) {
+        const id = i % 500 === 7 ? `r${i}</script><!--\u2028&` : `r${i}`;
+        lines.push(JSON.stringify({ event_type: 'llm_call_end', run_id: id, workflow: `w${i % 3}`, agent_name: i % 2 ? 'a<b>' : 'c', model: 'gpt-4o', input_tokens: i, output_tokens: 1, timestamp: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString() }));
+      }
+      writeFileSync(path.join(dir, 'f.jsonl'), lines.join('\n'));
+      const l = await load([path.join(dir, 'f.jsonl')]);
+      const runs = siteFactsOf(l.runs).runs;
+      const href = (id: string) => (id === 'r3' ? null : `runs/${id}.html`);
+      for (const n of [0, 1, 1000, 1001, 2500]) {
+        const some = runs.slice(0, n);
+        const pieces = [...runsDataScript(some, href)];
+        expect(pieces.join('')).toBe(`window.${RUNS_GLOBAL} = ${jsonForScript(runsData(some, href))};\n`);
+        expect(pieces).toHaveLength(Math.ceil(n / 1000) + 2);
+      }
+      const text = [...runsDataScript(runs, href)].join('');
+      expect(text).not.toMatch(/<\/script|<!--|\u2028/);
+      expect(text).toContain('r7\\u003c/script\\u003e\\u003c!--\\u2028\\u0026');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -47,18 +47,20 @@ class Dictionary {
 
 const STATUSES = ['ok', 'failed', 'incomplete'];
 
-export function runsData(runs: readonly RunFacts[], href: (runId: string) => string | null): RunsData {
-  const workflows = new Dictionary();
-  const patterns = new Dictionary();
-  const agents = new Dictionary();
-  const models = new Dictionary();
-  const rows = runs.map((r) => {
+/** The lists a row's strings are numbers into, filled in row order. */
+class RowLists {
+  readonly workflows = new Dictionary();
+  readonly patterns = new Dictionary();
+  readonly agents = new Dictionary();
+  readonly models = new Dictionary();
+
+  row(r: RunFacts, href: (runId: string) => string | null): unknown[] {
     const t = r.totals;
     return [
       href(r.id),
       r.id,
-      r.workflow === null ? -1 : workflows.id(r.workflow),
-      r.pattern === null ? -1 : patterns.id(r.pattern),
+      r.workflow === null ? -1 : this.workflows.id(r.workflow),
+      r.pattern === null ? -1 : this.patterns.id(r.pattern),
       STATUSES.indexOf(r.status),
       t.calls,
       t.failedCalls,
@@ -68,23 +70,51 @@ export function runsData(runs: readonly RunFacts[], href: (runId: string) => str
       t.unpricedCalls,
       r.tokens !== 'none' ? t.totalTokens : null,
       r.start === null ? null : Math.floor(r.start),
-      r.agents.map((a) => agents.id(a)),
-      r.models.map((m) => models.id(m)),
+      r.agents.map((a) => this.agents.id(a)),
+      r.models.map((m) => this.models.id(m)),
     ];
-  });
-  return {
-    version: 1,
-    fields: RUN_FIELDS,
-    statuses: STATUSES,
-    workflows: workflows.values,
-    patterns: patterns.values,
-    agents: agents.values,
-    models: models.values,
-    rows,
-  };
+  }
+
+  /** The data without its rows. */
+  data(): Omit<RunsData, 'rows'> {
+    return {
+      version: 1,
+      fields: RUN_FIELDS,
+      statuses: STATUSES,
+      workflows: this.workflows.values,
+      patterns: this.patterns.values,
+      agents: this.agents.values,
+      models: this.models.values,
+    };
+  }
 }
 
-/** `assets/runs-data.js`: one assignment, the data escaped as for a script block. */
-export function runsDataScript(data: RunsData): string {
-  return `window.${RUNS_GLOBAL} = ${jsonForScript(data)};\n`;
+export function runsData(runs: readonly RunFacts[], href: (runId: string) => string | null): RunsData {
+  const lists = new RowLists();
+  const rows = runs.map((r) => lists.row(r, href));
+  return { ...lists.data(), rows };
+}
+
+/** Rows per piece of the script. */
+const ROWS_PER_PIECE = 1000;
+
+/**
+ * `assets/runs-data.js`: one assignment, the data escaped as for a script block. Made in pieces
+ * (the same text as one `jsonForScript` of runsData: the rows come last in the object), so that
+ * neither the rows nor their text are held whole: at 357,000 runs, about 150 MB.
+ */
+export function* runsDataScript(runs: readonly RunFacts[], href: (runId: string) => string | null): Generator<string> {
+  // The lists come before the rows in the object, and are filled by the rows: a first pass fills them.
+  const lists = new RowLists();
+  for (const r of runs) lists.row(r, href);
+  const head = jsonForScript({ ...lists.data(), rows: [] });
+  if (!head.endsWith('[]}')) throw new Error('the run list data does not end with its rows');
+  yield `window.${RUNS_GLOBAL} = ${head.slice(0, -2)}`;
+  for (let from = 0; from < runs.length; from += ROWS_PER_PIECE) {
+    let piece = from === 0 ? '' : ',';
+    const to = Math.min(runs.length, from + ROWS_PER_PIECE);
+    for (let i = from; i < to; i++) piece += (i === from ? '' : ',') + jsonForScript(lists.row(runs[i]!, href));
+    yield piece;
+  }
+  yield ']};\n';
 }

@@ -14,7 +14,7 @@ import { listPagePath, PAGE_FILES, siteLinker, type Linker, type PageKey } from 
 import { plural } from './plural.js';
 import { runBody, runWaterfall } from './run-page.js';
 import { partPath, runParts } from './run-parts.js';
-import { runsData, runsDataScript } from './runs-data.js';
+import { runsDataScript } from './runs-data.js';
 import type { SiteModel } from './site-model.js';
 import { assetText } from './templates.js';
 
@@ -143,7 +143,7 @@ export function* sitePages(m: SiteModel, opts: SitePagesOptions = {}): Generator
     }
   }
 
-  yield { path: RUNS_DATA_FILE, content: runsDataScript(runsData(m.newestFirst, (id) => m.names.get(id) ?? null)) };
+  yield { path: RUNS_DATA_FILE, content: { chunks: () => runsDataScript(m.newestFirst, (id) => m.names.get(id) ?? null) } };
   yield { path: 'assets/report.css', content: assetText('report.css') };
   yield { path: 'assets/report.js', content: assetText('report.js') };
 }
