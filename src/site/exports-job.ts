@@ -8,13 +8,12 @@ import { writeStreams } from './write/write-file.js';
 
 /**
  * `calls.csv` and `calls.jsonl`, written on a worker thread from the events read (the plan, in
- * shared memory): the runs with calls in list order, by their number in the plan, with their ids
- * and pages.
+ * shared memory): the runs with calls in list order, by their number in the plan (checked against
+ * the plan's ids where the job is made), with their pages.
  */
 export interface WriteCallExportsJob {
   plan: RunPlan;
   order: Int32Array;
-  ids: string[];
   pages: string[];
   /** The part of each call of the runs whose page comes in parts (run-parts.ts). */
   stepParts: Map<string, Int32Array>;
@@ -36,7 +35,6 @@ export function writeCallExports(job: WriteCallExportsJob): number {
     const both = { csv: true, jsonl: true };
     for (let i = 0; i < job.order.length; i++) {
       const run = runs.run(job.order[i]!);
-      if (run.id !== job.ids[i]) throw new Error(`run ${JSON.stringify(run.id)} built where ${JSON.stringify(job.ids[i])} was listed`);
       rows.add(run, job.pages[i]!, job.stepParts.get(run.id), both);
       csv!.add(rows.csv);
       jsonl!.add(rows.jsonl);

@@ -20,12 +20,11 @@ export class ParallelExports {
   /** The two files, as files another writer puts in the site: `runs` in list order, with their pages. */
   files(plan: RunPlan, runs: readonly RunFacts[], names: ReadonlyMap<string, string>, stepParts: ReadonlyMap<string, Int32Array>): ExternalFiles {
     const listed = runs.filter((r) => r.totals.calls > 0);
-    const ids = listed.map((r) => r.id);
     const job: Omit<WriteCallExportsJob, 'root'> = {
       plan,
       order: Int32Array.from(listed, (r) => r.at),
-      ids,
-      pages: ids.map((id) => {
+      pages: listed.map(({ id, at }) => {
+        if (plan.ids[at] !== id) throw new Error(`run ${JSON.stringify(id)} is not in the plan`);
         const page = names.get(id);
         if (page === undefined) throw new Error(`no page name for run ${JSON.stringify(id)}`);
         return page;
