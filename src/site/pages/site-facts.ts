@@ -228,7 +228,7 @@ export class CostFactsBuilder {
   }
 }
 
-/** A run's numbers in FactNumbers: its times (NaN: none), then its totals in the order of TOTALS. */
+/** A run's numbers in FactNumbers: its times and duration (NaN: none), then its totals in the order of TOTALS. */
 const START = 0;
 const END = 1;
 const DURATION = 2;
@@ -244,8 +244,8 @@ void everyTotal;
 /**
  * The numbers of many runs' facts, a row of ROW doubles a run. Held as fields of each run's facts,
  * most of them would be an object of their own: V8 boxes a number that is not a small integer
- * (a time, a cost in pico-dollars), 16 bytes and a pointer where a column takes 8. With the
- * totals' object, about 240 bytes a run, 17 MB at 71,735 runs.
+ * (a time, a cost in pico-dollars), 16 bytes and a pointer where a column takes 8, and the totals
+ * were one more object a run. The facts of 71,735 runs took 12.6 MB less (BENCHMARKS.md, tenth round).
  */
 class FactNumbers {
   private data: Float64Array;
@@ -279,27 +279,17 @@ class FactNumbers {
     return this.rows++;
   }
 
-  /** A time of row `row` (a time is finite or null: NaN stands for null). */
+  /** Number `k` of row `row`, one of the times (finite or null: NaN stands for null). */
   time(row: number, k: number): number | null {
     const v = this.data[row * ROW + k]!;
     return Number.isNaN(v) ? null : v;
   }
 
   totals(row: number): RunTotals {
-    const d = this.data;
     const o = row * ROW + FIRST_TOTAL;
-    return {
-      calls: d[o]!,
-      failedCalls: d[o + 1]!,
-      incompleteCalls: d[o + 2]!,
-      inputTokens: d[o + 3]!,
-      outputTokens: d[o + 4]!,
-      totalTokens: d[o + 5]!,
-      costPico: d[o + 6]!,
-      reportedPico: d[o + 7]!,
-      estimatedPico: d[o + 8]!,
-      unpricedCalls: d[o + 9]!,
-    };
+    const totals = {} as RunTotals;
+    for (let k = 0; k < TOTALS.length; k++) totals[TOTALS[k]!] = this.data[o + k]!;
+    return totals;
   }
 }
 
