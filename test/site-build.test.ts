@@ -7,6 +7,12 @@ import { summarise } from '../src/aggregate/summarise.js';
 import { picoToUsd } from '../src/model/types.js';
 import { loadTraces } from '../src/read/load.js';
 import { buildSite, type BuildResult } from '../src/site/build.js';
+import { runFileNames } from '../src/site/file-names.js';
+import { runPagesBoard, runPagesSite } from '../src/site/parallel-run-pages.js';
+import { partPath } from '../src/site/pages/run-parts.js';
+import { gatherSiteFacts, planRuns } from '../src/site/pages/site-facts.js';
+import { toolVersion } from '../src/site/pages/templates.js';
+import { RUNS_A_CLAIM, writeRunPages, type WriteRunPagesJob } from '../src/site/run-pages-job.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FIXTURES = 'test/fixtures/dialects';
@@ -218,6 +224,38 @@ describe('run pages written by worker threads', () => {
       expect(files.filter((f) => f.startsWith('runs/')).length).toBe(a.summary.runs);
       for (const f of files) expect(readFileSync(path.join(par, f)).equals(readFileSync(path.join(one, f))), f).toBe(true);
     }
+  });
+
+  it('takes runs from one board: each run page once, whichever thread takes it, and no more once one fails', async () => {
+    const one = path.join(scratch, 'one-1');
+    if (!existsSync(one)) await buildSite({ inputs: ['fixtures'], outDir: one, cwd: ROOT, workers: 0 });
+    const loaded = await loadTraces(['fixtures'], { cwd: ROOT, keepText: true, keepPlan: true, workers: 2, parallelFrom: 0, chunkBytes: 4096 });
+    const plan = loaded.plan!;
+    const facts = gatherSiteFacts(planRuns(plan, loaded.prices), false);
+    expect(facts.runs.length).toBeGreaterThan(2 * RUNS_A_CLAIM);
+    const site = runPagesSite(plan, facts.runs, runFileNames(facts.runs.map((r) => r.id)), { version: toolVersion(), priceTable: loaded.prices.date });
+    const root = path.join(scratch, 'board');
+    mkdirSync(path.join(root, 'runs'), { recursive: true });
+    const job: WriteRunPagesJob = { plan, prices: loaded.prices.state(), root, context: site.context, pages: runPagesBoard(site, undefined) };
+    // Another thread took the first claim: this one writes every later run, then finds none left.
+    Atomics.store(job.pages.claims, 0, 1);
+    const taken = writeRunPages(job);
+    expect(writeRunPages(job)).toEqual({ pages: 0, bytes: 0 });
+    const expected = facts.runs.filter((r) => r.at >= RUNS_A_CLAIM).flatMap((r) => Array.from({ length: r.pages }, (_, i) => partPath(job.pages.paths[r.at]!, i + 1)));
+    expect(listFiles(root)).toEqual(expected.sort());
+    expect(taken.pages).toBe(expected.length);
+    let bytes = 0;
+    for (const f of expected) {
+      const page = readFileSync(path.join(root, f));
+      expect(page.equals(readFileSync(path.join(one, f))), f).toBe(true);
+      bytes += page.length;
+    }
+    expect(taken.bytes).toBe(bytes);
+
+    // A page that cannot be written (no runs/ folder): the error is thrown and no thread takes more runs.
+    const failing: WriteRunPagesJob = { ...job, root: path.join(scratch, 'board-missing'), pages: runPagesBoard(site, undefined) };
+    expect(() => writeRunPages(failing)).toThrow(/ENOENT/);
+    expect(writeRunPages({ ...failing, root })).toEqual({ pages: 0, bytes: 0 });
   });
 
   /**

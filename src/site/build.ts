@@ -19,7 +19,7 @@ import { PriceTable } from '../prices/price-table.js';
 import { resolveInputs } from '../read/inputs.js';
 import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
 import { ParallelExports } from './parallel-exports.js';
-import { ParallelRunPages, runPagesSite, type RunPagesSite } from './parallel-run-pages.js';
+import { ParallelRunPages, runPagePaths, runPagesSite, type RunPagesSite } from './parallel-run-pages.js';
 import { buildStamp, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
 import { dataExports } from './exports.js';
 import { runFileNames } from './file-names.js';
@@ -197,7 +197,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       onRead: options.singleFile
         ? undefined
         : () => {
-            threads.pages = new ParallelRunPages(prices, options.workers ?? defaultWorkers());
+            // The exports' thread writes run pages too once its files are written: one thread fewer.
+            threads.pages = new ParallelRunPages(prices, Math.max(1, (options.workers ?? defaultWorkers()) - 1));
             threads.exports = new ParallelExports(prices);
           },
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
@@ -213,20 +214,24 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   }
 }
 
-/** The run pages as files written elsewhere (writeSite's `external`): by the threads of `runPages`. */
-function runPagesWriter(runPages: ParallelRunPages, site: RunPagesSite): ExternalFiles {
-  return { paths: runPages.paths(site), write: (root, previous) => runPages.write(root, site, previous) };
-}
-
-/** Files written elsewhere by two writers at once; both have finished (or failed) when it settles. */
-function bothWriters(a: ExternalFiles, b: ExternalFiles): ExternalFiles {
+/**
+ * The run pages and the exports of calls as files written elsewhere (writeSite's `external`): the
+ * run-page threads take runs from one board, and the exports' thread joins them once it has
+ * written its two files, so that neither waits for the other.
+ */
+function externalWriters(threads: { pages: ParallelRunPages; exports: ParallelExports }, site: RunPagesSite, facts: SiteFacts): ExternalFiles & { pages: number } {
+  const pagePaths = runPagePaths(site);
   return {
-    paths: [...a.paths, ...b.paths],
+    pages: pagePaths.length,
+    paths: [...pagePaths, ...threads.exports.paths],
     write: async (root, previous) => {
-      const [x, y] = await Promise.allSettled([a.write(root, previous), b.write(root, previous)]);
-      if (x.status === 'rejected') throw x.reason;
-      if (y.status === 'rejected') throw y.reason;
-      return x.value + y.value;
+      const job = threads.pages.job(root, site, previous);
+      const [pages, exports] = await Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site.plan, site.runs, facts.stepParts, job)]);
+      if (pages.status === 'rejected') throw pages.reason;
+      if (exports.status === 'rejected') throw exports.reason;
+      const written = pages.value.pages + exports.value.pages.pages;
+      if (written !== pagePaths.length) throw new Error(`${written} run pages were written of the ${pagePaths.length} planned`);
+      return pages.value.bytes + exports.value.pages.bytes + exports.value.bytes;
     },
   };
 }
@@ -245,9 +250,8 @@ async function render(
   // The run pages need only the runs in order, their names and the frame's facts: the other
   // threads write them from here on, while this thread summarises and renders the charts.
   const context = { version: toolVersion(), priceTable: loaded.prices.date };
-  const pages = elsewhere && loaded.plan ? runPagesWriter(elsewhere.pages, runPagesSite(loaded.plan, facts.runs, names, context)) : undefined;
-  const external = pages && elsewhere && loaded.plan ? bothWriters(pages, elsewhere.exports.files(loaded.plan, facts.runs, names, facts.stepParts)) : undefined;
-  const seen = { pages: pages ? pages.paths.length : 0 };
+  const external = elsewhere && loaded.plan ? externalWriters(elsewhere, runPagesSite(loaded.plan, facts.runs, names, context), facts) : undefined;
+  const seen = { pages: external?.pages ?? 0 };
   let summary: Summary | undefined;
   const pageFiles = async () => {
     summary = acc.result({

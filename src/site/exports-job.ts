@@ -9,7 +9,7 @@ import { writeStreams } from './write/write-file.js';
 /**
  * `calls.csv` and `calls.jsonl`, written on a worker thread from the events read (the plan, in
  * shared memory): the runs with calls in list order, by their number in the plan (checked against
- * the plan's ids where the job is made), with their pages.
+ * the plan's ids where the job is made), with every run's page by that number.
  */
 export interface WriteCallExportsJob {
   plan: RunPlan;
@@ -34,8 +34,9 @@ export function writeCallExports(job: WriteCallExportsJob): number {
     const rows = new CallRows();
     const both = { csv: true, jsonl: true };
     for (let i = 0; i < job.order.length; i++) {
-      const run = runs.run(job.order[i]!);
-      rows.add(run, job.pages[i]!, job.stepParts.get(run.id), both);
+      const r = job.order[i]!;
+      const run = runs.run(r);
+      rows.add(run, job.pages[r]!, job.stepParts.get(run.id), both);
       csv!.add(rows.csv);
       jsonl!.add(rows.jsonl);
     }

@@ -4,38 +4,43 @@ import type { RunPlan } from '../read/parallel/run-index.js';
 import { CALL_EXPORTS } from './exports.js';
 import type { WriteCallExportsJob } from './exports-job.js';
 import type { RunFacts } from './pages/site-facts.js';
-import type { ExternalFiles } from './write/write-site.js';
+import type { WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
 
 /**
  * The exports of every call (`calls.csv`, `calls.jsonl`, most of the bytes of a large site's data)
  * written by a thread of their own, which builds each run once more from the events read and
  * writes its rows to both files: this thread meanwhile renders the pages about the whole report,
- * and the run-page threads their pages.
+ * and the run-page threads their pages. Once the exports are written, the thread writes run pages
+ * with those threads until none are left.
  */
 export class ParallelExports {
   private readonly pool = new WorkerPool(1, { keepText: true, fast: true, shared: true });
 
   constructor(private readonly prices: PriceTable) {}
 
-  /** The two files, as files another writer puts in the site: `runs` in list order, with their pages. */
-  files(plan: RunPlan, runs: readonly RunFacts[], names: ReadonlyMap<string, string>, stepParts: ReadonlyMap<string, Int32Array>): ExternalFiles {
+  /** The two files' paths. */
+  readonly paths = CALL_EXPORTS;
+
+  /**
+   * Writes the two files into `root`, then the run pages `pages` still has to give; returns the
+   * bytes of the files and what the pages came to. `runs`: in list order.
+   */
+  async write(root: string, plan: RunPlan, runs: readonly RunFacts[], stepParts: ReadonlyMap<string, Int32Array>, pages: WriteRunPagesJob): Promise<{ bytes: number; pages: WriteRunPagesResult }> {
     const listed = runs.filter((r) => r.totals.calls > 0);
-    const job: Omit<WriteCallExportsJob, 'root'> = {
+    const job: WriteCallExportsJob = {
       plan,
-      order: Int32Array.from(listed, (r) => r.at),
-      pages: listed.map(({ id, at }) => {
+      order: Int32Array.from(listed, ({ id, at }) => {
         if (plan.ids[at] !== id) throw new Error(`run ${JSON.stringify(id)} is not in the plan`);
-        const page = names.get(id);
-        if (page === undefined) throw new Error(`no page name for run ${JSON.stringify(id)}`);
-        return page;
+        return at;
       }),
+      pages: pages.pages.paths,
       stepParts: new Map(stepParts),
       prices: this.prices.state(),
+      root,
     };
-    return {
-      paths: CALL_EXPORTS,
-      write: async (root) => (await this.pool.runJobs<number>('write-call-exports', [{ ...job, root }]))[0]!,
-    };
+    const [bytes] = await this.pool.runJobs<number>('write-call-exports', [job]);
+    const [written] = await this.pool.runJobs<WriteRunPagesResult>('write-run-pages', [pages]);
+    return { bytes: bytes!, pages: written! };
   }
 
   async close(): Promise<void> {

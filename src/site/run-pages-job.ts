@@ -1,4 +1,4 @@
-import { forEachRun } from '../read/parallel/build-runs.js';
+import { PlanRuns } from '../read/parallel/build-runs.js';
 import type { RunPlan } from '../read/parallel/run-index.js';
 import { PriceTable, type PriceTableState } from '../prices/price-table.js';
 import { partPath } from './pages/run-parts.js';
@@ -6,12 +6,17 @@ import { runPageFiles, type Neighbour, type PageContext } from './pages/site-pag
 import { resolveInside } from './write/site-path.js';
 import { writeOrReuse } from './write/reuse-file.js';
 
+/** Runs a thread takes from the board at a time: few enough that the threads finish together. */
+export const RUNS_A_CLAIM = 64;
+
 /**
- * What a thread needs to write the pages of runs `from` to `to` of a plan, in columns (a run's
- * page is a few numbers and the strings it names, not objects): `k` is run `from + k`.
+ * Every run page of a site, by the run's number in the plan, in columns (a run's page is a few
+ * numbers and the strings it names, not objects), and the shared counter the threads that write
+ * them take runs from: each takes the next RUNS_A_CLAIM runs until none are left, so a thread
+ * that had other work first (the exports') joins in when it is done, and none waits on another.
  */
-export interface RunPagesPart {
-  /** Run k's page (its first file; its other parts are named from it, see partPath). */
+export interface RunPagesBoard {
+  /** Run r's page (its first file; its other parts are named from it, see partPath). */
   paths: string[];
   /** Its page files: 1, or its parts. */
   files: Int32Array;
@@ -20,24 +25,23 @@ export interface RunPagesPart {
   /** Its neighbours in the run list, by their number in the plan (-1: none). */
   prev: Int32Array;
   next: Int32Array;
-  /** The neighbours outside `from` to `to`: their numbers in the plan (ascending), ids, pages and starts. */
-  outside: { at: Int32Array; ids: string[]; paths: string[]; starts: Float64Array };
+  /** In shared memory: the number of claims taken so far (claim c is runs c × RUNS_A_CLAIM on). */
+  claims: Int32Array;
   /**
-   * The site being replaced: per page file, in order, whether it holds that page's path (linked
-   * instead when unchanged, see reuse-file.ts). Null without one.
+   * The site being replaced: per page file, run by run in plan order, whether it holds that
+   * page's path (linked instead when unchanged, see reuse-file.ts), and where each run's files
+   * start in that list. Null without one.
    */
-  previous: { root: string; has: Uint8Array } | null;
+  previous: { root: string; has: Uint8Array; firstFile: Int32Array } | null;
 }
 
-/** Build runs `from` to `to` of a plan (which holds only their ids) and write their pages into `root` (on a worker thread). */
+/** Write run pages taken from `pages` into `root` (on a worker thread), building each run from the plan. */
 export interface WriteRunPagesJob {
   plan: RunPlan;
-  from: number;
-  to: number;
   prices: PriceTableState;
   root: string;
   context: Omit<PageContext, 'names' | 'counts'>;
-  pages: RunPagesPart;
+  pages: RunPagesBoard;
 }
 
 export interface WriteRunPagesResult {
@@ -48,62 +52,53 @@ export interface WriteRunPagesResult {
 
 type Linked = (Neighbour & { path: string }) | null;
 
-/** Run `r` of the plan as a neighbour: from the job's own runs, or from those outside them. */
+/** Run `r` of the plan as a neighbour. */
 function neighbourOf(job: WriteRunPagesJob, r: number): Linked {
   if (r < 0) return null;
-  const p = job.pages;
-  if (r >= job.from && r < job.to) {
-    const k = r - job.from;
-    return { id: job.plan.ids[k]!, start: startOf(p.starts[k]!), path: p.paths[k]! };
-  }
-  const o = p.outside;
-  let lo = 0;
-  let hi = o.at.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const at = o.at[mid]!;
-    if (at === r) return { id: o.ids[mid]!, start: startOf(o.starts[mid]!), path: o.paths[mid]! };
-    if (at < r) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  throw new Error(`run ${r} of the plan is a neighbour the job was not given`);
-}
-
-function startOf(t: number): number | null {
-  return Number.isNaN(t) ? null : t;
+  const t = job.pages.starts[r]!;
+  return { id: job.plan.ids[r]!, start: Number.isNaN(t) ? null : t, path: job.pages.paths[r]! };
 }
 
 /**
- * Builds each run, renders its page exactly as the one-thread build does (runPageFiles) and
- * writes it with a synchronous write (the folders exist already); the run is then let go. The
- * first failure is thrown.
+ * Takes runs from the board until none are left: builds each, renders its page exactly as the
+ * one-thread build does (runPageFiles) and writes it with a synchronous write (the folders exist
+ * already); the run is then let go. The first failure stops every thread taking more runs and is
+ * thrown.
  */
 export function writeRunPages(job: WriteRunPagesJob): WriteRunPagesResult {
   const prices = PriceTable.fromState(job.prices);
-  const { paths, files, prev: prevs, next: nexts, previous } = job.pages;
+  const { paths, files, prev: prevs, next: nexts, previous, claims } = job.pages;
+  const runs = new PlanRuns(job.plan, { prices, keepText: true, local: false });
+  const count = runs.count;
   let bytes = 0;
   let pages = 0;
-  let k = 0;
-  forEachRun(job.plan, job.from, job.to, { prices, keepText: true, local: true }, (run) => {
-    const at = job.from + k;
-    const page = paths[k]!;
-    const planned = files[k]!;
-    const prev = neighbourOf(job, prevs[k]!);
-    const next = neighbourOf(job, nexts[k]!);
-    k++;
-    const names = new Map<string, string>([[run.id, page]]);
-    if (prev) names.set(prev.id, prev.path);
-    if (next) names.set(next.id, next.path);
-    let i = 0;
-    for (const file of runPageFiles({ ...job.context, names }, run, prev, next)) {
-      const path = partPath(page, ++i);
-      if (i > planned || file.path !== path) throw new Error(`run ${JSON.stringify(run.id)}: its page ${JSON.stringify(file.path)} is not the one planned`);
-      const old = previous !== null && previous.has[pages] === 1 ? resolveInside(previous.root, path) : null;
-      bytes += writeOrReuse(resolveInside(job.root, path), file.content, old);
-      pages++;
+  try {
+    for (let from = Atomics.add(claims, 0, 1) * RUNS_A_CLAIM; from < count; from = Atomics.add(claims, 0, 1) * RUNS_A_CLAIM) {
+      const to = Math.min(count, from + RUNS_A_CLAIM);
+      for (let r = from; r < to; r++) {
+        const run = runs.run(r);
+        const page = paths[r]!;
+        const planned = files[r]!;
+        const prev = neighbourOf(job, prevs[r]!);
+        const next = neighbourOf(job, nexts[r]!);
+        const names = new Map<string, string>([[run.id, page]]);
+        if (prev) names.set(prev.id, prev.path);
+        if (next) names.set(next.id, next.path);
+        let i = 0;
+        for (const file of runPageFiles({ ...job.context, names }, run, prev, next)) {
+          const path = partPath(page, ++i);
+          if (i > planned || file.path !== path) throw new Error(`run ${JSON.stringify(run.id)}: its page ${JSON.stringify(file.path)} is not the one planned`);
+          const old = previous !== null && previous.has[previous.firstFile[r]! + i - 1] === 1 ? resolveInside(previous.root, path) : null;
+          bytes += writeOrReuse(resolveInside(job.root, path), file.content, old);
+          pages++;
+        }
+        if (i !== planned) throw new Error(`run ${JSON.stringify(run.id)} (${r} of the plan): ${planned} pages were planned, ${i} made`);
+      }
     }
-    if (i !== planned) throw new Error(`run ${JSON.stringify(run.id)} (${at} of the plan): ${planned} pages were planned, ${i} made`);
-  });
-  if (k !== job.to - job.from) throw new Error(`${job.to - job.from} runs were planned, ${k} built`);
+  } catch (err) {
+    // No thread takes more runs: the build fails with this error once every thread has stopped.
+    Atomics.store(claims, 0, 0x3fffffff);
+    throw err;
+  }
   return { pages, bytes };
 }
