@@ -7,7 +7,7 @@ import { summarise } from '../src/aggregate/summarise.js';
 import { picoToUsd } from '../src/model/types.js';
 import { loadTraces } from '../src/read/load.js';
 import { buildSite, type BuildResult } from '../src/site/build.js';
-import { runFileNames } from '../src/site/file-names.js';
+import { nameAt, runFileNames } from '../src/site/file-names.js';
 import { runPagesBoard, runPagesSite } from '../src/site/parallel-run-pages.js';
 import { partPath } from '../src/site/pages/run-parts.js';
 import { gatherSiteFacts, planRuns } from '../src/site/pages/site-facts.js';
@@ -233,7 +233,9 @@ describe('run pages written by worker threads', () => {
     const plan = loaded.plan!;
     const facts = gatherSiteFacts(planRuns(plan, loaded.prices), false);
     expect(facts.runs.length).toBeGreaterThan(2 * RUNS_A_CLAIM);
-    const site = runPagesSite(plan, facts.runs, runFileNames(facts.runs.map((r) => r.id)), { version: toolVersion(), priceTable: loaded.prices.date });
+    const ids: string[] = [];
+    for (const r of facts.runs) ids[r.at] = r.id;
+    const site = runPagesSite(plan, facts.runs, runFileNames(ids), { version: toolVersion(), priceTable: loaded.prices.date });
     const root = path.join(scratch, 'board');
     mkdirSync(path.join(root, 'runs'), { recursive: true });
     const job: WriteRunPagesJob = { plan, prices: loaded.prices.state(), root, context: site.context, pages: runPagesBoard(site, undefined) };
@@ -241,7 +243,7 @@ describe('run pages written by worker threads', () => {
     Atomics.store(job.pages.claims, 0, 1);
     const taken = writeRunPages(job);
     expect(writeRunPages(job)).toEqual({ pages: 0, bytes: 0 });
-    const expected = facts.runs.filter((r) => r.at >= RUNS_A_CLAIM).flatMap((r) => Array.from({ length: r.pages }, (_, i) => partPath(job.pages.paths[r.at]!, i + 1)));
+    const expected = facts.runs.filter((r) => r.at >= RUNS_A_CLAIM).flatMap((r) => Array.from({ length: r.pages }, (_, i) => partPath(nameAt(job.pages.names, r.at), i + 1)));
     expect(listFiles(root)).toEqual(expected.sort());
     expect(taken.pages).toBe(expected.length);
     let bytes = 0;

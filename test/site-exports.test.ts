@@ -10,7 +10,7 @@ import { toCsv } from '../src/format/csv.js';
 import { picoToDecimal } from '../src/format/money.js';
 import { CallRows } from '../src/site/call-rows.js';
 import { CALLS_CSV_HEADER, dataExports, RUNS_CSV_HEADER } from '../src/site/exports.js';
-import { runFileNames } from '../src/site/file-names.js';
+import { runFileNames, type PageNames } from '../src/site/file-names.js';
 import { siteFileText, type SiteFile } from '../src/site/write/site-file.js';
 import { DIALECTS, jsonl, writeTree } from './helpers.js';
 
@@ -109,7 +109,7 @@ async function load() {
 }
 
 /** The exports of runs held in list order. */
-function exportsOf(summary: Summary, runs: readonly Run[], names: ReadonlyMap<string, string>) {
+function exportsOf(summary: Summary, runs: readonly Run[], names: PageNames) {
   const facts = siteFactsOf(runs);
   return dataExports(summary, { facts: facts.runs, source: facts.source }, names);
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OutputError } from '../src/errors.js';
-import { runFileNames, safeSegment } from '../src/site/file-names.js';
+import { nameAt, runFileNames, safeSegment } from '../src/site/file-names.js';
 import type { SiteFile } from '../src/site/write/site-file.js';
 import { writeSite } from '../src/site/write/write-site.js';
 import { tempDir } from './helpers.js';
@@ -58,8 +58,28 @@ describe('run file names', () => {
   });
 
   it('gives different ids different names, even ignoring case', () => {
-    const lower = new Set([...all.values()].map((n) => n.toLowerCase()));
+    const lower = new Set(tricky.map((id) => all.get(id)!.toLowerCase()));
     expect(lower.size).toBe(tricky.length);
+  });
+
+  it('keeps the names as bytes in shared memory, numbered as the ids came', () => {
+    expect(all.list.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(all.list.ends.buffer).toBeInstanceOf(SharedArrayBuffer);
+    tricky.forEach((id, i) => {
+      expect(all.numberOf(id)).toBe(i);
+      expect(nameAt(all.list, i)).toBe(all.get(id));
+    });
+    expect(all.list.ends[tricky.length - 1]).toBe(all.list.bytes.length);
+    const repeated = runFileNames(['b', 'a', 'b', 'c']);
+    expect(repeated.size).toBe(3);
+    expect(['a', 'b', 'c'].map((id) => repeated.numberOf(id))).toEqual([1, 0, 2]);
+    expect(nameAt(repeated.list, 2)).toBe(repeated.get('c'));
+    expect(() => nameAt(repeated.list, 3)).toThrow(/no page name number 3/);
+    expect(() => nameAt(repeated.list, -1)).toThrow(/no page name number -1/);
+    expect(repeated.get('d')).toBeUndefined();
+    const none = runFileNames([]);
+    expect(none.size).toBe(0);
+    expect(none.list.bytes.length).toBe(0);
   });
 
   it('gives an id the same name whatever the other ids and their order', () => {

@@ -22,7 +22,7 @@ import { ParallelExports } from './parallel-exports.js';
 import { ParallelRunPages, runPagePaths, runPagesSite, type RunPagesSite } from './parallel-run-pages.js';
 import { buildStamp, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
 import { dataExports } from './exports.js';
-import { runFileNames } from './file-names.js';
+import { runFileNames, type PageNames } from './file-names.js';
 import { renderCharts } from './pages/charts.js';
 import { errorDetails } from './pages/errors-page.js';
 import { gatherSiteFacts, newestFirst, planRuns, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
@@ -71,7 +71,7 @@ export interface BuildResult {
 export interface RenderOptions {
   singleFile?: boolean;
   /** The run pages' names, when already made (runFileNames of the runs). */
-  names?: ReadonlyMap<string, string>;
+  names?: PageNames;
   /** Leave out the run pages: other threads write them (parallel-run-pages.ts). */
   withoutRunPages?: boolean;
   /** Leave out `calls.csv` and `calls.jsonl`: another thread writes them (parallel-exports.ts). */
@@ -246,7 +246,10 @@ async function render(
   stamp: string | null,
 ): Promise<BuildResult> {
   const progress = options.onProgress;
-  const names = runFileNames(facts.runs.map((r) => r.id));
+  // Numbered as the runs' source numbers them (`at`: the plan's numbers, for the threads).
+  const ids = new Array<string>(facts.runs.length);
+  for (const r of facts.runs) ids[r.at] = r.id;
+  const names = runFileNames(ids);
   // The run pages need only the runs in order, their names and the frame's facts: the other
   // threads write them from here on, while this thread summarises and renders the charts.
   const context = { version: toolVersion(), priceTable: loaded.prices.date };

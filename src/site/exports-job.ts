@@ -2,6 +2,7 @@ import { PriceTable, type PriceTableState } from '../prices/price-table.js';
 import { PlanRuns } from '../read/parallel/build-runs.js';
 import type { RunPlan } from '../read/parallel/run-index.js';
 import { CallRows } from './call-rows.js';
+import { nameAt, type RunPageNameList } from './file-names.js';
 import { CALL_EXPORTS, CALLS_CSV_HEAD } from './exports.js';
 import { resolveInside } from './write/site-path.js';
 import { writeStreams } from './write/write-file.js';
@@ -14,7 +15,8 @@ import { writeStreams } from './write/write-file.js';
 export interface WriteCallExportsJob {
   plan: RunPlan;
   order: Int32Array;
-  pages: string[];
+  /** Every run's page, by its number in the plan. */
+  pages: RunPageNameList;
   /** The part of each call of the runs whose page comes in parts (run-parts.ts). */
   stepParts: Map<string, Int32Array>;
   prices: PriceTableState;
@@ -36,7 +38,7 @@ export function writeCallExports(job: WriteCallExportsJob): number {
     for (let i = 0; i < job.order.length; i++) {
       const r = job.order[i]!;
       const run = runs.run(r);
-      rows.add(run, job.pages[r]!, job.stepParts.get(run.id), both);
+      rows.add(run, nameAt(job.pages, r), job.stepParts.get(run.id), both);
       csv!.add(rows.csv);
       jsonl!.add(rows.jsonl);
     }

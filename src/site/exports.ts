@@ -11,6 +11,7 @@ import type { Run } from '../model/types.js';
 import { CallRows, isoTime, type CallFiles } from './call-rows.js';
 import type { RunFacts, RunSource } from './pages/site-facts.js';
 import type { SiteFile } from './write/site-file.js';
+import type { PageNames } from './file-names.js';
 
 export const RUNS_CSV_HEADER = [
   'run_id', 'page', 'workflow', 'pattern', 'status', 'status_text', 'start', 'end', 'duration_ms',
@@ -36,7 +37,7 @@ export const FILES_SEPARATOR = '; ';
 export function dataExports(
   summary: Summary,
   runs: { facts: readonly RunFacts[]; source: RunSource },
-  names: ReadonlyMap<string, string>,
+  names: PageNames,
   stepParts: ReadonlyMap<string, Int32Array> = new Map(),
   opts: { calls?: boolean } = {},
 ): SiteFile[] {

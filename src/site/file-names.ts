@@ -44,11 +44,60 @@ const sha256Hex: (s: string) => string =
   typeof crypto.hash === 'function' ? (s) => crypto.hash('sha256', s, 'hex') : (s) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 
 /**
- * `runs/<slug>-<hash>.html` for every id. The hash is the first 8 hex digits of the id's SHA-256;
- * should two different ids ever share a name, every id in that clash gets a longer hash (16, 32,
- * 64 digits), which depends only on the clashing ids, not on their order.
+ * The page names of a site's runs as ASCII bytes one after another, in shared memory: every
+ * thread that writes pages or links to them reads them without a copy of its own, and a name is
+ * made as a string only while it is used (held as strings, the names of 5M spans' runs were about
+ * 25 MB on each such thread). Name `i` runs from `ends[i - 1]` (or 0) to `ends[i]`.
  */
-export function runFileNames(runIds: readonly string[]): Map<string, string> {
+export interface RunPageNameList {
+  bytes: Uint8Array;
+  ends: Int32Array;
+}
+
+/** The Buffer over the last list's bytes read, made once for the many names read in a row. */
+let viewed: { bytes: Uint8Array; buffer: Buffer } | null = null;
+
+/** Name `i` of the list. */
+export function nameAt(list: RunPageNameList, i: number): string {
+  if (!(i >= 0 && i < list.ends.length)) throw new Error(`no page name number ${i}`);
+  if (viewed?.bytes !== list.bytes) viewed = { bytes: list.bytes, buffer: Buffer.from(list.bytes.buffer, list.bytes.byteOffset, list.bytes.byteLength) };
+  return viewed.buffer.toString('latin1', i === 0 ? 0 : list.ends[i - 1]!, list.ends[i]!);
+}
+
+/** Run id → its page, as every page that links to a run looks it up. */
+export interface PageNames {
+  get(runId: string): string | undefined;
+}
+
+/** The page names of runs, numbered as the ids were given: by id, or by number (`list`). */
+export class RunPageNames implements PageNames {
+  constructor(
+    readonly list: RunPageNameList,
+    private readonly numbers: ReadonlyMap<string, number>,
+  ) {}
+
+  get size(): number {
+    return this.list.ends.length;
+  }
+
+  get(runId: string): string | undefined {
+    const i = this.numbers.get(runId);
+    return i === undefined ? undefined : nameAt(this.list, i);
+  }
+
+  /** The number of `runId`'s name in `list`. */
+  numberOf(runId: string): number | undefined {
+    return this.numbers.get(runId);
+  }
+}
+
+/**
+ * `runs/<slug>-<hash>.html` for every id, numbered as the ids come (a repeated id keeps its first
+ * number). The hash is the first 8 hex digits of the id's SHA-256; should two different ids ever
+ * share a name, every id in that clash gets a longer hash (16, 32, 64 digits), which depends only
+ * on the clashing ids, not on their order.
+ */
+export function runFileNames(runIds: readonly string[]): RunPageNames {
   const entries: NameEntry[] = [...new Set(runIds)].map((id) => ({ id, slug: safeSegment(id), hash: sha256Hex(id), level: 0 }));
   for (;;) {
     const byName = new Map<string, NameEntry>();
@@ -59,9 +108,7 @@ export function runFileNames(runIds: readonly string[]): Map<string, string> {
       if (first === undefined) byName.set(name, e);
       else (clashing ??= new Set()).add(first).add(e);
     }
-    // Joined, not concatenated: a flat string, where `+` would keep its pieces (and each id's whole
-    // hash, of which the name holds a slice) alive as long as the name: 7 MB of 15 at 71,735 runs.
-    if (clashing === null) return new Map(entries.map((e) => [e.id, ['runs/', nameOf(e.slug, e.hash, e.level), '.html'].join('')]));
+    if (clashing === null) return namesOf(entries);
     for (const e of clashing) {
       if (e.level === HASH_LENGTHS.length - 1) {
         const name = nameOf(e.slug, e.hash, e.level);
@@ -71,6 +118,26 @@ export function runFileNames(runIds: readonly string[]): Map<string, string> {
     }
     for (const e of clashing) e.level++;
   }
+}
+
+function namesOf(entries: readonly NameEntry[]): RunPageNames {
+  const ends = new Int32Array(new SharedArrayBuffer(entries.length * 4));
+  let length = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    length += 'runs/'.length + nameOf(e.slug, e.hash, e.level).length + '.html'.length;
+    ends[i] = length;
+  }
+  const bytes = new Uint8Array(new SharedArrayBuffer(length));
+  const buffer = Buffer.from(bytes.buffer);
+  let at = 0;
+  for (const e of entries) {
+    const name = `runs/${nameOf(e.slug, e.hash, e.level)}.html`;
+    // A name is [a-z0-9._/-] (safeSegment): one byte a character.
+    if (buffer.write(name, at, 'latin1') !== name.length || !/^[a-z0-9._/-]+$/.test(name)) throw new Error(`page name ${JSON.stringify(name)} is not plain ASCII`);
+    at += name.length;
+  }
+  return new RunPageNames({ bytes, ends }, new Map(entries.map((e, i) => [e.id, i])));
 }
 
 interface NameEntry {

@@ -33,7 +33,7 @@ export class ParallelExports {
         if (plan.ids[at] !== id) throw new Error(`run ${JSON.stringify(id)} is not in the plan`);
         return at;
       }),
-      pages: pages.pages.paths,
+      pages: pages.pages.names,
       stepParts: new Map(stepParts),
       prices: this.prices.state(),
       root,

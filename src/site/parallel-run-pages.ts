@@ -1,6 +1,7 @@
 import type { PriceTable } from '../prices/price-table.js';
 import { WorkerPool } from '../read/parallel/pool.js';
 import type { RunPlan } from '../read/parallel/run-index.js';
+import { nameAt, type RunPageNames } from './file-names.js';
 import { partPath } from './pages/run-parts.js';
 import type { RunFacts } from './pages/site-facts.js';
 import type { PageContext } from './pages/site-pages.js';
@@ -14,14 +15,15 @@ import type { RunPagesBoard, WriteRunPagesJob, WriteRunPagesResult } from './run
 export interface RunPagesSite {
   /** The runs in list order; `at` is each run's number in the plan. */
   runs: readonly RunFacts[];
-  names: ReadonlyMap<string, string>;
+  /** Their pages' names, numbered as the plan numbers the runs. */
+  names: RunPageNames;
   context: Omit<PageContext, 'names' | 'counts'>;
   /** The events read, grouped by run: what the threads build the runs from again. */
   plan: RunPlan;
 }
 
 /** The site the run pages need, from the runs in list order and their page names. */
-export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: ReadonlyMap<string, string>, context: RunPagesSite['context']): RunPagesSite {
+export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: RunPageNames, context: RunPagesSite['context']): RunPagesSite {
   return { runs, names, context, plan };
 }
 
@@ -74,8 +76,9 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
   const { runs, names, plan } = site;
   const n = plan.ids.length;
   if (runs.length !== n) throw new Error(`${runs.length} runs listed for the ${n} runs of the plan`);
+  if (names.size !== n) throw new Error(`${names.size} page names for the ${n} runs of the plan`);
   const b: RunPagesBoard = {
-    paths: new Array<string>(n),
+    names: names.list,
     files: new Int32Array(n),
     starts: new Float64Array(n),
     prev: new Int32Array(n),
@@ -87,9 +90,7 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
     const run = runs[i]!;
     const r = run.at;
     if (plan.ids[r] !== run.id || b.files[r] !== 0) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan, or is listed twice`);
-    const page = names.get(run.id);
-    if (page === undefined) throw new Error(`no page name for run ${JSON.stringify(run.id)}`);
-    b.paths[r] = page;
+    if (names.numberOf(run.id) !== r) throw new Error(`run ${JSON.stringify(run.id)}'s page name is not numbered as the plan numbers the run`);
     b.files[r] = run.pages;
     // NaN stands for no start: a run's start is a finite time or null.
     b.starts[r] = run.start ?? NaN;
@@ -104,7 +105,10 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
       files += b.files[r]!;
     }
     const has = new Uint8Array(files);
-    for (let r = 0; r < n; r++) for (let i = 1; i <= b.files[r]!; i++) has[firstFile[r]! + i - 1] = previous.fileFor(partPath(b.paths[r]!, i)) === null ? 0 : 1;
+    for (let r = 0; r < n; r++) {
+      const page = nameAt(names.list, r);
+      for (let i = 1; i <= b.files[r]!; i++) has[firstFile[r]! + i - 1] = previous.fileFor(partPath(page, i)) === null ? 0 : 1;
+    }
     b.previous = { root: previous.root, has, firstFile };
   }
   return b;

@@ -1,6 +1,7 @@
 import { PlanRuns } from '../read/parallel/build-runs.js';
 import type { RunPlan } from '../read/parallel/run-index.js';
 import { PriceTable, type PriceTableState } from '../prices/price-table.js';
+import { nameAt, type RunPageNameList } from './file-names.js';
 import { partPath } from './pages/run-parts.js';
 import { runPageFiles, type Neighbour, type PageContext } from './pages/site-pages.js';
 import { resolveInside } from './write/site-path.js';
@@ -16,8 +17,8 @@ export const RUNS_A_CLAIM = 64;
  * that had other work first (the exports') joins in when it is done, and none waits on another.
  */
 export interface RunPagesBoard {
-  /** Run r's page (its first file; its other parts are named from it, see partPath). */
-  paths: string[];
+  /** Run r's page is name r (its first file; its other parts are named from it, see partPath). */
+  names: RunPageNameList;
   /** Its page files: 1, or its parts. */
   files: Int32Array;
   /** Its start (NaN: none). */
@@ -56,7 +57,7 @@ type Linked = (Neighbour & { path: string }) | null;
 function neighbourOf(job: WriteRunPagesJob, r: number): Linked {
   if (r < 0) return null;
   const t = job.pages.starts[r]!;
-  return { id: job.plan.ids[r]!, start: Number.isNaN(t) ? null : t, path: job.pages.paths[r]! };
+  return { id: job.plan.ids[r]!, start: Number.isNaN(t) ? null : t, path: nameAt(job.pages.names, r) };
 }
 
 /**
@@ -67,7 +68,7 @@ function neighbourOf(job: WriteRunPagesJob, r: number): Linked {
  */
 export function writeRunPages(job: WriteRunPagesJob): WriteRunPagesResult {
   const prices = PriceTable.fromState(job.prices);
-  const { paths, files, prev: prevs, next: nexts, previous, claims } = job.pages;
+  const { names: pageNames, files, prev: prevs, next: nexts, previous, claims } = job.pages;
   const runs = new PlanRuns(job.plan, { prices, keepText: true, local: false });
   const count = runs.count;
   let bytes = 0;
@@ -77,7 +78,7 @@ export function writeRunPages(job: WriteRunPagesJob): WriteRunPagesResult {
       const to = Math.min(count, from + RUNS_A_CLAIM);
       for (let r = from; r < to; r++) {
         const run = runs.run(r);
-        const page = paths[r]!;
+        const page = nameAt(pageNames, r);
         const planned = files[r]!;
         const prev = neighbourOf(job, prevs[r]!);
         const next = neighbourOf(job, nexts[r]!);

@@ -5,6 +5,7 @@
  */
 import { idFragment, relativeUrl } from '../html.js';
 import { partOfStep, partPath } from './run-parts.js';
+import type { PageNames } from '../file-names.js';
 
 export type PageKey = 'index' | 'cost' | 'cost-7d' | 'latency' | 'errors';
 export type DataFile = 'summary.json' | 'runs.csv' | 'calls.csv' | 'calls.jsonl';
@@ -41,7 +42,7 @@ export function listPagePath(n: number): string {
  * a run whose page comes in parts links to the part that holds it (`stepParts`: the part of each
  * call, see run-parts.ts).
  */
-export function siteLinker(path: string, names: ReadonlyMap<string, string>, stepParts?: ReadonlyMap<string, Int32Array>): Linker {
+export function siteLinker(path: string, names: PageNames, stepParts?: ReadonlyMap<string, Int32Array>): Linker {
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
   const root = '../'.repeat(dir.split('/').length - 1);
   // Same folder: the bare name (`runs/a.html` → `b.html`); else by way of the root.
@@ -67,7 +68,7 @@ export function siteLinker(path: string, names: ReadonlyMap<string, string>, ste
  * The in-page anchors of the single-file report; runs without a section get no link. A run whose
  * page comes in parts has only its first part there: a later step links to the run's section.
  */
-export function singleFileLinker(names: ReadonlyMap<string, string>, included: ReadonlySet<string>, stepParts?: ReadonlyMap<string, Int32Array>): Linker {
+export function singleFileLinker(names: PageNames, included: ReadonlySet<string>, stepParts?: ReadonlyMap<string, Int32Array>): Linker {
   const section = (runId: string) => `run-${idFragment(names.get(runId) ?? runId)}`;
   return {
     page: (key, fragment) => `#${fragment ?? (key === 'index' ? 'overview' : `page-${key}`)}`,
@@ -85,7 +86,7 @@ export function singleFileLinker(names: ReadonlyMap<string, string>, included: R
 }
 
 /** The section id of a run in the single file. */
-export function singleFileRunId(names: ReadonlyMap<string, string>, runId: string): string {
+export function singleFileRunId(names: PageNames, runId: string): string {
   return `run-${idFragment(names.get(runId) ?? runId)}`;
 }
 

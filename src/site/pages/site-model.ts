@@ -8,6 +8,7 @@ import type { ChartSet } from './charts.js';
 import type { ErrorDetails } from './errors-page.js';
 import type { RunFacts, SiteFacts } from './site-facts.js';
 import type { WindowSummary } from './window.js';
+import type { PageNames } from '../file-names.js';
 
 export { newestFirst } from './site-facts.js';
 
@@ -26,7 +27,7 @@ export interface SiteModel {
   skipped: readonly SkippedLine[];
   skippedLines: number;
   /** Run id → `runs/<name>.html` (src/site/file-names.ts). */
-  names: ReadonlyMap<string, string>;
+  names: PageNames;
   /** The part of each call of the runs whose page comes in parts (run-parts.ts). */
   stepParts: ReadonlyMap<string, Int32Array>;
   /** The run table's order: latest start first, runs without a start last. */

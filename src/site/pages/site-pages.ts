@@ -17,6 +17,7 @@ import { partPath, runParts } from './run-parts.js';
 import { runsDataScript } from './runs-data.js';
 import type { SiteModel } from './site-model.js';
 import { assetText } from './templates.js';
+import type { PageNames } from '../file-names.js';
 
 export const RUNS_DATA_FILE = 'assets/runs-data.js';
 
@@ -36,7 +37,7 @@ export function sitePageTotal(m: SiteModel, withoutRunPages = false): number {
  * and, on the pages about the whole report, its counts.
  */
 export interface PageContext {
-  names: ReadonlyMap<string, string>;
+  names: PageNames;
   /** The part of each call of the runs whose page comes in parts (run-parts.ts), for links to their steps. */
   stepParts?: ReadonlyMap<string, Int32Array>;
   version: string;
