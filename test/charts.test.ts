@@ -6,6 +6,7 @@ import ts from 'typescript';
 import type { TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DayRow, ModelRow } from '../src/aggregate/summary-types.js';
+import { DurationHistogram } from '../src/charts/duration-histogram.js';
 import { clearChartCache, compileChart, finishSvg, renderChartSvg } from '../src/charts/render.js';
 import {
   costByAgentSpec, costByModelSpec, costByProviderSpec, costByWorkflowSpec, countRunsByDay, dailySpendSpec,
@@ -120,6 +121,27 @@ describe('spec builders', () => {
     ]);
     expect(specTitle(latencyHistogramSpec(DURATIONS))).toBe('Call durations, 9 calls (log-spaced bins)');
     expect(latencyBins([])).toEqual([]);
+  });
+
+  it('count durations into the same bins as they come, and at thresholds, keeping none of them', () => {
+    const awkward = [...DURATIONS, 0, 1, 2, 4.999, 5, 1e9, 2.5e15, Number.POSITIVE_INFINITY, -0, 1000, 999.999];
+    const thresholds = [1000, 5000, 1e9];
+    const h = new DurationHistogram(thresholds);
+    for (const d of awkward) h.add(d);
+    expect(h.count).toBe(awkward.length);
+    expect(latencyBins(h)).toEqual(latencyBins(awkward));
+    // Worked out by the algorithm the bins had before they were counted as they come (edges grown to the largest duration, then trimmed).
+    const expected = ['0:3', '1:1', '2:3', '5:1', '10:2', '20:0', '50:0', '100:1', '200:0', '500:2', '1000:3', '2000:0', '5000:0', '10000:0', '20000:1', '50000:0'];
+    const bins = latencyBins(h);
+    expect(bins.map((b) => `${b.fromMs}:${b.calls}`).slice(0, expected.length)).toEqual(expected);
+    expect(bins.length).toBe(48);
+    expect(bins.filter((b) => b.calls > 0).map((b) => b.fromMs).slice(-2)).toEqual([1e9, 2e15]);
+    expect(latencyBins(h).at(-1)).toEqual({ label: '2000000000000–5000000000000 s', fromMs: 2e15, toMs: 5e15, calls: 1 });
+    for (const t of thresholds) expect(h.atLeast(t)).toBe(awkward.filter((d) => d >= t).length);
+    expect([h.atLeast(1000), h.atLeast(5000), h.atLeast(1e9)]).toEqual([7, 4, 3]);
+    expect(() => h.atLeast(2000)).toThrow(/not a threshold/);
+    expect(latencyHistogramSpec(h)).toEqual(latencyHistogramSpec(awkward));
+    expect(latencyBins(new DurationHistogram())).toEqual([]);
   });
 
   it('stack daily spend by model on UTC days', () => {
@@ -309,7 +331,7 @@ describe('time zone and locale', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'trace-report-charts-'));
     mkdirSync(path.join(dir, 'src/charts'), { recursive: true });
     mkdirSync(path.join(dir, 'src/normalise'), { recursive: true });
-    for (const name of ['charts/render', 'charts/specs', 'charts/theme', 'normalise/timestamp']) {
+    for (const name of ['charts/render', 'charts/specs', 'charts/theme', 'charts/duration-histogram', 'normalise/timestamp']) {
       const source = readFileSync(path.join(ROOT, 'src', `${name}.ts`), 'utf8');
       const js = ts.transpileModule(source, {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },

@@ -11,6 +11,7 @@ import { DAY_MS, utcDay } from '../normalise/timestamp.js';
 import {
   BAR_COLOR, CHART_WIDTH, OTHER_COLOR, PALETTE, PERCENTILE_COLORS, ROW_STEP, STATUS_COLORS, chartConfig,
 } from './theme.js';
+import { binEdge, DurationHistogram } from './duration-histogram.js';
 
 export const TABLE = 'table';
 export const DEFAULT_TOP = 12;
@@ -370,26 +371,23 @@ function binLabel(from: number, to: number): string {
   return unit(a) === unit(b) ? `${a.slice(0, a.indexOf(' '))}–${b}` : `${a}–${b}`;
 }
 
-/** Bin edges 0, 1, 2, 5, 10, 20, 50 ... ms: latency is long-tailed, equal-width bins would hide it. */
-export function latencyBins(durationsMs: readonly number[]): HistogramBin[] {
-  const valid = durationsMs.filter((d) => Number.isFinite(d) && d >= 0);
-  if (valid.length === 0) return [];
-  const max = valid.reduce((m, d) => Math.max(m, d), 0);
-  const edges = [0, 1];
-  for (let decade = 1; edges[edges.length - 1]! <= max; decade *= 10) edges.push(2 * decade, 5 * decade, 10 * decade);
-  const bins = edges.slice(0, -1).map((from, i) => ({ fromMs: from, toMs: edges[i + 1]!, calls: 0 }));
-  for (const d of valid) {
-    let i = 0;
-    while (d >= bins[i]!.toMs) i++;
-    bins[i]!.calls += 1;
-  }
-  const first = bins.findIndex((b) => b.calls > 0);
-  const last = bins.length - 1 - [...bins].reverse().findIndex((b) => b.calls > 0);
-  return bins.slice(first, last + 1).map((b) => ({ label: binLabel(b.fromMs, b.toMs), ...b }));
+/**
+ * Bins with edges 0, 1, 2, 5, 10, 20, 50 ... ms (latency is long-tailed, equal-width bins would
+ * hide it), from the first that holds a call to the last: of a list of durations, or counted already.
+ */
+export function latencyBins(durations: readonly number[] | DurationHistogram): HistogramBin[] {
+  const counts = durations instanceof DurationHistogram ? durations.calls : DurationHistogram.of(durations).calls;
+  const first = counts.findIndex((c) => c > 0);
+  if (first === -1) return [];
+  let last = counts.length - 1;
+  while (counts[last] === 0) last--;
+  const bins: HistogramBin[] = [];
+  for (let k = first; k <= last; k++) bins.push({ label: binLabel(binEdge(k), binEdge(k + 1)), fromMs: binEdge(k), toMs: binEdge(k + 1), calls: counts[k]! });
+  return bins;
 }
 
-export function latencyHistogramSpec(durationsMs: readonly number[], opts: ChartOptions = {}): TopLevelSpec {
-  const bins = latencyBins(durationsMs);
+export function latencyHistogramSpec(durations: readonly number[] | DurationHistogram, opts: ChartOptions = {}): TopLevelSpec {
+  const bins = latencyBins(durations);
   const calls = bins.reduce((s, b) => s + b.calls, 0);
   return {
     ...base(opts.title ?? `Call durations, ${calls} call${calls === 1 ? '' : 's'} (log-spaced bins)`, bins),

@@ -62,7 +62,7 @@ export async function renderCharts(summary: Summary, facts: SiteFacts, win: Wind
     ...(win ? costCharts('w-', win.summary, `last ${win.window.days} days`) : []),
     { id: 'lat-model', spec: latencyByModelSpec(summary.byModel), hasData: summary.byModel.some((m) => m.p95Ms !== null) },
     { id: 'lat-agent', spec: latencyByAgentSpec(summary.byAgent), hasData: summary.byAgent.some((a) => a.p95Ms !== null) },
-    { id: 'lat-hist', spec: latencyHistogramSpec(durations), hasData: durations.length > 0 },
+    { id: 'lat-hist', spec: latencyHistogramSpec(durations), hasData: durations.count > 0 },
   ];
   const out = new Map<string, RenderedChart>();
   let done = 0;

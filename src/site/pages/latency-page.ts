@@ -14,9 +14,9 @@ import { summaryLink } from './cost-tables.js';
 import type { Linker } from './links.js';
 import { renderTemplate } from './templates.js';
 import { plural } from './plural.js';
-import { SLOWEST_CALLS, type CallRef, type SiteFacts } from './site-facts.js';
+import { SLOWEST_CALLS, THRESHOLDS_MS, type CallRef, type SiteFacts } from './site-facts.js';
+import type { DurationHistogram } from '../../charts/duration-histogram.js';
 
-export const THRESHOLDS_MS = [1000, 2000, 5000, 10_000, 30_000, 60_000];
 
 function percentileCells(r: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null }): Cell[] {
   return [durationCell(r.p50Ms), durationCell(r.p95Ms), durationCell(r.p99Ms)];
@@ -45,26 +45,26 @@ export function agentLatencyTable(s: Summary, link: Linker): TableModel {
   };
 }
 
-export function histogramTable(durations: readonly number[], link: Linker): TableModel {
+export function histogramTable(durations: DurationHistogram, link: Linker): TableModel {
   const bins = latencyBins(durations);
   const csv = link.data('calls.csv');
   return {
     caption: 'Call durations',
     columns: [{ label: 'Duration' }, { label: 'Calls', num: true }, { label: 'Share', num: true }],
-    rows: bins.map((b) => [{ text: b.label, head: true, value: `${b.fromMs}-${b.toMs}` }, countCell(b.calls), percentCell(b.calls, durations.length)]),
+    rows: bins.map((b) => [{ text: b.label, head: true, value: `${b.fromMs}-${b.toMs}` }, countCell(b.calls), percentCell(b.calls, durations.count)]),
     links: csv ? [{ href: csv, label: 'calls.csv duration_ms' }] : [],
     empty: 'No call has a duration.',
   };
 }
 
-export function thresholdTable(durations: readonly number[], link: Linker): TableModel {
+export function thresholdTable(durations: DurationHistogram, link: Linker): TableModel {
   const csv = link.data('calls.csv');
   return {
     caption: 'Calls at or above a duration',
     columns: [{ label: 'At least' }, { label: 'Calls', num: true }, { label: 'Share of timed calls', num: true }],
     rows: THRESHOLDS_MS.map((t) => {
-      const n = durations.filter((d) => d >= t).length;
-      return [{ text: formatDuration(t), head: true, value: t }, countCell(n), percentCell(n, durations.length)];
+      const n = durations.atLeast(t);
+      return [{ text: formatDuration(t), head: true, value: t }, countCell(n), percentCell(n, durations.count)];
     }),
     links: csv ? [{ href: csv, label: 'calls.csv duration_ms' }] : [],
   };
@@ -101,7 +101,7 @@ export function latencyBody(s: Summary, facts: SiteFacts, charts: ChartSet, link
       { label: 'p50 per call', text: formatDuration(s.latency.p50Ms), value: s.latency.p50Ms },
       { label: 'p95 per call', text: formatDuration(s.latency.p95Ms), value: s.latency.p95Ms },
       { label: 'p99 per call', text: formatDuration(s.latency.p99Ms), value: s.latency.p99Ms },
-      { label: 'Calls with a duration', text: formatCount(durations.length), value: durations.length, sub: `of ${plural(s.steps, 'call')}` },
+      { label: 'Calls with a duration', text: formatCount(durations.count), value: durations.count, sub: `of ${plural(s.steps, 'call')}` },
     ],
     blocks: [
       chartBlock(charts, 'lat-model', 'By model', modelLatencyTable(s, link)),

@@ -14,6 +14,7 @@ import { compareRuns } from '../../model/finalise.js';
 import { utcDay } from '../../normalise/timestamp.js';
 import type { PriceTable } from '../../prices/price-table.js';
 import { PlanRuns } from '../../read/parallel/build-runs.js';
+import { DurationHistogram } from '../../charts/duration-histogram.js';
 import type { RunPlan } from '../../read/parallel/run-index.js';
 import { tokenCountsOf, type TokenCounts } from './cells.js';
 import { runParts } from './run-parts.js';
@@ -94,8 +95,8 @@ export interface CostFacts {
 
 export interface SiteFacts extends CostFacts {
   source: RunSource;
-  /** Every call's duration, where it has one. */
-  durations: number[];
+  /** Every call's duration, where it has one, counted into bins and at the latency page's thresholds. */
+  durations: DurationHistogram;
   /** The SLOWEST_CALLS longest calls, longest first (ties by run id, then step). */
   slowest: CallRef[];
   /** The latest time any run or call records (exact; the summary's ISO text drops sub-milliseconds). */
@@ -107,6 +108,8 @@ export interface SiteFacts extends CostFacts {
 /** Unpriced calls listed one by one, at most this many (all are counted, all are in calls.csv). */
 export const UNPRICED_LIST_LIMIT = 500;
 export const SLOWEST_CALLS = 50;
+/** The latency page counts the calls at least this long (ms). */
+export const THRESHOLDS_MS = [1000, 2000, 5000, 10_000, 30_000, 60_000];
 
 export function callTime(c: LlmCall): number | null {
   return c.end ?? c.start;
@@ -375,7 +378,7 @@ function firstUnpriced(runs: readonly RunFacts[], source: RunSource): CallRef[] 
 
 /** The whole site's facts, and (when asked) its summary, from one pass over the runs. */
 export class SiteFactsBuilder extends CostFactsBuilder {
-  private readonly durations: number[] = [];
+  private readonly durations = new DurationHistogram(THRESHOLDS_MS);
   private readonly slowest: CallRef[] = [];
   private latest: number | null = null;
   private readonly stepParts = new Map<string, Int32Array>();
@@ -398,7 +401,7 @@ export class SiteFactsBuilder extends CostFactsBuilder {
     for (const call of run.calls) {
       this.see(callTime(call));
       if (call.durationMs === null) continue;
-      this.durations.push(call.durationMs);
+      this.durations.add(call.durationMs);
       const ref = { runId: run.id, call };
       const top = this.slowest;
       if (top.length === SLOWEST_CALLS && !slower(ref, top[top.length - 1]!)) continue;
