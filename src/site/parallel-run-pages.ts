@@ -28,13 +28,11 @@ export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: Ru
 }
 
 /** The pages' paths (a run's page, then its other parts), in the order of the run list. */
-export function runPagePaths(site: RunPagesSite): string[] {
-  const paths: string[] = [];
+export function* runPagePaths(site: RunPagesSite): Generator<string> {
   for (const run of site.runs) {
-    const page = site.names.get(run.id)!;
-    for (let i = 1; i <= run.pages; i++) paths.push(partPath(page, i));
+    const page = nameAt(site.names.list, run.at);
+    for (let i = 1; i <= run.pages; i++) yield partPath(page, i);
   }
-  return paths;
 }
 
 /**

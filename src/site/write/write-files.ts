@@ -92,7 +92,7 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
 }
 
 /** Makes the folders of `paths` (relative) under `root`, as `writeFiles` would before writing them. */
-export function makeDirsFor(root: string, paths: readonly string[], fresh: boolean): void {
+export function makeDirsFor(root: string, paths: Iterable<string>, fresh: boolean): void {
   const dirs = new Set<string>([root]);
   // Most paths share a few folders (runs/): each folder is checked and made once. The paths
   // themselves are checked when written.

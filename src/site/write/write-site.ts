@@ -44,11 +44,12 @@ export interface WriteSiteOptions {
 }
 
 /**
- * Files another writer puts in the site folder: their paths, and the writing (returns the bytes),
- * which may link unchanged files from the site being replaced (`previous`).
+ * Files another writer puts in the site folder: their paths (which may be made as they are
+ * listed, and listed more than once), and the writing (returns the bytes), which may link
+ * unchanged files from the site being replaced (`previous`).
  */
 export interface ExternalFiles {
-  paths: readonly string[];
+  paths: Iterable<string>;
   write(root: string, previous: PreviousSite | undefined): Promise<number>;
 }
 
