@@ -32,6 +32,11 @@ export function percentilesOf(values: ArrayLike<number>): Percentiles {
   // A copy to rearrange (`set` copies a typed array as one block; `from` would iterate it).
   const a = new Float64Array(values.length);
   a.set(values);
+  return percentilesInPlace(a);
+}
+
+/** `percentilesOf(a)`, rearranging `a` instead of a copy of it. */
+export function percentilesInPlace(a: Float64Array): Percentiles {
   const n = a.length;
   if (n < SELECT_FROM || a.some(Number.isNaN)) {
     a.sort();

@@ -2,7 +2,7 @@ import { DAY_MS, formatIso, utcDay } from '../normalise/timestamp.js';
 import type { LlmCall, Run } from '../model/types.js';
 import { picoToUsd } from '../model/types.js';
 import { ExactSum } from './exact-sum.js';
-import { percentilesOf } from './percentile.js';
+import { percentilesInPlace, type Percentiles } from './percentile.js';
 import { PicoSum } from './pico-sum.js';
 import type { DayRow, RunRef, Summary } from './summary-types.js';
 
@@ -81,7 +81,24 @@ function reserve(d: Durations, more: number): void {
   d.values = grown;
 }
 
-const durationsOf = (b: Bucket): Float64Array => (b.durations === null ? new Float64Array(0) : b.durations.values.subarray(0, b.durations.length));
+
+/** A table's bucket whose percentiles are shown: the groups it sums, which hold the durations. */
+type Parted = Bucket & { parts: Bucket[] };
+
+/**
+ * The percentiles of the durations of `parts` (groups), put side by side in `scratch` (room for
+ * every duration) and rearranged there: the same as of their durations merged into one list.
+ */
+function percentilesOfParts(parts: readonly Bucket[], scratch: Float64Array): Percentiles {
+  let n = 0;
+  for (const b of parts) {
+    const d = b.durations;
+    if (d === null) continue;
+    scratch.set(d.values.subarray(0, d.length), n);
+    n += d.length;
+  }
+  return percentilesInPlace(scratch.subarray(0, n));
+}
 
 /** A bucket whose percentiles are never shown: durations are not kept (they are most of the memory). */
 function sumsOnly(): Bucket {
@@ -287,25 +304,35 @@ export class SummaryAccumulator {
     for (const r of o.slowest) keepTop(this.slowest, r);
   }
 
-  /** The tables' buckets, each the sum of its groups. */
+  /**
+   * The tables' buckets, each the sum of its groups. Their durations are not copied together:
+   * where percentiles are shown, a bucket lists its groups (`parts`), whose durations are put
+   * side by side in one scratch array only while its percentiles are selected (percentilesOfParts).
+   */
   private tables() {
-    const all = bucket();
-    const models = new Map<string, ModelBucket>();
+    const all: Parted = { ...sumsOnly(), parts: [] };
+    const models = new Map<string, ModelBucket & Parted>();
     const providers = new Map<string, Bucket>();
-    const agents = new Map<string, Bucket>();
+    const agents = new Map<string, Parted>();
     const workflows = new Map<string, Bucket>();
+    let durations = 0;
     for (const g of groupsIn(this.groups)) {
       const b = g.calls;
+      durations += b.durations?.length ?? 0;
       mergeBucket(all, b);
-      const m = getOr(models, g.model, () => ({ ...bucket(), providers: new Map<string, number>(), written: new Set<string>() }));
+      all.parts.push(b);
+      const m = getOr(models, g.model, () => ({ ...sumsOnly(), providers: new Map<string, number>(), written: new Set<string>(), parts: [] }));
       mergeBucket(m, b);
+      m.parts.push(b);
       m.providers.set(g.provider, (m.providers.get(g.provider) ?? 0) + b.calls);
       for (const w of g.written) m.written.add(w);
       mergeBucket(getOr(providers, g.provider, sumsOnly), b);
-      mergeBucket(getOr(agents, g.agent, bucket), b);
+      const a = getOr(agents, g.agent, () => ({ ...sumsOnly(), parts: [] }));
+      mergeBucket(a, b);
+      a.parts.push(b);
       mergeBucket(getOr(workflows, g.workflow, sumsOnly), b);
     }
-    return { all, models, providers, agents, workflows };
+    return { all, models, providers, agents, workflows, scratch: new Float64Array(durations) };
   }
 
   /** The summary object. */
@@ -323,7 +350,7 @@ export class SummaryAccumulator {
       reportedCost: b.reported.usd(),
       estimatedCost: b.estimated.usd(),
       unpricedCalls: b.unpriced,
-      ...percentilesOf(durationsOf(b)),
+      ...percentilesOfParts(b.parts, t.scratch),
     }));
     byModel.sort(byCostThenName((r) => r.model));
     const byProvider = [...t.providers].map(([provider, b]) => ({ provider, calls: b.calls, cost: b.cost.usd(), unpricedCalls: b.unpriced }));
@@ -347,7 +374,7 @@ export class SummaryAccumulator {
       failed: b.failed,
       cost: b.cost.usd(),
       unpricedCalls: b.unpriced,
-      ...percentilesOf(durationsOf(b)),
+      ...percentilesOfParts(b.parts, t.scratch),
     }));
     byAgent.sort(byCostThenName((r) => r.agent));
     const byDay: DayRow[] = [...this.days]
@@ -381,7 +408,7 @@ export class SummaryAccumulator {
         unpricedSteps: all.unpriced,
         priceTable: meta.priceTable,
       },
-      latency: percentilesOf(durationsOf(all)),
+      latency: percentilesOfParts(all.parts, t.scratch),
       byModel,
       byProvider,
       byWorkflow,
