@@ -75,12 +75,13 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
   const n = plan.ids.length;
   if (runs.length !== n) throw new Error(`${runs.length} runs listed for the ${n} runs of the plan`);
   if (names.size !== n) throw new Error(`${names.size} page names for the ${n} runs of the plan`);
+  // In shared memory, like the names: every thread that writes pages reads the same columns.
   const b: RunPagesBoard = {
     names: names.list,
-    files: new Int32Array(n),
-    starts: new Float64Array(n),
-    prev: new Int32Array(n),
-    next: new Int32Array(n),
+    files: new Int32Array(new SharedArrayBuffer(n * 4)),
+    starts: new Float64Array(new SharedArrayBuffer(n * 8)),
+    prev: new Int32Array(new SharedArrayBuffer(n * 4)),
+    next: new Int32Array(new SharedArrayBuffer(n * 4)),
     claims: new Int32Array(new SharedArrayBuffer(4)),
     previous: null,
   };
@@ -96,13 +97,13 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
     b.next[r] = i + 1 < n ? runs[i + 1]!.at : -1;
   }
   if (previous) {
-    const firstFile = new Int32Array(n);
+    const firstFile = new Int32Array(new SharedArrayBuffer(n * 4));
     let files = 0;
     for (let r = 0; r < n; r++) {
       firstFile[r] = files;
       files += b.files[r]!;
     }
-    const has = new Uint8Array(files);
+    const has = new Uint8Array(new SharedArrayBuffer(files));
     for (let r = 0; r < n; r++) {
       const page = nameAt(names.list, r);
       for (let i = 1; i <= b.files[r]!; i++) has[firstFile[r]! + i - 1] = previous.fileFor(partPath(page, i)) === null ? 0 : 1;
