@@ -8,7 +8,10 @@ import { summarise } from '../src/aggregate/summarise.js';
 import { BatchWriter, decodeEvent, emptyEvent, lineOf } from '../src/read/parallel/event-batch.js';
 import type { TraceEvent } from '../src/normalise/event.js';
 import { scanFlatLine } from '../src/normalise/flat-line.js';
-import { jsonl, tempDir, writeTree } from './helpers.js';
+import { forEachRun, planPart } from '../src/read/parallel/build-runs.js';
+import { planForThreads, type RunPlan } from '../src/read/parallel/run-index.js';
+import { sharedTextAt, sharedTexts } from '../src/read/parallel/shared-texts.js';
+import { DIALECTS, jsonl, tempDir, writeTree } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -199,6 +202,36 @@ describe('event batches', () => {
     expect(b.table).toEqual(['llm_call', 'x']);
     expect(events[0]!.e.model).toBe('x');
     expect(events[0]!.e.runId).toBeNull();
+  });
+});
+
+describe('strings in shared memory', () => {
+  it('gives back every string exactly, whatever its code units, from memory every thread shares', () => {
+    const list = ['', 'run-1', 'café', 'ÿ', 'Ā', '🙂', '\ud800', 'x\udc00y', '\u0000', 'a'.repeat(300), 'run-1'];
+    const t = sharedTexts(list);
+    expect(t.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(list.map((_, i) => sharedTextAt(t, i))).toEqual(list);
+    // Latin-1 takes a byte a code unit, the rest two.
+    expect(Array.from(t.wide)).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0]);
+    expect(t.bytes.length).toBe(0 + 5 + 4 + 1 + 2 + 4 + 2 + 6 + 1 + 300 + 5);
+    expect(() => sharedTextAt(t, list.length)).toThrow(/no string number 11 in a list of 11/);
+    expect(sharedTexts([]).ends.length).toBe(0);
+  });
+
+  it('builds a plan\'s runs the same from its ids in shared memory as from its list of ids', async () => {
+    const loaded = await loadTraces([DIALECTS], { keepText: true, keepPlan: true, workers: 2, parallelFrom: 0, chunkBytes: 4096 });
+    const plan = loaded.plan!;
+    const threads = planForThreads(plan);
+    expect(threads.ids).toEqual([]);
+    expect(planForThreads(threads)).toBe(threads);
+    expect(() => planPart(threads, 0, 1)).toThrow(/a part of a plan made for threads/);
+    const runs = (p: RunPlan) => {
+      const out: unknown[] = [];
+      forEachRun(p, 0, plan.ids.length, { prices: loaded.prices, keepText: true, local: false }, (run) => out.push(run));
+      return out;
+    };
+    expect(plan.synthetic.some(Boolean)).toBe(true);
+    expect(runs(threads)).toEqual(runs(plan));
   });
 });
 

@@ -238,7 +238,7 @@ describe('run pages written by worker threads', () => {
     const site = runPagesSite(plan, facts.runs, runFileNames(ids), { version: toolVersion(), priceTable: loaded.prices.date });
     const root = path.join(scratch, 'board');
     mkdirSync(path.join(root, 'runs'), { recursive: true });
-    const job: WriteRunPagesJob = { plan, prices: loaded.prices.state(), root, context: site.context, pages: runPagesBoard(site, undefined) };
+    const job: WriteRunPagesJob = { plan: site.threadPlan, prices: loaded.prices.state(), root, context: site.context, pages: runPagesBoard(site, undefined) };
     // Another thread took the first claim: this one writes every later run, then finds none left.
     Atomics.store(job.pages.claims, 0, 1);
     const taken = writeRunPages(job);

@@ -74,8 +74,8 @@ describe('run file names', () => {
     expect(repeated.size).toBe(3);
     expect(['a', 'b', 'c'].map((id) => repeated.numberOf(id))).toEqual([1, 0, 2]);
     expect(nameAt(repeated.list, 2)).toBe(repeated.get('c'));
-    expect(() => nameAt(repeated.list, 3)).toThrow(/no page name number 3/);
-    expect(() => nameAt(repeated.list, -1)).toThrow(/no page name number -1/);
+    expect(() => nameAt(repeated.list, 3)).toThrow(/no string number 3 in a list of 3/);
+    expect(() => nameAt(repeated.list, -1)).toThrow(/no string number -1/);
     expect(repeated.get('d')).toBeUndefined();
     const none = runFileNames([]);
     expect(none.size).toBe(0);

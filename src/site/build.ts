@@ -232,7 +232,7 @@ function externalWriters(threads: { pages: ParallelRunPages; exports: ParallelEx
     },
     write: async (root, previous) => {
       const job = threads.pages.job(root, site, previous);
-      const [pages, exports] = await Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site.plan, site.runs, facts.stepParts, job)]);
+      const [pages, exports] = await Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site, facts.stepParts, job)]);
       // Their work is done: the threads and what they hold go before this thread lists the site's files.
       await Promise.all([threads.pages.close(), threads.exports.close()]);
       if (pages.status === 'rejected') throw pages.reason;

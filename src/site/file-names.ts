@@ -6,6 +6,7 @@
  */
 
 import * as crypto from 'node:crypto';
+import { sharedTextAt, sharedTexts, type SharedTexts } from '../read/parallel/shared-texts.js';
 
 const SLUG_MAX = 60;
 const HASH_LENGTHS = [8, 16, 32, 64] as const;
@@ -44,25 +45,15 @@ const sha256Hex: (s: string) => string =
   typeof crypto.hash === 'function' ? (s) => crypto.hash('sha256', s, 'hex') : (s) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 
 /**
- * The page names of a site's runs as ASCII bytes one after another, in shared memory: every
- * thread that writes pages or links to them reads them without a copy of its own, and a name is
- * made as a string only while it is used (held as strings, the names of 5M spans' runs were about
- * 25 MB on each such thread). Name `i` runs from `ends[i - 1]` (or 0) to `ends[i]`.
+ * The page names of a site's runs in shared memory (see SharedTexts): every thread that writes
+ * pages or links to them reads them without a copy of its own, and a name is made as a string
+ * only while it is used (held as strings, the names of 5M spans' runs were about 25 MB on each
+ * such thread).
  */
-export interface RunPageNameList {
-  bytes: Uint8Array;
-  ends: Int32Array;
-}
-
-/** The Buffer over the last list's bytes read, made once for the many names read in a row. */
-let viewed: { bytes: Uint8Array; buffer: Buffer } | null = null;
+export type RunPageNameList = SharedTexts;
 
 /** Name `i` of the list. */
-export function nameAt(list: RunPageNameList, i: number): string {
-  if (!(i >= 0 && i < list.ends.length)) throw new Error(`no page name number ${i}`);
-  if (viewed?.bytes !== list.bytes) viewed = { bytes: list.bytes, buffer: Buffer.from(list.bytes.buffer, list.bytes.byteOffset, list.bytes.byteLength) };
-  return viewed.buffer.toString('latin1', i === 0 ? 0 : list.ends[i - 1]!, list.ends[i]!);
-}
+export const nameAt: (list: RunPageNameList, i: number) => string = sharedTextAt;
 
 /** Run id → its page, as every page that links to a run looks it up. */
 export interface PageNames {
@@ -121,23 +112,10 @@ export function runFileNames(runIds: readonly string[]): RunPageNames {
 }
 
 function namesOf(entries: readonly NameEntry[]): RunPageNames {
-  const ends = new Int32Array(new SharedArrayBuffer(entries.length * 4));
-  let length = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    length += 'runs/'.length + nameOf(e.slug, e.hash, e.level).length + '.html'.length;
-    ends[i] = length;
-  }
-  const bytes = new Uint8Array(new SharedArrayBuffer(length));
-  const buffer = Buffer.from(bytes.buffer);
-  let at = 0;
-  for (const e of entries) {
-    const name = `runs/${nameOf(e.slug, e.hash, e.level)}.html`;
-    // A name is [a-z0-9._/-] (safeSegment): one byte a character.
-    if (buffer.write(name, at, 'latin1') !== name.length || !/^[a-z0-9._/-]+$/.test(name)) throw new Error(`page name ${JSON.stringify(name)} is not plain ASCII`);
-    at += name.length;
-  }
-  return new RunPageNames({ bytes, ends }, new Map(entries.map((e, i) => [e.id, i])));
+  const names = entries.map((e) => `runs/${nameOf(e.slug, e.hash, e.level)}.html`);
+  // A name is [a-z0-9._/-] (safeSegment): one byte a character.
+  for (const name of names) if (!/^[a-z0-9._/-]+$/.test(name)) throw new Error(`page name ${JSON.stringify(name)} is not plain ASCII`);
+  return new RunPageNames(sharedTexts(names), new Map(entries.map((e, i) => [e.id, i])));
 }
 
 interface NameEntry {

@@ -1,9 +1,8 @@
 import type { PriceTable } from '../prices/price-table.js';
 import { WorkerPool } from '../read/parallel/pool.js';
-import type { RunPlan } from '../read/parallel/run-index.js';
 import { CALL_EXPORTS } from './exports.js';
 import type { WriteCallExportsJob } from './exports-job.js';
-import type { RunFacts } from './pages/site-facts.js';
+import type { RunPagesSite } from './parallel-run-pages.js';
 import type { WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
 
 /**
@@ -23,12 +22,13 @@ export class ParallelExports {
 
   /**
    * Writes the two files into `root`, then the run pages `pages` still has to give; returns the
-   * bytes of the files and what the pages came to. `runs`: in list order.
+   * bytes of the files and what the pages came to.
    */
-  async write(root: string, plan: RunPlan, runs: readonly RunFacts[], stepParts: ReadonlyMap<string, Int32Array>, pages: WriteRunPagesJob): Promise<{ bytes: number; pages: WriteRunPagesResult }> {
+  async write(root: string, site: RunPagesSite, stepParts: ReadonlyMap<string, Int32Array>, pages: WriteRunPagesJob): Promise<{ bytes: number; pages: WriteRunPagesResult }> {
+    const { plan, runs } = site;
     const listed = runs.filter((r) => r.totals.calls > 0);
     const job: WriteCallExportsJob = {
-      plan,
+      plan: site.threadPlan,
       order: Int32Array.from(listed, ({ id, at }) => {
         if (plan.ids[at] !== id) throw new Error(`run ${JSON.stringify(id)} is not in the plan`);
         return at;

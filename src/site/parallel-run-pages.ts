@@ -1,6 +1,6 @@
 import type { PriceTable } from '../prices/price-table.js';
 import { WorkerPool } from '../read/parallel/pool.js';
-import type { RunPlan } from '../read/parallel/run-index.js';
+import { planForThreads, type RunPlan } from '../read/parallel/run-index.js';
 import { nameAt, type RunPageNames } from './file-names.js';
 import { partPath } from './pages/run-parts.js';
 import type { RunFacts } from './pages/site-facts.js';
@@ -20,11 +20,13 @@ export interface RunPagesSite {
   context: Omit<PageContext, 'names' | 'counts'>;
   /** The events read, grouped by run: what the threads build the runs from again. */
   plan: RunPlan;
+  /** The same, as the threads are sent it (planForThreads). */
+  threadPlan: RunPlan;
 }
 
 /** The site the run pages need, from the runs in list order and their page names. */
 export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: RunPageNames, context: RunPagesSite['context']): RunPagesSite {
-  return { runs, names, context, plan };
+  return { runs, names, context, plan, threadPlan: planForThreads(plan) };
 }
 
 /** The pages' paths (a run's page, then its other parts), in the order of the run list. */
@@ -55,7 +57,7 @@ export class ParallelRunPages {
 
   /** The job of every thread that writes run pages into `root`: the same board for all. */
   job(root: string, site: RunPagesSite, previous: PreviousSite | undefined): WriteRunPagesJob {
-    return { plan: site.plan, prices: this.prices.state(), root, context: site.context, pages: runPagesBoard(site, previous) };
+    return { plan: site.threadPlan, prices: this.prices.state(), root, context: site.context, pages: runPagesBoard(site, previous) };
   }
 
   /** Writes pages taken from the job's board on every thread of this pool, until none are left. */

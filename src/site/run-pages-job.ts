@@ -1,5 +1,5 @@
 import { PlanRuns } from '../read/parallel/build-runs.js';
-import type { RunPlan } from '../read/parallel/run-index.js';
+import { runIdAt, type RunPlan } from '../read/parallel/run-index.js';
 import { PriceTable, type PriceTableState } from '../prices/price-table.js';
 import { nameAt, type RunPageNameList } from './file-names.js';
 import { partPath } from './pages/run-parts.js';
@@ -57,7 +57,7 @@ type Linked = (Neighbour & { path: string }) | null;
 function neighbourOf(job: WriteRunPagesJob, r: number): Linked {
   if (r < 0) return null;
   const t = job.pages.starts[r]!;
-  return { id: job.plan.ids[r]!, start: Number.isNaN(t) ? null : t, path: nameAt(job.pages.names, r) };
+  return { id: runIdAt(job.plan, r), start: Number.isNaN(t) ? null : t, path: nameAt(job.pages.names, r) };
 }
 
 /**

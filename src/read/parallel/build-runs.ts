@@ -3,7 +3,7 @@ import { RunBuilder } from '../../model/run-builder.js';
 import type { Run } from '../../model/types.js';
 import type { PriceTable } from '../../prices/price-table.js';
 import { decodeEvent, emptyEvent, lineOf, textAt, type BatchTexts, type EventBatch } from './event-batch.js';
-import type { RunPlan } from './run-index.js';
+import { runIdAt, syntheticAt, type RunPlan } from './run-index.js';
 
 /**
  * Builds runs `from` to `to` of a plan, each from its events in line order, exactly as the
@@ -50,7 +50,7 @@ export class PlanRuns {
   run(r: number): Run {
     const { plan, o, e, firsts } = this;
     const k0 = o.local ? r - (o.from ?? 0) : r;
-    const builder = new RunBuilder(plan.ids[k0]!, plan.synthetic[k0]!, { file: plan.files[plan.sourceFile[k0]!]!, line: plan.sourceLine[k0]! }, o.keepText);
+    const builder = new RunBuilder(runIdAt(plan, k0), syntheticAt(plan, k0), { file: plan.files[plan.sourceFile[k0]!]!, line: plan.sourceLine[k0]! }, o.keepText);
     let bi = this.bi;
     for (let k = plan.offsets[r]!; k < plan.offsets[r + 1]!; k++) {
       const g = plan.order[k]!;
@@ -99,6 +99,7 @@ function batchOf(firsts: readonly number[], g: number): number {
  * the batches that hold their events (each thread gets a copy of the batches' strings).
  */
 export function planPart(plan: RunPlan, from: number, to: number): RunPlan {
+  if (plan.shared) throw new Error('a part of a plan made for threads');
   let lo = Infinity;
   let hi = -1;
   for (let k = plan.offsets[from]!; k < plan.offsets[to]!; k++) {

@@ -1,6 +1,7 @@
 import { RunRouter } from '../../model/run-router.js';
 import { roleOf } from '../../normalise/event.js';
 import { lineOf, runIdOf, typeOf, type EventBatch } from './event-batch.js';
+import { sharedTextAt, sharedTexts, type SharedTexts } from './shared-texts.js';
 
 /** A batch with what its events need beyond their columns: their file and the number of its first line. */
 export interface PlacedBatch {
@@ -29,6 +30,30 @@ export interface RunPlan {
   /** `order[offsets[r] .. offsets[r + 1]]` are run r's events (numbers among all events), in line order. */
   offsets: Int32Array;
   order: Int32Array;
+  /** In a plan sent to threads (planForThreads): the ids and flags in shared memory, `ids` and `synthetic` then empty. */
+  shared?: { ids: SharedTexts; synthetic: Uint8Array };
+}
+
+/** Run `r`'s id. */
+export function runIdAt(plan: RunPlan, r: number): string {
+  return plan.shared ? sharedTextAt(plan.shared.ids, r) : plan.ids[r]!;
+}
+
+/** Whether run `r`'s id was made up. */
+export function syntheticAt(plan: RunPlan, r: number): boolean {
+  return plan.shared ? plan.shared.synthetic[r] === 1 : plan.synthetic[r]!;
+}
+
+/**
+ * The plan as the threads that write a site's pages and exports are sent it: its run ids in
+ * shared memory rather than a list of strings that each thread would copy (about 20 MB a thread
+ * at 5M spans). Made once, for every such thread.
+ */
+export function planForThreads(plan: RunPlan): RunPlan {
+  if (plan.shared) return plan;
+  const synthetic = new Uint8Array(new SharedArrayBuffer(plan.synthetic.length));
+  plan.synthetic.forEach((s, r) => (synthetic[r] = s ? 1 : 0));
+  return { ...plan, ids: [], synthetic: [], shared: { ids: sharedTexts(plan.ids), synthetic } };
 }
 
 /**
@@ -88,17 +113,24 @@ export class RunIndex {
       files: this.files,
       ids: this.router.ids,
       synthetic: this.router.synthetic,
-      sourceFile: Int32Array.from(this.sourceFile),
-      sourceLine: Int32Array.from(this.sourceLine),
+      sourceFile: sharedInts(this.sourceFile),
+      sourceLine: sharedInts(this.sourceLine),
       offsets,
       order,
     };
   }
 }
 
+/** The numbers in shared memory: read by every thread that builds runs, not copied to each. */
+function sharedInts(list: readonly number[]): Int32Array {
+  const a = new Int32Array(new SharedArrayBuffer(list.length * 4));
+  a.set(list);
+  return a;
+}
+
 /** Cuts runs 0..n into `parts` consecutive ranges of about the same number of events. */
 export function splitRuns(plan: RunPlan, parts: number): [number, number][] {
-  const runs = plan.ids.length;
+  const runs = plan.offsets.length - 1;
   const events = plan.offsets[runs]!;
   const ranges: [number, number][] = [];
   let from = 0;

@@ -1,0 +1,43 @@
+/**
+ * A list of strings as bytes in shared memory, for lists every thread of a build reads (run ids,
+ * page names): sent to a thread, it is not copied, and a string is made only while it is used.
+ * Each string is kept exactly: as Latin-1 when every code unit is below 256 (one byte each), else
+ * as UTF-16 (two bytes each, lone surrogates included), which `wide` marks.
+ */
+export interface SharedTexts {
+  bytes: Uint8Array;
+  /** String i runs from `ends[i - 1]` (or 0) to `ends[i]`. */
+  ends: Int32Array;
+  /** 1 where string i is UTF-16. */
+  wide: Uint8Array;
+}
+
+/** Code units that Latin-1 cannot hold. */
+const WIDE = /[^\u0000-\u00ff]/;
+
+export function sharedTexts(list: readonly string[]): SharedTexts {
+  const n = list.length;
+  const ends = new Int32Array(new SharedArrayBuffer(n * 4));
+  const wide = new Uint8Array(new SharedArrayBuffer(n));
+  let length = 0;
+  for (let i = 0; i < n; i++) {
+    const s = list[i]!;
+    if (WIDE.test(s)) wide[i] = 1;
+    length += wide[i] === 1 ? 2 * s.length : s.length;
+    ends[i] = length;
+  }
+  const bytes = new Uint8Array(new SharedArrayBuffer(length));
+  const buffer = Buffer.from(bytes.buffer);
+  for (let i = 0; i < n; i++) buffer.write(list[i]!, i === 0 ? 0 : ends[i - 1]!, wide[i] === 1 ? 'utf16le' : 'latin1');
+  return { bytes, ends, wide };
+}
+
+/** The Buffer over the last list's bytes read, made once for the many strings read in a row. */
+let viewed: { bytes: Uint8Array; buffer: Buffer } | null = null;
+
+/** String `i` of the list. */
+export function sharedTextAt(t: SharedTexts, i: number): string {
+  if (!(i >= 0 && i < t.ends.length)) throw new Error(`no string number ${i} in a list of ${t.ends.length}`);
+  if (viewed?.bytes !== t.bytes) viewed = { bytes: t.bytes, buffer: Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength) };
+  return viewed.buffer.toString(t.wide[i] === 1 ? 'utf16le' : 'latin1', i === 0 ? 0 : t.ends[i - 1]!, t.ends[i]!);
+}
