@@ -32,12 +32,16 @@ export function sharedTexts(list: readonly string[]): SharedTexts {
   return { bytes, ends, wide };
 }
 
-/** The Buffer over the last list's bytes read, made once for the many strings read in a row. */
-let viewed: { bytes: Uint8Array; buffer: Buffer } | null = null;
+/** A Buffer over each list's bytes, made once: a page reads two lists in turn (ids and names). */
+const views = new WeakMap<Uint8Array, Buffer>();
 
 /** String `i` of the list. */
 export function sharedTextAt(t: SharedTexts, i: number): string {
   if (!(i >= 0 && i < t.ends.length)) throw new Error(`no string number ${i} in a list of ${t.ends.length}`);
-  if (viewed?.bytes !== t.bytes) viewed = { bytes: t.bytes, buffer: Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength) };
-  return viewed.buffer.toString(t.wide[i] === 1 ? 'utf16le' : 'latin1', i === 0 ? 0 : t.ends[i - 1]!, t.ends[i]!);
+  let buffer = views.get(t.bytes);
+  if (buffer === undefined) {
+    buffer = Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
+    views.set(t.bytes, buffer);
+  }
+  return buffer.toString(t.wide[i] === 1 ? 'utf16le' : 'latin1', i === 0 ? 0 : t.ends[i - 1]!, t.ends[i]!);
 }
