@@ -1,6 +1,7 @@
 import type { PriceTable } from '../prices/price-table.js';
 import { WorkerPool } from '../read/parallel/pool.js';
 import { planForThreads, type RunPlan } from '../read/parallel/run-index.js';
+import { sharedArray } from '../read/parallel/shared-array.js';
 import { nameAt, type RunPageNames } from './file-names.js';
 import { partPath } from './pages/run-parts.js';
 import type { RunFacts } from './pages/site-facts.js';
@@ -80,11 +81,11 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
   // In shared memory, like the names: every thread that writes pages reads the same columns.
   const b: RunPagesBoard = {
     names: names.list,
-    files: new Int32Array(new SharedArrayBuffer(n * 4)),
-    starts: new Float64Array(new SharedArrayBuffer(n * 8)),
-    prev: new Int32Array(new SharedArrayBuffer(n * 4)),
-    next: new Int32Array(new SharedArrayBuffer(n * 4)),
-    claims: new Int32Array(new SharedArrayBuffer(4)),
+    files: sharedArray(Int32Array, n),
+    starts: sharedArray(Float64Array, n),
+    prev: sharedArray(Int32Array, n),
+    next: sharedArray(Int32Array, n),
+    claims: sharedArray(Int32Array, 1),
     previous: null,
   };
   for (let i = 0; i < n; i++) {
@@ -99,13 +100,13 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
     b.next[r] = i + 1 < n ? runs[i + 1]!.at : -1;
   }
   if (previous) {
-    const firstFile = new Int32Array(new SharedArrayBuffer(n * 4));
+    const firstFile = sharedArray(Int32Array, n);
     let files = 0;
     for (let r = 0; r < n; r++) {
       firstFile[r] = files;
       files += b.files[r]!;
     }
-    const has = new Uint8Array(new SharedArrayBuffer(files));
+    const has = sharedArray(Uint8Array, files);
     for (let r = 0; r < n; r++) {
       const page = nameAt(names.list, r);
       for (let i = 1; i <= b.files[r]!; i++) has[firstFile[r]! + i - 1] = previous.fileFor(partPath(page, i)) === null ? 0 : 1;

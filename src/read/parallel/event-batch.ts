@@ -2,6 +2,7 @@ import type { PromptMessage } from '../../model/types.js';
 import { roleOf, type TraceEvent } from '../../normalise/event.js';
 import { hashOf, sameAscii, sameBytes, textOf } from '../../normalise/bytes.js';
 import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotWide } from '../../normalise/flat-line.js';
+import { sharedArray, type SharedColumn, type SharedColumnKind } from './shared-array.js';
 
 /**
  * Events in columns, as a worker sends them to the main thread: typed arrays that are handed over
@@ -268,8 +269,8 @@ export class BatchWriter {
   }
 }
 
-type Column = Int32Array | Uint16Array | Uint8Array | Float64Array;
-type ColumnKind<T extends Column> = { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+type Column = SharedColumn;
+type ColumnKind<T extends Column> = SharedColumnKind<T>;
 
 function grown<T extends Int32Array | Float64Array>(from: T, size: number): T {
   const to = new (from.constructor as new (n: number) => T)(size);
@@ -279,7 +280,7 @@ function grown<T extends Int32Array | Float64Array>(from: T, size: number): T {
 
 /** A column of `n` values (in shared memory when asked). */
 function column<T extends Column>(Kind: ColumnKind<T>, n: number, shared: boolean): T {
-  return shared ? new Kind(new SharedArrayBuffer(Math.max(1, n) * Kind.BYTES_PER_ELEMENT)) : new Kind(n);
+  return shared ? sharedArray(Kind, Math.max(1, n)) : new Kind(n);
 }
 
 /** The first `n` values of `from` in a column of their own (in shared memory when asked). */

@@ -1,6 +1,7 @@
 import { RunRouter } from '../../model/run-router.js';
 import { roleOf } from '../../normalise/event.js';
 import { lineOf, runIdOf, typeOf, type EventBatch } from './event-batch.js';
+import { sharedArray } from './shared-array.js';
 import { sharedTextAt, sharedTexts, type SharedTexts } from './shared-texts.js';
 
 /** A batch with what its events need beyond their columns: their file and the number of its first line. */
@@ -51,7 +52,7 @@ export function syntheticAt(plan: RunPlan, r: number): boolean {
  */
 export function planForThreads(plan: RunPlan): RunPlan {
   if (plan.shared) return plan;
-  const synthetic = new Uint8Array(new SharedArrayBuffer(plan.synthetic.length));
+  const synthetic = sharedArray(Uint8Array, plan.synthetic.length);
   plan.synthetic.forEach((s, r) => (synthetic[r] = s ? 1 : 0));
   return { ...plan, ids: [], synthetic: [], shared: { ids: sharedTexts(plan.ids), synthetic } };
 }
@@ -101,11 +102,11 @@ export class RunIndex {
   /** Groups the events by run (a stable counting sort: line order within each run). */
   plan(): RunPlan {
     const runs = this.router.count;
-    const offsets = new Int32Array(new SharedArrayBuffer((runs + 1) * 4));
+    const offsets = sharedArray(Int32Array, runs + 1);
     for (let g = 0; g < this.events; g++) offsets[this.runOf[g]! + 1]!++;
     for (let r = 0; r < runs; r++) offsets[r + 1]! += offsets[r]!;
     const next = offsets.slice(0, runs);
-    const order = new Int32Array(new SharedArrayBuffer(Math.max(1, this.events) * 4));
+    const order = sharedArray(Int32Array, Math.max(1, this.events));
     for (let g = 0; g < this.events; g++) order[next[this.runOf[g]!]!++] = g;
     this.runOf = new Int32Array(0);
     return {
@@ -123,7 +124,7 @@ export class RunIndex {
 
 /** The numbers in shared memory: read by every thread that builds runs, not copied to each. */
 function sharedInts(list: readonly number[]): Int32Array {
-  const a = new Int32Array(new SharedArrayBuffer(list.length * 4));
+  const a = sharedArray(Int32Array, list.length);
   a.set(list);
   return a;
 }

@@ -1,3 +1,5 @@
+import { sharedArray } from './shared-array.js';
+
 /**
  * A list of strings as bytes in shared memory, for lists every thread of a build reads (run ids,
  * page names): sent to a thread, it is not copied, and a string is made only while it is used.
@@ -17,8 +19,8 @@ const WIDE = /[^\u0000-\u00ff]/;
 
 export function sharedTexts(list: readonly string[]): SharedTexts {
   const n = list.length;
-  const ends = new Int32Array(new SharedArrayBuffer(n * 4));
-  const wide = new Uint8Array(new SharedArrayBuffer(n));
+  const ends = sharedArray(Int32Array, n);
+  const wide = sharedArray(Uint8Array, n);
   let length = 0;
   for (let i = 0; i < n; i++) {
     const s = list[i]!;
@@ -26,7 +28,7 @@ export function sharedTexts(list: readonly string[]): SharedTexts {
     length += wide[i] === 1 ? 2 * s.length : s.length;
     ends[i] = length;
   }
-  const bytes = new Uint8Array(new SharedArrayBuffer(length));
+  const bytes = sharedArray(Uint8Array, length);
   const buffer = Buffer.from(bytes.buffer);
   for (let i = 0; i < n; i++) buffer.write(list[i]!, i === 0 ? 0 : ends[i - 1]!, wide[i] === 1 ? 'utf16le' : 'latin1');
   return { bytes, ends, wide };
