@@ -451,16 +451,22 @@ describe('writeSite: folders it must not replace', () => {
     expect(readFileSync(path.join(root, 'secret.txt'), 'utf8')).toBe('secret');
   });
 
-  it('after a failed write claims only the files written before it, never the one that failed', async () => {
+  // With external files (other threads write the run pages), this thread writes its own files itself rather than on a writing thread.
+  it.each([
+    ['on a writing thread', false],
+    ['on this thread, beside external files', true],
+  ])('after a failed write claims only the files written before it, never the one that failed (%s)', async (_how, withExternal) => {
     const { root, out, opts } = setup();
     mkdirSync(path.join(out, 'runs'), { recursive: true });
     writeFileSync(path.join(root, 'secret.txt'), 'secret');
     // The files are written in order: index.html, then the link's place, then what comes after.
     symlinkSync(path.join(root, 'secret.txt'), path.join(out, 'runs', 'a.html'));
     const site = { 'index.html': 'i', 'runs/a.html': 'A', 'runs/b.html': 'B' };
-    await expect(writeSite(out, files(site), { ...opts, force: true })).rejects.toThrow(/symbolic link/);
+    const external = withExternal ? { paths: ['runs/x.html'], write: async (dir: string) => (writeFileSync(path.join(dir, 'runs/x.html'), 'X'), 1) } : undefined;
+    await expect(writeSite(out, files(site), { ...opts, force: true, external })).rejects.toThrow(/symbolic link/);
     const manifest = JSON.parse(readFileSync(path.join(out, '.trace-report-site.json'), 'utf8')) as { files: string[] };
     expect(manifest.files).toEqual(['index.html']);
+    expect(existsSync(path.join(out, 'runs/b.html'))).toBe(false);
     expect(readFileSync(path.join(root, 'secret.txt'), 'utf8')).toBe('secret');
   });
 

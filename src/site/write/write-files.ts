@@ -1,8 +1,9 @@
 /**
  * Writing the files of a site into one folder. Pages go in batches to a writing thread
  * (writer-thread.ts), which writes them one after another with synchronous calls (those beat many
- * writes in flight: issue 4), while this thread renders the next pages. Each folder is made once,
- * here, before any file in it is sent.
+ * writes in flight: issue 4), while this thread renders the next pages. When other threads write
+ * most of the site (the run pages of a large build), this thread writes its own few pages itself
+ * (InlineWriter). Each folder is made once, here, before any file in it is sent.
  */
 
 import { lstatSync, mkdirSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { resolveInside } from './site-path.js';
 import { writeOrReuse, type PreviousSite } from './reuse-file.js';
 import { writeNoFollow } from './write-file.js';
 import type { WriteBatch } from './write-worker.js';
+import { InlineWriter, type BatchWriter } from './inline-writer.js';
 import { WriterThread } from './writer-thread.js';
 
 /** A batch goes to the writing thread at this many files or bytes (of text), whichever comes first. */
@@ -32,12 +34,14 @@ export interface WriteFilesOptions {
   onProgress?: (files: number) => void;
   /** The site this build replaces: its unchanged files are linked rather than written again. */
   previous?: PreviousSite;
+  /** Write on this thread rather than on a writing thread of its own (other threads are writing too). */
+  onThisThread?: boolean;
 }
 
 export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: WriteFilesOptions, written: Written): Promise<void> {
   const seen = new Set<string>();
   const dirs = new Set<string>([root]);
-  const writer = new WriterThread();
+  const writer: BatchWriter = opts.onThisThread ? new InlineWriter() : new WriterThread();
   // The files sent to the writing thread, in the order it writes them: when one fails, it and
   // those after it were not written, and come off the list of what this build wrote.
   const sent: { abs: string; path: string }[] = [];

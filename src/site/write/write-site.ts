@@ -75,7 +75,8 @@ async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: Wr
     (error: unknown) => ({ error }),
   );
   try {
-    await writeFiles(root, typeof files === 'function' ? await files() : files, how, written);
+    // The external writers keep the cores busy: this thread writes its own files itself.
+    await writeFiles(root, typeof files === 'function' ? await files() : files, { ...how, onThisThread: true }, written);
   } catch (e) {
     await elsewhere;
     throw e;

@@ -1,4 +1,5 @@
 import { startWorker, workerScript } from '../../start-worker.js';
+import type { BatchWriter } from './inline-writer.js';
 import type { WriteBatch, WriteReply } from './write-worker.js';
 
 /** Batches waiting to be written at most: bounds the memory held by pages not yet on disk. */
@@ -9,7 +10,7 @@ const MAX_WAITING = 8;
  * build's time on ext4) overlaps with rendering the next pages on this thread. Batches are
  * written in the order they are given; a failure stops the writing and is thrown here.
  */
-export class WriterThread {
+export class WriterThread implements BatchWriter {
   // The thread holds a few batches at a time (files larger than a batch are written by the caller),
   // so a small old generation keeps its heap, and the memory of the strings it was sent, small.
   private readonly worker = startWorker(workerScript(import.meta.url, 'site/write/write-worker.js'), {
