@@ -2,7 +2,7 @@ import { finaliseRun } from '../../model/finalise.js';
 import { RunBuilder } from '../../model/run-builder.js';
 import type { Run } from '../../model/types.js';
 import type { PriceTable } from '../../prices/price-table.js';
-import { decodeEvent, emptyEvent, lineOf, textAt, type BatchTexts, type EventBatch } from './event-batch.js';
+import { decodeEvent, emptyEvent, lineOf, textAt, textEntryOf } from './event-batch.js';
 import { runIdAt, syntheticAt, type RunPlan } from './run-index.js';
 
 /**
@@ -31,8 +31,6 @@ export interface RunMakerOptions {
 export class PlanRuns {
   private readonly e = emptyEvent();
   private readonly firsts: number[];
-  /** Per batch with texts: event → its entry. */
-  private readonly texts = new Map<EventBatch, Map<number, number>>();
   private bi = 0;
 
   constructor(
@@ -61,25 +59,14 @@ export class PlanRuns {
       decodeEvent(placed.batch, i, e);
       const texts = placed.batch.texts;
       if (o.keepText && texts !== null) {
-        const k = entriesOf(this.texts, placed.batch, texts).get(i);
-        if (k !== undefined) [e.prompt, e.response] = textAt(texts, k);
+        const k = textEntryOf(texts, i);
+        if (k !== -1) [e.prompt, e.response] = textAt(texts, k);
       }
       builder.add(e, { file: plan.files[placed.file]!, line: placed.lineBase + lineOf(placed.batch, i) });
     }
     this.bi = bi;
     return finaliseRun(builder, o.prices);
   }
-}
-
-/** Where each event's prompt and response are in a batch's texts, made on first use. */
-function entriesOf(cache: Map<EventBatch, Map<number, number>>, batch: EventBatch, texts: BatchTexts): Map<number, number> {
-  let byEvent = cache.get(batch);
-  if (!byEvent) {
-    byEvent = new Map();
-    for (let k = 0; k < texts.events.length; k++) byEvent.set(texts.events[k]!, k);
-    cache.set(batch, byEvent);
-  }
-  return byEvent;
 }
 
 /** The batch holding event `g`: the last whose first event is at or before it. */

@@ -49,7 +49,7 @@ export interface EventBatch {
  * built (textAt) and let go with it.
  */
 export interface BatchTexts {
-  /** The event of each entry, in order. */
+  /** The event of each entry, in increasing order. */
   events: Int32Array;
   /** Where each entry's bytes end (entry k runs from `ends[k - 1]`, or 0, to `ends[k]`). */
   ends: Int32Array;
@@ -305,6 +305,25 @@ function packTexts(texts: readonly [number, PromptMessage[] | null, string | nul
   const out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   json.forEach((j, k) => out.write(j, k === 0 ? 0 : ends[k - 1]!, 'utf8'));
   return { events, ends, bytes };
+}
+
+/**
+ * The entry of event `i` in a batch's texts, or -1 when it has none: found by halving, as the
+ * entries are in event order (a map per batch, kept while the runs are built, cost each thread
+ * that builds them tens of MB at 1M spans).
+ */
+export function textEntryOf(t: BatchTexts, i: number): number {
+  const events = t.events;
+  let lo = 0;
+  let hi = events.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = events[mid]!;
+    if (e === i) return mid;
+    if (e < i) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** Entry k of a batch's texts: the event's prompt and response. */
