@@ -12,7 +12,7 @@ import { runPagesBoard, runPagesSite } from '../src/site/parallel-run-pages.js';
 import { partPath } from '../src/site/pages/run-parts.js';
 import { gatherSiteFacts, planRuns } from '../src/site/pages/site-facts.js';
 import { toolVersion } from '../src/site/pages/templates.js';
-import { RUNS_A_CLAIM, writeRunPages, type WriteRunPagesJob } from '../src/site/run-pages-job.js';
+import { RUNS_A_CLAIM, writeRunPages, writeRunPagesHere, type WriteRunPagesJob } from '../src/site/run-pages-job.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FIXTURES = 'test/fixtures/dialects';
@@ -209,13 +209,14 @@ describe('run pages written by worker threads', () => {
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('writes the same bytes as the one-thread build, manifest included', async () => {
+  // Two workers: the exports' thread and this one write the run pages; three: a run-page thread too.
+  it.each([2, 3])('writes the same bytes as the one-thread build, manifest included (%i workers)', async (workers) => {
     for (const inputs of [['fixtures'], ['test/fixtures/dialects', 'test/fixtures/otlp']]) {
       const one = path.join(scratch, `one-${inputs.length}`);
-      const par = path.join(scratch, `par-${inputs.length}`);
+      const par = path.join(scratch, `par-${inputs.length}-${workers}`);
       const a = await buildSite({ inputs, outDir: one, cwd: ROOT, workers: 0 });
       // Tiny chunks: runs cross chunks and files, and each thread builds a share of them again.
-      const b = await buildSite({ inputs, outDir: par, cwd: ROOT, workers: 2, parallelFrom: 0, chunkBytes: 4096 });
+      const b = await buildSite({ inputs, outDir: par, cwd: ROOT, workers, parallelFrom: 0, chunkBytes: 4096 });
       expect(b.pages).toBe(a.pages);
       expect(b.files).toBe(a.files);
       expect(b.bytes).toBe(a.bytes);
@@ -258,6 +259,15 @@ describe('run pages written by worker threads', () => {
     const failing: WriteRunPagesJob = { ...job, root: path.join(scratch, 'board-missing'), pages: runPagesBoard(site, undefined) };
     expect(() => writeRunPages(failing)).toThrow(/ENOENT/);
     expect(writeRunPages({ ...failing, root })).toEqual({ pages: 0, bytes: 0 });
+
+    // The main thread's turn, claim by claim between other work: the same pages as a thread's.
+    const here = path.join(scratch, 'board-here');
+    mkdirSync(path.join(here, 'runs'), { recursive: true });
+    const fresh: WriteRunPagesJob = { ...job, root: here, pages: runPagesBoard(site, undefined) };
+    Atomics.store(fresh.pages.claims, 0, 1);
+    expect(await writeRunPagesHere(fresh)).toEqual(taken);
+    expect(listFiles(here)).toEqual(expected.sort());
+    for (const f of expected) expect(readFileSync(path.join(here, f)).equals(readFileSync(path.join(one, f))), f).toBe(true);
   });
 
   /**
@@ -321,6 +331,16 @@ describe('run pages written by worker threads', () => {
       expect(manifest.files).toContain('index.html');
       expect(manifest.files).not.toContain(name);
     }
+  });
+
+  it('fails as the tool fails to write a page of this thread’s, while the other threads write run pages', async () => {
+    const { out, secret } = plantLink('planted-index', 'index.html');
+    const { OutputError } = await import('../src/errors.js');
+    const build = buildSite({ inputs: [FIXTURES], outDir: out, cwd: ROOT, workers: 2, parallelFrom: 0, force: true });
+    await expect(build).rejects.toThrow(/index\.html: it is a symbolic link/);
+    await expect(build).rejects.toBeInstanceOf(OutputError);
+    expect(readFileSync(secret, 'utf8')).toBe('secret');
+    expect(readFileSync(path.join(out, 'mine.txt'), 'utf8')).toBe('mine');
   });
 
   it('fails as the tool fails to write, without writing through a link planted at a run page', async () => {

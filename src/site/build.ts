@@ -20,6 +20,7 @@ import { resolveInputs } from '../read/inputs.js';
 import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
 import { ParallelExports } from './parallel-exports.js';
 import { ParallelRunPages, runPagePaths, runPagesSite, type RunPagesSite } from './parallel-run-pages.js';
+import { stopTaking } from './run-pages-job.js';
 import { buildStamp, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
 import { dataExports } from './exports.js';
 import { runFileNames, type PageNames } from './file-names.js';
@@ -197,8 +198,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       onRead: options.singleFile
         ? undefined
         : () => {
-            // The exports' thread writes run pages too once its files are written: one thread fewer.
-            threads.pages = new ParallelRunPages(prices, Math.max(1, (options.workers ?? defaultWorkers()) - 1));
+            // The exports' thread and this one write run pages too once their own work is done:
+            // two threads fewer (none more on two cores).
+            threads.pages = new ParallelRunPages(prices, Math.max(0, (options.workers ?? defaultWorkers()) - 2));
             threads.exports = new ParallelExports(prices);
           },
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
@@ -216,8 +218,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
 
 /**
  * The run pages and the exports of calls as files written elsewhere (writeSite's `external`): the
- * run-page threads take runs from one board, and the exports' thread joins them once it has
- * written its two files, so that neither waits for the other.
+ * run-page threads (none on two cores) take runs from one board, and the exports' thread and this
+ * one join them once their own files are written, so that none waits for another.
  */
 function externalWriters(threads: { pages: ParallelRunPages; exports: ParallelExports }, site: RunPagesSite, facts: SiteFacts): ExternalFiles & { pages: number } {
   const planned = site.runs.reduce((sum, r) => sum + r.pages, 0);
@@ -230,16 +232,24 @@ function externalWriters(threads: { pages: ParallelRunPages; exports: ParallelEx
         yield* threads.exports.paths;
       },
     },
-    write: async (root, previous) => {
+    write: async (root, previous, ownWritten) => {
       const job = threads.pages.job(root, site, previous);
-      const [pages, exports] = await Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site, facts.stepParts, job)]);
+      // This thread takes runs from the board too once its own pages are written; when they
+      // failed, the build fails, and no thread takes more runs.
+      const here = ownWritten.then((ok) => {
+        if (ok) return threads.pages.writeHere(job);
+        stopTaking(job.pages);
+        return { pages: 0, bytes: 0 };
+      });
+      const [pages, exports, own] = await Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site, facts.stepParts, job), here]);
       // Their work is done: the threads and what they hold go before this thread lists the site's files.
       await Promise.all([threads.pages.close(), threads.exports.close()]);
       if (pages.status === 'rejected') throw pages.reason;
       if (exports.status === 'rejected') throw exports.reason;
-      const written = pages.value.pages + exports.value.pages.pages;
+      if (own.status === 'rejected') throw own.reason;
+      const written = pages.value.pages + exports.value.pages.pages + own.value.pages;
       if (written !== planned) throw new Error(`${written} run pages were written of the ${planned} planned`);
-      return pages.value.bytes + exports.value.pages.bytes + exports.value.bytes;
+      return pages.value.bytes + exports.value.pages.bytes + exports.value.bytes + own.value.bytes;
     },
   };
 }

@@ -7,7 +7,7 @@ import { partPath } from './pages/run-parts.js';
 import type { RunFacts } from './pages/site-facts.js';
 import type { PageContext } from './pages/site-pages.js';
 import type { PreviousSite } from './write/reuse-file.js';
-import type { RunPagesBoard, WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
+import { writeRunPagesHere, type RunPagesBoard, type WriteRunPagesJob, type WriteRunPagesResult } from './run-pages-job.js';
 
 /**
  * What the run pages need of the site: the runs in list order, each run's page, and what every
@@ -40,20 +40,21 @@ export function* runPagePaths(site: RunPagesSite): Generator<string> {
 
 /**
  * The run pages of a large site, written by worker threads while this thread renders the other
- * pages: each thread takes runs from a board shared by every thread that writes them (see
- * RunPagesBoard), builds each run again from the events read (kept in shared memory, see
- * RunPlan), renders its page (the same bytes the one-thread build writes), writes it and lets the
- * run go. Run pages are most of a site.
+ * pages, and by this thread too once those are written: each takes runs from a board shared by
+ * every thread that writes them (see RunPagesBoard), builds each run again from the events read
+ * (kept in shared memory, see RunPlan), renders its page (the same bytes the one-thread build
+ * writes), writes it and lets the run go. Run pages are most of a site.
  */
 export class ParallelRunPages {
-  private readonly pool: WorkerPool;
+  /** None when this thread and the exports' thread are all the build has (two cores). */
+  private readonly pool: WorkerPool | null;
 
   /** Starts the threads (they load the page code at once), before the runs are known. */
   constructor(
     private readonly prices: PriceTable,
     workers: number,
   ) {
-    this.pool = new WorkerPool(workers, { keepText: true, fast: true, shared: true, pages: true });
+    this.pool = workers > 0 ? new WorkerPool(workers, { keepText: true, fast: true, shared: true, pages: true }) : null;
   }
 
   /** The job of every thread that writes run pages into `root`: the same board for all. */
@@ -63,12 +64,18 @@ export class ParallelRunPages {
 
   /** Writes pages taken from the job's board on every thread of this pool, until none are left. */
   async write(job: WriteRunPagesJob): Promise<WriteRunPagesResult> {
+    if (this.pool === null) return { pages: 0, bytes: 0 };
     const results = await this.pool.runJobs<WriteRunPagesResult>('write-run-pages', new Array<WriteRunPagesJob>(this.pool.size).fill(job));
     return { pages: results.reduce((sum, r) => sum + r.pages, 0), bytes: results.reduce((sum, r) => sum + r.bytes, 0) };
   }
 
+  /** Writes pages taken from the same board on this thread, until none are left. */
+  writeHere(job: WriteRunPagesJob): Promise<WriteRunPagesResult> {
+    return writeRunPagesHere(job);
+  }
+
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.pool?.close();
   }
 }
 

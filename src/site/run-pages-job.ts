@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { PlanRuns } from '../read/parallel/build-runs.js';
 import { runIdAt, type RunPlan } from '../read/parallel/run-index.js';
 import { PriceTable, type PriceTableState } from '../prices/price-table.js';
@@ -61,45 +62,83 @@ function neighbourOf(job: WriteRunPagesJob, r: number): Linked {
 }
 
 /**
- * Takes runs from the board until none are left: builds each, renders its page exactly as the
+ * Takes runs from the board, a claim at a time: builds each, renders its page exactly as the
  * one-thread build does (runPageFiles) and writes it with a synchronous write (the folders exist
  * already); the run is then let go. The first failure stops every thread taking more runs and is
  * thrown.
  */
-export function writeRunPages(job: WriteRunPagesJob): WriteRunPagesResult {
-  const prices = PriceTable.fromState(job.prices);
-  const { names: pageNames, files, prev: prevs, next: nexts, previous, claims } = job.pages;
-  const runs = new PlanRuns(job.plan, { prices, keepText: true, local: false });
-  const count = runs.count;
-  let bytes = 0;
-  let pages = 0;
-  try {
-    for (let from = Atomics.add(claims, 0, 1) * RUNS_A_CLAIM; from < count; from = Atomics.add(claims, 0, 1) * RUNS_A_CLAIM) {
-      const to = Math.min(count, from + RUNS_A_CLAIM);
-      for (let r = from; r < to; r++) {
-        const run = runs.run(r);
-        const page = nameAt(pageNames, r);
-        const planned = files[r]!;
-        const prev = neighbourOf(job, prevs[r]!);
-        const next = neighbourOf(job, nexts[r]!);
-        const names = new Map<string, string>([[run.id, page]]);
-        if (prev) names.set(prev.id, prev.path);
-        if (next) names.set(next.id, next.path);
-        let i = 0;
-        for (const file of runPageFiles({ ...job.context, names }, run, prev, next)) {
-          const path = partPath(page, ++i);
-          if (i > planned || file.path !== path) throw new Error(`run ${JSON.stringify(run.id)}: its page ${JSON.stringify(file.path)} is not the one planned`);
-          const old = previous !== null && previous.has[previous.firstFile[r]! + i - 1] === 1 ? resolveInside(previous.root, path) : null;
-          bytes += writeOrReuse(resolveInside(job.root, path), file.content, old);
-          pages++;
-        }
-        if (i !== planned) throw new Error(`run ${JSON.stringify(run.id)} (${r} of the plan): ${planned} pages were planned, ${i} made`);
-      }
-    }
-  } catch (err) {
-    // No thread takes more runs: the build fails with this error once every thread has stopped.
-    Atomics.store(claims, 0, 0x3fffffff);
-    throw err;
+export class RunPagesWriter {
+  private readonly runs: PlanRuns;
+  private bytes = 0;
+  private pages = 0;
+
+  constructor(private readonly job: WriteRunPagesJob) {
+    this.runs = new PlanRuns(job.plan, { prices: PriceTable.fromState(job.prices), keepText: true, local: false });
   }
-  return { pages, bytes };
+
+  /** What this writer has written so far. */
+  get result(): WriteRunPagesResult {
+    return { pages: this.pages, bytes: this.bytes };
+  }
+
+  /** Writes the pages of the next RUNS_A_CLAIM runs on the board; false when none were left. */
+  next(): boolean {
+    const { job, runs } = this;
+    const { claims } = job.pages;
+    const count = runs.count;
+    const from = Atomics.add(claims, 0, 1) * RUNS_A_CLAIM;
+    if (from >= count) return false;
+    try {
+      for (let r = from; r < Math.min(count, from + RUNS_A_CLAIM); r++) this.write(r);
+    } catch (err) {
+      // No thread takes more runs: the build fails with this error once every thread has stopped.
+      stopTaking(job.pages);
+      throw err;
+    }
+    return true;
+  }
+
+  private write(r: number): void {
+    const { job } = this;
+    const { names: pageNames, files, prev: prevs, next: nexts, previous } = job.pages;
+    const run = this.runs.run(r);
+    const page = nameAt(pageNames, r);
+    const planned = files[r]!;
+    const prev = neighbourOf(job, prevs[r]!);
+    const next = neighbourOf(job, nexts[r]!);
+    const names = new Map<string, string>([[run.id, page]]);
+    if (prev) names.set(prev.id, prev.path);
+    if (next) names.set(next.id, next.path);
+    let i = 0;
+    for (const file of runPageFiles({ ...job.context, names }, run, prev, next)) {
+      const path = partPath(page, ++i);
+      if (i > planned || file.path !== path) throw new Error(`run ${JSON.stringify(run.id)}: its page ${JSON.stringify(file.path)} is not the one planned`);
+      const old = previous !== null && previous.has[previous.firstFile[r]! + i - 1] === 1 ? resolveInside(previous.root, path) : null;
+      this.bytes += writeOrReuse(resolveInside(job.root, path), file.content, old);
+      this.pages++;
+    }
+    if (i !== planned) throw new Error(`run ${JSON.stringify(run.id)} (${r} of the plan): ${planned} pages were planned, ${i} made`);
+  }
+}
+
+/** Sets the board's claims past any end, so that no thread takes more runs (the build is failing). */
+export function stopTaking(board: RunPagesBoard): void {
+  Atomics.store(board.claims, 0, 0x3fffffff);
+}
+
+/** Writes run pages taken from the board until none are left (a worker thread's job). */
+export function writeRunPages(job: WriteRunPagesJob): WriteRunPagesResult {
+  const writer = new RunPagesWriter(job);
+  while (writer.next());
+  return writer.result;
+}
+
+/**
+ * The same on the main thread, once its own pages are written: between claims it lets other
+ * work in (the threads' replies, a library caller's timers).
+ */
+export async function writeRunPagesHere(job: WriteRunPagesJob): Promise<WriteRunPagesResult> {
+  const writer = new RunPagesWriter(job);
+  while (writer.next()) await setImmediate();
+  return writer.result;
 }

@@ -46,11 +46,13 @@ export interface WriteSiteOptions {
 /**
  * Files another writer puts in the site folder: their paths (which may be made as they are
  * listed, and listed more than once), and the writing (returns the bytes), which may link
- * unchanged files from the site being replaced (`previous`).
+ * unchanged files from the site being replaced (`previous`). `ownWritten` settles once this
+ * thread's own files are written (true) or have failed (false): the writer may then go on
+ * writing on this thread too.
  */
 export interface ExternalFiles {
   paths: Iterable<string>;
-  write(root: string, previous: PreviousSite | undefined): Promise<number>;
+  write(root: string, previous: PreviousSite | undefined, ownWritten: Promise<boolean>): Promise<number>;
 }
 
 /**
@@ -68,9 +70,11 @@ async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: Wr
   const how = { fresh, onProgress: opts.onProgress, previous };
   if (!external) return writeFiles(root, typeof files === 'function' ? await files() : files, how, written);
   makeDirsFor(root, external.paths, fresh);
+  let ownWritten!: (ok: boolean) => void;
+  const own = new Promise<boolean>((resolve) => (ownWritten = resolve));
   // Its outcome is taken at once, so that a failure while this thread is still busy is never an
   // unhandled rejection (which ends the process); it is thrown once this thread's work is done.
-  const elsewhere = external.write(root, previous).then(
+  const elsewhere = external.write(root, previous, own).then(
     (bytes) => ({ bytes }),
     (error: unknown) => ({ error }),
   );
@@ -78,9 +82,11 @@ async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: Wr
     // The external writers keep the cores busy: this thread writes its own files itself.
     await writeFiles(root, typeof files === 'function' ? await files() : files, { ...how, onThisThread: true }, written);
   } catch (e) {
+    ownWritten(false);
     await elsewhere;
     throw e;
   }
+  ownWritten(true);
   const outcome = await elsewhere;
   if ('error' in outcome) throw outcome.error;
   // Listed once written: after a failure, files that may not have been written are not claimed
