@@ -2,6 +2,7 @@ import type { PromptMessage } from '../../model/types.js';
 import { roleOf, type TraceEvent } from '../../normalise/event.js';
 import { hashOf, sameAscii, sameBytes, textOf } from '../../normalise/bytes.js';
 import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotWide } from '../../normalise/flat-line.js';
+import { bufferOf, numberAt, numberColumn, type NumberColumn } from './number-column.js';
 import { sharedArray, type SharedColumn, type SharedColumnKind } from './shared-array.js';
 
 /**
@@ -10,8 +11,8 @@ import { sharedArray, type SharedColumn, type SharedColumnKind } from './shared-
  * more to copy and to keep. The columns are compact, because the summary keeps every event of
  * the input until its runs are built: string ids take two bytes where the batch's table allows,
  * string columns that are null throughout a batch are left out, line numbers are kept only when
- * they are not simply one event a line, and the amounts (tokens, duration, cost), which only
- * some events have, sit in a side table.
+ * they are not simply one event a line, the amounts (tokens, duration, cost), which only some
+ * events have, sit in a side table, and numbers take 32 bits where they can (NumberColumn).
  */
 const NS = 12; // type, agentField, runId, workflow, pattern, provider, model, status, error, stepKind, callId, detail
 const NA = 5; // inputTokens, outputTokens, totalTokens, durationMs, costUsd
@@ -32,11 +33,11 @@ export interface EventBatch {
   columns: Int8Array;
   stride: number;
   /** The timestamp of each event, NaN for none. */
-  times: Float64Array;
+  times: NumberColumn;
   /** Per event: its row in `amounts`, or -1 when it has none of them. */
   amountRow: Int32Array;
-  /** rows × 5 numbers, NaN for null. */
-  amounts: Float64Array;
+  /** Input, output and total tokens, duration and cost, a column each, by row; NaN for null. */
+  amounts: NumberColumn[];
   table: string[];
   /** Prompts and responses, only for the events that have them; null when none has. */
   texts: BatchTexts | null;
@@ -182,9 +183,9 @@ export class BatchWriter {
       strings,
       columns,
       stride,
-      times: copy(Float64Array, this.times, n, shared),
+      times: numberColumn(this.times, n, 1, 0, true, shared),
       amountRow: copy(Int32Array, this.amountRow, n, shared),
-      amounts: copy(Float64Array, this.amounts, this.rows * NA, shared),
+      amounts: Array.from({ length: NA }, (_, k) => numberColumn(this.amounts, this.rows, NA, k, false, shared)),
       table: this.table,
       texts: this.texts.length === 0 ? null : packTexts(this.texts, shared),
     };
@@ -336,7 +337,7 @@ export function textAt(t: BatchTexts, k: number): [PromptMessage[] | null, strin
 /** The buffers to hand over (transfer) with a batch; shared ones are not handed over but shared. */
 export function transferables(b: EventBatch): ArrayBuffer[] {
   const t = b.texts;
-  return [b.lines?.buffer, b.strings.buffer, b.times.buffer, b.amountRow.buffer, b.amounts.buffer, t?.events.buffer, t?.ends.buffer, t?.bytes.buffer].filter(
+  return [b.lines?.buffer, b.strings.buffer, bufferOf(b.times), b.amountRow.buffer, ...b.amounts.map(bufferOf), t?.events.buffer, t?.ends.buffer, t?.bytes.buffer].filter(
     (x): x is ArrayBuffer => x instanceof ArrayBuffer,
   );
 }
@@ -394,7 +395,7 @@ export function decodeEvent(b: EventBatch, i: number, e: TraceEvent): void {
   e.stepKind = str(T, stringId(b, i, 9));
   e.callId = str(T, stringId(b, i, 10));
   e.detail = str(T, stringId(b, i, 11));
-  e.timestamp = num(b.times[i]!);
+  e.timestamp = num(numberAt(b.times, i));
   const row = b.amountRow[i]!;
   if (row === -1) {
     e.inputTokens = null;
@@ -404,12 +405,11 @@ export function decodeEvent(b: EventBatch, i: number, e: TraceEvent): void {
     e.costUsd = null;
   } else {
     const A = b.amounts;
-    const a = row * NA;
-    e.inputTokens = num(A[a]!);
-    e.outputTokens = num(A[a + 1]!);
-    e.totalTokens = num(A[a + 2]!);
-    e.durationMs = num(A[a + 3]!);
-    e.costUsd = num(A[a + 4]!);
+    e.inputTokens = num(numberAt(A[0]!, row));
+    e.outputTokens = num(numberAt(A[1]!, row));
+    e.totalTokens = num(numberAt(A[2]!, row));
+    e.durationMs = num(numberAt(A[3]!, row));
+    e.costUsd = num(numberAt(A[4]!, row));
   }
   e.role = roleOf(e.type);
   e.prompt = null;

@@ -1,0 +1,94 @@
+import { sharedArray } from './shared-array.js';
+
+/**
+ * A column of numbers (NaN for none) in half the memory where it can be: as 32-bit integers
+ * counted from a base in steps of a power of ten, when every value of the column is exactly
+ * `base + int / 10^k` for one k (token counts, durations and costs with a few decimals, times in
+ * whole milliseconds within a few weeks); as 64-bit numbers otherwise. Each value reads back as
+ * the very number written (the same bits, -0 included): a column that cannot promise it keeps
+ * 64-bit numbers.
+ */
+export interface NumberColumn {
+  /** The integers; null when the column keeps 64-bit numbers. */
+  ints: Int32Array | null;
+  floats: Float64Array | null;
+  base: number;
+  /** 10^k. */
+  divisor: number;
+}
+
+/** The integer that stands for NaN (none); never a value. */
+const NONE = -0x80000000;
+/** The most decimals tried: 10^9 keeps a cost in nano-dollars (up to $2.1 a value). */
+const MAX_DECIMALS = 9;
+
+/** Value `i` of a column (NaN for none). */
+export function numberAt(c: NumberColumn, i: number): number {
+  if (c.ints === null) return c.floats![i]!;
+  const v = c.ints[i]!;
+  return v === NONE ? Number.NaN : c.base + v / c.divisor;
+}
+
+/**
+ * `values[offset + i × stride]` for i < n, as a column (in shared memory when asked); `fromMin`
+ * counts from the smallest value (times), else from 0 (amounts).
+ */
+export function numberColumn(values: Float64Array, n: number, stride: number, offset: number, fromMin: boolean, shared: boolean): NumberColumn {
+  let base = 0;
+  if (fromMin) {
+    base = Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = values[offset + i * stride]!;
+      if (v < base) base = v;
+    }
+    if (base === Infinity) base = 0;
+  }
+  const k = decimalsFor(values, n, stride, offset, base);
+  if (k === -1) {
+    const floats = shared ? sharedArray(Float64Array, Math.max(1, n)) : new Float64Array(n);
+    for (let i = 0; i < n; i++) floats[i] = values[offset + i * stride]!;
+    return { ints: null, floats, base: 0, divisor: 1 };
+  }
+  const divisor = 10 ** k;
+  const ints = shared ? sharedArray(Int32Array, Math.max(1, n)) : new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[offset + i * stride]!;
+    ints[i] = Number.isNaN(v) ? NONE : Math.round((v - base) * divisor);
+  }
+  return { ints, floats: null, base, divisor };
+}
+
+/**
+ * The fewest decimals k (up to MAX_DECIMALS) with which every value is `base + int / 10^k` for
+ * an int of 32 bits, or -1 when there are none. A value that reads back exactly with k decimals
+ * does with more (the quotient is the same real number, rounded once), as long as the int fits:
+ * so k is the largest of each value's own, checked once more for size.
+ */
+function decimalsFor(values: Float64Array, n: number, stride: number, offset: number, base: number): number {
+  let k = 0;
+  let divisor = 1;
+  for (let i = 0; i < n; i++) {
+    const v = values[offset + i * stride]!;
+    if (Number.isNaN(v)) continue;
+    while (!fits(v, base, divisor)) {
+      if (++k > MAX_DECIMALS) return -1;
+      divisor = 10 ** k;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const v = values[offset + i * stride]!;
+    if (!Number.isNaN(v) && !fits(v, base, divisor)) return -1;
+  }
+  return k;
+}
+
+/** Whether `v` is exactly `base + int / divisor` for an int of 32 bits other than NONE. */
+function fits(v: number, base: number, divisor: number): boolean {
+  const int = Math.round((v - base) * divisor);
+  return int > NONE && int <= 0x7fffffff && Object.is(base + int / divisor, v);
+}
+
+/** The buffer a column keeps its numbers in (to hand over to another thread). */
+export function bufferOf(c: NumberColumn): ArrayBufferLike {
+  return (c.ints ?? c.floats!).buffer;
+}
