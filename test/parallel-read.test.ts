@@ -141,10 +141,26 @@ describe('event batches', () => {
       w.push(a, 1);
       w.push(b, 2);
       const one = decoded(w, shared);
-      // type, agent, run id and model: four of the twelve string columns.
-      expect(one.b.stride).toBe(4);
+      // type, agent, run id and model: four of the twelve string columns, each of one byte an event.
+      expect([one.b.narrowStride, one.b.wideStride]).toEqual([4, 0]);
       expect(one.b.lines).toBeNull();
       expect(one.events).toEqual([{ e: a, line: 1 }, { e: b, line: 2 }]);
+    }
+  });
+
+  it('keep the ids of columns with few values in one byte, however late their values first come', () => {
+    for (const runs of [300, 70_000]) {
+      const w = new BatchWriter(false);
+      const events: TraceEvent[] = [];
+      // Run ids first: without renumbering, the models' and agents' ids would all be past 255 (or 65,535).
+      for (let r = 0; r < runs; r++) events.push(event({ runId: `run-${r}` }));
+      for (let r = 0; r < 400; r++) events.push(event({ runId: `run-${r}`, model: `model-${r % 7}`, agentField: r % 2 ? 'planner' : 'writer', status: r === 399 ? 'late' : null }));
+      events.forEach((e, i) => w.push(e, i + 1));
+      const { b, events: back } = decoded(w, true);
+      // type, agent, model and status in one byte; the run ids in two bytes, or four past 65,535 strings.
+      expect([b.narrowStride, b.wideStride]).toEqual([4, 1]);
+      expect(b.wide).toBeInstanceOf(runs > 0xffff ? Int32Array : Uint16Array);
+      expect(back.map((x) => x.e)).toEqual(events);
     }
   });
 
@@ -158,7 +174,7 @@ describe('event batches', () => {
     w.push(event({ runId: 'r' }), 3);
     w.push(event({ runId: 'r' }), 3);
     const { b, events } = decoded(w, false);
-    expect(b.stride).toBe(12);
+    expect(b.narrowStride + b.wideStride).toBe(12);
     expect(b.lines).not.toBeNull();
     expect(events.map((x) => x.line)).toEqual([1, 3, 3]);
     expect(events[0]!.e).toEqual(full);
@@ -188,7 +204,8 @@ describe('event batches', () => {
       ['DD', 'DD'],
       ['Cc', 'Cc'],
     ]);
-    expect(b.table).toEqual(['llm_call', 'x', 'Aa', 'BB', 'DD', 'Cc']);
+    // Each string once (in the order the batch numbers them: columns with fewer values first).
+    expect([...b.table].sort()).toEqual(['Aa', 'BB', 'Cc', 'DD', 'llm_call', 'x']);
   });
 
   it('start empty again after reset, with the room they had', () => {

@@ -9,13 +9,16 @@ import { sharedArray, type SharedColumn, type SharedColumnKind } from './shared-
  * Events in columns, as a worker sends them to the main thread: typed arrays that are handed over
  * (or shared) without copying, and each distinct string once. Objects per event would cost far
  * more to copy and to keep. The columns are compact, because the summary keeps every event of
- * the input until its runs are built: string ids take two bytes where the batch's table allows,
+ * the input until its runs are built: string ids take one byte in the columns with few values
+ * (types, agents, models) and two in the others where the batch's table allows,
  * string columns that are null throughout a batch are left out, line numbers are kept only when
  * they are not simply one event a line, the amounts (tokens, duration, cost), which only some
  * events have, sit in a side table, and numbers take 32 bits where they can (NumberColumn).
  */
 const NS = 12; // type, agentField, runId, workflow, pattern, provider, model, status, error, stepKind, callId, detail
 const NA = 5; // inputTokens, outputTokens, totalTokens, durationMs, costUsd
+/** In `columns`, the places of wide columns start here. */
+const WIDE = 64;
 
 export interface EventBatch {
   count: number;
@@ -25,13 +28,17 @@ export interface EventBatch {
    */
   lines: Int32Array | null;
   /**
-   * count × `stride` string ids: 0 for null, else 1 + the index in `table`. Only the columns some
-   * event of the batch has are kept: `columns[k]` is the place of column k in a row, or -1 when
-   * the column is null throughout.
+   * String ids (0 for null, else 1 + the index in `table`), in two tables of rows: count ×
+   * `narrowStride` ids of one byte, count × `wideStride` of two (or four, for a table as large).
+   * Only the columns some event of the batch has are kept: `columns[k]` is the place of column k
+   * in a row of `narrow`, or WIDE + its place in a row of `wide`, or -1 when the column is null
+   * throughout.
    */
-  strings: Uint16Array | Int32Array;
+  narrow: Uint8Array;
+  narrowStride: number;
+  wide: Uint16Array | Int32Array;
+  wideStride: number;
   columns: Int8Array;
-  stride: number;
   /** The timestamp of each event, NaN for none. */
   times: NumberColumn;
   /** Per event: its row in `amounts`, or -1 when it has none of them. */
@@ -158,37 +165,87 @@ export class BatchWriter {
   finish(shared = false): EventBatch {
     const n = this.count;
     const all = this.strings;
-    // The columns some event has, in order; the others are left out (often half of them).
-    const columns = new Int8Array(NS).fill(-1);
-    let stride = 0;
-    for (let k = 0; k < NS; k++) {
-      for (let i = 0; i < n; i++) {
-        if (all[i * NS + k] !== 0) {
-          columns[k] = stride++;
-          break;
-        }
+    const { table, newIds, columns, narrowStride, wideStride } = this.renumbered(n);
+    const narrow = column(Uint8Array, n * narrowStride, shared);
+    const wide = table.length < 0xffff ? column(Uint16Array, n * wideStride, shared) : column(Int32Array, n * wideStride, shared);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < NS; k++) {
+        const j = columns[k]!;
+        if (j === -1) continue;
+        const id = newIds[all[i * NS + k]!]!;
+        if (j < WIDE) narrow[i * narrowStride + j] = id;
+        else wide[i * wideStride + j - WIDE] = id;
       }
-    }
-    const strings = this.table.length < 0xffff ? column(Uint16Array, n * stride, shared) : column(Int32Array, n * stride, shared);
-    for (let k = 0; k < NS; k++) {
-      const j = columns[k]!;
-      if (j === -1) continue;
-      for (let i = 0; i < n; i++) strings[i * stride + j] = all[i * NS + k]!;
     }
     let consecutive = true;
     for (let i = 0; i < n && consecutive; i++) consecutive = this.lines[i] === i + 1;
     return {
       count: n,
       lines: consecutive ? null : copy(Int32Array, this.lines, n, shared),
-      strings,
+      narrow,
+      narrowStride,
+      wide,
+      wideStride,
       columns,
-      stride,
       times: numberColumn(this.times, n, 1, 0, true, shared),
       amountRow: copy(Int32Array, this.amountRow, n, shared),
       amounts: Array.from({ length: NA }, (_, k) => numberColumn(this.amounts, this.rows, NA, k, false, shared)),
-      table: this.table,
+      table,
       texts: this.texts.length === 0 ? null : packTexts(this.texts, shared),
     };
+  }
+
+  /**
+   * The table in a new order, and each old id's new one (0 stays 0): the strings of the columns
+   * with fewest distinct values first, a column at a time while they fit in ids 1 to 255, then
+   * the others as they came. So event types, agents, models and the like take one byte an event,
+   * and only run and call ids two. With it, the place of each column some event has (often half
+   * of them have none): in one byte a value where every id it holds fits, else in the wide ids.
+   */
+  private renumbered(n: number): { table: string[]; newIds: Int32Array; columns: Int8Array; narrowStride: number; wideStride: number } {
+    const all = this.strings;
+    const old = this.table;
+    // The columns each id is found in (bit k for column k), and how many ids each column has.
+    const inColumns = new Int16Array(old.length + 1);
+    const distinct = new Int32Array(NS);
+    for (let i = 0; i < n * NS; i += NS) {
+      for (let k = 0; k < NS; k++) {
+        const id = all[i + k]!;
+        const bit = 1 << k;
+        if (id !== 0 && (inColumns[id]! & bit) === 0) {
+          inColumns[id] = inColumns[id]! | bit;
+          distinct[k]!++;
+        }
+      }
+    }
+    const order = Array.from({ length: NS }, (_, k) => k)
+      .filter((k) => distinct[k]! > 0)
+      .sort((a, b) => distinct[a]! - distinct[b]! || a - b);
+    const newIds = new Int32Array(old.length + 1);
+    let next = 1;
+    for (const k of order) {
+      const bit = 1 << k;
+      let needed = 0;
+      for (let id = 1; id <= old.length; id++) if ((inColumns[id]! & bit) !== 0 && newIds[id] === 0) needed++;
+      if (next - 1 + needed > 0xff) break;
+      for (let id = 1; id <= old.length; id++) if ((inColumns[id]! & bit) !== 0 && newIds[id] === 0) newIds[id] = next++;
+    }
+    for (let id = 1; id <= old.length; id++) if (newIds[id] === 0) newIds[id] = next++;
+    const table = new Array<string>(old.length);
+    for (let id = 1; id <= old.length; id++) table[newIds[id]! - 1] = old[id - 1]!;
+    // A column is narrow when its largest new id fits in a byte.
+    const largest = new Int32Array(NS);
+    for (let id = 1; id <= old.length; id++) {
+      for (let k = 0, m = inColumns[id]!; m !== 0; k++, m >>= 1) if ((m & 1) !== 0 && newIds[id]! > largest[k]!) largest[k] = newIds[id]!;
+    }
+    const columns = new Int8Array(NS).fill(-1);
+    let narrowStride = 0;
+    let wideStride = 0;
+    for (let k = 0; k < NS; k++) {
+      if (largest[k] === 0) continue;
+      columns[k] = largest[k]! <= 0xff ? narrowStride++ : WIDE + wideStride++;
+    }
+    return { table, newIds, columns, narrowStride, wideStride };
   }
 
   private intern(s: string | null): number {
@@ -337,7 +394,7 @@ export function textAt(t: BatchTexts, k: number): [PromptMessage[] | null, strin
 /** The buffers to hand over (transfer) with a batch; shared ones are not handed over but shared. */
 export function transferables(b: EventBatch): ArrayBuffer[] {
   const t = b.texts;
-  return [b.lines?.buffer, b.strings.buffer, bufferOf(b.times), b.amountRow.buffer, ...b.amounts.map(bufferOf), t?.events.buffer, t?.ends.buffer, t?.bytes.buffer].filter(
+  return [b.lines?.buffer, b.narrow.buffer, b.wide.buffer, bufferOf(b.times), b.amountRow.buffer, ...b.amounts.map(bufferOf), t?.events.buffer, t?.ends.buffer, t?.bytes.buffer].filter(
     (x): x is ArrayBuffer => x instanceof ArrayBuffer,
   );
 }
@@ -360,7 +417,8 @@ export function typeOf(b: EventBatch, i: number): string {
 /** String column `k` of event `i`: its id in the table (0 for null). */
 function stringId(b: EventBatch, i: number, k: number): number {
   const j = b.columns[k]!;
-  return j === -1 ? 0 : b.strings[i * b.stride + j]!;
+  if (j === -1) return 0;
+  return j < WIDE ? b.narrow[i * b.narrowStride + j]! : b.wide[i * b.wideStride + j - WIDE]!;
 }
 
 /** An event object to decode into. */

@@ -60,22 +60,24 @@ export function numberColumn(values: Float64Array, n: number, stride: number, of
 
 /**
  * The fewest decimals k (up to MAX_DECIMALS) with which every value is `base + int / 10^k` for
- * an int of 32 bits, or -1 when there are none. A value that reads back exactly with k decimals
- * does with more (the quotient is the same real number, rounded once), as long as the int fits:
- * so k is the largest of each value's own, checked once more for size.
+ * an int of 32 bits, or -1 when there are none. Each value is tried with the k its predecessors
+ * needed, and raises it when it must; the values before the last raise are tried again with the
+ * final k (once the int is past a few million, more decimals can miss a value near a large base).
  */
 function decimalsFor(values: Float64Array, n: number, stride: number, offset: number, base: number): number {
   let k = 0;
   let divisor = 1;
+  let raisedAt = 0;
   for (let i = 0; i < n; i++) {
     const v = values[offset + i * stride]!;
-    if (Number.isNaN(v)) continue;
-    while (!fits(v, base, divisor)) {
+    if (Number.isNaN(v) || fits(v, base, divisor)) continue;
+    do {
       if (++k > MAX_DECIMALS) return -1;
       divisor = 10 ** k;
-    }
+    } while (!fits(v, base, divisor));
+    raisedAt = i;
   }
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < raisedAt; i++) {
     const v = values[offset + i * stride]!;
     if (!Number.isNaN(v) && !fits(v, base, divisor)) return -1;
   }
