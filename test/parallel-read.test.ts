@@ -164,6 +164,17 @@ describe('event batches', () => {
     }
   });
 
+  it('find each event’s amounts by counting the events with amounts before it, across words of 32', () => {
+    for (const n of [1, 31, 32, 33, 64, 65, 200]) {
+      for (const has of [(i: number) => i % 3 === 0, (i: number) => i % 32 === 31, () => true, (i: number) => i === n - 1]) {
+        const w = new BatchWriter(false);
+        const events = Array.from({ length: n }, (_, i) => event({ runId: 'r', inputTokens: has(i) ? i : null, costUsd: has(i) && i % 2 ? i / 8 : null }));
+        events.forEach((e, i) => w.push(e, i + 1));
+        expect(decoded(w, n % 2 === 0).events.map((x) => x.e)).toEqual(events);
+      }
+    }
+  });
+
   it('keep line numbers that skip (blank lines, several events on a line) and every column given', () => {
     const w = new BatchWriter(false);
     const full = event({

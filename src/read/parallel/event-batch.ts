@@ -41,8 +41,14 @@ export interface EventBatch {
   columns: Int8Array;
   /** The timestamp of each event, NaN for none. */
   times: NumberColumn;
-  /** Per event: its row in `amounts`, or -1 when it has none of them. */
-  amountRow: Int32Array;
+  /**
+   * Which events have amounts, a bit each (event i: bit i % 32 of word i / 32); their rows in
+   * `amounts` come in event order, so an event's row is the count of such events before it:
+   * `amountRanks` holds that count at the start of each word (see amountRowOf). A row number per
+   * event took 4 bytes; these take a quarter of a byte.
+   */
+  amountBits: Uint32Array;
+  amountRanks: Int32Array;
   /** Input, output and total tokens, duration and cost, a column each, by row; NaN for null. */
   amounts: NumberColumn[];
   table: string[];
@@ -188,7 +194,7 @@ export class BatchWriter {
       wideStride,
       columns,
       times: numberColumn(this.times, n, 1, 0, true, shared),
-      amountRow: copy(Int32Array, this.amountRow, n, shared),
+      ...this.amountIndex(n, shared),
       amounts: Array.from({ length: NA }, (_, k) => numberColumn(this.amounts, this.rows, NA, k, false, shared)),
       table,
       texts: this.texts.length === 0 ? null : packTexts(this.texts, shared),
@@ -246,6 +252,26 @@ export class BatchWriter {
       columns[k] = largest[k]! <= 0xff ? narrowStride++ : WIDE + wideStride++;
     }
     return { table, newIds, columns, narrowStride, wideStride };
+  }
+
+  /** Which of the first `n` events have amounts, as bits and the counts before each word of them. */
+  private amountIndex(n: number, shared: boolean): Pick<EventBatch, 'amountBits' | 'amountRanks'> {
+    const words = (n + 31) >>> 5;
+    const amountBits = column(Uint32Array, words, shared);
+    const amountRanks = column(Int32Array, words, shared);
+    let rank = 0;
+    for (let w = 0; w < words; w++) {
+      amountRanks[w] = rank;
+      let bits = 0;
+      for (let i = w << 5; i < Math.min(n, (w + 1) << 5); i++) {
+        if (this.amountRow[i] !== -1) {
+          bits |= 1 << (i & 31);
+          rank++;
+        }
+      }
+      amountBits[w] = bits;
+    }
+    return { amountBits, amountRanks };
   }
 
   private intern(s: string | null): number {
@@ -394,7 +420,7 @@ export function textAt(t: BatchTexts, k: number): [PromptMessage[] | null, strin
 /** The buffers to hand over (transfer) with a batch; shared ones are not handed over but shared. */
 export function transferables(b: EventBatch): ArrayBuffer[] {
   const t = b.texts;
-  return [b.lines?.buffer, b.narrow.buffer, b.wide.buffer, bufferOf(b.times), b.amountRow.buffer, ...b.amounts.map(bufferOf), t?.events.buffer, t?.ends.buffer, t?.bytes.buffer].filter(
+  return [b.lines?.buffer, b.narrow.buffer, b.wide.buffer, bufferOf(b.times), b.amountBits.buffer, b.amountRanks.buffer, ...b.amounts.map(bufferOf), t?.events.buffer, t?.ends.buffer, t?.bytes.buffer].filter(
     (x): x is ArrayBuffer => x instanceof ArrayBuffer,
   );
 }
@@ -419,6 +445,20 @@ function stringId(b: EventBatch, i: number, k: number): number {
   const j = b.columns[k]!;
   if (j === -1) return 0;
   return j < WIDE ? b.narrow[i * b.narrowStride + j]! : b.wide[i * b.wideStride + j - WIDE]!;
+}
+
+/** Event `i`'s row in the amounts, or -1 when it has none. */
+export function amountRowOf(b: EventBatch, i: number): number {
+  const w = i >>> 5;
+  const bits = b.amountBits[w]!;
+  const bit = i & 31;
+  if (((bits >>> bit) & 1) === 0) return -1;
+  // The events with amounts before i in its word: the bits below bit i, counted.
+  let x = bit === 0 ? 0 : bits & (0xffffffff >>> (32 - bit));
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return b.amountRanks[w]! + (Math.imul(x, 0x01010101) >>> 24);
 }
 
 /** An event object to decode into. */
@@ -454,7 +494,7 @@ export function decodeEvent(b: EventBatch, i: number, e: TraceEvent): void {
   e.callId = str(T, stringId(b, i, 10));
   e.detail = str(T, stringId(b, i, 11));
   e.timestamp = num(numberAt(b.times, i));
-  const row = b.amountRow[i]!;
+  const row = amountRowOf(b, i);
   if (row === -1) {
     e.inputTokens = null;
     e.outputTokens = null;

@@ -1,5 +1,5 @@
 /** The typed arrays kept in shared memory: read by every thread they are sent to, not copied to each. */
-export type SharedColumn = Int32Array | Uint16Array | Uint8Array | Float64Array;
+export type SharedColumn = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array;
 export type SharedColumnKind<T extends SharedColumn> = { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
 
 /** `n` values of `Kind` (zeros) in shared memory. */
