@@ -174,14 +174,12 @@ export class BatchWriter {
     const { table, newIds, columns, narrowStride, wideStride } = this.renumbered(n);
     const narrow = column(Uint8Array, n * narrowStride, shared);
     const wide = table.length < 0xffff ? column(Uint16Array, n * wideStride, shared) : column(Int32Array, n * wideStride, shared);
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < NS; k++) {
-        const j = columns[k]!;
-        if (j === -1) continue;
-        const id = newIds[all[i * NS + k]!]!;
-        if (j < WIDE) narrow[i * narrowStride + j] = id;
-        else wide[i * wideStride + j - WIDE] = id;
-      }
+    // A column at a time: a loop V8 keeps tight.
+    for (let k = 0; k < NS; k++) {
+      const j = columns[k]!;
+      if (j === -1) continue;
+      if (j < WIDE) for (let i = 0; i < n; i++) narrow[i * narrowStride + j] = newIds[all[i * NS + k]!]!;
+      else for (let i = 0, w = j - WIDE; i < n; i++) wide[i * wideStride + w] = newIds[all[i * NS + k]!]!;
     }
     let consecutive = true;
     for (let i = 0; i < n && consecutive; i++) consecutive = this.lines[i] === i + 1;
@@ -442,9 +440,13 @@ export function typeOf(b: EventBatch, i: number): string {
 
 /** String column `k` of event `i`: its id in the table (0 for null). */
 function stringId(b: EventBatch, i: number, k: number): number {
-  const j = b.columns[k]!;
+  return idAt(b.narrow, i * b.narrowStride, b.wide, i * b.wideStride, b.columns[k]!);
+}
+
+/** The id at place `j` (see `columns`) of the event whose rows start at `n` in `narrow` and `w` in `wide`. */
+function idAt(narrow: Uint8Array, n: number, wide: Uint16Array | Int32Array, w: number, j: number): number {
   if (j === -1) return 0;
-  return j < WIDE ? b.narrow[i * b.narrowStride + j]! : b.wide[i * b.wideStride + j - WIDE]!;
+  return j < WIDE ? narrow[n + j]! : wide[w + j - WIDE]!;
 }
 
 /** Event `i`'s row in the amounts, or -1 when it has none. */
@@ -479,20 +481,25 @@ function str(table: readonly string[], id: number): string | null {
 /** Decodes event `i` of a batch into `e` (prompt and response left null). */
 export function decodeEvent(b: EventBatch, i: number, e: TraceEvent): void {
   const T = b.table;
+  const N = b.narrow;
+  const W = b.wide;
+  const n = i * b.narrowStride;
+  const w = i * b.wideStride;
+  const c = b.columns;
   // Written out field by field: a loop over names here costs more than everything else the
   // main thread does with the event.
-  e.type = T[stringId(b, i, 0) - 1]!;
-  e.agentField = str(T, stringId(b, i, 1));
-  e.runId = str(T, stringId(b, i, 2));
-  e.workflow = str(T, stringId(b, i, 3));
-  e.pattern = str(T, stringId(b, i, 4));
-  e.provider = str(T, stringId(b, i, 5));
-  e.model = str(T, stringId(b, i, 6));
-  e.status = str(T, stringId(b, i, 7));
-  e.error = str(T, stringId(b, i, 8));
-  e.stepKind = str(T, stringId(b, i, 9));
-  e.callId = str(T, stringId(b, i, 10));
-  e.detail = str(T, stringId(b, i, 11));
+  e.type = T[idAt(N, n, W, w, c[0]!) - 1]!;
+  e.agentField = str(T, idAt(N, n, W, w, c[1]!));
+  e.runId = str(T, idAt(N, n, W, w, c[2]!));
+  e.workflow = str(T, idAt(N, n, W, w, c[3]!));
+  e.pattern = str(T, idAt(N, n, W, w, c[4]!));
+  e.provider = str(T, idAt(N, n, W, w, c[5]!));
+  e.model = str(T, idAt(N, n, W, w, c[6]!));
+  e.status = str(T, idAt(N, n, W, w, c[7]!));
+  e.error = str(T, idAt(N, n, W, w, c[8]!));
+  e.stepKind = str(T, idAt(N, n, W, w, c[9]!));
+  e.callId = str(T, idAt(N, n, W, w, c[10]!));
+  e.detail = str(T, idAt(N, n, W, w, c[11]!));
   e.timestamp = num(numberAt(b.times, i));
   const row = amountRowOf(b, i);
   if (row === -1) {

@@ -43,45 +43,39 @@ export function numberColumn(values: Float64Array, n: number, stride: number, of
     }
     if (base === Infinity) base = 0;
   }
-  const k = decimalsFor(values, n, stride, offset, base);
-  if (k === -1) {
-    const floats = shared ? sharedArray(Float64Array, Math.max(1, n)) : new Float64Array(n);
-    for (let i = 0; i < n; i++) floats[i] = values[offset + i * stride]!;
-    return { ints: null, floats, base: 0, divisor: 1 };
-  }
-  const divisor = 10 ** k;
   const ints = shared ? sharedArray(Int32Array, Math.max(1, n)) : new Int32Array(n);
+  // Each value is written with the decimals its predecessors needed; one that needs more raises
+  // them, and the values before it are written again (a column's decimals are mostly settled by
+  // its first value). A value that reads back exactly with k decimals does with more, as long
+  // as the int fits, but only when counted from 0: from a large base, each is tried again.
+  let k = 0;
+  let divisor = 1;
   for (let i = 0; i < n; i++) {
     const v = values[offset + i * stride]!;
-    ints[i] = Number.isNaN(v) ? NONE : Math.round((v - base) * divisor);
+    if (Number.isNaN(v)) {
+      ints[i] = NONE;
+      continue;
+    }
+    const int = Math.round((v - base) * divisor);
+    if (int > NONE && int <= 0x7fffffff && Object.is(base + int / divisor, v)) {
+      ints[i] = int;
+      continue;
+    }
+    do {
+      if (++k > MAX_DECIMALS) return floatColumn(values, n, stride, offset, shared);
+      divisor = 10 ** k;
+    } while (!fits(v, base, divisor));
+    // Written again from the first value, with the new decimals.
+    i = -1;
   }
   return { ints, floats: null, base, divisor };
 }
 
-/**
- * The fewest decimals k (up to MAX_DECIMALS) with which every value is `base + int / 10^k` for
- * an int of 32 bits, or -1 when there are none. Each value is tried with the k its predecessors
- * needed, and raises it when it must; the values before the last raise are tried again with the
- * final k (once the int is past a few million, more decimals can miss a value near a large base).
- */
-function decimalsFor(values: Float64Array, n: number, stride: number, offset: number, base: number): number {
-  let k = 0;
-  let divisor = 1;
-  let raisedAt = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[offset + i * stride]!;
-    if (Number.isNaN(v) || fits(v, base, divisor)) continue;
-    do {
-      if (++k > MAX_DECIMALS) return -1;
-      divisor = 10 ** k;
-    } while (!fits(v, base, divisor));
-    raisedAt = i;
-  }
-  for (let i = 0; i < raisedAt; i++) {
-    const v = values[offset + i * stride]!;
-    if (!Number.isNaN(v) && !fits(v, base, divisor)) return -1;
-  }
-  return k;
+/** The same values as 64-bit numbers. */
+function floatColumn(values: Float64Array, n: number, stride: number, offset: number, shared: boolean): NumberColumn {
+  const floats = shared ? sharedArray(Float64Array, Math.max(1, n)) : new Float64Array(n);
+  for (let i = 0; i < n; i++) floats[i] = values[offset + i * stride]!;
+  return { ints: null, floats, base: 0, divisor: 1 };
 }
 
 /** Whether `v` is exactly `base + int / divisor` for an int of 32 bits other than NONE. */
