@@ -8,8 +8,8 @@
  *   5. write: writeSite() builds into a temporary folder and swaps it in
  * For large inputs the runs are never all held: a run is built again from the plan when a page
  * or an export needs it whole. The run pages (most of a site) and the exports of every call are
- * rendered and written by worker threads from step 2 on: they need only the runs' order and
- * names, known after that pass.
+ * rendered and written by worker threads from step 2 on (they need only the runs' order and
+ * names, known after that pass), and by this thread too once its own pages are written.
  */
 import path from 'node:path';
 import { SummaryAccumulator } from '../aggregate/summary-accumulator.js';

@@ -5,8 +5,8 @@ import { sharedArray } from './shared-array.js';
  * counted from a base in steps of a power of ten, when every value of the column is exactly
  * `base + int / 10^k` for one k (token counts, durations and costs with a few decimals, times in
  * whole milliseconds within a few weeks); as 64-bit numbers otherwise. Each value reads back as
- * the very number written (the same bits, -0 included): a column that cannot promise it keeps
- * 64-bit numbers.
+ * the very number written (-0 included; NaN stands for none): a column that cannot promise it
+ * keeps 64-bit numbers.
  */
 export interface NumberColumn {
   /** The integers; null when the column keeps 64-bit numbers. */
