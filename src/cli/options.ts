@@ -16,7 +16,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('-q, --quiet', 'print no progress and no skipped-line report');
 }
 
-/** `--workers <n>`: threads for reading (and, less one, for a build's run pages); 0 reads on the main thread only. */
+/** `--workers <n>`: threads for reading (and, less two, for a build's run pages); 0 reads on the main thread only. */
 export function addWorkersOption(cmd: Command): Command {
   return cmd.option(
     '--workers <n>',

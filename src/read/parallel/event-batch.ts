@@ -3,7 +3,7 @@ import { roleOf, type TraceEvent } from '../../normalise/event.js';
 import { hashOf, sameAscii, sameBytes, textOf } from '../../normalise/bytes.js';
 import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotWide } from '../../normalise/flat-line.js';
 import { bufferOf, numberAt, numberColumn, type NumberColumn } from './number-column.js';
-import { sharedArray, type SharedColumn, type SharedColumnKind } from './shared-array.js';
+import { columnOf, type SharedColumn, type SharedColumnKind } from './shared-array.js';
 
 /**
  * Events in columns, as a worker sends them to the main thread: typed arrays that are handed over
@@ -173,8 +173,8 @@ export class BatchWriter {
     const n = this.count;
     const all = this.strings;
     const { table, newIds, columns, narrowStride, wideStride } = this.renumbered(n);
-    const narrow = column(Uint8Array, n * narrowStride, shared);
-    const wide = table.length < 0xffff ? column(Uint16Array, n * wideStride, shared) : column(Int32Array, n * wideStride, shared);
+    const narrow = columnOf(Uint8Array, n * narrowStride, shared);
+    const wide = table.length < 0xffff ? columnOf(Uint16Array, n * wideStride, shared) : columnOf(Int32Array, n * wideStride, shared);
     // A column at a time: a loop V8 keeps tight.
     for (let k = 0; k < NS; k++) {
       const j = columns[k]!;
@@ -256,8 +256,8 @@ export class BatchWriter {
   /** Which of the first `n` events have amounts, as bits and the counts before each word of them. */
   private amountIndex(n: number, shared: boolean): Pick<EventBatch, 'amountBits' | 'amountRanks'> {
     const words = (n + 31) >>> 5;
-    const amountBits = column(Uint32Array, words, shared);
-    const amountRanks = column(Int32Array, words, shared);
+    const amountBits = columnOf(Uint32Array, words, shared);
+    const amountRanks = columnOf(Int32Array, words, shared);
     let rank = 0;
     for (let w = 0; w < words; w++) {
       amountRanks[w] = rank;
@@ -361,14 +361,9 @@ function grown<T extends Int32Array | Float64Array>(from: T, size: number): T {
   return to;
 }
 
-/** A column of `n` values (in shared memory when asked). */
-function column<T extends Column>(Kind: ColumnKind<T>, n: number, shared: boolean): T {
-  return shared ? sharedArray(Kind, Math.max(1, n)) : new Kind(n);
-}
-
 /** The first `n` values of `from` in a column of their own (in shared memory when asked). */
 function copy<T extends Column>(Kind: ColumnKind<T>, from: Int32Array | Float64Array, n: number, shared: boolean): T {
-  const to = column(Kind, n, shared);
+  const to = columnOf(Kind, n, shared);
   to.set(from.subarray(0, n));
   return to;
 }
@@ -376,15 +371,15 @@ function copy<T extends Column>(Kind: ColumnKind<T>, from: Int32Array | Float64A
 function packTexts(texts: readonly [number, PromptMessage[] | null, string | null][], shared: boolean): BatchTexts {
   const n = texts.length;
   const json = texts.map(([, prompt, response]) => JSON.stringify([prompt, response]));
-  const events = column(Int32Array, n, shared);
-  const ends = column(Int32Array, n, shared);
+  const events = columnOf(Int32Array, n, shared);
+  const ends = columnOf(Int32Array, n, shared);
   let total = 0;
   json.forEach((j, k) => {
     events[k] = texts[k]![0];
     total += Buffer.byteLength(j, 'utf8');
     ends[k] = total;
   });
-  const bytes = column(Uint8Array, total, shared);
+  const bytes = columnOf(Uint8Array, total, shared);
   const out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   json.forEach((j, k) => out.write(j, k === 0 ? 0 : ends[k - 1]!, 'utf8'));
   return { events, ends, bytes };

@@ -1,4 +1,4 @@
-import { sharedArray } from './shared-array.js';
+import { columnOf } from './shared-array.js';
 
 /**
  * A column of numbers (NaN for none) in half the memory where it can be: as 32-bit integers
@@ -43,7 +43,7 @@ export function numberColumn(values: Float64Array, n: number, stride: number, of
     }
     if (base === Infinity) base = 0;
   }
-  const ints = shared ? sharedArray(Int32Array, Math.max(1, n)) : new Int32Array(n);
+  const ints = columnOf(Int32Array, n, shared);
   // Each value is written with the decimals its predecessors needed; one that needs more raises
   // them, and the values before it are written again (a column's decimals are mostly settled by
   // its first value). A value that reads back exactly with k decimals does with more, as long
@@ -56,15 +56,15 @@ export function numberColumn(values: Float64Array, n: number, stride: number, of
       ints[i] = NONE;
       continue;
     }
-    const int = Math.round((v - base) * divisor);
-    if (int > NONE && int <= 0x7fffffff && Object.is(base + int / divisor, v)) {
+    const int = exactInt(v, base, divisor);
+    if (!Number.isNaN(int)) {
       ints[i] = int;
       continue;
     }
     do {
       if (++k > MAX_DECIMALS) return floatColumn(values, n, stride, offset, shared);
       divisor = 10 ** k;
-    } while (!fits(v, base, divisor));
+    } while (Number.isNaN(exactInt(v, base, divisor)));
     // Written again from the first value, with the new decimals.
     i = -1;
   }
@@ -73,15 +73,15 @@ export function numberColumn(values: Float64Array, n: number, stride: number, of
 
 /** The same values as 64-bit numbers. */
 function floatColumn(values: Float64Array, n: number, stride: number, offset: number, shared: boolean): NumberColumn {
-  const floats = shared ? sharedArray(Float64Array, Math.max(1, n)) : new Float64Array(n);
+  const floats = columnOf(Float64Array, n, shared);
   for (let i = 0; i < n; i++) floats[i] = values[offset + i * stride]!;
   return { ints: null, floats, base: 0, divisor: 1 };
 }
 
-/** Whether `v` is exactly `base + int / divisor` for an int of 32 bits other than NONE. */
-function fits(v: number, base: number, divisor: number): boolean {
+/** The int of 32 bits (other than NONE) for which `base + int / divisor` is exactly `v`, or NaN. */
+function exactInt(v: number, base: number, divisor: number): number {
   const int = Math.round((v - base) * divisor);
-  return int > NONE && int <= 0x7fffffff && Object.is(base + int / divisor, v);
+  return int > NONE && int <= 0x7fffffff && Object.is(base + int / divisor, v) ? int : Number.NaN;
 }
 
 /** The buffer a column keeps its numbers in (to hand over to another thread). */

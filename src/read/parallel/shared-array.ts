@@ -6,3 +6,8 @@ export type SharedColumnKind<T extends SharedColumn> = { new (n: number): T; new
 export function sharedArray<T extends SharedColumn>(Kind: SharedColumnKind<T>, n: number): T {
   return new Kind(new SharedArrayBuffer(n * Kind.BYTES_PER_ELEMENT));
 }
+
+/** `n` values of `Kind` (zeros), in shared memory when asked (at least one value there). */
+export function columnOf<T extends SharedColumn>(Kind: SharedColumnKind<T>, n: number, shared: boolean): T {
+  return shared ? sharedArray(Kind, Math.max(1, n)) : new Kind(n);
+}

@@ -22,15 +22,27 @@ export class InlineWriter implements BatchWriter {
 
   async write(files: WriteBatch['files']): Promise<void> {
     if (this.failed) return;
-    for (const file of files) {
-      try {
-        this.bytes += writeOrReuse(file.abs, file.content, file.old);
-      } catch (e) {
-        this.failed = { failed: (e as Error).message, abs: file.abs };
-        return;
-      }
-    }
+    const reply = writeBatch(files);
+    if ('failed' in reply) this.failed = reply;
+    else this.bytes += reply.bytes;
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * Writes a batch's files in order, on the calling thread (the writing thread's work, and
+ * InlineWriter's): the count and bytes written, or the first failure, after which no file of
+ * the batch is written.
+ */
+export function writeBatch(files: WriteBatch['files']): WriteReply {
+  let bytes = 0;
+  for (const file of files) {
+    try {
+      bytes += writeOrReuse(file.abs, file.content, file.old);
+    } catch (e) {
+      return { failed: (e as Error).message, abs: file.abs };
+    }
+  }
+  return { written: files.length, bytes };
 }

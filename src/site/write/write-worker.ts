@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { writeOrReuse } from './reuse-file.js';
+import { writeBatch } from './inline-writer.js';
 
 /** The writing thread: batches of files in, the count written (or the first failure) out. */
 export interface WriteBatch {
@@ -14,17 +14,7 @@ let stopped = false;
 parentPort!.on('message', (batch: WriteBatch) => {
   // After a failure nothing more is written: the build is failing and its folder will go.
   if (stopped) return;
-  let bytes = 0;
-  for (const file of batch.files) {
-    try {
-      bytes += writeOrReuse(file.abs, file.content, file.old);
-    } catch (e) {
-      stopped = true;
-      const reply: WriteReply = { failed: (e as Error).message, abs: file.abs };
-      parentPort!.postMessage(reply);
-      return;
-    }
-  }
-  const reply: WriteReply = { written: batch.files.length, bytes };
+  const reply = writeBatch(batch.files);
+  if ('failed' in reply) stopped = true;
   parentPort!.postMessage(reply);
 });
