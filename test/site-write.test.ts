@@ -260,6 +260,26 @@ describe('writeSite: rebuilding', () => {
     expect(result.files).toBe(2);
   });
 
+  it('with external files, writes each of its own files before the next one is made', async () => {
+    const { out, opts } = setup();
+    // Each file is made only when asked for: by then every file before it is on disk (a page
+    // held for a batch outlived young-generation collections: see InlineWriter).
+    const onDisk: boolean[] = [];
+    let root = '';
+    const names = Array.from({ length: 70 }, (_, i) => `runs/p${String(i).padStart(2, '0')}.html`);
+    function* own(): Generator<SiteFile> {
+      for (const [i, name] of names.entries()) {
+        if (i > 0) onDisk.push(existsSync(path.join(root, names[i - 1]!)));
+        yield { path: name, content: `page ${i}` };
+      }
+    }
+    const external = { paths: [] as string[], write: async (r: string) => ((root = r), 0) };
+    const result = await writeSite(out, async () => own(), { ...opts, external });
+    expect(onDisk).toEqual(names.slice(1).map(() => true));
+    expect(result.files).toBe(70);
+    expect(readFileSync(path.join(out, 'runs/p69.html'), 'utf8')).toBe('page 69');
+  });
+
   it('throws the external writer’s early failure once the rest is done, never as an unhandled rejection', async () => {
     const { root, out, opts } = setup();
     const external = { paths: ['runs/a.html'], write: () => Promise.reject(new OutputError('cannot write runs/a.html')) };

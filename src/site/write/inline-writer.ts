@@ -7,18 +7,27 @@ export interface BatchWriter {
   readonly failed: Extract<WriteReply, { failed: string }> | null;
   /** The bytes written so far. */
   readonly bytes: number;
+  /** How many files writeFiles gathers into a batch before handing it over. */
+  readonly batchFiles: number;
   write(files: WriteBatch['files']): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Writes each batch at once, on this thread. For a build whose run pages other threads write:
+ * Writes each file at once, on this thread. For a build whose run pages other threads write:
  * those keep both cores busy creating files, so a writing thread of its own would only add an
  * isolate's memory (about 20 MB) to the build's peak.
  */
 export class InlineWriter implements BatchWriter {
   failed: Extract<WriteReply, { failed: string }> | null = null;
   bytes = 0;
+  /**
+   * One: a page is written as soon as it is rendered. Pages gathered into batches (up to a
+   * megabyte of text) outlived young-generation collections while the next pages were rendered,
+   * and were moved to the old generation, where they stayed as garbage until the next full
+   * collection: 25–30 MB more peak memory in a 1M-span build (BENCHMARKS.md, thirteenth round).
+   */
+  readonly batchFiles = 1;
 
   async write(files: WriteBatch['files']): Promise<void> {
     if (this.failed) return;

@@ -2,8 +2,8 @@
  * Writing the files of a site into one folder. Pages go in batches to a writing thread
  * (writer-thread.ts), which writes them one after another with synchronous calls (those beat many
  * writes in flight: issue 4), while this thread renders the next pages. When other threads write
- * most of the site (the run pages of a large build), this thread writes its own few pages itself
- * (InlineWriter). Each folder is made once, here, before any file in it is sent.
+ * most of the site (the run pages of a large build), this thread writes its own few pages itself,
+ * each as soon as it is rendered (InlineWriter). Each folder is made once, here, before any file in it is sent.
  */
 
 import { lstatSync, mkdirSync } from 'node:fs';
@@ -18,8 +18,7 @@ import type { WriteBatch } from './write-worker.js';
 import { InlineWriter, type BatchWriter } from './inline-writer.js';
 import { WriterThread } from './writer-thread.js';
 
-/** A batch goes to the writing thread at this many files or bytes (of text), whichever comes first. */
-const BATCH_FILES = 64;
+/** A batch is handed over at the writer's count of files (batchFiles) or at this many characters of text, whichever comes first. */
 const BATCH_CHARS = 1 << 20;
 
 /** What has been written so far; kept up to date while writing, so a caller can clean up after a throw. */
@@ -72,7 +71,7 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
         sent.push({ abs, path: file.path });
         batch.push({ abs, content, old: opts.previous?.fileFor(file.path) ?? null });
         chars += content.length;
-        if (batch.length >= BATCH_FILES || chars >= BATCH_CHARS) await send();
+        if (batch.length >= writer.batchFiles || chars >= BATCH_CHARS) await send();
       } else {
         // Streamed content (the large data exports) and very large pages are written here.
         mainBytes += typeof content === 'string' || content instanceof Uint8Array ? writeOrReuse(abs, content, opts.previous?.fileFor(file.path) ?? null) : writeNoFollow(abs, content);

@@ -16,6 +16,8 @@ export class WriterThread implements BatchWriter {
   private readonly worker = startWorker(workerScript(import.meta.url, 'site/write/write-worker.js'), {
     resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 },
   });
+  /** A message per batch, not per file: the thread is sent dozens of pages at a time. */
+  readonly batchFiles = 64;
   private sent = 0;
   private replied = 0;
   private wake: (() => void) | null = null;
