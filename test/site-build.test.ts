@@ -237,6 +237,19 @@ describe('run pages written by worker threads', () => {
     const ids: string[] = [];
     for (const r of facts.runs) ids[r.at] = r.id;
     const site = runPagesSite(plan, facts.runs, runFileNames(ids), { version: toolVersion(), priceTable: loaded.prices.date });
+    // What the run pages need, as columns by the run's number in the plan: no run's facts, which
+    // this thread gives up once its own pages are rendered, long before the last run page.
+    expect(Array.from(site.order)).toEqual(facts.runs.map((r) => r.at));
+    const withCalls = facts.runs.filter((r) => r.totals.calls > 0).map((r) => r.at);
+    expect(Array.from(site.withCalls)).toEqual(withCalls);
+    for (const r of facts.runs) {
+      expect(site.files[r.at]).toBe(r.pages);
+      expect(site.starts[r.at]).toBe(r.start ?? NaN);
+    }
+    const named = runFileNames(ids);
+    const context = site.context;
+    expect(() => runPagesSite(plan, [...facts.runs.slice(1), facts.runs[1]!], named, context)).toThrow(/listed twice/);
+    expect(() => runPagesSite(plan, facts.runs.slice(1), named, context)).toThrow(/runs listed for the/);
     const root = path.join(scratch, 'board');
     mkdirSync(path.join(root, 'runs'), { recursive: true });
     const job: WriteRunPagesJob = { plan: site.threadPlan, prices: loaded.prices.state(), root, context: site.context, pages: runPagesBoard(site, undefined) };

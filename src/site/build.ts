@@ -23,7 +23,7 @@ import { ParallelRunPages, runPagePaths, runPagesSite, type RunPagesSite } from 
 import { stopTaking } from './run-pages-job.js';
 import { buildStamp, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
 import { dataExports } from './exports.js';
-import { runFileNames, type PageNames } from './file-names.js';
+import { runFileNames, type PageNames, type RunPageNames } from './file-names.js';
 import { renderCharts } from './pages/charts.js';
 import { errorDetails } from './pages/errors-page.js';
 import { gatherSiteFacts, newestFirst, planRuns, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
@@ -205,12 +205,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
           },
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
     });
-    // One pass over the runs (built again from the plan one at a time, or held): the summary and the facts.
-    progress?.('summarising the runs');
-    const summary = new SummaryAccumulator();
-    const facts = loaded.plan ? gatherSiteFacts(planRuns(loaded.plan, loaded.prices), false, summary) : siteFactsOf(loaded.runs, summary);
-    const elsewhere = facts.runs.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports } : null;
-    return await render(options, loaded, facts, summary, elsewhere, stamp);
+    return await render(options, loaded, threads, stamp);
   } finally {
     await Promise.all([threads.pages?.close(), threads.exports?.close()]);
   }
@@ -221,8 +216,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
  * run-page threads (none on two cores) take runs from one board, and the exports' thread and this
  * one join them once their own files are written, so that none waits for another.
  */
-function externalWriters(threads: { pages: ParallelRunPages; exports: ParallelExports }, site: RunPagesSite, facts: SiteFacts): ExternalFiles & { pages: number } {
-  const planned = site.runs.reduce((sum, r) => sum + r.pages, 0);
+function externalWriters(threads: { pages: ParallelRunPages; exports: ParallelExports }, site: RunPagesSite, stepParts: SiteFacts['stepParts']): ExternalFiles & { pages: number } {
+  const planned = site.files.reduce((sum, files) => sum + files, 0);
   return {
     pages: planned,
     // Listed as they are asked for: held as strings, the paths of 5M spans' pages were about 30 MB while the pages were written.
@@ -241,7 +236,7 @@ function externalWriters(threads: { pages: ParallelRunPages; exports: ParallelEx
         stopTaking(job.pages);
         return { pages: 0, bytes: 0 };
       });
-      const [pages, exports, own] = await Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site, facts.stepParts, job), here]);
+      const [pages, exports, own] = await Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site, stepParts, job), here]);
       // Their work is done: the threads and what they hold go before this thread lists the site's files.
       await Promise.all([threads.pages.close(), threads.exports.close()]);
       if (pages.status === 'rejected') throw pages.reason;
@@ -257,37 +252,12 @@ function externalWriters(threads: { pages: ParallelRunPages; exports: ParallelEx
 async function render(
   options: BuildOptions,
   loaded: LoadResult,
-  facts: SiteFacts,
-  acc: SummaryAccumulator,
   /** The threads that write the run pages and the exports of calls, for a site read into a plan. */
-  elsewhere: { pages: ParallelRunPages; exports: ParallelExports } | null,
+  threads: { pages: ParallelRunPages | null; exports: ParallelExports | null },
   stamp: string | null,
 ): Promise<BuildResult> {
-  const progress = options.onProgress;
-  // Numbered as the runs' source numbers them (`at`: the plan's numbers, for the threads).
-  const ids = new Array<string>(facts.runs.length);
-  for (const r of facts.runs) ids[r.at] = r.id;
-  const names = runFileNames(ids);
-  // The run pages need only the runs in order, their names and the frame's facts: the other
-  // threads write them from here on, while this thread summarises and renders the charts.
-  const context = { version: toolVersion(), priceTable: loaded.prices.date };
-  const external = elsewhere && loaded.plan ? externalWriters(elsewhere, runPagesSite(loaded.plan, facts.runs, names, context), facts) : undefined;
-  const seen = { pages: external?.pages ?? 0 };
-  let summary: Summary | undefined;
-  const pageFiles = async () => {
-    summary = acc.result({
-      inputs: loaded.inputs,
-      files: loaded.files,
-      spans: loaded.spans,
-      skippedLines: loaded.skippedLines,
-      priceTable: loaded.prices.date,
-    });
-    if (summary.cost.priceTable !== context.priceTable) throw new Error('the run pages were given another price table than the summary has');
-    const model = await siteModel({ facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: progress, names });
-    progress?.(`writing ${options.outDir}`);
-    // Pages are rendered as they are written: the whole site is never in memory at once.
-    return countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: progress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined }), seen);
-  };
+  const own = ownPages(options, loaded, threads);
+  const { seen } = own;
   const record = (w: { files: number; bytes: number }): BuildRecord => ({
     stamp: stamp ?? '',
     pages: seen.pages,
@@ -295,7 +265,7 @@ async function render(
     skippedLines: loaded.skippedLines,
     skipped: skippedForRecord(loaded.skipped),
   });
-  const written = await writeSite(options.outDir, pageFiles, { force: options.force, cwd: options.cwd, record: stamp === null ? undefined : record, external });
+  const written = await writeSite(options.outDir, own.files, { force: options.force, cwd: options.cwd, record: stamp === null ? undefined : record, external: own.external });
   return {
     outDir: written.dir,
     entry: path.join(written.dir, 'index.html'),
@@ -304,7 +274,71 @@ async function render(
     bytes: written.bytes,
     skippedLines: loaded.skippedLines,
     skipped: loaded.skipped,
-    summary: summary!,
+    summary: own.summary(),
     ...(written.kept ? { kept: written.kept } : {}),
+  };
+}
+
+interface OwnPages {
+  /** This thread's own pages and files (all of them without other threads), rendered as they are written; to be asked for once. */
+  files: () => Promise<Iterable<SiteFile>>;
+  /** The run pages and the exports of calls, written by other threads and then this one too. */
+  external: (ExternalFiles & { pages: number }) | undefined;
+  /** Pages rendered so far (the run pages written elsewhere counted from the start). */
+  seen: { pages: number };
+  /** The summary, once the files were asked for. */
+  summary: () => Summary;
+}
+
+/**
+ * Step 2 for a build, and what steps 3-5 start from. The summary and the facts come from one pass
+ * over the runs (built again from the plan one at a time, or held). Only this thread's own pages
+ * need the facts, the names by id and the accumulator, and they are let go once those pages are
+ * rendered: the run pages this thread writes next need none of them (at 1M spans, the facts kept
+ * about 15 MB of this thread's heap and 12 MB of typed arrays alive until the last run page). An
+ * async function keeps its parameters and variables while it waits (`render` waits for the whole
+ * writing), so they are made here, in a function that returns at once, and held only by `held`.
+ */
+function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: ParallelRunPages | null; exports: ParallelExports | null }): OwnPages {
+  options.onProgress?.('summarising the runs');
+  const acc = new SummaryAccumulator();
+  const facts = loaded.plan ? gatherSiteFacts(planRuns(loaded.plan, loaded.prices), false, acc) : siteFactsOf(loaded.runs, acc);
+  // Numbered as the runs' source numbers them (`at`: the plan's numbers, for the threads).
+  const ids = new Array<string>(facts.runs.length);
+  for (const r of facts.runs) ids[r.at] = r.id;
+  const names = runFileNames(ids);
+  // The run pages need only the runs in order, their names and the frame's facts: the other
+  // threads write them from here on, while this thread summarises and renders the charts.
+  const context = { version: toolVersion(), priceTable: loaded.prices.date };
+  const elsewhere = facts.runs.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports } : null;
+  const external = elsewhere && loaded.plan ? externalWriters(elsewhere, runPagesSite(loaded.plan, facts.runs, names, context), facts.stepParts) : undefined;
+  const seen = { pages: external?.pages ?? 0 };
+  let held: { facts: SiteFacts; names: RunPageNames; acc: SummaryAccumulator } | null = { facts, names, acc };
+  let summary: Summary | undefined;
+  const files = async (): Promise<Iterable<SiteFile>> => {
+    if (held === null) throw new Error("a build's own pages are rendered once");
+    const { facts, names, acc } = held;
+    held = null;
+    summary = acc.result({
+      inputs: loaded.inputs,
+      files: loaded.files,
+      spans: loaded.spans,
+      skippedLines: loaded.skippedLines,
+      priceTable: loaded.prices.date,
+    });
+    if (summary.cost.priceTable !== context.priceTable) throw new Error('the run pages were given another price table than the summary has');
+    const model = await siteModel({ facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: options.onProgress, names });
+    options.onProgress?.(`writing ${options.outDir}`);
+    // Pages are rendered as they are written: the whole site is never in memory at once.
+    return countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: options.onProgress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined }), seen);
+  };
+  return {
+    files,
+    external,
+    seen,
+    summary: () => {
+      if (summary === undefined) throw new Error('the summary is made with the pages');
+      return summary;
+    },
   };
 }

@@ -25,14 +25,9 @@ export class ParallelExports {
    * bytes of the files and what the pages came to.
    */
   async write(root: string, site: RunPagesSite, stepParts: ReadonlyMap<string, Int32Array>, pages: WriteRunPagesJob): Promise<{ bytes: number; pages: WriteRunPagesResult }> {
-    const { plan, runs } = site;
-    const listed = runs.filter((r) => r.totals.calls > 0);
     const job: WriteCallExportsJob = {
       plan: site.threadPlan,
-      order: Int32Array.from(listed, ({ id, at }) => {
-        if (plan.ids[at] !== id) throw new Error(`run ${JSON.stringify(id)} is not in the plan`);
-        return at;
-      }),
+      order: site.withCalls,
       pages: pages.pages.names,
       stepParts: new Map(stepParts),
       prices: this.prices.state(),

@@ -2,7 +2,7 @@ import type { PriceTable } from '../prices/price-table.js';
 import { WorkerPool } from '../read/parallel/pool.js';
 import { planForThreads, type RunPlan } from '../read/parallel/run-index.js';
 import { sharedArray } from '../read/parallel/shared-array.js';
-import { nameAt, type RunPageNames } from './file-names.js';
+import { nameAt, type RunPageNameList, type RunPageNames } from './file-names.js';
 import { partPath } from './pages/run-parts.js';
 import type { RunFacts } from './pages/site-facts.js';
 import type { PageContext } from './pages/site-pages.js';
@@ -10,14 +10,21 @@ import type { PreviousSite } from './write/reuse-file.js';
 import { writeRunPagesHere, type RunPagesBoard, type WriteRunPagesJob, type WriteRunPagesResult } from './run-pages-job.js';
 
 /**
- * What the run pages need of the site: the runs in list order, each run's page, and what every
- * page's frame shows. All known once the runs are read, before the rest of the site is prepared.
+ * What the run pages need of the site, in columns: the runs' order in the list, each run's page,
+ * files and start, and what every page's frame shows. All known once the runs are read, before
+ * the rest of the site is prepared. It holds no run's facts: this thread writes run pages long
+ * after its own pages, the only ones that need those (about 20 MB at 1M spans).
  */
 export interface RunPagesSite {
-  /** The runs in list order; `at` is each run's number in the plan. */
-  runs: readonly RunFacts[];
-  /** Their pages' names, numbered as the plan numbers the runs. */
-  names: RunPageNames;
+  /** The runs' numbers in the plan, in list order. */
+  order: Int32Array;
+  /** The numbers of the runs with calls (the rows of the exports of calls), in list order. */
+  withCalls: Int32Array;
+  /** By a run's number in the plan, in shared memory: its page files (1, or its parts), and its start (NaN: none). */
+  files: Int32Array;
+  starts: Float64Array;
+  /** The runs' page names, numbered as the plan numbers the runs. */
+  names: RunPageNameList;
   context: Omit<PageContext, 'names' | 'counts'>;
   /** The events read, grouped by run: what the threads build the runs from again. */
   plan: RunPlan;
@@ -25,16 +32,42 @@ export interface RunPagesSite {
   threadPlan: RunPlan;
 }
 
-/** The site the run pages need, from the runs in list order and their page names. */
+/**
+ * The site the run pages need, from the runs in list order (`at`: a run's number in the plan)
+ * and their page names; checks that they list every run of the plan once, named as the plan
+ * numbers it.
+ */
 export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: RunPageNames, context: RunPagesSite['context']): RunPagesSite {
-  return { runs, names, context, plan, threadPlan: planForThreads(plan) };
+  const n = plan.ids.length;
+  if (runs.length !== n) throw new Error(`${runs.length} runs listed for the ${n} runs of the plan`);
+  if (names.size !== n) throw new Error(`${names.size} page names for the ${n} runs of the plan`);
+  // In shared memory, like the names: every thread that writes pages reads the same columns.
+  const files = sharedArray(Int32Array, n);
+  const starts = sharedArray(Float64Array, n);
+  const order = new Int32Array(n);
+  let calls = 0;
+  for (let i = 0; i < n; i++) {
+    const run = runs[i]!;
+    const r = run.at;
+    if (plan.ids[r] !== run.id || files[r] !== 0) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan, or is listed twice`);
+    if (names.numberOf(run.id) !== r) throw new Error(`run ${JSON.stringify(run.id)}'s page name is not numbered as the plan numbers the run`);
+    if (run.pages < 1) throw new Error(`run ${JSON.stringify(run.id)} has no page`);
+    order[i] = r;
+    files[r] = run.pages;
+    // NaN stands for no start: a run's start is a finite time or null.
+    starts[r] = run.start ?? NaN;
+    if (run.totals.calls > 0) calls++;
+  }
+  const withCalls = new Int32Array(calls);
+  for (let i = 0, k = 0; i < n; i++) if (runs[i]!.totals.calls > 0) withCalls[k++] = runs[i]!.at;
+  return { order, withCalls, files, starts, names: names.list, context, plan, threadPlan: planForThreads(plan) };
 }
 
 /** The pages' paths (a run's page, then its other parts), in the order of the run list. */
 export function* runPagePaths(site: RunPagesSite): Generator<string> {
-  for (const run of site.runs) {
-    const page = nameAt(site.names.list, run.at);
-    for (let i = 1; i <= run.pages; i++) yield partPath(page, i);
+  for (const r of site.order) {
+    const page = nameAt(site.names, r);
+    for (let i = 1; i <= site.files[r]!; i++) yield partPath(page, i);
   }
 }
 
@@ -81,42 +114,33 @@ export class ParallelRunPages {
 
 /** Every run's page, its files, start and neighbours in the list, by the run's number in the plan; no run taken yet. */
 export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undefined): RunPagesBoard {
-  const { runs, names, plan } = site;
-  const n = plan.ids.length;
-  if (runs.length !== n) throw new Error(`${runs.length} runs listed for the ${n} runs of the plan`);
-  if (names.size !== n) throw new Error(`${names.size} page names for the ${n} runs of the plan`);
-  // In shared memory, like the names: every thread that writes pages reads the same columns.
+  const { order, names, files } = site;
+  const n = order.length;
   const b: RunPagesBoard = {
-    names: names.list,
-    files: sharedArray(Int32Array, n),
-    starts: sharedArray(Float64Array, n),
+    names,
+    files,
+    starts: site.starts,
     prev: sharedArray(Int32Array, n),
     next: sharedArray(Int32Array, n),
     claims: sharedArray(Int32Array, 1),
     previous: null,
   };
   for (let i = 0; i < n; i++) {
-    const run = runs[i]!;
-    const r = run.at;
-    if (plan.ids[r] !== run.id || b.files[r] !== 0) throw new Error(`run ${JSON.stringify(run.id)} is not in the plan, or is listed twice`);
-    if (names.numberOf(run.id) !== r) throw new Error(`run ${JSON.stringify(run.id)}'s page name is not numbered as the plan numbers the run`);
-    b.files[r] = run.pages;
-    // NaN stands for no start: a run's start is a finite time or null.
-    b.starts[r] = run.start ?? NaN;
-    b.prev[r] = i > 0 ? runs[i - 1]!.at : -1;
-    b.next[r] = i + 1 < n ? runs[i + 1]!.at : -1;
+    const r = order[i]!;
+    b.prev[r] = i > 0 ? order[i - 1]! : -1;
+    b.next[r] = i + 1 < n ? order[i + 1]! : -1;
   }
   if (previous) {
     const firstFile = sharedArray(Int32Array, n);
-    let files = 0;
+    let count = 0;
     for (let r = 0; r < n; r++) {
-      firstFile[r] = files;
-      files += b.files[r]!;
+      firstFile[r] = count;
+      count += files[r]!;
     }
-    const has = sharedArray(Uint8Array, files);
+    const has = sharedArray(Uint8Array, count);
     for (let r = 0; r < n; r++) {
-      const page = nameAt(names.list, r);
-      for (let i = 1; i <= b.files[r]!; i++) has[firstFile[r]! + i - 1] = previous.fileFor(partPath(page, i)) === null ? 0 : 1;
+      const page = nameAt(names, r);
+      for (let i = 1; i <= files[r]!; i++) has[firstFile[r]! + i - 1] = previous.fileFor(partPath(page, i)) === null ? 0 : 1;
     }
     b.previous = { root: previous.root, has, firstFile };
   }
