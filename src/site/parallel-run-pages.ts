@@ -13,7 +13,7 @@ import { writeRunPagesHere, type RunPagesBoard, type WriteRunPagesJob, type Writ
  * What the run pages need of the site, in columns: the runs' order in the list, each run's page,
  * files and start, and what every page's frame shows. All known once the runs are read, before
  * the rest of the site is prepared. It holds no run's facts: this thread writes run pages long
- * after its own pages, the only ones that need those (about 20 MB at 1M spans).
+ * after its own pages, the only ones that need those (see ownPages in build.ts).
  */
 export interface RunPagesSite {
   /** The runs' numbers in the plan, in list order. */

@@ -25,7 +25,8 @@ export class InlineWriter implements BatchWriter {
    * One: a page is written as soon as it is rendered. Pages gathered into batches (up to a
    * megabyte of text) outlived young-generation collections while the next pages were rendered,
    * and were moved to the old generation, where they stayed as garbage until the next full
-   * collection: 25–30 MB more peak memory in a 1M-span build (BENCHMARKS.md, thirteenth round).
+   * collection: about 25 MB more memory by the end of this thread's own pages of a 1M-span build
+   * (BENCHMARKS.md, thirteenth round).
    */
   readonly batchFiles = 1;
 

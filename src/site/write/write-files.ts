@@ -3,7 +3,8 @@
  * (writer-thread.ts), which writes them one after another with synchronous calls (those beat many
  * writes in flight: issue 4), while this thread renders the next pages. When other threads write
  * most of the site (the run pages of a large build), this thread writes its own few pages itself,
- * each as soon as it is rendered (InlineWriter). Each folder is made once, here, before any file in it is sent.
+ * each as soon as it is rendered (InlineWriter). Each folder is made once, here, before any file
+ * in it is sent.
  */
 
 import { lstatSync, mkdirSync } from 'node:fs';
@@ -18,7 +19,10 @@ import type { WriteBatch } from './write-worker.js';
 import { InlineWriter, type BatchWriter } from './inline-writer.js';
 import { WriterThread } from './writer-thread.js';
 
-/** A batch is handed over at the writer's count of files (batchFiles) or at this many characters of text, whichever comes first. */
+/**
+ * A batch is handed over at the writer's count of files (`batchFiles`) or at this many characters
+ * of text, whichever comes first.
+ */
 const BATCH_CHARS = 1 << 20;
 
 /** What has been written so far; kept up to date while writing, so a caller can clean up after a throw. */
