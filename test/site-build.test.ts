@@ -236,7 +236,8 @@ describe('run pages written by worker threads', () => {
     expect(facts.runs.length).toBeGreaterThan(2 * RUNS_A_CLAIM);
     const ids: string[] = [];
     for (const r of facts.runs) ids[r.at] = r.id;
-    const site = runPagesSite(plan, facts.runs, runFileNames(ids), { version: toolVersion(), priceTable: loaded.prices.date });
+    const named = runFileNames(ids);
+    const site = runPagesSite(plan, facts.runs, named, { version: toolVersion(), priceTable: loaded.prices.date });
     // What the run pages need, as columns by the run's number in the plan: no run's facts, which
     // this thread gives up once its own pages are rendered, long before the last run page.
     expect(Array.from(site.order)).toEqual(facts.runs.map((r) => r.at));
@@ -246,7 +247,6 @@ describe('run pages written by worker threads', () => {
       expect(site.files[r.at]).toBe(r.pages);
       expect(site.starts[r.at]).toBe(r.start ?? NaN);
     }
-    const named = runFileNames(ids);
     const context = site.context;
     expect(() => runPagesSite(plan, [...facts.runs.slice(1), facts.runs[1]!], named, context)).toThrow(/listed twice/);
     expect(() => runPagesSite(plan, facts.runs.slice(1), named, context)).toThrow(/runs listed for the/);

@@ -45,7 +45,7 @@ export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: Ru
   const files = sharedArray(Int32Array, n);
   const starts = sharedArray(Float64Array, n);
   const order = new Int32Array(n);
-  let calls = 0;
+  const withCalls: number[] = [];
   for (let i = 0; i < n; i++) {
     const run = runs[i]!;
     const r = run.at;
@@ -56,11 +56,9 @@ export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: Ru
     files[r] = run.pages;
     // NaN stands for no start: a run's start is a finite time or null.
     starts[r] = run.start ?? NaN;
-    if (run.totals.calls > 0) calls++;
+    if (run.totals.calls > 0) withCalls.push(r);
   }
-  const withCalls = new Int32Array(calls);
-  for (let i = 0, k = 0; i < n; i++) if (runs[i]!.totals.calls > 0) withCalls[k++] = runs[i]!.at;
-  return { order, withCalls, files, starts, names: names.list, context, plan, threadPlan: planForThreads(plan) };
+  return { order, withCalls: Int32Array.from(withCalls), files, starts, names: names.list, context, plan, threadPlan: planForThreads(plan) };
 }
 
 /** The pages' paths (a run's page, then its other parts), in the order of the run list. */

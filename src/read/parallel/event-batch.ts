@@ -352,9 +352,6 @@ export class BatchWriter {
   }
 }
 
-type Column = SharedColumn;
-type ColumnKind<T extends Column> = SharedColumnKind<T>;
-
 function grown<T extends Int32Array | Float64Array>(from: T, size: number): T {
   const to = new (from.constructor as new (n: number) => T)(size);
   to.set(from);
@@ -362,7 +359,7 @@ function grown<T extends Int32Array | Float64Array>(from: T, size: number): T {
 }
 
 /** The first `n` values of `from` in a column of their own (in shared memory when asked). */
-function copy<T extends Column>(Kind: ColumnKind<T>, from: Int32Array | Float64Array, n: number, shared: boolean): T {
+function copy<T extends SharedColumn>(Kind: SharedColumnKind<T>, from: Int32Array | Float64Array, n: number, shared: boolean): T {
   const to = columnOf(Kind, n, shared);
   to.set(from.subarray(0, n));
   return to;
