@@ -91,7 +91,11 @@ for (const spans of sizes) {
   const tasks = {};
   if (!skip.has('summary')) tasks.summary = [CLI, 'summary', file, '--json', '--quiet'];
   // One run's spans out of the whole input (every size has run-1000): the whole input is read.
-  if (!skip.has('query')) tasks['query (one run)'] = [CLI, 'query', file, '--run', 'run-1000', '--quiet'];
+  if (!skip.has('query')) {
+    tasks['query (one run)'] = [CLI, 'query', file, '--run', 'run-1000', '--quiet'];
+    // The same as JSON, which carries each span's original fields: its lines are read again.
+    tasks['query (run, JSON)'] = [CLI, 'query', file, '--run', 'run-1000', '--format', 'json', '--quiet'];
+  }
   tasks['JSON.parse loop'] = [path.join(import.meta.dirname, 'baseline-json-parse.mjs'), file];
   if (!skip.has('duckdb')) tasks.DuckDB = [path.join(import.meta.dirname, 'baseline-duckdb.mjs'), file];
   const runsOf = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));

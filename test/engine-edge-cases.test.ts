@@ -192,6 +192,11 @@ describe('query', () => {
         expect(onThreads.skipped).toEqual(plain.skipped);
         expect(onThreads.skippedLines).toBe(plain.skippedLines);
         expect(onThreads.spans).toBe(plain.spans);
+        // With their fields (JSON output): read again from the lines in the files on this thread
+        // (`fixtures` holds gzipped files, and is read on this thread alone).
+        const fielded: Span[] = [];
+        await loadTraces(inputs, { cwd: ROOT, keepRuns: false, spanFilter: match, workers: 2, parallelFrom: 0, chunkBytes: 2048, onSpan: (s) => void fielded.push(s) });
+        expect(fielded, `${inputs[0]} ${JSON.stringify(filter)} on threads, with fields`).toEqual(found);
       }
     }
     expect(taken).toBeGreaterThan(1000);

@@ -1,12 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.js';
 import { loadTraces, readOnThreads } from '../src/read/load.js';
+import { planChunks } from '../src/read/parallel/chunks.js';
+import { RereadChunk } from '../src/read/parallel/reread-chunk.js';
 import { summariseTraces } from '../src/read/summarise-traces.js';
 import { summarise } from '../src/aggregate/summarise.js';
 import { BatchWriter, decodeEvent, emptyEvent, lineOf } from '../src/read/parallel/event-batch.js';
 import type { TraceEvent } from '../src/normalise/event.js';
+import type { Span } from '../src/model/types.js';
 import { scanFlatLine } from '../src/normalise/flat-line.js';
 import { forEachRun, planPart } from '../src/read/parallel/build-runs.js';
 import { planForThreads, type RunPlan } from '../src/read/parallel/run-index.js';
@@ -364,15 +368,19 @@ describe('reading and summarising on worker threads, against the one-thread full
       const summary = await summariseTraces(['.'], { cwd: dir, workers: 2, parallelFrom: 0, chunkBytes: 20000 });
       expect(JSON.stringify(summary.summary, null, 1), `seed ${seed}`).toBe(expected);
       // `query`'s spans (without their original fields) read on the threads: the same, in the same order.
-      const spans = async (threads: boolean) => {
-        const out: unknown[] = [];
+      const spans = async (threads: boolean, spanFields: boolean) => {
+        const out: Span[] = [];
         const options = threads ? { workers: 2, parallelFrom: 0, chunkBytes: 20000 } : { workers: 0 };
-        await loadTraces(['.'], { cwd: dir, keepRuns: false, spanFields: false, spanFilter: (s) => s.eventType !== 'llm_call_start', onSpan: (s) => void out.push(s), ...options });
+        await loadTraces(['.'], { cwd: dir, keepRuns: false, spanFields, spanFilter: (s) => s.eventType !== 'llm_call_start', onSpan: (s) => void out.push(s), ...options });
         return out;
       };
-      const oneThread = await spans(false);
+      const oneThread = await spans(false, false);
       expect(oneThread.length).toBeGreaterThan(3000);
-      expect(await spans(true)).toEqual(oneThread);
+      expect(await spans(true, false)).toEqual(oneThread);
+      // With their original fields (JSON output), read again from the files' lines on this thread.
+      const withFields = await spans(false, true);
+      expect(withFields.filter((s) => Object.keys(s.fields).length > 0).length).toBe(withFields.length);
+      expect(await spans(true, true)).toEqual(withFields);
       // The traces do hold what the test is about: skipped lines, and calls of $1,000 and more
       // (which a sum of plain numbers could round) beside cheap ones.
       expect(plain.skipped.length).toBeGreaterThan(50);
@@ -380,5 +388,53 @@ describe('reading and summarising on worker threads, against the one-thread full
       expect(costs.filter((c) => c >= 1e15).length).toBeGreaterThan(10);
       expect(costs.filter((c) => c > 0 && c < 1e9).length).toBeGreaterThan(50);
     }
+  });
+});
+
+describe("query's spans with their original fields, read on worker threads", () => {
+  const otlp = readFileSync(path.join(ROOT, 'test/fixtures/otlp/genai.jsonl'), 'utf8').trim();
+  const spansOf = async (dir: string, threads: boolean) => {
+    const out: Span[] = [];
+    const options = threads ? { workers: 2, parallelFrom: 0, chunkBytes: 700 } : { workers: 0 };
+    const result = await loadTraces(['.'], { cwd: dir, keepRuns: false, spanFilter: (s) => s.eventType !== 'llm_call_start', onSpan: (s) => void out.push(s), ...options });
+    return { out, skipped: result.skipped };
+  };
+
+  it('read each span’s fields again from its line: CRLF, a byte-order mark within the file, an OpenTelemetry line’s spans, no last line feed', async () => {
+    const call = (i: number) => JSON.stringify({ event_type: 'llm_call', run_id: 'r1', agent_name: `agent ${i}`, model: 'gpt-4o', input_tokens: i, note: 'é'.repeat(i % 40) });
+    const lines = [call(1), `${call(2)}\r`, '', 'not json', `\uFEFF${call(3)}`, otlp, call(4), `\uFEFF${otlp}\r`];
+    for (let i = 5; i < 40; i++) lines.push(i % 9 === 0 ? otlp : call(i));
+    const dir = writeTree({ 'a.jsonl': lines.join('\n') + '\n' + call(40) });
+    const one = await spansOf(dir, false);
+    const threads = await spansOf(dir, true);
+    expect(threads.out).toEqual(one.out);
+    expect(threads.skipped).toEqual(one.skipped);
+    // The reference is what the test is about: each OpenTelemetry span with its own fields, and
+    // the calls around them with theirs.
+    const fromOtlp = one.out.filter((s) => s.line === 6);
+    expect(fromOtlp.length).toBeGreaterThan(1);
+    expect(new Set(fromOtlp.map((s) => JSON.stringify(s.fields))).size).toBe(fromOtlp.length);
+    expect(one.out.find((s) => s.line === 5)!.fields).toMatchObject({ agent_name: 'agent 3', input_tokens: 3 });
+    expect(one.out.find((s) => s.line === 2)!.fields).toMatchObject({ agent_name: 'agent 2' });
+    expect(one.out.at(-1)!.fields).toMatchObject({ agent_name: 'agent 40', input_tokens: 40 });
+  });
+
+  it('are read on this thread alone when an input is gzipped, whose lines cannot be read again', async () => {
+    const dir = writeTree({ 'a.jsonl': awkwardTrace(3, 400) });
+    execFileSync('sh', ['-c', 'gzip -c a.jsonl > b.jsonl.gz'], { cwd: dir });
+    const one = await spansOf(dir, false);
+    expect(one.out.filter((s) => s.file === 'b.jsonl.gz').length).toBeGreaterThan(100);
+    expect((await spansOf(dir, true)).out).toEqual(one.out);
+  });
+
+  it('report a file whose lines changed between the two reads, never another line’s fields', async () => {
+    const dir = writeTree({ 'a.jsonl': jsonl(...Array.from({ length: 30 }, (_, i) => ({ event_type: 'llm_call', run_id: 'r', input_tokens: i }))) });
+    const file = path.join(dir, 'a.jsonl');
+    const [chunk] = await planChunks([{ path: file, name: 'a.jsonl' }], 1 << 20);
+    expect(chunk!.reread).toEqual({ start: 0, end: readFileSync(file).length });
+    expect(new RereadChunk(chunk!).fieldsOf(30, 0)).toEqual({ event_type: 'llm_call', run_id: 'r', input_tokens: 29 });
+    writeFileSync(file, jsonl({ event_type: 'llm_call', run_id: 'r', input_tokens: 0 }));
+    expect(() => new RereadChunk(chunk!).fieldsOf(30, 0)).toThrow(new InputError('a.jsonl: changed while it was read (its lines are not where they were)'));
+    expect(() => new RereadChunk(chunk!).fieldsOf(1, 1)).toThrow(InputError);
   });
 });

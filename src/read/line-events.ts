@@ -64,3 +64,16 @@ export function lineToEvents(s: Buffer, start: number, end: number, sink: EventS
   sink.spans(1);
   sink.event(event, parsed.value);
 }
+
+/**
+ * The original fields of each event the line `s[start, end)` gives, in order: what the full path
+ * hands its sink with each event (the line's object, or for an OpenTelemetry line each span's
+ * fields). For a line read again, when only some of its events need their fields.
+ */
+export function lineFields(s: Buffer, start: number, end: number): Obj[] {
+  const parsed = parseLine(s.toString('utf8', start, end));
+  if (parsed.kind !== 'object') return [];
+  const otlp = otlpToLines(parsed.value);
+  if (otlp === null) return [parsed.value];
+  return otlp.filter((fields) => toEvent(fields) !== null);
+}

@@ -22,6 +22,36 @@ export function afterBom(b: Buffer, start: number, end: number): number {
   return end - start >= 3 && b[start] === BOM[0] && b[start + 1] === BOM[1] && b[start + 2] === BOM[2] ? start + 3 : start;
 }
 
+/**
+ * The lines of bytes held whole (a byte range of a plain file that starts a line), one after
+ * another, split as `readLines` splits a stream: on LF, without a CR before it or a leading
+ * byte-order mark. After `next()` returns true, the line numbered `line` (1-based) is
+ * `bytes[start, end)`.
+ */
+export class LineCursor {
+  line = 0;
+  start = 0;
+  end = 0;
+  private pos = 0;
+
+  constructor(readonly bytes: Buffer) {}
+
+  next(): boolean {
+    const bytes = this.bytes;
+    const length = bytes.length;
+    const pos = this.pos;
+    if (pos >= length) return false;
+    let nl = bytes.indexOf(LF, pos);
+    this.pos = nl === -1 ? length : nl + 1;
+    if (nl === -1) nl = length;
+    if (nl > pos && bytes[nl - 1] === CR) nl--;
+    this.line++;
+    this.start = afterBom(bytes, pos, nl);
+    this.end = nl;
+    return true;
+  }
+}
+
 async function isGzipFile(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {

@@ -13,6 +13,7 @@ import { planChunks, type Chunk } from './parallel/chunks.js';
 import { forEachRun } from './parallel/build-runs.js';
 import { RunIndex, type RunPlan } from './parallel/run-index.js';
 import { WorkerPool } from './parallel/pool.js';
+import { RereadChunk } from './parallel/reread-chunk.js';
 import { decodeEvent, emptyEvent, lineOf, type EventBatch } from './parallel/event-batch.js';
 
 export interface LoadOptions {
@@ -109,18 +110,19 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
   const fast = options.fastPath !== false && (!onSpan || spanFilter !== undefined || !spanFields);
 
   const threads = await readOnThreads(files, options.workers, options.parallelFrom ?? PARALLEL_FROM);
-  // Spans without their fields (and no runs kept) can be read on the workers too: their events
-  // come back in file order, each routed to its run's context here.
-  const spansOnThreads = threads && onSpan !== undefined && !spanFields && options.keepRuns === false;
+  const chunks = threads ? await planChunks(files, options.chunkBytes ?? CHUNK_BYTES) : [];
+  // Spans (no runs kept) can be read on the workers too: their events come back in file order,
+  // each routed to its run's context here. A span's original fields are read again from its line
+  // in the file, which a compressed file or a stream does not allow.
+  const spansOnThreads = threads && onSpan !== undefined && options.keepRuns === false && (!spanFields || chunks.every((c) => c.reread !== null));
   const useWorkers = threads && !onSpan;
   let plan: RunPlan | undefined;
   const runs: Run[] = [];
   if (spansOnThreads) {
-    await readSpansOnThreads(files, options, counts, onSpan, spanFilter);
+    await readSpansOnThreads(chunks, files.length, options, counts, onSpan, spanFilter, spanFields);
   } else if (useWorkers) {
     // Read on the workers and route each line to its run here; then build the runs from their
     // events (the same code the summary's threads run, see build-runs.ts).
-    const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
     const pool = new WorkerPool(Math.min(options.workers ?? defaultWorkers(), chunks.length), { keepText, fast, shared: options.keepPlan === true });
     try {
       plan = await readIntoPlan(pool, files.length, chunks, counts, options.onFile);
@@ -241,29 +243,40 @@ async function readInOrder(
 /**
  * The spans of the inputs, read on the pool's workers: this thread takes each chunk's events in
  * file order, as the one-thread reader would meet them, and routes each to its run's context
- * (the runs keep nothing else). The spans carry no original fields: the workers keep no lines.
+ * (the runs keep nothing else). The workers keep no lines: a span's original fields, when asked
+ * for, are parsed from its line read again from the file (only for the spans the filter passes).
  */
 async function readSpansOnThreads(
-  files: readonly InputFile[],
+  chunks: readonly Chunk[],
+  fileCount: number,
   options: LoadOptions,
   counts: ReadCounts,
   onSpan: (span: Span) => void,
   spanFilter: ((span: Span) => boolean) | undefined,
+  spanFields: boolean,
 ): Promise<void> {
-  const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
   const pool = new WorkerPool(Math.min(options.workers ?? defaultWorkers(), chunks.length), { keepText: false, fast: options.fastPath !== false, shared: false });
   const assembler = new RunAssembler(false, true);
   // One event object decoded into again and again: a context-only run keeps none of it.
   const event = emptyEvent();
   try {
-    await readInOrder(pool, files.length, chunks, counts, options.onFile, (batch, chunk, lineOffset) => {
+    await readInOrder(pool, fileCount, chunks, counts, options.onFile, (batch, chunk, lineOffset) => {
       if (chunk.first) assembler.beginFile();
       const file = chunk.file.name;
+      const lines = spanFields ? new RereadChunk(chunk) : null;
+      // Event i's place among its line's events (an OpenTelemetry line gives many).
+      let line = 0;
+      let nth = 0;
       for (let i = 0; i < batch.count; i++) {
         decodeEvent(batch, i, event);
-        const src: SourceRef = { file, line: lineOffset + lineOf(batch, i) };
+        const at = lineOf(batch, i);
+        nth = at === line ? nth + 1 : 0;
+        line = at;
+        const src: SourceRef = { file, line: lineOffset + at };
         const span = toSpan(event, assembler.add(event, src), src, {});
-        if (!spanFilter || spanFilter(span)) onSpan(span);
+        if (spanFilter && !spanFilter(span)) continue;
+        if (lines) span.fields = lines.fieldsOf(at, nth);
+        onSpan(span);
       }
     });
   } finally {

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { SkippedLine } from '../../model/types.js';
 import { lineToEvents, type EventSink } from '../line-events.js';
-import { afterBom, readLines, TruncatedInputError, type LineHandler } from '../lines.js';
+import { LineCursor, readLines, TruncatedInputError, type LineHandler } from '../lines.js';
 import { BatchWriter, type EventBatch } from './event-batch.js';
 import type { Chunk } from './chunks.js';
 
@@ -16,9 +16,6 @@ export interface ChunkResult {
   /** A read error to report as the loader would (missing file, unreadable). */
   error?: string;
 }
-
-const CR = 0x0d;
-const LF = 0x0a;
 
 // One writer and one read buffer, used for chunk after chunk (see `BatchWriter.reset`): a thread
 // reads one chunk at a time.
@@ -78,16 +75,6 @@ async function readRange(path: string, start: number, end: number, onLine: LineH
     await handle.close();
   }
   const bytes = got < buf.length ? buf.subarray(0, got) : buf;
-  let line = 0;
-  let pos = 0;
-  while (pos < got) {
-    let nl = bytes.indexOf(LF, pos);
-    const next = nl === -1 ? got : nl + 1;
-    if (nl === -1) nl = got;
-    let stop = nl;
-    if (stop > pos && bytes[stop - 1] === CR) stop--;
-    line++;
-    onLine(bytes, afterBom(bytes, pos, stop), stop, line);
-    pos = next;
-  }
+  const lines = new LineCursor(bytes);
+  while (lines.next()) onLine(bytes, lines.start, lines.end, lines.line);
 }

@@ -14,6 +14,12 @@ export interface Chunk {
   first: boolean;
   /** True for the last chunk of its file. */
   last: boolean;
+  /**
+   * Where the chunk's lines lie in its file as stored, to be read again there (the original
+   * fields of the spans `query` shows): the byte range of a plain file; null for a gzipped file
+   * or a stream, whose lines cannot be read again.
+   */
+  reread: { start: number; end: number } | null;
 }
 
 const PROBE = 64 * 1024;
@@ -43,22 +49,26 @@ async function isGzip(handle: import('node:fs/promises').FileHandle): Promise<bo
 export async function planChunks(files: readonly InputFile[], chunkBytes: number): Promise<Chunk[]> {
   const chunks: Chunk[] = [];
   for (const [fileIndex, file] of files.entries()) {
-    const whole = (): void => void chunks.push({ index: chunks.length, fileIndex, file, start: 0, end: null, first: true, last: true });
+    const whole = (reread: Chunk['reread']): void => void chunks.push({ index: chunks.length, fileIndex, file, start: 0, end: null, first: true, last: true, reread });
     if (isStream(file)) {
-      whole();
+      whole(null);
       continue;
     }
     const handle = await open(file.path, 'r');
     try {
       const size = (await handle.stat()).size;
-      if (size <= chunkBytes || (await isGzip(handle))) {
-        whole();
+      if (await isGzip(handle)) {
+        whole(null);
+        continue;
+      }
+      if (size <= chunkBytes) {
+        whole({ start: 0, end: size });
         continue;
       }
       let start = 0;
       while (start < size) {
         const end = start + chunkBytes >= size ? size : await nextLineStart(handle, start + chunkBytes, size);
-        chunks.push({ index: chunks.length, fileIndex, file, start, end, first: start === 0, last: end === size });
+        chunks.push({ index: chunks.length, fileIndex, file, start, end, first: start === 0, last: end === size, reread: { start, end } });
         start = end;
       }
     } finally {
