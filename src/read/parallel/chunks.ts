@@ -16,10 +16,11 @@ export interface Chunk {
   last: boolean;
   /**
    * Where the chunk's lines lie in its file as stored, to be read again there (the original
-   * fields of the spans `query` shows): the byte range of a plain file; null for a gzipped file
-   * or a stream, whose lines cannot be read again.
+   * fields of the spans `query` shows): the byte range of a plain file, to its end as it is then
+   * (`end` null) for a file read whole, which may have grown since; null for a gzipped file or a
+   * stream, whose lines cannot be read again.
    */
-  reread: { start: number; end: number } | null;
+  reread: { start: number; end: number | null } | null;
 }
 
 const PROBE = 64 * 1024;
@@ -62,7 +63,7 @@ export async function planChunks(files: readonly InputFile[], chunkBytes: number
         continue;
       }
       if (size <= chunkBytes) {
-        whole({ start: 0, end: size });
+        whole({ start: 0, end: null });
         continue;
       }
       let start = 0;

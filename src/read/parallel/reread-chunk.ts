@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import type { Obj } from '../../normalise/fields.js';
 import { lineFields } from '../line-events.js';
@@ -38,9 +38,6 @@ export class RereadChunk {
   private bytes(): Buffer {
     const { chunk } = this;
     if (chunk.reread === null) throw new Error(`${chunk.file.name} cannot be read again (compressed, or a stream)`);
-    const { start, end } = chunk.reread;
-    if (buffer.length < end - start) buffer = Buffer.allocUnsafe(end - start);
-    let got = 0;
     let fd: number;
     try {
       fd = openSync(chunk.file.path, 'r');
@@ -48,15 +45,21 @@ export class RereadChunk {
       throw new InputError(`${chunk.file.name}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
     try {
-      while (got < end - start) {
-        const n = readSync(fd, buffer, got, end - start - got, start + got);
+      // A file read whole is read again to its end as it is now: one a writer appends to still
+      // has every line where it was.
+      const { start } = chunk.reread;
+      const length = (chunk.reread.end ?? fstatSync(fd).size) - start;
+      if (buffer.length < length) buffer = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, buffer, got, length - got, start + got);
         if (n === 0) break;
         got += n;
       }
+      return buffer.subarray(0, got);
     } finally {
       closeSync(fd);
     }
-    return buffer.subarray(0, got);
   }
 
   private changed(): InputError {
