@@ -1,4 +1,4 @@
-import { appendFileSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSite } from '../src/site/build.js';
@@ -29,6 +29,16 @@ describe('a build whose inputs did not change', () => {
     rmSync(path.join(out, 'latency.html'));
     expect((await buildSite({ inputs: [trace], outDir: out })).upToDate).toBeUndefined();
     expect(statSync(path.join(out, 'latency.html')).isFile()).toBe(true);
+    // So too a run page in its folder, or a page that became a folder.
+    const page = readdirSync(path.join(out, 'runs'))[0]!;
+    rmSync(path.join(out, 'runs', page));
+    expect((await buildSite({ inputs: [trace], outDir: out })).upToDate).toBeUndefined();
+    expect(statSync(path.join(out, 'runs', page)).isFile()).toBe(true);
+    rmSync(path.join(out, 'cost.html'));
+    mkdirSync(path.join(out, 'cost.html'));
+    expect((await buildSite({ inputs: [trace], outDir: out, force: true })).upToDate).toBeUndefined();
+    expect(statSync(path.join(out, 'cost.html')).isFile()).toBe(true);
+    expect((await buildSite({ inputs: [trace], outDir: out })).upToDate).toBe(true);
 
     // One more line in the input: built again, with it.
     appendFileSync(trace, JSON.stringify({ event_type: 'llm_call_end', run_id: 'run-12', model: 'gpt-4o', input_tokens: 1, output_tokens: 1, timestamp: '2026-01-07T00:00:00Z' }) + '\n');
