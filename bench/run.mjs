@@ -4,7 +4,7 @@
 // targets. Options: --sizes 100000,1000000,5000000  --repeat 3  --skip summary,query,build,scale,duckdb
 // --build-max 1000000 (largest input whose whole site is built)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateTraces, appendTraces } from './generate.mjs';
@@ -76,6 +76,17 @@ function du(dir) {
   return { bytes, files };
 }
 
+/** The run id of a generated file's first line. */
+function firstRunId(file) {
+  const fd = openSync(file, 'r');
+  const head = Buffer.alloc(64 * 1024);
+  const n = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const id = /"run_id":"([^"]+)"/.exec(head.toString('utf8', 0, n))?.[1];
+  if (id === undefined) throw new Error(`${file}: no run_id in its first lines`);
+  return id;
+}
+
 async function traces(spans) {
   const file = path.join(data, `traces-${spans}.jsonl`);
   if (!existsSync(file) || statSync(file).size === 0) await generateTraces({ spans, out: file });
@@ -90,11 +101,13 @@ for (const spans of sizes) {
   const mb = statSync(file).size / 1e6;
   const tasks = {};
   if (!skip.has('summary')) tasks.summary = [CLI, 'summary', file, '--json', '--quiet'];
-  // One run's spans out of the whole input (every size has run-1000): the whole input is read.
+  // One run's spans out of the whole input, which is read whole: the first line's run, which
+  // every size has (the generator's ids are random, from one seed).
   if (!skip.has('query')) {
-    tasks['query (one run)'] = [CLI, 'query', file, '--run', 'run-1000', '--quiet'];
-    // The same as JSON, which carries each span's original fields: its lines are read again.
-    tasks['query (run, JSON)'] = [CLI, 'query', file, '--run', 'run-1000', '--format', 'json', '--quiet'];
+    const run = firstRunId(file);
+    tasks['query (one run)'] = [CLI, 'query', file, '--run', run, '--quiet'];
+    // The same as JSON, which carries each span's original fields: their lines are read again.
+    tasks['query (run, JSON)'] = [CLI, 'query', file, '--run', run, '--format', 'json', '--quiet'];
   }
   tasks['JSON.parse loop'] = [path.join(import.meta.dirname, 'baseline-json-parse.mjs'), file];
   if (!skip.has('duckdb')) tasks.DuckDB = [path.join(import.meta.dirname, 'baseline-duckdb.mjs'), file];
