@@ -1,13 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import fg from 'fast-glob';
-import { gunzipSync } from 'node:zlib';
 import { summarise } from '../src/aggregate/summarise.js';
 import { toEvent, type TraceEvent } from '../src/normalise/event.js';
 import { readFlatLine } from '../src/normalise/flat-line.js';
 import { parseLine } from '../src/normalise/parse-line.js';
 import { loadTraces } from '../src/read/load.js';
+import { EDGE_CASES, fixtureLines, mutatedLines, numberLines, splicedLines } from './line-corpus.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -33,17 +31,6 @@ function fast(line: string | Buffer): TraceEvent | false {
   return readFlatLine(bytes, 8, bytes.length - 2, e) ? e : false;
 }
 
-function fixtureLines(): string[] {
-  const files = fg.sync(['fixtures/**/*.jsonl*', 'test/fixtures/**/*.jsonl'], { cwd: ROOT });
-  const lines: string[] = [];
-  for (const f of files) {
-    const raw = fs.readFileSync(path.join(ROOT, f));
-    const text = (f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-    lines.push(...text.split('\n').map((l) => l.replace(/\r$/, '').replace(/^\uFEFF/, '')));
-  }
-  return lines;
-}
-
 describe('the flat-line fast path', () => {
   it('reads every fixture line it takes exactly as the full path does', () => {
     let taken = 0;
@@ -59,48 +46,7 @@ describe('the flat-line fast path', () => {
   });
 
   it('matches the full path on values at the edges of each rule', () => {
-    const cases = [
-      '{"event_type":"llm_call","model":"gpt-4o","input_tokens":12,"output_tokens":3.5,"timestamp":"2026-01-05T00:00:01.123456Z"}',
-      '{"type":"llm_call","event_type":"","agent":"x","agent_name":null,"prompt_tokens":-1,"input_tokens":null,"completion_tokens":7}',
-      '{"event_type":"llm_call","tokens":1000000000001,"token_count":5,"cost":-0.5,"duration_seconds":1.2345678}',
-      '{"event_type":"llm_call","duration_ms":-3,"latency_ms":12.25,"cost_usd":0.1,"cost_estimate":null,"ts":1767571200}',
-      '{"event_type":"llm_call","timestamp":"not a time","ts":"2026-01-05T00:00:00Z"}',
-      '{"event_type":"llm_call","timestamp":"","ts":1767571200123}',
-      '{"event_type":"error","message":"boom","error":""}',
-      '{"event_type":"error"}',
-      '{"event_type":"llm_call_error","error_message":"rate limited"}',
-      '{"event_type":"routing_decision","target":"","route":"billing","selected":"x"}',
-      '{"event_type":"pattern_end","status":"failed"}',
-      '{"event_type":"llm_call","cost":1e-7,"input_tokens":1E3,"output_tokens":0.000000000000000000000001,"duration_ms":-0}',
-      '{"event_type":"llm_call","cost":0.00205760000000000002,"input_tokens":12345678901234567890,"duration_ms":1e300}',
-      '{"event_type":"llm_call","cost":-0.00030000000000000003,"input_tokens":-12345678901234567890,"duration_ms":-1e300}',
-      ' { "event_type" : "llm_call" , "model" : "m" , "x" : [1, {"a": 2}] } ',
-      '{"event_type":"llm_call","note":"\\"quoted\\"","model":"é-model","unused":true,"more":false,"none":null}',
-      '{"event_type":"agent_start","agent_name":"α","kind":"tool","call_id":"c-1","status":"OK"}',
-      '{"event_type":"llm_call_end","model":"gpt-4o","model":"claude"}',
-      '{"event_type":"llm_call","model":" padded "}',
-      '{"event_type":"llm_call","model":"\u00a0nbsp"}',
-      '{"event_type":"llm_call","input_tokens":"12"}',
-      '{"event_type":"llm_call","run_id":7}',
-      '{"event_type":"llm_call","error":true}',
-      '{"event_type":"llm_call","payload":{"model":"gpt-4o"}}',
-      '{"event_type":"llm_call","response":"hi"}',
-      '{"type":"llm_call"}',
-      '{"event_type":"LLM_CALL","model":"gpt-4o"}',
-      '{"event_type":"llm_call","duration_ms":1e400}',
-      '{"event_type":"llm_call","input_tokens":01}',
-      '{"event_type":"llm_call","input_tokens":1.}',
-      '{"event_type":"llm_call","input_tokens":-}',
-      '{"event_type":"llm_call","input_tokens":tru}',
-      '{"event_type":"llm_call",}',
-      '{"event_type":"llm_call"} x',
-      '{"event_type":"llm_call"',
-      '{"event_type":"llm_call","input_tokens":NaN}',
-      '{}',
-      '{"event_type":"\u0001"}',
-      '',
-      '[1,2]',
-    ];
+    const cases = EDGE_CASES;
     for (const line of cases) {
       const e = fast(line);
       if (e !== false) expect(e, line).toEqual(full(line));
@@ -118,17 +64,7 @@ describe('the flat-line fast path', () => {
   });
 
   it('reads numbers as JSON.parse does, over many random decimals', () => {
-    let seed = 7;
-    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-    for (let i = 0; i < 20000; i++) {
-      const digits = 1 + Math.floor(rand() * 18);
-      let n = String(Math.floor(rand() * 9) + 1);
-      for (let k = 1; k < digits; k++) n += String(Math.floor(rand() * 10));
-      const point = Math.floor(rand() * (digits + 1));
-      let text = point === digits ? n : `${n.slice(0, point) || '0'}.${n.slice(point)}`;
-      if (rand() < 0.2) text += `e${Math.floor(rand() * 40) - 20}`;
-      if (rand() < 0.3) text = `-${text}`;
-      const line = `{"event_type":"llm_call","cost":${text}}`;
+    for (const { line, text } of numberLines(20000)) {
       const e = fast(line);
       expect(e, line).not.toBe(false);
       expect(Object.is((e as TraceEvent).costUsd, JSON.parse(text)), line).toBe(true);
@@ -192,20 +128,9 @@ describe('the flat-line fast path, reading one chunk line after line', () => {
 
 describe('the flat-line fast path against the full path, on mutated lines', () => {
   it('agrees on every line made by cutting, splicing and re-spacing fixture lines', () => {
-    let seed = 11;
-    const rand = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return Math.floor((seed / 2 ** 32) * n);
-    };
-    const pieces = [' ', '\t', '\r', '\\', '\\"', '"', ',', ':', '{', '}', '[1]', 'null', 'true', '-', '0', '1e5', '.5', 'é', '\u00a0', '\u2028', '\u0001', '"model":"x",', '"event_type":"error",', '"timestamp":"2026-02-29T00:00:00Z",'];
-    const lines = fixtureLines().filter((l) => l.startsWith('{') && l.length < 2000);
     let taken = 0;
     let compared = 0;
-    for (let i = 0; i < 20000; i++) {
-      const base = lines[rand(lines.length)]!;
-      const at = rand(base.length + 1);
-      const cut = rand(3);
-      const line = base.slice(0, at) + pieces[rand(pieces.length)]! + base.slice(at + cut);
+    for (const line of mutatedLines(20000)) {
       const e = fast(line);
       compared++;
       if (e === false) continue;
@@ -218,29 +143,9 @@ describe('the flat-line fast path against the full path, on mutated lines', () =
   });
 
   it('agrees on lines with bytes that are not ASCII, or not UTF-8, spliced in anywhere', () => {
-    let seed = 5;
-    const rand = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return Math.floor((seed / 2 ** 32) * n);
-    };
-    // Whole characters of two to four bytes, the first or last bytes of one, a byte-order mark,
-    // bytes no UTF-8 has, and an overlong quote.
-    const pieces = ['é', 'α-agent', '€', '😀', '\u00a0', '\u2028', '\ufeff'].map((t) => Buffer.from(t)).concat(
-      [[0xc3], [0xa9], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xff], [0xfe], [0x80], [0xc0, 0xa2], [0xed, 0xa0, 0x80]].map((b) => Buffer.from(b)),
-    );
-    const lines = fixtureLines().filter((l) => l.startsWith('{') && l.length < 2000).map((l) => Buffer.from(l));
     let taken = 0;
     let wide = 0;
-    for (let i = 0; i < 20000; i++) {
-      const base = lines[rand(lines.length)]!;
-      // Splice into a value most of the time: right after an opening quote, or anywhere.
-      let at = rand(base.length + 1);
-      if (rand(2) === 0) {
-        const quote = base.indexOf(0x22, at);
-        if (quote !== -1) at = quote + 1 + rand(3);
-      }
-      at = Math.min(at, base.length);
-      const line = Buffer.concat([base.subarray(0, at), pieces[rand(pieces.length)]!, base.subarray(at)]);
+    for (const line of splicedLines(20000)) {
       const e = fast(line);
       if (e === false) continue;
       taken++;

@@ -1,6 +1,7 @@
 import { roundMs } from '../aggregate/percentile.js';
 import { hashOf, sameAscii, TextCache, textOf as decode, viewOf } from './bytes.js';
 import { roleOf, type EventRole, type TraceEvent } from './event.js';
+import { NATIVE_COLUMNS, NATIVE_NUMBERS, type NativeBlock } from './native-scan.js';
 import { fastIsoBytes, parseTimestamp } from './timestamp.js';
 
 /**
@@ -456,6 +457,49 @@ export function scanFlatLine(s: Buffer, start: number, end: number): boolean {
   return !bad;
 }
 
+/** The compiled scan's columns (native/flat-scan.c), in order: EventBatch's twelve, then the message. */
+const MESSAGE_COLUMN = 12;
+const ERROR_COLUMN = 8;
+const DETAIL_COLUMN = 11;
+
+/**
+ * Puts line `r` of a block the compiled scan read (see NativeBlock) into `flat`, as
+ * `scanFlatLine` would have for the same bytes; false when it must be read here after all. Its
+ * columns take the slots 0-12, whose places and hashes `pushFlat` reads as for a line scanned here.
+ */
+export function takeNativeLine(s: Buffer, block: NativeBlock, r: number): boolean {
+  const at = r * NATIVE_COLUMNS;
+  for (let c = 0; c < NATIVE_COLUMNS; c++) {
+    const start = block.textStart[at + c]!;
+    if (start === -1) {
+      kinds[c] = ABSENT;
+      continue;
+    }
+    kinds[c] = block.textWide[at + c] === 1 ? WIDE : STRING;
+    starts[c] = start;
+    ends[c] = block.textEnd[at + c]!;
+    hashes[c] = block.textHash[at + c]!;
+  }
+  if (kinds[0] === ABSENT || !typeAt(s, 0)) return false;
+  const role = flat.role;
+  const t = flat.text;
+  for (let c = 0; c < t.length; c++) t[c] = kinds[c] === ABSENT ? -1 : c;
+  // Which text an error takes, and whether a line has a detail, follow its type's role, as in `scanFlatLine`.
+  if (t[ERROR_COLUMN] === -1 && (role === 'error' || role === 'call_error')) {
+    t[ERROR_COLUMN] = kinds[MESSAGE_COLUMN] !== ABSENT ? MESSAGE_COLUMN : role === 'error' ? ERROR_TEXT : -1;
+  }
+  if (role !== 'other') t[DETAIL_COLUMN] = -1;
+  const n = r * NATIVE_NUMBERS;
+  const nums = block.numbers;
+  flat.inputTokens = nums[n]!;
+  flat.outputTokens = nums[n + 1]!;
+  flat.totalTokens = nums[n + 2]!;
+  flat.durationMs = nums[n + 3]!;
+  flat.costUsd = nums[n + 4]!;
+  flat.timestamp = nums[n + 5]!;
+  return true;
+}
+
 // The strings of the values read (`readFlatLine`), made once for values that repeat.
 const texts = new TextCache();
 
@@ -474,6 +518,12 @@ const orNull = (n: number): number | null => (Number.isNaN(n) ? null : n);
  */
 export function readFlatLine(s: Buffer, start: number, end: number, e: TraceEvent): boolean {
   if (!scanFlatLine(s, start, end)) return false;
+  flatToEvent(s, e);
+  return true;
+}
+
+/** Fills `e` from the line `flat` holds (read from `s` by `scanFlatLine` or `takeNativeLine`). */
+export function flatToEvent(s: Buffer, e: TraceEvent): void {
   const t = flat.text;
   e.type = flat.type;
   e.role = flat.role;
@@ -496,5 +546,4 @@ export function readFlatLine(s: Buffer, start: number, end: number, e: TraceEven
   e.timestamp = orNull(flat.timestamp);
   e.prompt = null;
   e.response = null;
-  return true;
 }

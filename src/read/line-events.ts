@@ -1,6 +1,6 @@
 import type { Obj } from '../normalise/fields.js';
 import { toEvent, type TraceEvent } from '../normalise/event.js';
-import { readFlatLine, scanFlatLine } from '../normalise/flat-line.js';
+import { flatToEvent, readFlatLine, scanFlatLine } from '../normalise/flat-line.js';
 import { otlpToLines } from '../normalise/otlp.js';
 import { parseLine } from '../normalise/parse-line.js';
 
@@ -63,6 +63,17 @@ export function lineToEvents(s: Buffer, start: number, end: number, sink: EventS
   if (!event) return sink.skip('JSON object without event_type');
   sink.spans(1);
   sink.event(event, parsed.value);
+}
+
+/**
+ * The flat line `flat` holds (the compiled scan read it, see `eachLine`) → its event, as
+ * `lineToEvents` hands over a flat line it read.
+ */
+export function flatLineToEvents(s: Buffer, sink: EventSink): void {
+  sink.spans(1);
+  if (sink.flatLine) return sink.flatLine(s);
+  flatToEvent(s, flatEvent);
+  sink.event(flatEvent, null);
 }
 
 /**

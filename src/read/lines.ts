@@ -3,6 +3,8 @@ import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
+import { takeNativeLine } from '../normalise/flat-line.js';
+import { nativeBlock } from '../normalise/native-scan.js';
 import { STDIN, type InputFile } from './inputs.js';
 
 const LF = 0x0a;
@@ -52,6 +54,31 @@ export class LineCursor {
   }
 }
 
+/**
+ * Hands over the lines of `bytes`, whole lines held whole (the last may lack its line feed),
+ * numbered on from `line`: the flat lines the compiled scan read to `onFlat` (when it is built
+ * and `onFlat` is given), once `takeNativeLine` has put the line in `flat` as `scanFlatLine`
+ * would have; every other line to `onLine`. Returns the number of the last line.
+ */
+export function eachLine(bytes: Buffer, line: number, onLine: LineHandler, onFlat: LineHandler | null): number {
+  const block = onFlat ? nativeBlock() : null;
+  if (block === null) {
+    const lines = new LineCursor(bytes);
+    while (lines.next()) onLine(bytes, lines.start, lines.end, line + lines.line);
+    return line + lines.line;
+  }
+  // Split as LineCursor splits, a block of lines a call.
+  let n = line;
+  for (let pos = 0; pos < bytes.length; pos = block.next) {
+    const count = block.scan(bytes, pos);
+    for (let r = 0; r < count; r++) {
+      n++;
+      (block.read[r] === 1 && takeNativeLine(bytes, block, r) ? onFlat! : onLine)(bytes, block.lines[2 * r]!, block.lines[2 * r + 1]!, n);
+    }
+  }
+  return n;
+}
+
 async function isGzipFile(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
@@ -98,9 +125,10 @@ async function openStream(input: InputFile): Promise<Readable> {
 
 /**
  * Streams a file line by line without reading it whole. Lines are split on LF bytes, so a
- * multi-byte character is never cut; a gzipped file (by its magic bytes) is decompressed.
+ * multi-byte character is never cut; a gzipped file (by its magic bytes) is decompressed. With
+ * `onFlat`, the flat lines the compiled scan reads go there (see `eachLine`).
  */
-export async function readLines(input: InputFile, onLine: LineHandler): Promise<void> {
+export async function readLines(input: InputFile, onLine: LineHandler, onFlat: LineHandler | null = null): Promise<void> {
   const stream = await openStream(input);
   let carry: Buffer | null = null;
   let line = 0;
@@ -124,11 +152,11 @@ export async function readLines(input: InputFile, onLine: LineHandler): Promise<
         emit(joined, 0, joined.length);
         pos = nl + 1;
       }
-      for (;;) {
-        const nl = buf.indexOf(LF, pos);
-        if (nl === -1) break;
-        emit(buf, pos, nl);
-        pos = nl + 1;
+      // The whole lines of the chunk at once; the rest waits for the next chunk.
+      const last = buf.lastIndexOf(LF);
+      if (last >= pos) {
+        line = eachLine(buf.subarray(pos, last + 1), line, onLine, onFlat);
+        pos = last + 1;
       }
       if (pos < buf.length) carry = Buffer.from(buf.subarray(pos));
     }

@@ -6,9 +6,9 @@ import { compareRuns, finaliseRun } from '../model/finalise.js';
 import type { Run, SkippedLine, SourceRef, Span } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
 import { isStream, resolveInputs, STDIN, type InputFile } from './inputs.js';
-import { lineToEvents, type EventSink } from './line-events.js';
+import { flatLineToEvents, lineToEvents, type EventSink } from './line-events.js';
 import { fieldsOf, toSpan } from './spans.js';
-import { readLines, TruncatedInputError } from './lines.js';
+import { readLines, TruncatedInputError, type LineHandler } from './lines.js';
 import { planChunks, type Chunk } from './parallel/chunks.js';
 import { forEachRun } from './parallel/build-runs.js';
 import { RunIndex, type RunPlan } from './parallel/run-index.js';
@@ -156,14 +156,27 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
         spans: (n) => void (counts.spans += n),
         fast,
       };
+      const at: LineHandler = (bytes, start, end, line) => {
+        src = { file: name, line };
+        lineBytes = bytes;
+        lineStart = start;
+        lineEnd = end;
+      };
       try {
-        await readLines(file, (bytes, start, end, line) => {
-          src = { file: name, line };
-          lineBytes = bytes;
-          lineStart = start;
-          lineEnd = end;
-          lineToEvents(bytes, start, end, sink);
-        });
+        await readLines(
+          file,
+          (bytes, start, end, line) => {
+            at(bytes, start, end, line);
+            lineToEvents(bytes, start, end, sink);
+          },
+          // A flat line the compiled scan read.
+          fast
+            ? (bytes, start, end, line) => {
+                at(bytes, start, end, line);
+                flatLineToEvents(bytes, sink);
+              }
+            : null,
+        );
       } catch (err) {
         if (err instanceof TruncatedInputError) counts.skip(err.file, err.line, 'compressed data ends early');
         else if (err instanceof InputError) throw err;

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { SkippedLine } from '../../model/types.js';
-import { lineToEvents, type EventSink } from '../line-events.js';
-import { LineCursor, readLines, TruncatedInputError, type LineHandler } from '../lines.js';
+import { flatLineToEvents, lineToEvents, type EventSink } from '../line-events.js';
+import { eachLine, readLines, TruncatedInputError, type LineHandler } from '../lines.js';
 import { BatchWriter, type EventBatch } from './event-batch.js';
 import type { Chunk } from './chunks.js';
 
@@ -46,9 +46,15 @@ export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, sh
     lineCount = line;
     lineToEvents(bytes, start, end, sink);
   };
+  // A flat line the compiled scan read.
+  const onFlat: LineHandler = (bytes, _start, _end, line) => {
+    current = line;
+    lineCount = line;
+    flatLineToEvents(bytes, sink);
+  };
   try {
-    if (chunk.end === null) await readLines(chunk.file, onLine);
-    else await readRange(chunk.file.path, chunk.start, chunk.end, onLine);
+    if (chunk.end === null) await readLines(chunk.file, onLine, fast ? onFlat : null);
+    else await readRange(chunk.file.path, chunk.start, chunk.end, onLine, fast ? onFlat : null);
   } catch (err) {
     if (err instanceof TruncatedInputError) skipped.push({ line: err.line, reason: 'compressed data ends early' });
     else return { index: chunk.index, batch: writer.finish(shared), lineCount, spans, skipped, error: (err as Error).message };
@@ -58,9 +64,9 @@ export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, sh
 
 /**
  * Reads a byte range that starts at a line start and ends after a line feed (or at the end), and
- * hands over its lines as positions in the range's bytes.
+ * hands over its lines as positions in the range's bytes (see `eachLine`).
  */
-async function readRange(path: string, start: number, end: number, onLine: LineHandler): Promise<void> {
+async function readRange(path: string, start: number, end: number, onLine: LineHandler, onFlat: LineHandler | null): Promise<void> {
   const handle = await open(path, 'r');
   if (readBuffer.length < end - start) readBuffer = Buffer.allocUnsafe(end - start);
   const buf = readBuffer.subarray(0, end - start);
@@ -74,7 +80,5 @@ async function readRange(path: string, start: number, end: number, onLine: LineH
   } finally {
     await handle.close();
   }
-  const bytes = got < buf.length ? buf.subarray(0, got) : buf;
-  const lines = new LineCursor(bytes);
-  while (lines.next()) onLine(bytes, lines.start, lines.end, lines.line);
+  eachLine(got < buf.length ? buf.subarray(0, got) : buf, 0, onLine, onFlat);
 }

@@ -1,0 +1,541 @@
+/*
+ * The flat-line scan of src/normalise/flat-line.ts, compiled: splits a block of bytes into lines
+ * (as LineCursor does) and reads each flat line's fields into typed arrays, many lines a call.
+ *
+ * It may only ever be more careful than the JavaScript scan: a line it reads must give exactly
+ * what `scanFlatLine` gives for it, and any line it is not sure of (an unusual value, a timestamp
+ * or number the short forms below do not read, a byte above ASCII in a type) is left to
+ * JavaScript, which reads it the fast way or the full way. Tests hold the two equal.
+ */
+#include <node_api.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The keys read, in the slot order of flat-line.ts's KEYS. */
+static const char *const KEYS[] = {
+  "event_type", "type", "agent_name", "agent", "run_id", "trace_id", "workflow", "workflow_name", "pattern", "pattern_type",
+  "provider", "model", "model_name", "input_tokens", "prompt_tokens", "output_tokens", "completion_tokens", "tokens",
+  "token_count", "total_tokens", "duration_ms", "latency_ms", "elapsed_ms", "duration_seconds", "cost_estimate", "cost_usd",
+  "cost", "timestamp", "ts", "time", "status", "error", "error_message", "message", "kind", "call_id", "target", "route",
+  "selected", "decision",
+};
+enum {
+  K_EVENT_TYPE, K_TYPE, K_AGENT_NAME, K_AGENT, K_RUN_ID, K_TRACE_ID, K_WORKFLOW, K_WORKFLOW_NAME, K_PATTERN, K_PATTERN_TYPE,
+  K_PROVIDER, K_MODEL, K_MODEL_NAME, K_INPUT_TOKENS, K_PROMPT_TOKENS, K_OUTPUT_TOKENS, K_COMPLETION_TOKENS, K_TOKENS,
+  K_TOKEN_COUNT, K_TOTAL_TOKENS, K_DURATION_MS, K_LATENCY_MS, K_ELAPSED_MS, K_DURATION_SECONDS, K_COST_ESTIMATE, K_COST_USD,
+  K_COST, K_TIMESTAMP, K_TS, K_TIME, K_STATUS, K_ERROR, K_ERROR_MESSAGE, K_MESSAGE, K_KIND, K_CALL_ID, K_TARGET, K_ROUTE,
+  K_SELECTED, K_DECISION, NKEYS
+};
+/* Keys whose presence sends the line the full way: containers and the prompt and output texts. */
+static const char *const SLOW_KEYS[] = {
+  "payload", "data", "metadata", "messages_in", "messages", "prompt", "response", "completion", "result_output", "output",
+};
+#define NSLOW ((int)(sizeof(SLOW_KEYS) / sizeof(SLOW_KEYS[0])))
+
+/* Text columns of a line read, in EventBatch order, then the message (an error's text when no `error`). */
+enum { C_TYPE, C_AGENT, C_RUN, C_WORKFLOW, C_PATTERN, C_PROVIDER, C_MODEL, C_STATUS, C_ERROR, C_KIND, C_CALL, C_DETAIL, C_MESSAGE, NCOLS };
+/* Numbers of a line read: tokens in, out, total; duration (ms); cost; timestamp (epoch ms). */
+enum { N_INPUT, N_OUTPUT, N_TOTAL, N_DURATION, N_COST, N_TIME, NNUMS };
+
+/* An open-addressed table from a key's hash to its slot + 1, or to -(index + 1) of a slow key. */
+#define TABLE_SIZE 1024
+static int16_t table_entry[TABLE_SIZE];
+static uint8_t key_length[NKEYS + NSLOW];
+
+static uint32_t hash_of(const char *s, size_t n) {
+  uint32_t h = 0;
+  for (size_t i = 0; i < n; i++) h = h * 31u + (uint8_t)s[i];
+  return h;
+}
+
+static void enter(const char *name, int16_t entry) {
+  uint32_t p = hash_of(name, strlen(name)) & (TABLE_SIZE - 1);
+  while (table_entry[p] != 0) p = (p + 1) & (TABLE_SIZE - 1);
+  table_entry[p] = entry;
+}
+
+static const char *name_of(int entry) { return entry > 0 ? KEYS[entry - 1] : SLOW_KEYS[-entry - 1]; }
+
+/* Made once per process: every worker thread loads this module. */
+static void init_table(void) {
+  for (int i = 0; i < NKEYS; i++) enter(KEYS[i], (int16_t)(i + 1));
+  for (int i = 0; i < NSLOW; i++) enter(SLOW_KEYS[i], (int16_t)(-(i + 1)));
+  for (int i = 0; i < NKEYS; i++) key_length[i] = (uint8_t)strlen(KEYS[i]);
+  for (int i = 0; i < NSLOW; i++) key_length[NKEYS + i] = (uint8_t)strlen(SLOW_KEYS[i]);
+}
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+/* Value kinds of a slot, as flat-line.ts. */
+enum { ABSENT, STRING, NUMBER, TRUE_, FALSE_, NULL_, WIDE };
+
+typedef struct {
+  uint8_t kind[NKEYS];
+  int32_t start[NKEYS];
+  int32_t end[NKEYS];
+  int32_t hash[NKEYS];
+  double num[NKEYS];
+  int bad;
+} Line;
+
+static const double POW10[23] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+static inline int is_space(int c) { return c == 32 || c == 9 || c == 13 || c == 10; }
+static inline int trims(int c) { return c <= 32 || c >= 0x80; }
+
+/*
+ * Scans s[start, end) as a flat JSON object into `L`, as flat-line.ts's `scan`. Bytes at or past
+ * `end` read as 256, which matches nothing (JavaScript reads the line end there, which matches
+ * nothing either). Returns 0 for anything the JavaScript scan refuses, and for numbers its short
+ * form does not read (those it reads with Number(), left to it).
+ */
+/* The hash flat-line.ts computes over a value's bytes (h = h * 31 + byte), four bytes a step. */
+static inline uint32_t hash31(const uint8_t *p, int32_t n) {
+  uint32_t h = 0;
+  int32_t k = 0;
+  for (; k + 4 <= n; k += 4) h = h * 923521u + p[k] * 29791u + p[k + 1] * 961u + p[k + 2] * 31u + p[k + 3];
+  for (; k < n; k++) h = h * 31u + p[k];
+  return h;
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/*
+ * Where the string whose bytes start at `i` ends (its closing quote), or -1 when a backslash or a
+ * control byte comes first, or the line ends: the fast path reads no escapes. Eight bytes a step
+ * while none of them can end it; `*high` is set when a byte is above ASCII.
+ */
+static inline int32_t string_end(const uint8_t *s, int32_t i, int32_t end, int *high) {
+  uint64_t seen = 0;
+  while (i + 8 <= end) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    uint64_t q = x ^ (ONES * 34);
+    uint64_t b = x ^ (ONES * 92);
+    /* A byte's high bit set in `stop` when it may be a quote, a backslash or below 32: the step
+       then goes byte by byte, which decides. */
+    uint64_t stop = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((x - ONES * 32) & ~x)) & HIGHS;
+    if (stop) break;
+    seen |= x;
+    i += 8;
+  }
+  for (;; i++) {
+    if (i >= end) return -1;
+    int c = s[i];
+    if (c == 34) break;
+    if (c == 92 || c < 32) return -1;
+    seen |= (uint64_t)c;
+  }
+  *high = (seen & HIGHS) != 0;
+  return i;
+}
+
+static inline int byte_at(const uint8_t *s, int32_t k, int32_t end) { return k < end ? (int)s[k] : 256; }
+
+static int scan(const uint8_t *s, int32_t start, int32_t end, Line *L) {
+#define AT(k) byte_at(s, (k), end)
+  memset(L->kind, ABSENT, sizeof L->kind);
+  int32_t i = start;
+  int first = AT(i);
+  if (first != 123 && first != 32 && first != 9) return 0;
+  while (i < end && is_space(s[i])) i++;
+  if (AT(i) != 123) return 0;
+  i++;
+  while (i < end && is_space(s[i])) i++;
+  if (AT(i) == 125) return 0;
+  for (;;) {
+    if (AT(i) != 34) return 0;
+    i++;
+    int32_t key_start = i;
+    int high = 0;
+    i = string_end(s, i, end, &high);
+    if (i < 0) return 0;
+    int32_t key_len = i - key_start;
+    uint32_t h = hash31(s + key_start, key_len);
+    i++;
+    int id = -1;
+    for (uint32_t p = h & (TABLE_SIZE - 1); table_entry[p] != 0; p = (p + 1) & (TABLE_SIZE - 1)) {
+      int entry = table_entry[p];
+      int k = entry > 0 ? entry - 1 : NKEYS + (-entry - 1);
+      if (key_length[k] != key_len || memcmp(name_of(entry), s + key_start, (size_t)key_len) != 0) continue;
+      if (entry < 0) return 0;
+      id = entry - 1;
+      break;
+    }
+    while (i < end && is_space(s[i])) i++;
+    if (AT(i) != 58) return 0;
+    i++;
+    while (i < end && is_space(s[i])) i++;
+    if (id != -1 && L->kind[id] != ABSENT) return 0; /* a repeated key: JSON.parse keeps the last */
+    int c = AT(i);
+    if (c == 34) {
+      i++;
+      int32_t vs = i;
+      int high = 0;
+      i = string_end(s, i, end, &high);
+      if (i < 0) return 0;
+      if (id != -1) {
+        if (i > vs && (trims(s[vs]) || trims(s[i - 1]))) return 0;
+        L->kind[id] = high ? WIDE : STRING;
+        L->start[id] = vs;
+        L->end[id] = i;
+        L->hash[id] = (int32_t)hash31(s + vs, i - vs);
+      }
+      i++;
+    } else if (c == 45 || (c >= 48 && c <= 57)) {
+      int neg = 0;
+      if (c == 45) {
+        neg = 1;
+        i++;
+      }
+      double m = 0;
+      int digits = 0, frac = 0;
+      int d = AT(i);
+      if (d == 48) {
+        i++;
+        digits++;
+        d = AT(i);
+      } else if (d >= 49 && d <= 57) {
+        while (d >= 48 && d <= 57) {
+          m = m * 10 + (d - 48);
+          digits++;
+          d = AT(++i);
+        }
+      } else return 0;
+      if (d == 46) {
+        d = AT(++i);
+        if (!(d >= 48 && d <= 57)) return 0;
+        while (d >= 48 && d <= 57) {
+          m = m * 10 + (d - 48);
+          digits++;
+          frac++;
+          d = AT(++i);
+        }
+      }
+      int exp = 0;
+      if (d == 101 || d == 69) {
+        d = AT(++i);
+        int eneg = 0;
+        if (d == 43 || d == 45) {
+          eneg = d == 45;
+          d = AT(++i);
+        }
+        if (!(d >= 48 && d <= 57)) return 0;
+        while (d >= 48 && d <= 57) {
+          exp = exp * 10 + (d - 48);
+          if (exp > 1000) exp = 1000;
+          d = AT(++i);
+        }
+        if (eneg) exp = -exp;
+      }
+      if (id != -1) {
+        int p = exp - frac;
+        /* Only the short form, exact in one rounding; JavaScript reads the rest with Number(). */
+        if (!(digits <= 15 && p >= -22 && p <= 22)) return 0;
+        double v = p >= 0 ? m * POW10[p] : m / POW10[-p];
+        if (!isfinite(v)) return 0;
+        L->num[id] = neg ? -v : v;
+        L->kind[id] = NUMBER;
+      }
+    } else if (c == 116) {
+      if (AT(i + 1) != 114 || AT(i + 2) != 117 || AT(i + 3) != 101) return 0;
+      i += 4;
+      if (id != -1) L->kind[id] = TRUE_;
+    } else if (c == 102) {
+      if (AT(i + 1) != 97 || AT(i + 2) != 108 || AT(i + 3) != 115 || AT(i + 4) != 101) return 0;
+      i += 5;
+      if (id != -1) L->kind[id] = FALSE_;
+    } else if (c == 110) {
+      if (AT(i + 1) != 117 || AT(i + 2) != 108 || AT(i + 3) != 108) return 0;
+      i += 4;
+      if (id != -1) L->kind[id] = NULL_;
+    } else {
+      return 0;
+    }
+    if (i > end) return 0;
+    while (i < end && is_space(s[i])) i++;
+    int sep = AT(i);
+    i++;
+    if (sep == 125) break;
+    if (sep != 44) return 0;
+    while (i < end && is_space(s[i])) i++;
+  }
+  while (i < end && is_space(s[i])) i++;
+  return i == end;
+#undef AT
+}
+
+/* A text slot that is given (a non-empty string): the slot; -1 when not given (absent, null, ""). */
+static int given_at(Line *L, int k) {
+  int kind = L->kind[k];
+  if (kind == STRING || kind == WIDE) return L->end[k] > L->start[k] ? k : -1;
+  if (kind != ABSENT && kind != NULL_) L->bad = 1;
+  return -1;
+}
+
+static int text_slot(Line *L, int a, int b, int c, int d) {
+  int k = given_at(L, a);
+  if (k == -1 && b != -1) k = given_at(L, b);
+  if (k == -1 && c != -1) k = given_at(L, c);
+  if (k == -1 && d != -1) k = given_at(L, d);
+  return k;
+}
+
+enum { ANY, AMOUNT, TOKENS };
+
+static double number_at(Line *L, int k, int test) {
+  int kind = L->kind[k];
+  if (kind == NUMBER) {
+    double n = L->num[k];
+    if (test == ANY || (n >= 0 && (test == AMOUNT || n <= 1e12))) return n;
+    return NAN;
+  }
+  if (kind == STRING || kind == WIDE) L->bad = 1;
+  return NAN;
+}
+
+static double number_of(Line *L, int test, int a, int b, int c) {
+  double n = number_at(L, a, test);
+  if (isnan(n) && b != -1) n = number_at(L, b, test);
+  if (isnan(n) && c != -1) n = number_at(L, c, test);
+  return n;
+}
+
+/* JavaScript's Math.round: to the nearest integer, halves up, keeping the sign of zero. */
+static double js_round(double v) {
+  if (!isfinite(v)) return v;
+  double r = floor(v);
+  if (v - r >= 0.5) r += 1;
+  if (r == 0) return copysign(0.0, v);
+  return r;
+}
+
+static int days_in(int year, int month) {
+  if (month == 2) return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
+  return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+}
+
+static double floor_div(double a, double b) { return floor(a / b); }
+
+static double days_from_civil(int year, int month, int day) {
+  double y = month <= 2 ? year - 1 : year;
+  double era = floor_div(y, 400);
+  double yoe = y - era * 400;
+  double doy = floor((153.0 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  return era * 146097 + yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy - 719468;
+}
+
+static inline int digit(const uint8_t *b, int32_t i) {
+  int d = (int)b[i] - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+/*
+ * timestamp.ts's fastIsoBytes for b[start, stop): 1 and `*out` when read; 0 when it is not one of
+ * the short shapes, or has more fraction digits than one exact division reads (left to JavaScript).
+ */
+static int fast_iso(const uint8_t *b, int32_t start, int32_t stop, double *out) {
+  int32_t n = stop - start;
+  if (n < 19 || b[start + 4] != 45 || b[start + 7] != 45 || b[start + 10] != 84 || b[start + 13] != 58 || b[start + 16] != 58) return 0;
+  int32_t end = n;
+  if (b[stop - 1] == 90) end--;
+  int dg[19];
+  static const int at[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+  for (int k = 0; k < 14; k++) {
+    dg[k] = digit(b, start + at[k]);
+    if (dg[k] < 0) return 0;
+  }
+  int y = dg[0] * 1000 + dg[1] * 100 + dg[2] * 10 + dg[3];
+  int m = dg[4] * 10 + dg[5];
+  int d = dg[6] * 10 + dg[7];
+  if (!(m >= 1 && m <= 12 && d >= 1 && d <= days_in(y, m))) return 0;
+  int h = dg[8] * 10 + dg[9];
+  int mi = dg[10] * 10 + dg[11];
+  int sec = dg[12] * 10 + dg[13];
+  if (!(h < 24 && mi < 60 && sec < 61)) return 0;
+  double ms = days_from_civil(y, m, d) * 86400000.0 + (double)((h * 60 + mi) * 60 + sec) * 1000;
+  if (end > 19) {
+    if (b[start + 19] != 46 || end == 20) return 0;
+    int whole = 0;
+    for (int32_t i = 20; i < 23; i++) {
+      int dd = i < end ? digit(b, start + i) : 0;
+      if (dd < 0) return 0;
+      whole = whole * 10 + dd;
+    }
+    double rest = 0;
+    int rest_digits = 0;
+    for (int32_t i = 23; i < end; i++) {
+      int dd = digit(b, start + i);
+      if (dd < 0) return 0;
+      rest = rest * 10 + dd;
+      rest_digits++;
+    }
+    ms += whole;
+    if (rest_digits > 0) {
+      /* Number("0.<digits>"): exact in one division while the digits fit. */
+      if (rest_digits > 15) return 0;
+      ms += rest / POW10[rest_digits];
+    }
+  }
+  *out = ms;
+  return 1;
+}
+
+/* The timestamp of a slot: 1 with `*out` (NaN: not given); 0 when JavaScript must read it; -1 when the slot is not given. */
+static int timestamp_at(const uint8_t *s, Line *L, int k, double *out) {
+  int kind = L->kind[k];
+  if (kind == STRING) {
+    if (L->end[k] <= L->start[k]) return -1;
+    return fast_iso(s, L->start[k], L->end[k], out);
+  }
+  if (kind == WIDE) return 0;
+  if (kind == NUMBER) {
+    double v = L->num[k];
+    *out = fabs(v) >= 1e11 ? v : v * 1000;
+    return 1;
+  }
+  if (kind == TRUE_ || kind == FALSE_) {
+    L->bad = 1;
+    return 0;
+  }
+  return -1;
+}
+
+/* Where a block's results go (typed arrays the caller keeps and passes on every call). */
+typedef struct {
+  int32_t *lines;   /* per line: start, end (CR and byte-order mark removed) */
+  uint8_t *read;    /* per line: 1 when read here, 0 when JavaScript must read it */
+  int32_t *tstart;  /* per line and column: where its text starts, or -1 (not given) */
+  int32_t *tend;
+  int32_t *thash;
+  uint8_t *twide;   /* per line and column: 1 when the text has bytes above ASCII */
+  double *nums;     /* per line: NNUMS numbers, NaN for none */
+} Out;
+
+static void put_col(Line *L, Out *o, size_t at, int slot) {
+  if (slot == -1) {
+    o->tstart[at] = -1;
+    return;
+  }
+  o->tstart[at] = L->start[slot];
+  o->tend[at] = L->end[slot];
+  o->thash[at] = L->hash[slot];
+  o->twide[at] = L->kind[slot] == WIDE;
+}
+
+/* Reads one line into row `r` of `o`: 1 when read, 0 when it is left to JavaScript. */
+static int read_line(const uint8_t *s, int32_t start, int32_t end, Out *o, size_t r) {
+  Line L;
+  if (!scan(s, start, end, &L)) return 0;
+  L.bad = 0;
+  int type = text_slot(&L, K_EVENT_TYPE, K_TYPE, -1, -1);
+  if (type == -1 || L.bad || L.kind[type] == WIDE) return 0;
+  /* Upper-case types are lower-cased by the full path: left to JavaScript. */
+  for (int32_t i = L.start[type]; i < L.end[type]; i++)
+    if (s[i] >= 65 && s[i] <= 90) return 0;
+  size_t c = r * NCOLS;
+  put_col(&L, o, c + C_TYPE, type);
+  put_col(&L, o, c + C_AGENT, text_slot(&L, K_AGENT_NAME, K_AGENT, -1, -1));
+  put_col(&L, o, c + C_RUN, text_slot(&L, K_RUN_ID, K_TRACE_ID, -1, -1));
+  put_col(&L, o, c + C_WORKFLOW, text_slot(&L, K_WORKFLOW, K_WORKFLOW_NAME, -1, -1));
+  put_col(&L, o, c + C_PATTERN, text_slot(&L, K_PATTERN, K_PATTERN_TYPE, -1, -1));
+  put_col(&L, o, c + C_PROVIDER, text_slot(&L, K_PROVIDER, -1, -1, -1));
+  put_col(&L, o, c + C_MODEL, text_slot(&L, K_MODEL, K_MODEL_NAME, -1, -1));
+  put_col(&L, o, c + C_STATUS, text_slot(&L, K_STATUS, -1, -1, -1));
+  int error = text_slot(&L, K_ERROR, K_ERROR_MESSAGE, -1, -1);
+  put_col(&L, o, c + C_ERROR, error);
+  /* Which of these two a line uses depends on its type's role, which JavaScript knows: both are
+     read (a message or detail of an unusual type sends the line to JavaScript, which is careful). */
+  put_col(&L, o, c + C_MESSAGE, error == -1 ? text_slot(&L, K_MESSAGE, -1, -1, -1) : -1);
+  put_col(&L, o, c + C_KIND, text_slot(&L, K_KIND, -1, -1, -1));
+  put_col(&L, o, c + C_CALL, text_slot(&L, K_CALL_ID, -1, -1, -1));
+  put_col(&L, o, c + C_DETAIL, text_slot(&L, K_TARGET, K_ROUTE, K_SELECTED, K_DECISION));
+  double *n = o->nums + r * NNUMS;
+  n[N_INPUT] = number_of(&L, TOKENS, K_INPUT_TOKENS, K_PROMPT_TOKENS, -1);
+  n[N_OUTPUT] = number_of(&L, TOKENS, K_OUTPUT_TOKENS, K_COMPLETION_TOKENS, -1);
+  n[N_TOTAL] = number_of(&L, TOKENS, K_TOKENS, K_TOKEN_COUNT, K_TOTAL_TOKENS);
+  double ms = number_of(&L, AMOUNT, K_DURATION_MS, K_LATENCY_MS, K_ELAPSED_MS);
+  double seconds = isnan(ms) ? number_of(&L, AMOUNT, K_DURATION_SECONDS, -1, -1) : NAN;
+  n[N_DURATION] = isnan(ms) ? (isnan(seconds) ? NAN : js_round(seconds * 1000 * 1000) / 1000) : ms;
+  n[N_COST] = number_of(&L, ANY, K_COST_ESTIMATE, K_COST_USD, K_COST);
+  /* The first timestamp given wins even when it cannot be read. */
+  double when = NAN;
+  int got = timestamp_at(s, &L, K_TIMESTAMP, &when);
+  if (got == -1) got = timestamp_at(s, &L, K_TS, &when);
+  if (got == -1) got = timestamp_at(s, &L, K_TIME, &when);
+  if (got == 0) return 0;
+  n[N_TIME] = when;
+  return !L.bad;
+}
+
+static napi_status typed(napi_env env, napi_value v, void **data, size_t *length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  return napi_get_typedarray_info(env, v, &type, length, data, &buffer, &offset);
+}
+
+/*
+ * scanLines(bytes, pos, state, lines, read, tstart, tend, thash, twide, nums): reads the lines of
+ * `bytes` from `pos` (a line start), at most as many as `read` has room for, and returns how many
+ * it split. state[0] is set to where the next line starts.
+ */
+static napi_value scan_lines(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 10) {
+    napi_throw_type_error(env, NULL, "scanLines takes 10 arguments");
+    return NULL;
+  }
+  uint8_t *bytes;
+  size_t length, n_state, n_lines, n_read, n_ts, n_te, n_th, n_tw, n_nums;
+  int32_t *state;
+  double pos_d;
+  Out o;
+  if (typed(env, argv[0], (void **)&bytes, &length) != napi_ok || napi_get_value_double(env, argv[1], &pos_d) != napi_ok ||
+      typed(env, argv[2], (void **)&state, &n_state) != napi_ok || typed(env, argv[3], (void **)&o.lines, &n_lines) != napi_ok ||
+      typed(env, argv[4], (void **)&o.read, &n_read) != napi_ok || typed(env, argv[5], (void **)&o.tstart, &n_ts) != napi_ok ||
+      typed(env, argv[6], (void **)&o.tend, &n_te) != napi_ok || typed(env, argv[7], (void **)&o.thash, &n_th) != napi_ok ||
+      typed(env, argv[8], (void **)&o.twide, &n_tw) != napi_ok || typed(env, argv[9], (void **)&o.nums, &n_nums) != napi_ok) {
+    napi_throw_type_error(env, NULL, "scanLines: bad arguments");
+    return NULL;
+  }
+  size_t room = n_read;
+  if (n_state < 1 || n_lines < 2 * room || n_ts < NCOLS * room || n_te < NCOLS * room || n_th < NCOLS * room || n_tw < NCOLS * room ||
+      n_nums < NNUMS * room || length > INT32_MAX || !(pos_d >= 0 && pos_d <= (double)length)) {
+    napi_throw_range_error(env, NULL, "scanLines: arrays too small or position out of range");
+    return NULL;
+  }
+  int32_t len = (int32_t)length;
+  int32_t pos = (int32_t)pos_d;
+  size_t count = 0;
+  while (count < room && pos < len) {
+    const uint8_t *nl = memchr(bytes + pos, 10, (size_t)(len - pos));
+    int32_t end = nl == NULL ? len : (int32_t)(nl - bytes);
+    int32_t next = nl == NULL ? len : end + 1;
+    if (end > pos && bytes[end - 1] == 13) end--;
+    int32_t start = pos;
+    if (end - start >= 3 && bytes[start] == 0xef && bytes[start + 1] == 0xbb && bytes[start + 2] == 0xbf) start += 3;
+    o.lines[2 * count] = start;
+    o.lines[2 * count + 1] = end;
+    o.read[count] = (uint8_t)read_line(bytes, start, end, &o, count);
+    count++;
+    pos = next;
+  }
+  state[0] = pos;
+  napi_value result;
+  napi_create_uint32(env, (uint32_t)count, &result);
+  return result;
+}
+
+NAPI_MODULE_INIT() {
+  pthread_once(&table_once, init_table);
+  napi_value fn;
+  if (napi_create_function(env, "scanLines", NAPI_AUTO_LENGTH, scan_lines, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "scanLines", fn) != napi_ok) return NULL;
+  return exports;
+}

@@ -1,0 +1,84 @@
+import { createRequire } from 'node:module';
+
+/**
+ * The compiled flat-line scan (native/flat-scan.c), built by `npm install` where a C compiler is
+ * (node-gyp). It splits a block of bytes into lines and reads each flat line's fields, many lines
+ * a call; a line it does not read is left to the JavaScript scan and the full parser, so the events
+ * are the same with it or without it (tests hold them equal). Without it, everything is read in
+ * JavaScript, only slower. TRACE_REPORT_NATIVE=0 leaves it unused; TRACE_REPORT_NATIVE=require makes
+ * its absence an error (CI).
+ */
+
+/** Lines read a call: their results fit in about 1 MB. */
+export const BLOCK_LINES = 2048;
+/** Text columns a line read gives: those of EventBatch, then the message. */
+export const NATIVE_COLUMNS = 13;
+/** Numbers a line read gives: tokens in, out and total, duration (ms), cost, timestamp (epoch ms). */
+export const NATIVE_NUMBERS = 6;
+
+type ScanLines = (
+  bytes: Uint8Array,
+  pos: number,
+  state: Int32Array,
+  lines: Int32Array,
+  read: Uint8Array,
+  textStart: Int32Array,
+  textEnd: Int32Array,
+  textHash: Int32Array,
+  textWide: Uint8Array,
+  numbers: Float64Array,
+) => number;
+
+/** One block's results: line `r` of the block is `bytes[lines[2r], lines[2r + 1])`. */
+export class NativeBlock {
+  readonly state = new Int32Array(1);
+  readonly lines = new Int32Array(2 * BLOCK_LINES);
+  /** 1 when the line was read here; 0 when JavaScript must read it. */
+  readonly read = new Uint8Array(BLOCK_LINES);
+  /** Per line and column: where its text is in the bytes (start -1: not given), its hash, and whether it has bytes above ASCII. */
+  readonly textStart = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);
+  readonly textEnd = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);
+  readonly textHash = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);
+  readonly textWide = new Uint8Array(NATIVE_COLUMNS * BLOCK_LINES);
+  /** Per line, NATIVE_NUMBERS numbers (NaN: none). */
+  readonly numbers = new Float64Array(NATIVE_NUMBERS * BLOCK_LINES);
+
+  constructor(private readonly scanLines: ScanLines) {}
+
+  /** Splits and reads the lines of `bytes` from `pos` (a line start); returns how many, and `next` is where the following line starts. */
+  scan(bytes: Uint8Array, pos: number): number {
+    return this.scanLines(bytes, pos, this.state, this.lines, this.read, this.textStart, this.textEnd, this.textHash, this.textWide, this.numbers);
+  }
+
+  get next(): number {
+    return this.state[0]!;
+  }
+}
+
+let block: NativeBlock | null | undefined;
+
+/** This thread's block for the compiled scan, or null when it is not built (or turned off). */
+export function nativeBlock(): NativeBlock | null {
+  if (block === undefined) block = load();
+  return block;
+}
+
+/** Whether the compiled scan is built and in use (for `--version`-like reports and the tests). */
+export function nativeScanInUse(): boolean {
+  return nativeBlock() !== null;
+}
+
+function load(): NativeBlock | null {
+  const wanted = process.env.TRACE_REPORT_NATIVE;
+  if (wanted === '0') return null;
+  try {
+    // From src/normalise or dist/normalise alike: the addon is built at the package's root.
+    const addon = createRequire(import.meta.url)('../../build/Release/flat_scan.node') as { scanLines?: unknown };
+    if (typeof addon.scanLines !== 'function') throw new Error('build/Release/flat_scan.node has no scanLines');
+    return new NativeBlock(addon.scanLines as ScanLines);
+  } catch (err) {
+    // TRACE_REPORT_NATIVE=require (CI): a missing scan is an error, not a slower build.
+    if (wanted === 'require') throw new Error(`the compiled scan is required (TRACE_REPORT_NATIVE=require) but cannot be loaded: ${(err as Error).message}`);
+    return null;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Lines for the tests that hold two readers of the same bytes equal (the flat-line fast path, the
+ * compiled scan, the full parser): the fixtures' lines, edge cases of every rule, and lines made by
+ * cutting and splicing fixture lines, from fixed seeds.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import fg from 'fast-glob';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Every line of the fixtures (line ends and byte-order marks removed). */
+export function fixtureLines(): string[] {
+  const files = fg.sync(['fixtures/**/*.jsonl*', 'test/fixtures/**/*.jsonl'], { cwd: ROOT });
+  const lines: string[] = [];
+  for (const f of files) {
+    const raw = fs.readFileSync(path.join(ROOT, f));
+    const text = (f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+    lines.push(...text.split('\n').map((l) => l.replace(/\r$/, '').replace(/^\uFEFF/, '')));
+  }
+  return lines;
+}
+
+/** Values at the edges of each rule of the fast path; the last ones are broken lines. */
+export const EDGE_CASES: readonly string[] = [
+  '{"event_type":"llm_call","model":"gpt-4o","input_tokens":12,"output_tokens":3.5,"timestamp":"2026-01-05T00:00:01.123456Z"}',
+  '{"type":"llm_call","event_type":"","agent":"x","agent_name":null,"prompt_tokens":-1,"input_tokens":null,"completion_tokens":7}',
+  '{"event_type":"llm_call","tokens":1000000000001,"token_count":5,"cost":-0.5,"duration_seconds":1.2345678}',
+  '{"event_type":"llm_call","duration_ms":-3,"latency_ms":12.25,"cost_usd":0.1,"cost_estimate":null,"ts":1767571200}',
+  '{"event_type":"llm_call","timestamp":"not a time","ts":"2026-01-05T00:00:00Z"}',
+  '{"event_type":"llm_call","timestamp":"","ts":1767571200123}',
+  '{"event_type":"error","message":"boom","error":""}',
+  '{"event_type":"error"}',
+  '{"event_type":"llm_call_error","error_message":"rate limited"}',
+  '{"event_type":"routing_decision","target":"","route":"billing","selected":"x"}',
+  '{"event_type":"pattern_end","status":"failed"}',
+  '{"event_type":"llm_call","cost":1e-7,"input_tokens":1E3,"output_tokens":0.000000000000000000000001,"duration_ms":-0}',
+  '{"event_type":"llm_call","cost":0.00205760000000000002,"input_tokens":12345678901234567890,"duration_ms":1e300}',
+  '{"event_type":"llm_call","cost":-0.00030000000000000003,"input_tokens":-12345678901234567890,"duration_ms":-1e300}',
+  ' { "event_type" : "llm_call" , "model" : "m" , "x" : [1, {"a": 2}] } ',
+  '{"event_type":"llm_call","note":"\\"quoted\\"","model":"é-model","unused":true,"more":false,"none":null}',
+  '{"event_type":"agent_start","agent_name":"α","kind":"tool","call_id":"c-1","status":"OK"}',
+  '{"event_type":"llm_call_end","model":"gpt-4o","model":"claude"}',
+  '{"event_type":"llm_call","model":" padded "}',
+  '{"event_type":"llm_call","model":"\u00a0nbsp"}',
+  '{"event_type":"llm_call","input_tokens":"12"}',
+  '{"event_type":"llm_call","run_id":7}',
+  '{"event_type":"llm_call","error":true}',
+  '{"event_type":"llm_call","payload":{"model":"gpt-4o"}}',
+  '{"event_type":"llm_call","response":"hi"}',
+  '{"type":"llm_call"}',
+  '{"event_type":"LLM_CALL","model":"gpt-4o"}',
+  '{"event_type":"llm_call","duration_ms":1e400}',
+  '{"event_type":"llm_call","input_tokens":01}',
+  '{"event_type":"llm_call","input_tokens":1.}',
+  '{"event_type":"llm_call","input_tokens":-}',
+  '{"event_type":"llm_call","input_tokens":tru}',
+  '{"event_type":"llm_call",}',
+  '{"event_type":"llm_call"} x',
+  '{"event_type":"llm_call"',
+  '{"event_type":"llm_call","input_tokens":NaN}',
+  '{}',
+  '{"event_type":"\u0001"}',
+  '',
+  '[1,2]',
+];
+
+/** A random number generator from a seed: an integer below `n`. */
+function randomFrom(seed: number): (n: number) => number {
+  let s = seed;
+  return (n: number) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return Math.floor((s / 2 ** 32) * n);
+  };
+}
+
+const objectLines = () => fixtureLines().filter((l) => l.startsWith('{') && l.length < 2000);
+
+/** Fixture lines, each cut and spliced once with a piece of JSON syntax, white space or text. */
+export function mutatedLines(count: number, seed = 11): string[] {
+  const rand = randomFrom(seed);
+  const pieces = [' ', '\t', '\r', '\\', '\\"', '"', ',', ':', '{', '}', '[1]', 'null', 'true', '-', '0', '1e5', '.5', 'é', '\u00a0', '\u2028', '\u0001', '"model":"x",', '"event_type":"error",', '"timestamp":"2026-02-29T00:00:00Z",'];
+  const lines = objectLines();
+  return Array.from({ length: count }, () => {
+    const base = lines[rand(lines.length)]!;
+    const at = rand(base.length + 1);
+    const cut = rand(3);
+    return base.slice(0, at) + pieces[rand(pieces.length)]! + base.slice(at + cut);
+  });
+}
+
+/**
+ * Fixture lines with bytes that are not ASCII, or not UTF-8, spliced in: whole characters of two
+ * to four bytes, the first or last bytes of one, a byte-order mark, bytes no UTF-8 has, and an
+ * overlong quote; most of the time into a value, right after an opening quote.
+ */
+export function splicedLines(count: number, seed = 5): Buffer[] {
+  const rand = randomFrom(seed);
+  const pieces = ['é', 'α-agent', '€', '😀', '\u00a0', '\u2028', '\ufeff'].map((t) => Buffer.from(t)).concat(
+    [[0xc3], [0xa9], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xff], [0xfe], [0x80], [0xc0, 0xa2], [0xed, 0xa0, 0x80]].map((b) => Buffer.from(b)),
+  );
+  const lines = objectLines().map((l) => Buffer.from(l));
+  return Array.from({ length: count }, () => {
+    const base = lines[rand(lines.length)]!;
+    let at = rand(base.length + 1);
+    if (rand(2) === 0) {
+      const quote = base.indexOf(0x22, at);
+      if (quote !== -1) at = quote + 1 + rand(3);
+    }
+    at = Math.min(at, base.length);
+    return Buffer.concat([base.subarray(0, at), pieces[rand(pieces.length)]!, base.subarray(at)]);
+  });
+}
+
+/** Flat lines with a random decimal as their cost: up to 18 digits, a point anywhere, an exponent, a sign. */
+export function numberLines(count: number, seed = 7): { line: string; text: string }[] {
+  const rand = randomFrom(seed);
+  return Array.from({ length: count }, () => {
+    const digits = 1 + rand(18);
+    let n = String(rand(9) + 1);
+    for (let k = 1; k < digits; k++) n += String(rand(10));
+    const point = rand(digits + 1);
+    let text = point === digits ? n : `${n.slice(0, point) || '0'}.${n.slice(point)}`;
+    if (rand(5) === 0) text += `e${rand(40) - 20}`;
+    if (rand(10) < 3) text = `-${text}`;
+    return { line: `{"event_type":"llm_call","cost":${text}}`, text };
+  });
+}

@@ -1,0 +1,200 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { summarise } from '../src/aggregate/summarise.js';
+import { flat, scanFlatLine, slotEnd, slotHash, slotStart, slotWide, takeNativeLine } from '../src/normalise/flat-line.js';
+import { BLOCK_LINES, nativeBlock, type NativeBlock } from '../src/normalise/native-scan.js';
+import { LineCursor } from '../src/read/lines.js';
+import { loadTraces } from '../src/read/load.js';
+import { EDGE_CASES, fixtureLines, mutatedLines, numberLines, splicedLines } from './line-corpus.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** The compiled scan: `npm ci` builds it (native/build.mjs); these tests need it built. */
+function block(): NativeBlock {
+  const b = nativeBlock();
+  if (b === null) throw new Error('the compiled scan is not built: run `npm ci` (or `npm rebuild`) with a C compiler, python3 and make installed');
+  return b;
+}
+
+/** What `flat` holds after a line was read: the texts with their hashes, the numbers exactly (-0 and NaN told apart). */
+function snapshot(bytes: Buffer): string {
+  const text = Array.from(flat.text, (k) => (k < 0 ? k : `${bytes.toString('latin1', slotStart(k), slotEnd(k))}#${slotHash(k)}${slotWide(k) ? '+wide' : ''}`));
+  const numbers = [flat.inputTokens, flat.outputTokens, flat.totalTokens, flat.durationMs, flat.costUsd, flat.timestamp].map((n) => (Object.is(n, -0) ? '-0' : String(n)));
+  return JSON.stringify({ type: flat.type, role: flat.role, text, numbers });
+}
+
+interface Compared {
+  lines: number;
+  /** Lines the compiled scan read. */
+  native: number;
+  /** Lines the JavaScript scan reads. */
+  js: number;
+  /** Lines the JavaScript scan reads that the compiled one left to it. */
+  left: string[];
+  /** Whether the compiled scan read each line. */
+  read: boolean[];
+}
+
+/**
+ * Reads `bytes` as a chunk, block after block, and holds every line to the JavaScript reading of
+ * the same bytes: split where LineCursor splits, and each line the compiled scan read giving
+ * exactly what `scanFlatLine` gives.
+ */
+function compare(bytes: Buffer): Compared {
+  const b = block();
+  const cursor = new LineCursor(bytes);
+  const result: Compared = { lines: 0, native: 0, js: 0, left: [], read: [] };
+  for (let pos = 0; pos < bytes.length; pos = b.next) {
+    const count = b.scan(bytes, pos);
+    expect(count).toBeGreaterThan(0);
+    for (let r = 0; r < count; r++) {
+      expect(cursor.next()).toBe(true);
+      const start = b.lines[2 * r]!;
+      const end = b.lines[2 * r + 1]!;
+      expect([start, end]).toEqual([cursor.start, cursor.end]);
+      result.lines++;
+      const line = bytes.toString('utf8', start, end);
+      const native = b.read[r] === 1 && takeNativeLine(bytes, b, r) ? snapshot(bytes) : null;
+      const js = scanFlatLine(bytes, start, end) ? snapshot(bytes) : null;
+      result.read.push(native !== null);
+      if (native !== null) {
+        result.native++;
+        expect(native, line).toBe(js);
+      }
+      if (js !== null) {
+        result.js++;
+        if (native === null) result.left.push(line);
+      }
+    }
+  }
+  expect(cursor.next()).toBe(false);
+  return result;
+}
+
+const joined = (lines: readonly (string | Buffer)[]) => Buffer.concat(lines.flatMap((l) => [Buffer.from(l), Buffer.from('\n')]));
+
+describe('the compiled flat-line scan', () => {
+  it('is built by npm ci', () => {
+    expect(block().scan(Buffer.from('{"event_type":"llm_call"}\n'), 0)).toBe(1);
+  });
+
+  it('reads every fixture line as the JavaScript scan does, and leaves it almost none', () => {
+    const r = compare(joined(fixtureLines()));
+    expect(r.js).toBeGreaterThan(r.lines / 2);
+    // Only numbers and times beyond its short forms (more than 15 digits) are left.
+    expect(r.left.length).toBeLessThan(r.js / 100);
+    for (const line of r.left) expect(line).toMatch(/\d{16}/);
+  });
+
+  it('agrees on the edge cases of every rule, and on cut, spliced and re-spaced lines', () => {
+    const edges = compare(joined(EDGE_CASES));
+    // Left: a timestamp that is not one (JavaScript reads it as none), and numbers of more than 15 digits.
+    expect(edges.js).toBe(15);
+    expect(edges.native).toBe(11);
+    const mutated = compare(joined(mutatedLines(20000)));
+    expect(mutated.native).toBeGreaterThan(1000);
+    const spliced = compare(joined(splicedLines(20000)));
+    expect(spliced.native).toBeGreaterThan(4000);
+  });
+
+  it('reads numbers as JSON.parse does, and leaves those of more than 15 digits', () => {
+    const cases = numberLines(20000);
+    const r = compare(joined(cases.map((c) => c.line)));
+    expect(r.js).toBe(20000);
+    // Its short form: at most 15 digits (a leading 0 counted), times a power of ten of at most 22.
+    const short = cases.map(({ text }) => {
+      const [mantissa, exp = '0'] = text.split('e');
+      const digits = mantissa!.replace(/[-.]/g, '').length;
+      const p = Number(exp) - (mantissa!.split('.')[1]?.length ?? 0);
+      return digits <= 15 && p >= -22 && p <= 22;
+    });
+    expect(r.read).toEqual(short);
+    expect(r.native).toBeGreaterThan(10000);
+  });
+
+  it('reads timestamps and durations as the JavaScript scan does', () => {
+    let seed = 3;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return Math.floor((seed / 2 ** 32) * n);
+    };
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    const lines: string[] = [];
+    for (let i = 0; i < 20000; i++) {
+      // Days and times at and past their limits (2026-02-29, day 31 of a 30-day month, hour 24,
+      // second 60), fractions of 0 to 20 digits, with and without a zone, a space for the T.
+      const date = `${pad(1900 + rand(300), 4)}-${pad(rand(14), 2)}-${pad(rand(33), 2)}`;
+      const time = `${pad(rand(26), 2)}:${pad(rand(61), 2)}:${pad(rand(62), 2)}`;
+      const digits = rand(21);
+      const fraction = digits === 0 ? '' : `.${Array.from({ length: digits }, () => rand(10)).join('')}`;
+      const sep = rand(20) === 0 ? ' ' : 'T';
+      const zone = ['Z', '', '+02:00', 'z'][rand(4)];
+      const stamp = rand(8) === 0 ? String(rand(2) === 0 ? 1767571200 + rand(1e6) / 1000 : 1767571200000 + rand(1e6)) : `"${date}${sep}${time}${fraction}${zone}"`;
+      const seconds = rand(3) === 0 ? `,"duration_seconds":${rand(100000) / 10 ** rand(7)}` : '';
+      lines.push(`{"event_type":"llm_call_end"${seconds},"timestamp":${stamp}}`);
+    }
+    const r = compare(joined(lines));
+    // Every one is read by the JavaScript scan; the short shapes here (a third of them or more).
+    expect(r.js).toBe(20000);
+    expect(r.native).toBeGreaterThan(7000);
+  });
+
+  it('splits lines as LineCursor does: CRLF, byte-order marks, blank lines, a lone CR, no last line feed', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const line = '{"event_type":"llm_call","model":"m"}';
+    const bytes = Buffer.concat([bom, Buffer.from(`${line}\r\n\r\n\n${line}\n`), bom, Buffer.from(`${line}\r\n ${line}\r\r\n\r${line}\n${line}`)]);
+    const r = compare(bytes);
+    expect(r.lines).toBe(8);
+    expect(r.native).toBe(5);
+  });
+
+  it('continues block after block, each where the last stopped', () => {
+    const lines = Array.from({ length: 2 * BLOCK_LINES + 17 }, (_, i) => `{"event_type":"llm_call","run_id":"r-${i}","input_tokens":${i}}`);
+    const b = block();
+    const bytes = joined(lines);
+    let seen = 0;
+    for (let pos = 0; pos < bytes.length; pos = b.next) {
+      const count = b.scan(bytes, pos);
+      expect(count).toBe(Math.min(BLOCK_LINES, lines.length - seen));
+      for (let r = 0; r < count; r++) {
+        expect(takeNativeLine(bytes, b, r)).toBe(true);
+        expect(flat.inputTokens).toBe(seen + r);
+      }
+      seen += count;
+    }
+    expect(seen).toBe(lines.length);
+  });
+
+  it('refuses arrays too small for a block and positions outside the bytes', () => {
+    const b = block();
+    const scanLines = (b as unknown as { scanLines: (...args: unknown[]) => number }).scanLines;
+    const bytes = Buffer.from('{"event_type":"x"}\n');
+    expect(() => scanLines(bytes, 0, b.state, new Int32Array(2), b.read, b.textStart, b.textEnd, b.textHash, b.textWide, b.numbers)).toThrow(RangeError);
+    expect(() => scanLines(bytes, 99, b.state, b.lines, b.read, b.textStart, b.textEnd, b.textHash, b.textWide, b.numbers)).toThrow(RangeError);
+    expect(() => scanLines(bytes, 0, b.state, b.lines, b.read)).toThrow(TypeError);
+    expect(() => scanLines('text', 0, b.state, b.lines, b.read, b.textStart, b.textEnd, b.textHash, b.textWide, b.numbers)).toThrow(TypeError);
+  });
+});
+
+describe('reading on threads with and without the compiled scan', () => {
+  const saved = process.env.TRACE_REPORT_NATIVE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TRACE_REPORT_NATIVE;
+    else process.env.TRACE_REPORT_NATIVE = saved;
+  });
+
+  it('gives the same runs, skipped lines and summary on every fixture folder', async () => {
+    for (const inputs of [['fixtures'], ['test/fixtures/dialects'], ['test/fixtures/otlp'], ['test/fixtures/hostile']]) {
+      const options = { cwd: ROOT, workers: 2, parallelFrom: 0, chunkBytes: 4096 };
+      // The threads take the setting as they start.
+      process.env.TRACE_REPORT_NATIVE = '0';
+      const plain = await loadTraces(inputs, options);
+      delete process.env.TRACE_REPORT_NATIVE;
+      const native = await loadTraces(inputs, options);
+      expect(native.runs, inputs[0]).toEqual(plain.runs);
+      expect(native.skipped, inputs[0]).toEqual(plain.skipped);
+      const json = (r: typeof plain) => JSON.stringify(summarise({ ...r, priceTable: 'x' }));
+      expect(json(native)).toBe(json(plain));
+    }
+  });
+});
