@@ -136,7 +136,18 @@ static inline int32_t string_end(const uint8_t *s, int32_t i, int32_t end, int *
 
 static inline int byte_at(const uint8_t *s, int32_t k, int32_t end) { return k < end ? (int)s[k] : 256; }
 
-static int scan(const uint8_t *s, int32_t start, int32_t end, Line *L) {
+/*
+ * The slot of each key of the last line read, by its place in the line (-1: a key not read), as
+ * flat-line.ts guesses keys: lines of one shape repeat their keys in the same order, so a key is
+ * first compared with the one at its place in the last line whose first value hashed alike.
+ */
+#define SHAPES 16
+#define PLACES 64
+typedef struct {
+  int8_t slot[SHAPES * PLACES];
+} Guesses;
+
+static int scan(const uint8_t *s, int32_t start, int32_t end, Line *L, Guesses *G) {
 #define AT(k) byte_at(s, (k), end)
   memset(L->kind, ABSENT, sizeof L->kind);
   int32_t i = start;
@@ -147,24 +158,33 @@ static int scan(const uint8_t *s, int32_t start, int32_t end, Line *L) {
   i++;
   while (i < end && is_space(s[i])) i++;
   if (AT(i) == 125) return 0;
-  for (;;) {
+  int row = 0;
+  for (int place = 0;; place++) {
     if (AT(i) != 34) return 0;
     i++;
-    int32_t key_start = i;
-    int high = 0;
-    i = string_end(s, i, end, &high);
-    if (i < 0) return 0;
-    int32_t key_len = i - key_start;
-    uint32_t h = hash31(s + key_start, key_len);
-    i++;
     int id = -1;
-    for (uint32_t p = h & (TABLE_SIZE - 1); table_entry[p] != 0; p = (p + 1) & (TABLE_SIZE - 1)) {
-      int entry = table_entry[p];
-      int k = entry > 0 ? entry - 1 : NKEYS + (-entry - 1);
-      if (key_length[k] != key_len || memcmp(name_of(entry), s + key_start, (size_t)key_len) != 0) continue;
-      if (entry < 0) return 0;
-      id = entry - 1;
-      break;
+    int guess = place < PLACES ? G->slot[row + place] : -1;
+    int32_t n = guess >= 0 ? key_length[guess] : 0;
+    if (guess >= 0 && i + n < end && s[i + n] == 34 && memcmp(s + i, KEYS[guess], (size_t)n) == 0) {
+      id = guess;
+      i += n + 1;
+    } else {
+      int32_t key_start = i;
+      int high = 0;
+      i = string_end(s, i, end, &high);
+      if (i < 0) return 0;
+      int32_t key_len = i - key_start;
+      uint32_t h = hash31(s + key_start, key_len);
+      i++;
+      for (uint32_t p = h & (TABLE_SIZE - 1); table_entry[p] != 0; p = (p + 1) & (TABLE_SIZE - 1)) {
+        int entry = table_entry[p];
+        int k = entry > 0 ? entry - 1 : NKEYS + (-entry - 1);
+        if (key_length[k] != key_len || memcmp(name_of(entry), s + key_start, (size_t)key_len) != 0) continue;
+        if (entry < 0) return 0;
+        id = entry - 1;
+        break;
+      }
+      if (place < PLACES) G->slot[row + place] = (int8_t)id;
     }
     while (i < end && is_space(s[i])) i++;
     if (AT(i) != 58) return 0;
@@ -184,6 +204,7 @@ static int scan(const uint8_t *s, int32_t start, int32_t end, Line *L) {
         L->start[id] = vs;
         L->end[id] = i;
         L->hash[id] = (int32_t)hash31(s + vs, i - vs);
+        if (place == 0) row = (L->hash[id] & (SHAPES - 1)) * PLACES;
       }
       i++;
     } else if (c == 45 || (c >= 48 && c <= 57)) {
@@ -428,9 +449,9 @@ static void put_col(Line *L, Out *o, size_t at, int slot) {
 }
 
 /* Reads one line into row `r` of `o`: 1 when read, 0 when it is left to JavaScript. */
-static int read_line(const uint8_t *s, int32_t start, int32_t end, Out *o, size_t r) {
+static int read_line(const uint8_t *s, int32_t start, int32_t end, Out *o, size_t r, Guesses *G) {
   Line L;
-  if (!scan(s, start, end, &L)) return 0;
+  if (!scan(s, start, end, &L, G)) return 0;
   L.bad = 0;
   int type = text_slot(&L, K_EVENT_TYPE, K_TYPE, -1, -1);
   if (type == -1 || L.bad || L.kind[type] == WIDE) return 0;
@@ -513,6 +534,8 @@ static napi_value scan_lines(napi_env env, napi_callback_info info) {
   int32_t len = (int32_t)length;
   int32_t pos = (int32_t)pos_d;
   size_t count = 0;
+  Guesses guesses;
+  memset(guesses.slot, -1, sizeof guesses.slot);
   while (count < room && pos < len) {
     const uint8_t *nl = memchr(bytes + pos, 10, (size_t)(len - pos));
     int32_t end = nl == NULL ? len : (int32_t)(nl - bytes);
@@ -522,7 +545,7 @@ static napi_value scan_lines(napi_env env, napi_callback_info info) {
     if (end - start >= 3 && bytes[start] == 0xef && bytes[start + 1] == 0xbb && bytes[start + 2] == 0xbf) start += 3;
     o.lines[2 * count] = start;
     o.lines[2 * count + 1] = end;
-    o.read[count] = (uint8_t)read_line(bytes, start, end, &o, count);
+    o.read[count] = (uint8_t)read_line(bytes, start, end, &o, count, &guesses);
     count++;
     pos = next;
   }

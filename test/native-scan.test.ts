@@ -139,6 +139,33 @@ describe('the compiled flat-line scan', () => {
     expect(r.native).toBeGreaterThan(7000);
   });
 
+  it('reads keys that differ from those at the same place in the lines before (it guesses keys by place)', () => {
+    const t = '"timestamp":"2026-01-05T00:01:00.472Z"';
+    const lines = [
+      `{"event_type":"llm_call_start","agent_name":"a","model":"gpt-4o","run_id":"r1",${t}}`,
+      `{"event_type":"llm_call_start","agent_name":"a","model_name":"gpt-4o","run_id":"r1",${t}}`,
+      `{"event_type":"llm_call_start","agent":"b","model":"gpt-4o-mini","trace_id":"r2","run_idx":"q",${t}}`,
+      `{"event_type":"llm_call_start","agent_name":"a","note":"n","model":"gpt-4o","run_id":"r1",${t}}`,
+      `{"event_type":"llm_call_start","agent_name":"a","mode":"x","model":"gpt-4o","run_id":"r1",${t}}`,
+      `{"event_type":"llm_call_start","agent_name":"a","model":"gpt-4o","run_id":"r1","timestamp_":"x"}`,
+      `{"event_type":"llm_call_start","agent_name":"a","model":"gpt-4o","run_id":"r1","timestamp":"x","timestamp":"y"}`,
+      `{"event_type":"llm_call_end","agent_name":"a","model":"gpt-4o","input_tokens":10,"output_tokens":2,"duration_ms":5,"run_id":"r1",${t}}`,
+      `{"run_id":"r3","event_type":"llm_call","model":"o3","agent_name":"c",${t}}`,
+      `{"event_type":"llm_call","event_type":"llm_call_end","agent_name":"a",${t}}`,
+      `{"event_type":"llm_call_start","agent_name":"a","payload":{},${t}}`,
+      `{"event_type":"llm_call_start","agent_name\\"":"a","model":"gpt-4o",${t}}`,
+      `{"event_type":"llm_call_start","agent_nam":"a","model":"gpt-4o",${t}}`,
+      `{"event_type":"llm_call_start","agent_name" : "a" ,"model":"gpt-4o",${t}}`,
+      `{"event_type":"llm_call_start","agent_name":"a","mode`,
+      `{"event_type":"llm_call_start","agent_name":"a","model`,
+    ];
+    // Three times over, the last in reverse, so that every line also comes after other shapes of line.
+    const r = compare(joined([...lines, ...lines, ...[...lines].reverse()]));
+    // All but a repeated key (twice), a container, an escape and the two cut lines.
+    expect(r.native).toBe(3 * 10);
+    expect(r.left).toEqual([]);
+  });
+
   it('splits lines as LineCursor does: CRLF, byte-order marks, blank lines, a lone CR, no last line feed', () => {
     const bom = Buffer.from([0xef, 0xbb, 0xbf]);
     const line = '{"event_type":"llm_call","model":"m"}';
