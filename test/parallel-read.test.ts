@@ -86,6 +86,25 @@ describe('choosing worker threads', () => {
     expect(await readOnThreads([file, { path: '/dev/fd/63', name: 'p', stream: true }], 2, 101)).toBe(false);
   });
 
+  it('counts a gzipped file as the bytes it holds uncompressed', async () => {
+    const text = `${'{"event_type":"llm_call","model":"gpt-4o","input_tokens":10}\n'.repeat(2000)}`;
+    // writeTree gzips the files named .gz.
+    const dir = writeTree({ 'a.jsonl.gz': text, 'b.jsonl': text });
+    const gz = { path: path.join(dir, 'a.jsonl.gz'), name: 'a.jsonl.gz' };
+    const plain = { path: path.join(dir, 'b.jsonl'), name: 'b.jsonl' };
+    const packed = readFileSync(gz.path);
+    expect(packed.length).toBeLessThan(text.length / 20);
+    expect(await readOnThreads([gz], 2, text.length)).toBe(true);
+    expect(await readOnThreads([gz], 2, text.length + 1)).toBe(false);
+    expect(await readOnThreads([gz, plain], 2, 2 * text.length)).toBe(true);
+    // What a trailer does not tell (a size past 4 GiB wraps around) never counts for less than the file.
+    const wrapped = Buffer.concat([packed.subarray(0, packed.length - 4), Buffer.from([1, 0, 0, 0])]);
+    const odd = path.join(dir, 'odd.gz');
+    writeFileSync(odd, wrapped);
+    expect(await readOnThreads([{ path: odd, name: 'odd.gz' }], 2, wrapped.length)).toBe(true);
+    expect(await readOnThreads([{ path: odd, name: 'odd.gz' }], 2, wrapped.length + 1)).toBe(false);
+  });
+
   it('a worker reads a pipe whole, once', async () => {
     const dir = tempDir();
     const fifo = path.join(dir, 'live.pipe');

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import { InputError } from '../errors.js';
 import { RunAssembler } from '../model/assembler.js';
@@ -9,7 +8,7 @@ import { isStream, resolveInputs, STDIN, type InputFile } from './inputs.js';
 import { flatLineToEvents, lineToEvents, type EventSink } from './line-events.js';
 import { fieldsOf, toSpan } from './spans.js';
 import { readLines, TruncatedInputError, type LineHandler } from './lines.js';
-import { planChunks, type Chunk } from './parallel/chunks.js';
+import { planChunks, readableBytes, type Chunk } from './parallel/chunks.js';
 import { forEachRun } from './parallel/build-runs.js';
 import { RunIndex, type RunPlan } from './parallel/run-index.js';
 import { WorkerPool } from './parallel/pool.js';
@@ -75,7 +74,11 @@ export function defaultWorkers(): number {
 export async function readOnThreads(files: readonly InputFile[], workers: number | undefined, from: number): Promise<boolean> {
   if (workers === 0 || files.some((f) => f.path === STDIN)) return false;
   let total = 0;
-  for (const f of files) if (!isStream(f)) total += (await stat(f.path)).size;
+  for (const f of files) {
+    if (total >= from) break;
+    // A gzipped file counts as what it holds: there is as much to read.
+    if (!isStream(f)) total += await readableBytes(f.path);
+  }
   return total >= from;
 }
 

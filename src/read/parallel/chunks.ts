@@ -44,6 +44,24 @@ async function isGzip(handle: import('node:fs/promises').FileHandle): Promise<bo
 }
 
 /**
+ * The bytes a file gives to read: its size, or for a gzipped file what it holds uncompressed, as
+ * its last member's trailer tells (modulo 4 GiB: never less than the compressed size is taken). A
+ * 265 MB trace gzips to about 27 MB; it is read as the 265 MB it is.
+ */
+export async function readableBytes(path: string): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    if (size < 18 || !(await isGzip(handle))) return size;
+    const tail = Buffer.alloc(4);
+    await handle.read(tail, 0, 4, size - 4);
+    return Math.max(size, tail.readUInt32LE(0));
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Splits the inputs into chunks of about `chunkBytes`, in input order. Gzipped files cannot be
  * split and stay whole; plain files are cut just after a line feed, so no line is ever split.
  */
