@@ -433,9 +433,14 @@ typedef struct {
   int32_t *tstart;  /* per line and column: where its text starts, or -1 (not given) */
   int32_t *tend;
   int32_t *thash;
-  uint8_t *twide;   /* per line and column: 1 when the text has bytes above ASCII */
+  uint8_t *twide;   /* per line and column: WIDE_TEXT, SAME_TEXT */
   double *nums;     /* per line: NNUMS numbers, NaN for none */
 } Out;
+
+/* A column's flags: its text has bytes above ASCII; its text is that of the same column of the
+   line before, which was read here too (so its string is found without looking it up). */
+#define WIDE_TEXT 1
+#define SAME_TEXT 2
 
 static void put_col(Line *L, Out *o, size_t at, int slot) {
   if (slot == -1) {
@@ -445,7 +450,7 @@ static void put_col(Line *L, Out *o, size_t at, int slot) {
   o->tstart[at] = L->start[slot];
   o->tend[at] = L->end[slot];
   o->thash[at] = L->hash[slot];
-  o->twide[at] = L->kind[slot] == WIDE;
+  o->twide[at] = L->kind[slot] == WIDE ? WIDE_TEXT : 0;
 }
 
 /* Reads one line into row `r` of `o`: 1 when read, 0 when it is left to JavaScript. */
@@ -491,6 +496,17 @@ static int read_line(const uint8_t *s, int32_t start, int32_t end, Out *o, size_
   if (got == 0) return 0;
   n[N_TIME] = when;
   return !L.bad;
+}
+
+/* Marks the columns of line r whose text is that of the line before. */
+static void mark_same(const uint8_t *bytes, Out *o, size_t r) {
+  size_t at = r * NCOLS, before = at - NCOLS;
+  for (int c = 0; c < NCOLS; c++) {
+    int32_t start = o->tstart[at + c], prev = o->tstart[before + c];
+    if (start == -1 || prev == -1) continue;
+    int32_t n = o->tend[at + c] - start;
+    if (n == o->tend[before + c] - prev && memcmp(bytes + start, bytes + prev, (size_t)n) == 0) o->twide[at + c] |= SAME_TEXT;
+  }
 }
 
 static napi_status typed(napi_env env, napi_value v, void **data, size_t *length) {
@@ -546,6 +562,7 @@ static napi_value scan_lines(napi_env env, napi_callback_info info) {
     o.lines[2 * count] = start;
     o.lines[2 * count + 1] = end;
     o.read[count] = (uint8_t)read_line(bytes, start, end, &o, count, &guesses);
+    if (count > 0 && o.read[count] && o.read[count - 1]) mark_same(bytes, &o, count);
     count++;
     pos = next;
   }

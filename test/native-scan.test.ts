@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { summarise } from '../src/aggregate/summarise.js';
 import { flat, scanFlatLine, slotEnd, slotHash, slotStart, slotWide, takeNativeLine } from '../src/normalise/flat-line.js';
 import { BLOCK_LINES, nativeBlock, type NativeBlock } from '../src/normalise/native-scan.js';
-import { LineCursor } from '../src/read/lines.js';
+import { lineToEvents, flatLineToEvents, type EventSink } from '../src/read/line-events.js';
+import { eachLine, LineCursor } from '../src/read/lines.js';
+import { BatchWriter, type EventBatch } from '../src/read/parallel/event-batch.js';
 import { loadTraces } from '../src/read/load.js';
 import { EDGE_CASES, fixtureLines, mutatedLines, numberLines, splicedLines } from './line-corpus.js';
 
@@ -200,6 +202,71 @@ describe('the compiled flat-line scan', () => {
     expect(() => scanLines(bytes, 99, b.state, b.lines, b.read, b.textStart, b.textEnd, b.textHash, b.textWide, b.numbers)).toThrow(RangeError);
     expect(() => scanLines(bytes, 0, b.state, b.lines, b.read)).toThrow(TypeError);
     expect(() => scanLines('text', 0, b.state, b.lines, b.read, b.textStart, b.textEnd, b.textHash, b.textWide, b.numbers)).toThrow(TypeError);
+  });
+});
+
+/** A worker's batch of `bytes` read as one chunk, with the compiled scan or in JavaScript only. */
+function batchOf(bytes: Buffer, native: boolean): { batch: EventBatch; spans: number; skipped: number[] } {
+  const writer = new BatchWriter(true);
+  let current = 0;
+  let spans = 0;
+  const skipped: number[] = [];
+  const sink: EventSink = {
+    event: (e) => writer.push(e, current),
+    skip: () => void skipped.push(current),
+    spans: (n) => void (spans += n),
+    fast: true,
+    flatLine: (b) => writer.pushFlat(b, current),
+  };
+  eachLine(
+    bytes,
+    0,
+    (b, start, end, line) => {
+      current = line;
+      lineToEvents(b, start, end, sink);
+    },
+    native
+      ? (b, _start, _end, line) => {
+          current = line;
+          flatLineToEvents(b, sink);
+        }
+      : null,
+  );
+  return { batch: writer.finish(), spans, skipped };
+}
+
+describe('a batch read with the compiled scan', () => {
+  it('is the batch read in JavaScript, column by column, on every corpus', () => {
+    block();
+    // Lines whose texts repeat from one line to the next (a string is then taken from the line
+    // before), also across lines of other types, errors and routing decisions whose error and
+    // detail texts come from different fields by type, and lines left to JavaScript in between.
+    const repeats = [
+      '{"event_type":"llm_call_start","agent_name":"a","model":"m","run_id":"r1","call_id":"c1","status":"ok"}',
+      '{"event_type":"llm_call_end","agent_name":"a","model":"m","run_id":"r1","call_id":"c1","status":"ok","input_tokens":3}',
+      '{"event_type":"error","agent_name":"a","message":"boom","run_id":"r1"}',
+      '{"event_type":"error","agent_name":"a","error":"boom","run_id":"r1"}',
+      '{"event_type":"routing_decision","agent_name":"a","error":"boom","target":"b","run_id":"r1"}',
+      '{"event_type":"routing_decision","agent_name":"a","message":"boom","target":"b","run_id":"r1"}',
+      '{"event_type":"llm_call_error","agent_name":"a","message":"boom","target":"b","run_id":"r1"}',
+      '{"event_type":"llm_call_error","agent_name":"a","message":"boom","target":"b","run_id":"r1"}',
+      '{"event_type":"llm_call_end","agent_name":"é-a","model":"m","run_id":"r1"}',
+      '{"event_type":"llm_call_end","agent_name":"é-a","model":"m","run_id":"r1"}',
+      '{"event_type":"llm_call_end","agent":"a","model_name":"m","trace_id":"r1","payload":{}}',
+      '{"event_type":"llm_call_end","agent":"a","model_name":"m","trace_id":"r1"}',
+      '',
+      '{"event_type":"llm_call_end","agent":"a","model_name":"m","trace_id":"r1"}',
+      '{"event_type":"LLM_CALL_END","agent":"a","model_name":"m","trace_id":"r1"}',
+      '{"event_type":"llm_call_end","agent":"a","model_name":"m","trace_id":"r1"}',
+      '{"event_type":"llm_call_end","agent":"a","model":"x","model_name":"m","run_id":"r2"}',
+    ];
+    for (const bytes of [joined([...repeats, ...repeats]), joined(fixtureLines()), joined(mutatedLines(5000)), joined(splicedLines(5000)), joined(EDGE_CASES)]) {
+      const native = batchOf(bytes, true);
+      const js = batchOf(bytes, false);
+      expect(native.spans).toBe(js.spans);
+      expect(native.skipped).toEqual(js.skipped);
+      expect(native.batch).toEqual(js.batch);
+    }
   });
 });
 

@@ -35,7 +35,11 @@ export class NativeBlock {
   readonly lines = new Int32Array(2 * BLOCK_LINES);
   /** 1 when the line was read here; 0 when JavaScript must read it. */
   readonly read = new Uint8Array(BLOCK_LINES);
-  /** Per line and column: where its text is in the bytes (start -1: not given), its hash, and whether it has bytes above ASCII. */
+  /**
+   * Per line and column: where its text is in the bytes (start -1: not given), its hash, and flags:
+   * 1 when it has bytes above ASCII, 2 when it is the text of the same column of the line before,
+   * which was read here too.
+   */
   readonly textStart = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);
   readonly textEnd = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);
   readonly textHash = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);

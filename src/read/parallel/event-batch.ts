@@ -141,9 +141,12 @@ export class BatchWriter {
     const S = this.strings;
     const t = flat.text;
     const s = i * NS;
+    // Texts the line before had in the same column: the string is the one that event has.
+    const same = i > 0 && this.lines[i - 1] === line - 1 ? flat.same : 0;
     for (let k = 0; k < NS; k++) {
       const slot = t[k]!;
-      if (slot === -1) S[s + k] = 0;
+      if ((same & (1 << k)) !== 0) S[s + k] = S[s - NS + k]!;
+      else if (slot === -1) S[s + k] = 0;
       else if (slot === ERROR_TEXT) S[s + k] = this.intern('error');
       else if (slotWide(slot)) S[s + k] = this.intern(textOf(bytes, slotStart(slot), slotEnd(slot), true));
       else S[s + k] = this.internAt(bytes, slotStart(slot), slotEnd(slot), slotHash(slot));
