@@ -93,7 +93,10 @@ async function traces(spans) {
   return file;
 }
 
-console.log(`trace-report benchmark — node ${process.version}, ${repeat} alternating runs each, medians (peak RSS: max; CPU: user + system, all threads)\n`);
+// Whether trace-report reads with its compiled scan (built by npm install; see native-scan.ts): the figures depend on it.
+const { nativeScanInUse } = await import(path.join(root, 'dist/normalise/native-scan.js'));
+const scan = nativeScanInUse() ? 'the compiled flat-line scan' : `the JavaScript scan only (the compiled scan is ${process.env.TRACE_REPORT_NATIVE === '0' ? 'turned off' : 'not built'})`;
+console.log(`trace-report benchmark — node ${process.version}, ${repeat} alternating runs each, medians (peak RSS: max; CPU: user + system, all threads); reading with ${scan}\n`);
 const rows = [];
 
 for (const spans of sizes) {
