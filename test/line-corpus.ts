@@ -66,6 +66,32 @@ export const EDGE_CASES: readonly string[] = [
   '[1,2]',
 ];
 
+const T = '"timestamp":"2026-01-05T00:01:00.472Z"';
+
+/**
+ * Lines of different shapes, one after another: the scans guess each key by its place in the last
+ * line of the same shape. Ten of them are read the fast way; the others have a repeated key, a
+ * container, an escape, or are cut.
+ */
+export const SHAPE_CHANGES: readonly string[] = [
+  `{"event_type":"llm_call_start","agent_name":"a","model":"gpt-4o","run_id":"r1",${T}}`,
+  `{"event_type":"llm_call_start","agent_name":"a","model_name":"gpt-4o","run_id":"r1",${T}}`,
+  `{"event_type":"llm_call_start","agent":"b","model":"gpt-4o-mini","trace_id":"r2","run_idx":"q",${T}}`,
+  `{"event_type":"llm_call_start","agent_name":"a","note":"n","model":"gpt-4o","run_id":"r1",${T}}`,
+  `{"event_type":"llm_call_start","agent_name":"a","mode":"x","model":"gpt-4o","run_id":"r1",${T}}`,
+  `{"event_type":"llm_call_start","agent_name":"a","model":"gpt-4o","run_id":"r1","timestamp_":"x"}`,
+  `{"event_type":"llm_call_start","agent_name":"a","model":"gpt-4o","run_id":"r1","timestamp":"x","timestamp":"y"}`,
+  `{"event_type":"llm_call_end","agent_name":"a","model":"gpt-4o","input_tokens":10,"output_tokens":2,"duration_ms":5,"run_id":"r1",${T}}`,
+  `{"run_id":"r3","event_type":"llm_call","model":"o3","agent_name":"c",${T}}`,
+  `{"event_type":"llm_call","event_type":"llm_call_end","agent_name":"a",${T}}`,
+  `{"event_type":"llm_call_start","agent_name":"a","payload":{},${T}}`,
+  `{"event_type":"llm_call_start","agent_name\\"":"a","model":"gpt-4o",${T}}`,
+  `{"event_type":"llm_call_start","agent_nam":"a","model":"gpt-4o",${T}}`,
+  `{"event_type":"llm_call_start","agent_name" : "a" ,"model":"gpt-4o",${T}}`,
+  `{"event_type":"llm_call_start","agent_name":"a","mode`,
+  `{"event_type":"llm_call_start","agent_name":"a","model`,
+];
+
 /** A random number generator from a seed: an integer below `n`. */
 function randomFrom(seed: number): (n: number) => number {
   let s = seed;

@@ -7,7 +7,7 @@ import { lineToEvents, flatLineToEvents, type EventSink } from '../src/read/line
 import { eachLine, LineCursor } from '../src/read/lines.js';
 import { BatchWriter, type EventBatch } from '../src/read/parallel/event-batch.js';
 import { loadTraces } from '../src/read/load.js';
-import { EDGE_CASES, fixtureLines, mutatedLines, numberLines, splicedLines } from './line-corpus.js';
+import { EDGE_CASES, fixtureLines, mutatedLines, numberLines, SHAPE_CHANGES, splicedLines } from './line-corpus.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -142,25 +142,7 @@ describe('the compiled flat-line scan', () => {
   });
 
   it('reads keys that differ from those at the same place in the lines before (it guesses keys by place)', () => {
-    const t = '"timestamp":"2026-01-05T00:01:00.472Z"';
-    const lines = [
-      `{"event_type":"llm_call_start","agent_name":"a","model":"gpt-4o","run_id":"r1",${t}}`,
-      `{"event_type":"llm_call_start","agent_name":"a","model_name":"gpt-4o","run_id":"r1",${t}}`,
-      `{"event_type":"llm_call_start","agent":"b","model":"gpt-4o-mini","trace_id":"r2","run_idx":"q",${t}}`,
-      `{"event_type":"llm_call_start","agent_name":"a","note":"n","model":"gpt-4o","run_id":"r1",${t}}`,
-      `{"event_type":"llm_call_start","agent_name":"a","mode":"x","model":"gpt-4o","run_id":"r1",${t}}`,
-      `{"event_type":"llm_call_start","agent_name":"a","model":"gpt-4o","run_id":"r1","timestamp_":"x"}`,
-      `{"event_type":"llm_call_start","agent_name":"a","model":"gpt-4o","run_id":"r1","timestamp":"x","timestamp":"y"}`,
-      `{"event_type":"llm_call_end","agent_name":"a","model":"gpt-4o","input_tokens":10,"output_tokens":2,"duration_ms":5,"run_id":"r1",${t}}`,
-      `{"run_id":"r3","event_type":"llm_call","model":"o3","agent_name":"c",${t}}`,
-      `{"event_type":"llm_call","event_type":"llm_call_end","agent_name":"a",${t}}`,
-      `{"event_type":"llm_call_start","agent_name":"a","payload":{},${t}}`,
-      `{"event_type":"llm_call_start","agent_name\\"":"a","model":"gpt-4o",${t}}`,
-      `{"event_type":"llm_call_start","agent_nam":"a","model":"gpt-4o",${t}}`,
-      `{"event_type":"llm_call_start","agent_name" : "a" ,"model":"gpt-4o",${t}}`,
-      `{"event_type":"llm_call_start","agent_name":"a","mode`,
-      `{"event_type":"llm_call_start","agent_name":"a","model`,
-    ];
+    const lines = SHAPE_CHANGES;
     // Three times over, the last in reverse, so that every line also comes after other shapes of line.
     const r = compare(joined([...lines, ...lines, ...[...lines].reverse()]));
     // All but a repeated key (twice), a container, an escape and the two cut lines.
