@@ -509,11 +509,16 @@ static void mark_same(const uint8_t *bytes, Out *o, size_t r) {
   }
 }
 
-static napi_status typed(napi_env env, napi_value v, void **data, size_t *length) {
+/* A typed array of the element type `want`: its data and length; napi_invalid_arg for any other value. */
+static napi_status typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *length) {
   napi_typedarray_type type;
   napi_value buffer;
   size_t offset;
-  return napi_get_typedarray_info(env, v, &type, length, data, &buffer, &offset);
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return napi_invalid_arg;
+  napi_status status = napi_get_typedarray_info(env, v, &type, length, data, &buffer, &offset);
+  if (status != napi_ok) return status;
+  return type == want ? napi_ok : napi_invalid_arg;
 }
 
 /*
@@ -533,11 +538,15 @@ static napi_value scan_lines(napi_env env, napi_callback_info info) {
   int32_t *state;
   double pos_d;
   Out o;
-  if (typed(env, argv[0], (void **)&bytes, &length) != napi_ok || napi_get_value_double(env, argv[1], &pos_d) != napi_ok ||
-      typed(env, argv[2], (void **)&state, &n_state) != napi_ok || typed(env, argv[3], (void **)&o.lines, &n_lines) != napi_ok ||
-      typed(env, argv[4], (void **)&o.read, &n_read) != napi_ok || typed(env, argv[5], (void **)&o.tstart, &n_ts) != napi_ok ||
-      typed(env, argv[6], (void **)&o.tend, &n_te) != napi_ok || typed(env, argv[7], (void **)&o.thash, &n_th) != napi_ok ||
-      typed(env, argv[8], (void **)&o.twide, &n_tw) != napi_ok || typed(env, argv[9], (void **)&o.nums, &n_nums) != napi_ok) {
+  if (typed(env, argv[0], napi_uint8_array, (void **)&bytes, &length) != napi_ok || napi_get_value_double(env, argv[1], &pos_d) != napi_ok ||
+      typed(env, argv[2], napi_int32_array, (void **)&state, &n_state) != napi_ok ||
+      typed(env, argv[3], napi_int32_array, (void **)&o.lines, &n_lines) != napi_ok ||
+      typed(env, argv[4], napi_uint8_array, (void **)&o.read, &n_read) != napi_ok ||
+      typed(env, argv[5], napi_int32_array, (void **)&o.tstart, &n_ts) != napi_ok ||
+      typed(env, argv[6], napi_int32_array, (void **)&o.tend, &n_te) != napi_ok ||
+      typed(env, argv[7], napi_int32_array, (void **)&o.thash, &n_th) != napi_ok ||
+      typed(env, argv[8], napi_uint8_array, (void **)&o.twide, &n_tw) != napi_ok ||
+      typed(env, argv[9], napi_float64_array, (void **)&o.nums, &n_nums) != napi_ok) {
     napi_throw_type_error(env, NULL, "scanLines: bad arguments");
     return NULL;
   }

@@ -184,6 +184,11 @@ describe('the compiled flat-line scan', () => {
     expect(() => scanLines(bytes, 99, b.state, b.lines, b.read, b.textStart, b.textEnd, b.textHash, b.textWide, b.numbers)).toThrow(RangeError);
     expect(() => scanLines(bytes, 0, b.state, b.lines, b.read)).toThrow(TypeError);
     expect(() => scanLines('text', 0, b.state, b.lines, b.read, b.textStart, b.textEnd, b.textHash, b.textWide, b.numbers)).toThrow(TypeError);
+    // Arrays of another element type, whose lengths would count other units: never written.
+    const bytesAsNumbers = new Uint8Array(b.textStart.length);
+    expect(() => scanLines(bytes, 0, b.state, b.lines, b.read, bytesAsNumbers, b.textEnd, b.textHash, b.textWide, b.numbers)).toThrow(TypeError);
+    expect(() => scanLines(bytes, 0, b.state, b.lines, b.read, b.textStart, b.textEnd, b.textHash, b.textWide, new Int32Array(b.numbers.length))).toThrow(TypeError);
+    expect(bytesAsNumbers.every((x) => x === 0)).toBe(true);
   });
 });
 
