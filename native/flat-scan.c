@@ -11,6 +11,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The keys read, in the slot order of flat-line.ts's KEYS. */
@@ -433,14 +434,12 @@ typedef struct {
   int32_t *tstart;  /* per line and column: where its text starts, or -1 (not given) */
   int32_t *tend;
   int32_t *thash;
-  uint8_t *twide;   /* per line and column: WIDE_TEXT, SAME_TEXT */
+  uint8_t *twide;   /* per line and column: WIDE_TEXT */
   double *nums;     /* per line: NNUMS numbers, NaN for none */
 } Out;
 
-/* A column's flags: its text has bytes above ASCII; its text is that of the same column of the
-   line before, which was read here too (so its string is found without looking it up). */
+/* A column's flag: its text has bytes above ASCII. */
 #define WIDE_TEXT 1
-#define SAME_TEXT 2
 
 static void put_col(Line *L, Out *o, size_t at, int slot) {
   if (slot == -1) {
@@ -498,18 +497,136 @@ static int read_line(const uint8_t *s, int32_t start, int32_t end, Out *o, size_
   return !L.bad;
 }
 
-/* Marks the columns of line r whose text is that of the line before. */
-static void mark_same(const uint8_t *bytes, Out *o, size_t r) {
-  size_t at = r * NCOLS, before = at - NCOLS;
-  for (int c = 0; c < NCOLS; c++) {
-    int32_t start = o->tstart[at + c], prev = o->tstart[before + c];
-    if (start == -1 || prev == -1) continue;
-    int32_t n = o->tend[at + c] - start;
-    if (n == o->tend[before + c] - prev && memcmp(bytes + start, bytes + prev, (size_t)n) == 0) o->twide[at + c] |= SAME_TEXT;
-  }
+/*
+ * A batch's table of strings, as EventBatch numbers them (1, 2, …): the texts a block's lines
+ * give, looked up by their bytes, and the texts JavaScript asks for (`tableIntern`), in one
+ * numbering. JavaScript keeps the strings in the same order.
+ */
+typedef struct {
+  uint32_t *slots; /* id, 0 for an empty slot */
+  uint32_t mask;
+  uint32_t count;
+  uint32_t cap;    /* room for ids */
+  uint32_t *off;   /* per id (at id - 1): its bytes in the arena, their length and hash */
+  uint32_t *len;
+  uint32_t *hash;
+  uint8_t *arena;
+  size_t used, arena_cap;
+} Table;
+
+static int table_init(Table *t) {
+  memset(t, 0, sizeof *t);
+  t->mask = 1023;
+  t->cap = 512;
+  t->arena_cap = 1 << 16;
+  t->slots = calloc(t->mask + 1, sizeof *t->slots);
+  t->off = malloc(t->cap * sizeof *t->off);
+  t->len = malloc(t->cap * sizeof *t->len);
+  t->hash = malloc(t->cap * sizeof *t->hash);
+  t->arena = malloc(t->arena_cap);
+  return t->slots && t->off && t->len && t->hash && t->arena;
 }
 
-/* A typed array of the element type `want`: its data and length; napi_invalid_arg for any other value. */
+static void table_free(Table *t) {
+  free(t->slots);
+  free(t->off);
+  free(t->len);
+  free(t->hash);
+  free(t->arena);
+}
+
+static void table_reset(Table *t) {
+  memset(t->slots, 0, (t->mask + 1) * sizeof *t->slots);
+  t->count = 0;
+  t->used = 0;
+}
+
+static int table_grow_slots(Table *t) {
+  uint32_t mask = t->mask * 2 + 1;
+  uint32_t *slots = calloc(mask + 1, sizeof *slots);
+  if (!slots) return 0;
+  for (uint32_t id = 1; id <= t->count; id++) {
+    uint32_t p = t->hash[id - 1] & mask;
+    while (slots[p] != 0) p = (p + 1) & mask;
+    slots[p] = id;
+  }
+  free(t->slots);
+  t->slots = slots;
+  t->mask = mask;
+  return 1;
+}
+
+/* The id of the bytes b[0, n) (hash h), added when new (*added set); 0 when out of memory. */
+static uint32_t table_intern(Table *t, const uint8_t *b, uint32_t n, uint32_t h, int *added) {
+  uint32_t p = h & t->mask;
+  for (uint32_t id = t->slots[p]; id != 0; id = t->slots[p]) {
+    if (t->hash[id - 1] == h && t->len[id - 1] == n && memcmp(t->arena + t->off[id - 1], b, n) == 0) return id;
+    p = (p + 1) & t->mask;
+  }
+  if (t->count == t->cap) {
+    uint32_t cap = t->cap * 2;
+    uint32_t *off = realloc(t->off, cap * sizeof *off);
+    if (off) t->off = off;
+    uint32_t *len = realloc(t->len, cap * sizeof *len);
+    if (len) t->len = len;
+    uint32_t *hash = realloc(t->hash, cap * sizeof *hash);
+    if (hash) t->hash = hash;
+    if (!off || !len || !hash) return 0;
+    t->cap = cap;
+  }
+  if (t->used + n > t->arena_cap) {
+    size_t cap = t->arena_cap * 2;
+    while (cap < t->used + n) cap *= 2;
+    uint8_t *arena = realloc(t->arena, cap);
+    if (!arena) return 0;
+    t->arena = arena;
+    t->arena_cap = cap;
+  }
+  memcpy(t->arena + t->used, b, n);
+  uint32_t id = ++t->count;
+  t->off[id - 1] = (uint32_t)t->used;
+  t->len[id - 1] = n;
+  t->hash[id - 1] = h;
+  t->used += n;
+  t->slots[p] = id;
+  *added = 1;
+  if (id * 2 > t->mask + 1 && !table_grow_slots(t)) return 0;
+  return id;
+}
+
+static void finalize_table(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  table_free(data);
+  free(data);
+}
+
+/* newTable(): an empty table, freed with the object that holds it. */
+static napi_value new_table(napi_env env, napi_callback_info info) {
+  (void)info;
+  Table *t = malloc(sizeof *t);
+  if (!t || !table_init(t)) {
+    if (t) table_free(t);
+    free(t);
+    napi_throw_error(env, NULL, "newTable: out of memory");
+    return NULL;
+  }
+  napi_value ext;
+  if (napi_create_external(env, t, finalize_table, NULL, &ext) != napi_ok) {
+    table_free(t);
+    free(t);
+    return NULL;
+  }
+  return ext;
+}
+
+static Table *table_of(napi_env env, napi_value v) {
+  napi_valuetype type;
+  void *data = NULL;
+  if (napi_typeof(env, v, &type) != napi_ok || type != napi_external || napi_get_value_external(env, v, &data) != napi_ok) return NULL;
+  return data;
+}
+
 static napi_status typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *length) {
   napi_typedarray_type type;
   napi_value buffer;
@@ -527,10 +644,19 @@ static napi_status typed(napi_env env, napi_value v, napi_typedarray_type want, 
  * it split. state[0] is set to where the next line starts.
  */
 static napi_value scan_lines(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value argv[10];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 10) {
-    napi_throw_type_error(env, NULL, "scanLines takes 10 arguments");
+  size_t argc = 12;
+  napi_value argv[12];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || (argc != 10 && argc != 12)) {
+    napi_throw_type_error(env, NULL, "scanLines takes 10 arguments, or 12 with a table");
+    return NULL;
+  }
+  /* With a table, each text not above ASCII is looked up (added when new) and its id given in
+     place of its hash; the new ids' texts are listed in `fresh` (start, end), state[1] their count. */
+  Table *table = NULL;
+  int32_t *fresh = NULL;
+  size_t n_fresh = 0;
+  if (argc == 12 && ((table = table_of(env, argv[10])) == NULL || typed(env, argv[11], napi_int32_array, (void **)&fresh, &n_fresh) != napi_ok)) {
+    napi_throw_type_error(env, NULL, "scanLines: bad table");
     return NULL;
   }
   uint8_t *bytes;
@@ -551,14 +677,14 @@ static napi_value scan_lines(napi_env env, napi_callback_info info) {
     return NULL;
   }
   size_t room = n_read;
-  if (n_state < 1 || n_lines < 2 * room || n_ts < NCOLS * room || n_te < NCOLS * room || n_th < NCOLS * room || n_tw < NCOLS * room ||
+  if ((table && (n_state < 2 || n_fresh < 2 * NCOLS * room)) || n_state < 1 || n_lines < 2 * room || n_ts < NCOLS * room || n_te < NCOLS * room || n_th < NCOLS * room || n_tw < NCOLS * room ||
       n_nums < NNUMS * room || length > INT32_MAX || !(pos_d >= 0 && pos_d <= (double)length)) {
     napi_throw_range_error(env, NULL, "scanLines: arrays too small or position out of range");
     return NULL;
   }
   int32_t len = (int32_t)length;
   int32_t pos = (int32_t)pos_d;
-  size_t count = 0;
+  size_t count = 0, fresh_count = 0;
   Guesses guesses;
   memset(guesses.slot, -1, sizeof guesses.slot);
   while (count < room && pos < len) {
@@ -571,20 +697,79 @@ static napi_value scan_lines(napi_env env, napi_callback_info info) {
     o.lines[2 * count] = start;
     o.lines[2 * count + 1] = end;
     o.read[count] = (uint8_t)read_line(bytes, start, end, &o, count, &guesses);
-    if (count > 0 && o.read[count] && o.read[count - 1]) mark_same(bytes, &o, count);
+    if (o.read[count] && table) {
+      /* Not the detail and the message, which only some types take (JavaScript looks them up then). */
+      for (size_t at = count * NCOLS, c = 0; c < NCOLS; c++) {
+        if (c == C_DETAIL || c == C_MESSAGE || o.tstart[at + c] == -1 || (o.twide[at + c] & WIDE_TEXT)) continue;
+        int added = 0;
+        uint32_t id = table_intern(table, bytes + o.tstart[at + c], (uint32_t)(o.tend[at + c] - o.tstart[at + c]), (uint32_t)o.thash[at + c], &added);
+        if (id == 0) {
+          napi_throw_error(env, NULL, "scanLines: out of memory");
+          return NULL;
+        }
+        if (added) {
+          fresh[2 * fresh_count] = o.tstart[at + c];
+          fresh[2 * fresh_count + 1] = o.tend[at + c];
+          fresh_count++;
+        }
+        o.thash[at + c] = (int32_t)id;
+      }
+    }
     count++;
     pos = next;
   }
   state[0] = pos;
+  if (table) state[1] = (int32_t)fresh_count;
   napi_value result;
   napi_create_uint32(env, (uint32_t)count, &result);
   return result;
 }
 
+/* tableIntern(table, bytes): the id of the UTF-8 bytes, added when new. */
+static napi_value table_intern_js(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  Table *t;
+  uint8_t *b;
+  size_t n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2 || (t = table_of(env, argv[0])) == NULL ||
+      typed(env, argv[1], napi_uint8_array, (void **)&b, &n) != napi_ok || n > UINT32_MAX) {
+    napi_throw_type_error(env, NULL, "tableIntern(table, bytes)");
+    return NULL;
+  }
+  int added = 0;
+  uint32_t id = table_intern(t, b, (uint32_t)n, hash31(b, (int32_t)n), &added);
+  if (id == 0) {
+    napi_throw_error(env, NULL, "tableIntern: out of memory");
+    return NULL;
+  }
+  napi_value result;
+  napi_create_uint32(env, id, &result);
+  return result;
+}
+
+/* tableReset(table): empty, for the next batch (keeping its room). */
+static napi_value table_reset_js(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  Table *t;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 || (t = table_of(env, argv[0])) == NULL) {
+    napi_throw_type_error(env, NULL, "tableReset(table)");
+    return NULL;
+  }
+  table_reset(t);
+  return NULL;
+}
+
+static int export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb) {
+  napi_value fn;
+  return napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn) == napi_ok && napi_set_named_property(env, exports, name, fn) == napi_ok;
+}
+
 NAPI_MODULE_INIT() {
   pthread_once(&table_once, init_table);
-  napi_value fn;
-  if (napi_create_function(env, "scanLines", NAPI_AUTO_LENGTH, scan_lines, NULL, &fn) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "scanLines", fn) != napi_ok) return NULL;
+  if (!export_fn(env, exports, "scanLines", scan_lines) || !export_fn(env, exports, "newTable", new_table) ||
+      !export_fn(env, exports, "tableIntern", table_intern_js) || !export_fn(env, exports, "tableReset", table_reset_js))
+    return NULL;
   return exports;
 }

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { summarise } from '../src/aggregate/summarise.js';
 import { flat, scanFlatLine, slotEnd, slotHash, slotStart, slotWide, takeNativeLine } from '../src/normalise/flat-line.js';
 import { BLOCK_LINES, nativeBlock, type NativeBlock } from '../src/normalise/native-scan.js';
-import { lineToEvents, flatLineToEvents, type EventSink } from '../src/read/line-events.js';
-import { eachLine, LineCursor } from '../src/read/lines.js';
-import { BatchWriter, type EventBatch } from '../src/read/parallel/event-batch.js';
+import { lineToEvents, type EventSink } from '../src/read/line-events.js';
+import { eachLine, LineCursor, type NativeLines } from '../src/read/lines.js';
+import { BatchWriter, decodeEvent, emptyEvent, lineOf, type EventBatch } from '../src/read/parallel/event-batch.js';
 import { loadTraces } from '../src/read/load.js';
 import { EDGE_CASES, fixtureLines, mutatedLines, numberLines, SHAPE_CHANGES, splicedLines } from './line-corpus.js';
 
@@ -178,7 +178,7 @@ describe('the compiled flat-line scan', () => {
 
   it('refuses arrays too small for a block and positions outside the bytes', () => {
     const b = block();
-    const scanLines = (b as unknown as { scanLines: (...args: unknown[]) => number }).scanLines;
+    const scanLines = (b as unknown as { addon: { scanLines: (...args: unknown[]) => number } }).addon.scanLines;
     const bytes = Buffer.from('{"event_type":"x"}\n');
     expect(() => scanLines(bytes, 0, b.state, new Int32Array(2), b.read, b.textStart, b.textEnd, b.textHash, b.textWide, b.numbers)).toThrow(RangeError);
     expect(() => scanLines(bytes, 99, b.state, b.lines, b.read, b.textStart, b.textEnd, b.textHash, b.textWide, b.numbers)).toThrow(RangeError);
@@ -192,9 +192,10 @@ describe('the compiled flat-line scan', () => {
   });
 });
 
-/** A worker's batch of `bytes` read as one chunk, with the compiled scan or in JavaScript only. */
+/** A worker's batch of `bytes` read as one chunk (see chunk-reader.ts), with the compiled scan and its table, or in JavaScript only. */
 function batchOf(bytes: Buffer, native: boolean): { batch: EventBatch; spans: number; skipped: number[] } {
-  const writer = new BatchWriter(true);
+  const b = block();
+  const writer = new BatchWriter(true, native ? b.newTable() : null);
   let current = 0;
   let spans = 0;
   const skipped: number[] = [];
@@ -203,27 +204,40 @@ function batchOf(bytes: Buffer, native: boolean): { batch: EventBatch; spans: nu
     skip: () => void skipped.push(current),
     spans: (n) => void (spans += n),
     fast: true,
-    flatLine: (b) => writer.pushFlat(b, current),
+    flatLine: (bytes) => writer.pushFlat(bytes, current),
+  };
+  const lines: NativeLines = {
+    table: writer.nativeTable,
+    block: (bytes, blk) => writer.takeAdded(bytes, blk),
+    line: (bytes, blk, r, line) => {
+      if (!writer.pushNative(bytes, blk, r, line)) return false;
+      spans++;
+      return true;
+    },
   };
   eachLine(
     bytes,
     0,
-    (b, start, end, line) => {
+    (bytes, start, end, line) => {
       current = line;
-      lineToEvents(b, start, end, sink);
+      lineToEvents(bytes, start, end, sink);
     },
-    native
-      ? (b, _start, _end, line) => {
-          current = line;
-          flatLineToEvents(b, sink);
-        }
-      : null,
+    native ? lines : null,
   );
   return { batch: writer.finish(), spans, skipped };
 }
 
+/** A batch's events, decoded, each with its line. */
+function eventsOf(batch: EventBatch): unknown[] {
+  return Array.from({ length: batch.count }, (_, i) => {
+    const e = emptyEvent();
+    decodeEvent(batch, i, e);
+    return { ...e, line: lineOf(batch, i) };
+  });
+}
+
 describe('a batch read with the compiled scan', () => {
-  it('is the batch read in JavaScript, column by column, on every corpus', () => {
+  it('holds the events of the batch read in JavaScript, and the same strings, on every corpus', () => {
     block();
     // Lines whose texts repeat from one line to the next (a string is then taken from the line
     // before), also across lines of other types, errors and routing decisions whose error and
@@ -246,13 +260,24 @@ describe('a batch read with the compiled scan', () => {
       '{"event_type":"LLM_CALL_END","agent":"a","model_name":"m","trace_id":"r1"}',
       '{"event_type":"llm_call_end","agent":"a","model_name":"m","trace_id":"r1"}',
       '{"event_type":"llm_call_end","agent":"a","model":"x","model_name":"m","run_id":"r2"}',
+      // Texts with the same hash and length ("Aa" and "BB": 65 × 31 + 97 = 66 × 31 + 66).
+      '{"event_type":"llm_call","agent_name":"Aa","run_id":"BB","model":"AaBB"}',
+      '{"event_type":"llm_call","agent_name":"BB","run_id":"Aa","model":"BBAa"}',
+      // A message and a detail that this type does not take: in no string of the table.
+      '{"event_type":"llm_call_end","agent_name":"a","message":"only-a-message","target":"only-a-target"}',
     ];
-    for (const bytes of [joined([...repeats, ...repeats]), joined(fixtureLines()), joined(mutatedLines(5000)), joined(splicedLines(5000)), joined(EDGE_CASES)]) {
+    // More strings, and more of their bytes, than the table first has room for (512 strings, 64 KB).
+    const many = Array.from({ length: 3000 }, (_, i) => `{"event_type":"llm_call","run_id":"run-${String(i).padStart(40, '0')}","model":"m-${i % 700}"}`);
+    for (const bytes of [joined([...repeats, ...repeats]), joined(many), joined(fixtureLines()), joined(mutatedLines(5000)), joined(splicedLines(5000)), joined(EDGE_CASES)]) {
       const native = batchOf(bytes, true);
       const js = batchOf(bytes, false);
       expect(native.spans).toBe(js.spans);
       expect(native.skipped).toEqual(js.skipped);
-      expect(native.batch).toEqual(js.batch);
+      expect(native.batch.count).toBe(js.batch.count);
+      // The same events; the table may number the strings in another order (the scan looks up a block's texts before JavaScript reads its other lines).
+      expect(eventsOf(native.batch)).toEqual(eventsOf(js.batch));
+      expect(new Set(native.batch.table)).toEqual(new Set(js.batch.table));
+      expect(native.batch.table).toHaveLength(new Set(native.batch.table).size);
     }
   });
 });

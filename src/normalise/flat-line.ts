@@ -378,11 +378,6 @@ export const flat = {
   totalTokens: Number.NaN,
   durationMs: Number.NaN,
   costUsd: Number.NaN,
-  /**
-   * Text columns (a bit each) whose text is that of the line just before, read the same way: set by
-   * `takeNativeLine` (the compiled scan compares them), 0 after `scanFlatLine`.
-   */
-  same: 0,
 };
 
 /** Where a slot's text is in the line, and its hash (for interning without a copy). */
@@ -424,7 +419,6 @@ function typeAt(s: Buffer, k: number): boolean {
  * must take the full path.
  */
 export function scanFlatLine(s: Buffer, start: number, end: number): boolean {
-  flat.same = 0;
   if (!scan(s, start, end)) return false;
   bad = false;
   const typeSlot = textSlot(S.eventType, S.type);
@@ -465,11 +459,8 @@ export function scanFlatLine(s: Buffer, start: number, end: number): boolean {
 
 /** The compiled scan's columns (native/flat-scan.c), in order: EventBatch's twelve, then the message. */
 const MESSAGE_COLUMN = 12;
-/** Flags of the compiled scan's columns (see NativeBlock.textWide). */
+/** The flag of a compiled scan's text with bytes above ASCII (see NativeBlock.textWide). */
 const WIDE_TEXT = 1;
-const SAME_TEXT = 2;
-/** The columns whose text is always the same field's (not those an event type's role chooses: the error, the detail). */
-const SAME_COLUMNS = 0b11011111111;
 const ERROR_COLUMN = 8;
 const DETAIL_COLUMN = 11;
 
@@ -480,22 +471,18 @@ const DETAIL_COLUMN = 11;
  */
 export function takeNativeLine(s: Buffer, block: NativeBlock, r: number): boolean {
   const at = r * NATIVE_COLUMNS;
-  let same = 0;
   for (let c = 0; c < NATIVE_COLUMNS; c++) {
     const start = block.textStart[at + c]!;
     if (start === -1) {
       kinds[c] = ABSENT;
       continue;
     }
-    const flags = block.textWide[at + c]!;
-    kinds[c] = (flags & WIDE_TEXT) !== 0 ? WIDE : STRING;
-    if ((flags & SAME_TEXT) !== 0 && (SAME_COLUMNS & (1 << c)) !== 0) same |= 1 << c;
+    kinds[c] = (block.textWide[at + c]! & WIDE_TEXT) !== 0 ? WIDE : STRING;
     starts[c] = start;
     ends[c] = block.textEnd[at + c]!;
     hashes[c] = block.textHash[at + c]!;
   }
   if (kinds[0] === ABSENT || !typeAt(s, 0)) return false;
-  flat.same = same;
   const role = flat.role;
   const t = flat.text;
   for (let c = 0; c < t.length; c++) t[c] = kinds[c] === ABSENT ? -1 : c;

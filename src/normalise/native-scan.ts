@@ -27,18 +27,50 @@ type ScanLines = (
   textHash: Int32Array,
   textWide: Uint8Array,
   numbers: Float64Array,
+  table?: unknown,
+  fresh?: Int32Array,
 ) => number;
+
+interface Addon {
+  scanLines: ScanLines;
+  newTable(): unknown;
+  tableIntern(table: unknown, bytes: Uint8Array): number;
+  tableReset(table: unknown): void;
+}
+
+/**
+ * A batch's table of strings kept by the compiled code (see EventBatch's `table`): the texts of
+ * the lines a block reads are looked up there, by their bytes, during the scan; the strings
+ * JavaScript makes are looked up with `intern`. One numbering for both (1, 2, …): the caller keeps
+ * the strings in that order.
+ */
+export class NativeTable {
+  readonly handle: unknown;
+
+  constructor(private readonly addon: Addon) {
+    this.handle = addon.newTable();
+  }
+
+  /** The id of a text's UTF-8 bytes, added when new (its id is then one more than the last). */
+  intern(bytes: Uint8Array): number {
+    return this.addon.tableIntern(this.handle, bytes);
+  }
+
+  reset(): void {
+    this.addon.tableReset(this.handle);
+  }
+}
 
 /** One block's results: line `r` of the block is `bytes[lines[2r], lines[2r + 1])`. */
 export class NativeBlock {
-  readonly state = new Int32Array(1);
+  /** Where the next line starts; with a table, how many texts the block added to it. */
+  readonly state = new Int32Array(2);
   readonly lines = new Int32Array(2 * BLOCK_LINES);
   /** 1 when the line was read here; 0 when JavaScript must read it. */
   readonly read = new Uint8Array(BLOCK_LINES);
   /**
-   * Per line and column: where its text is in the bytes (start -1: not given), its hash, and flags:
-   * 1 when it has bytes above ASCII, 2 when it is the text of the same column of the line before,
-   * which was read here too.
+   * Per line and column: where its text is in the bytes (start -1: not given), its hash (with a
+   * table: its id there), and 1 when it has bytes above ASCII.
    */
   readonly textStart = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);
   readonly textEnd = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);
@@ -46,12 +78,30 @@ export class NativeBlock {
   readonly textWide = new Uint8Array(NATIVE_COLUMNS * BLOCK_LINES);
   /** Per line, NATIVE_NUMBERS numbers (NaN: none). */
   readonly numbers = new Float64Array(NATIVE_NUMBERS * BLOCK_LINES);
+  /** With a table: where the texts the block added to it are (start, end), in the order of their ids. */
+  readonly fresh = new Int32Array(2 * NATIVE_COLUMNS * BLOCK_LINES);
 
-  constructor(private readonly scanLines: ScanLines) {}
+  constructor(private readonly addon: Addon) {}
 
-  /** Splits and reads the lines of `bytes` from `pos` (a line start); returns how many, and `next` is where the following line starts. */
-  scan(bytes: Uint8Array, pos: number): number {
-    return this.scanLines(bytes, pos, this.state, this.lines, this.read, this.textStart, this.textEnd, this.textHash, this.textWide, this.numbers);
+  /**
+   * Splits and reads the lines of `bytes` from `pos` (a line start); returns how many, and `next`
+   * is where the following line starts. With a table, each text without bytes above ASCII is
+   * looked up in it and its id given in `textHash` instead of its hash (see `added`).
+   */
+  scan(bytes: Uint8Array, pos: number, table?: NativeTable): number {
+    const a = this.addon;
+    if (table === undefined) return a.scanLines(bytes, pos, this.state, this.lines, this.read, this.textStart, this.textEnd, this.textHash, this.textWide, this.numbers);
+    return a.scanLines(bytes, pos, this.state, this.lines, this.read, this.textStart, this.textEnd, this.textHash, this.textWide, this.numbers, table.handle, this.fresh);
+  }
+
+  /** With a table: how many texts the last block added to it (their places are in `fresh`). */
+  get added(): number {
+    return this.state[1]!;
+  }
+
+  /** A new table for this block's scans. */
+  newTable(): NativeTable {
+    return new NativeTable(this.addon);
   }
 
   get next(): number {
@@ -77,9 +127,11 @@ function load(): NativeBlock | null {
   if (wanted === '0') return null;
   try {
     // From src/normalise or dist/normalise alike: the addon is built at the package's root.
-    const addon = createRequire(import.meta.url)('../../build/Release/flat_scan.node') as { scanLines?: unknown };
-    if (typeof addon.scanLines !== 'function') throw new Error('build/Release/flat_scan.node has no scanLines');
-    return new NativeBlock(addon.scanLines as ScanLines);
+    const addon = createRequire(import.meta.url)('../../build/Release/flat_scan.node') as Partial<Record<keyof Addon, unknown>>;
+    for (const name of ['scanLines', 'newTable', 'tableIntern', 'tableReset'] as const) {
+      if (typeof addon[name] !== 'function') throw new Error(`build/Release/flat_scan.node has no ${name}`);
+    }
+    return new NativeBlock(addon as Addon);
   } catch (err) {
     // TRACE_REPORT_NATIVE=require (CI): a missing scan is an error, not a slower build.
     if (wanted === 'require') throw new Error(`the compiled scan is required (TRACE_REPORT_NATIVE=require) but cannot be loaded: ${(err as Error).message}`);

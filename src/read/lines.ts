@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { takeNativeLine } from '../normalise/flat-line.js';
-import { nativeBlock } from '../normalise/native-scan.js';
+import { nativeBlock, type NativeBlock, type NativeTable } from '../normalise/native-scan.js';
 import { STDIN, type InputFile } from './inputs.js';
 
 const LF = 0x0a;
@@ -55,25 +55,49 @@ export class LineCursor {
 }
 
 /**
- * Hands over the lines of `bytes`, whole lines held whole (the last may lack its line feed),
- * numbered on from `line`: the flat lines the compiled scan read to `onFlat` (when it is built
- * and `onFlat` is given), once `takeNativeLine` has put the line in `flat` as `scanFlatLine`
- * would have; every other line to `onLine`. Returns the number of the last line.
+ * What takes the lines the compiled scan read (see native-scan.ts), a block at a time: with a
+ * table (a worker's batch, see BatchWriter), the texts' ids are looked up during the scan.
  */
-export function eachLine(bytes: Buffer, line: number, onLine: LineHandler, onFlat: LineHandler | null): number {
-  const block = onFlat ? nativeBlock() : null;
+export interface NativeLines {
+  table?: NativeTable | null;
+  /** Before a block's lines, when it was scanned with the table. */
+  block?(bytes: Buffer, block: NativeBlock): void;
+  /** Line `r` of the block, numbered `line`: false when it must be read in JavaScript after all (it then goes to `onLine`). */
+  line(bytes: Buffer, block: NativeBlock, r: number, line: number): boolean;
+}
+
+/** For a reader of events: the flat lines the compiled scan read, as `scanFlatLine` leaves them in `flat`, to `onFlat`. */
+export function flatLines(onFlat: LineHandler): NativeLines {
+  return {
+    line: (bytes, block, r, line) => {
+      if (!takeNativeLine(bytes, block, r)) return false;
+      onFlat(bytes, block.lines[2 * r]!, block.lines[2 * r + 1]!, line);
+      return true;
+    },
+  };
+}
+
+/**
+ * Hands over the lines of `bytes`, whole lines held whole (the last may lack its line feed),
+ * numbered on from `line`: the flat lines the compiled scan read to `native` (when it is built
+ * and `native` is given), every other line to `onLine`. Returns the number of the last line.
+ */
+export function eachLine(bytes: Buffer, line: number, onLine: LineHandler, native: NativeLines | null): number {
+  const block = native ? nativeBlock() : null;
   if (block === null) {
     const lines = new LineCursor(bytes);
     while (lines.next()) onLine(bytes, lines.start, lines.end, line + lines.line);
     return line + lines.line;
   }
+  const table = native!.table ?? undefined;
   // Split as LineCursor splits, a block of lines a call.
   let n = line;
   for (let pos = 0; pos < bytes.length; pos = block.next) {
-    const count = block.scan(bytes, pos);
+    const count = block.scan(bytes, pos, table);
+    if (table) native!.block!(bytes, block);
     for (let r = 0; r < count; r++) {
       n++;
-      (block.read[r] === 1 && takeNativeLine(bytes, block, r) ? onFlat! : onLine)(bytes, block.lines[2 * r]!, block.lines[2 * r + 1]!, n);
+      if (block.read[r] !== 1 || !native!.line(bytes, block, r, n)) onLine(bytes, block.lines[2 * r]!, block.lines[2 * r + 1]!, n);
     }
   }
   return n;
@@ -126,9 +150,9 @@ async function openStream(input: InputFile): Promise<Readable> {
 /**
  * Streams a file line by line without reading it whole. Lines are split on LF bytes, so a
  * multi-byte character is never cut; a gzipped file (by its magic bytes) is decompressed. With
- * `onFlat`, the flat lines the compiled scan reads go there (see `eachLine`).
+ * `native`, the flat lines the compiled scan reads go there (see `eachLine`).
  */
-export async function readLines(input: InputFile, onLine: LineHandler, onFlat: LineHandler | null = null): Promise<void> {
+export async function readLines(input: InputFile, onLine: LineHandler, native: NativeLines | null = null): Promise<void> {
   const stream = await openStream(input);
   let carry: Buffer | null = null;
   let line = 0;
@@ -155,7 +179,7 @@ export async function readLines(input: InputFile, onLine: LineHandler, onFlat: L
       // The whole lines of the chunk at once; the rest waits for the next chunk.
       const last = buf.lastIndexOf(LF);
       if (last >= pos) {
-        line = eachLine(buf.subarray(pos, last + 1), line, onLine, onFlat);
+        line = eachLine(buf.subarray(pos, last + 1), line, onLine, native);
         pos = last + 1;
       }
       if (pos < buf.length) carry = Buffer.from(buf.subarray(pos));

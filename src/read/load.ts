@@ -7,7 +7,7 @@ import { PriceTable } from '../prices/price-table.js';
 import { isStream, resolveInputs, STDIN, type InputFile } from './inputs.js';
 import { flatLineToEvents, lineToEvents, type EventSink } from './line-events.js';
 import { fieldsOf, toSpan } from './spans.js';
-import { readLines, TruncatedInputError, type LineHandler } from './lines.js';
+import { flatLines, readLines, TruncatedInputError, type LineHandler } from './lines.js';
 import { planChunks, readableBytes, type Chunk } from './parallel/chunks.js';
 import { forEachRun } from './parallel/build-runs.js';
 import { RunIndex, type RunPlan } from './parallel/run-index.js';
@@ -174,10 +174,10 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
           },
           // A flat line the compiled scan read.
           fast
-            ? (bytes, start, end, line) => {
+            ? flatLines((bytes, start, end, line) => {
                 at(bytes, start, end, line);
                 flatLineToEvents(bytes, sink);
-              }
+              })
             : null,
         );
       } catch (err) {

@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises';
 import type { SkippedLine } from '../../model/types.js';
-import { flatLineToEvents, lineToEvents, type EventSink } from '../line-events.js';
-import { eachLine, readLines, TruncatedInputError, type LineHandler } from '../lines.js';
+import { lineToEvents, type EventSink } from '../line-events.js';
+import { eachLine, readLines, TruncatedInputError, type LineHandler, type NativeLines } from '../lines.js';
+import { nativeBlock } from '../../normalise/native-scan.js';
 import { BatchWriter, type EventBatch } from './event-batch.js';
 import type { Chunk } from './chunks.js';
 
@@ -19,7 +20,7 @@ export interface ChunkResult {
 
 // One writer and one read buffer, used for chunk after chunk (see `BatchWriter.reset`): a thread
 // reads one chunk at a time.
-let reused: { writer: BatchWriter; keepText: boolean } | undefined;
+let reused: { writer: BatchWriter; keepText: boolean; fast: boolean } | undefined;
 let readBuffer = Buffer.alloc(0);
 
 /**
@@ -27,7 +28,8 @@ let readBuffer = Buffer.alloc(0);
  * thread reads one chunk at a time (the writer and the buffer are reused).
  */
 export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, shared = false): Promise<ChunkResult> {
-  if (reused?.keepText !== keepText) reused = { writer: new BatchWriter(keepText), keepText };
+  // The strings of a batch are numbered by the compiled scan's table where it is built.
+  if (reused?.keepText !== keepText || reused.fast !== fast) reused = { writer: new BatchWriter(keepText, fast ? (nativeBlock()?.newTable() ?? null) : null), keepText, fast };
   const writer = reused.writer;
   writer.reset();
   const skipped: ChunkResult['skipped'] = [];
@@ -46,15 +48,21 @@ export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, sh
     lineCount = line;
     lineToEvents(bytes, start, end, sink);
   };
-  // A flat line the compiled scan read.
-  const onFlat: LineHandler = (bytes, _start, _end, line) => {
-    current = line;
-    lineCount = line;
-    flatLineToEvents(bytes, sink);
+  // The flat lines the compiled scan read, their texts looked up in the batch's table as it read them.
+  const native: NativeLines = {
+    table: writer.nativeTable,
+    block: (bytes, block) => writer.takeAdded(bytes, block),
+    line: (bytes, block, r, line) => {
+      if (!writer.pushNative(bytes, block, r, line)) return false;
+      current = line;
+      lineCount = line;
+      spans++;
+      return true;
+    },
   };
   try {
-    if (chunk.end === null) await readLines(chunk.file, onLine, fast ? onFlat : null);
-    else await readRange(chunk.file.path, chunk.start, chunk.end, onLine, fast ? onFlat : null);
+    if (chunk.end === null) await readLines(chunk.file, onLine, fast ? native : null);
+    else await readRange(chunk.file.path, chunk.start, chunk.end, onLine, fast ? native : null);
   } catch (err) {
     if (err instanceof TruncatedInputError) skipped.push({ line: err.line, reason: 'compressed data ends early' });
     else return { index: chunk.index, batch: writer.finish(shared), lineCount, spans, skipped, error: (err as Error).message };
@@ -66,7 +74,7 @@ export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, sh
  * Reads a byte range that starts at a line start and ends after a line feed (or at the end), and
  * hands over its lines as positions in the range's bytes (see `eachLine`).
  */
-async function readRange(path: string, start: number, end: number, onLine: LineHandler, onFlat: LineHandler | null): Promise<void> {
+async function readRange(path: string, start: number, end: number, onLine: LineHandler, native: NativeLines | null): Promise<void> {
   const handle = await open(path, 'r');
   if (readBuffer.length < end - start) readBuffer = Buffer.allocUnsafe(end - start);
   const buf = readBuffer.subarray(0, end - start);
@@ -80,5 +88,5 @@ async function readRange(path: string, start: number, end: number, onLine: LineH
   } finally {
     await handle.close();
   }
-  eachLine(got < buf.length ? buf.subarray(0, got) : buf, 0, onLine, onFlat);
+  eachLine(got < buf.length ? buf.subarray(0, got) : buf, 0, onLine, native);
 }

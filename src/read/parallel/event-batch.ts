@@ -1,5 +1,6 @@
 import type { PromptMessage } from '../../model/types.js';
-import { roleOf, type TraceEvent } from '../../normalise/event.js';
+import { roleOf, type EventRole, type TraceEvent } from '../../normalise/event.js';
+import { NATIVE_COLUMNS, NATIVE_NUMBERS, type NativeBlock, type NativeTable } from '../../normalise/native-scan.js';
 import { hashOf, sameAscii, sameBytes, textOf } from '../../normalise/bytes.js';
 import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotWide } from '../../normalise/flat-line.js';
 import { bufferOf, numberAt, numberColumn, type NumberColumn } from './number-column.js';
@@ -16,6 +17,8 @@ import { columnOf, type SharedColumn, type SharedColumnKind } from './shared-arr
  * events have, sit in a side table, and numbers take 32 bits where they can (NumberColumn).
  */
 const NS = 12; // type, agentField, runId, workflow, pattern, provider, model, status, error, stepKind, callId, detail
+/** The compiled scan's column of a line's message (after EventBatch's twelve). */
+const MESSAGE = 12;
 const NA = 5; // inputTokens, outputTokens, totalTokens, durationMs, costUsd
 /** In `columns`, the places of wide columns start here. */
 const WIDE = 64;
@@ -93,7 +96,19 @@ export class BatchWriter {
   private arenaUsed = 0;
   private origins = new Int32Array(1024);
 
-  constructor(private readonly keepText: boolean) {}
+  /** With a table kept by the compiled scan: each string's id, as found there (see `intern`). */
+  private known = new Map<string, number>();
+  /** With a table: each type's role, by the type's id (undefined: not seen yet in this batch). */
+  private roles: (EventRole | undefined)[] = [];
+
+  /**
+   * `native`: the strings are numbered by the compiled scan's table (see NativeTable), which looks
+   * up the texts of the lines it reads itself (`pushNative`); without it, here.
+   */
+  constructor(
+    private readonly keepText: boolean,
+    private readonly native: NativeTable | null = null,
+  ) {}
 
   /**
    * Empties the writer for the next batch, keeping the room it has grown: a worker writes one
@@ -107,6 +122,55 @@ export class BatchWriter {
     this.slots.fill(0);
     this.texts = [];
     this.arenaUsed = 0;
+    if (this.native) {
+      this.native.reset();
+      this.known.clear();
+      this.roles = [];
+    }
+  }
+
+  /** The table kept by the compiled scan, for its blocks (null when the strings are numbered here). */
+  get nativeTable(): NativeTable | null {
+    return this.native;
+  }
+
+  /** The strings of the texts the block just scanned (with this writer's table) added to the table, in their ids' order. */
+  takeAdded(bytes: Buffer, block: NativeBlock): void {
+    const fresh = block.fresh;
+    for (let k = 0, n = block.added; k < n; k++) this.table.push(textOf(bytes, fresh[2 * k]!, fresh[2 * k + 1]!, false));
+  }
+
+  /**
+   * Adds line `r` of a block scanned with this writer's table (`takeAdded` first): its texts' ids
+   * as the table gave them, the error and detail its type's role picks, as `scanFlatLine` picks
+   * them. Returns false, adding nothing, for a line the JavaScript reader must read.
+   */
+  pushNative(bytes: Buffer, block: NativeBlock, r: number, line: number): boolean {
+    const at = r * NATIVE_COLUMNS;
+    const starts = block.textStart;
+    const ids = block.textHash;
+    const flags = block.textWide;
+    const type = ids[at]!;
+    if (starts[at] === -1 || (flags[at]! & 1) !== 0) return false;
+    const role = (this.roles[type] ??= roleOf(this.table[type - 1]!));
+    if (this.count === this.lines.length) this.grow();
+    const i = this.count++;
+    this.lines[i] = line;
+    const S = this.strings;
+    const s = i * NS;
+    for (let k = 0; k < NS - 1; k++) {
+      S[s + k] = starts[at + k] === -1 ? 0 : (flags[at + k]! & 1) === 0 ? ids[at + k]! : this.textAt(bytes, block, at + k);
+    }
+    // Which text an error takes, and whether a line has a detail, follow its type's role.
+    if (S[s + 8] === 0 && (role === 'error' || role === 'call_error')) {
+      S[s + 8] = starts[at + MESSAGE] !== -1 ? this.textAt(bytes, block, at + MESSAGE) : role === 'error' ? this.intern('error') : 0;
+    }
+    S[s + 11] = role === 'other' ? this.textAt(bytes, block, at + 11) : 0;
+    const n = r * NATIVE_NUMBERS;
+    const nums = block.numbers;
+    this.times[i] = nums[n + 5]!;
+    this.putAmounts(i, nums[n]!, nums[n + 1]!, nums[n + 2]!, nums[n + 3]!, nums[n + 4]!);
+    return true;
   }
 
   push(e: TraceEvent, line: number): void {
@@ -141,12 +205,9 @@ export class BatchWriter {
     const S = this.strings;
     const t = flat.text;
     const s = i * NS;
-    // Texts the line before had in the same column: the string is the one that event has.
-    const same = i > 0 && this.lines[i - 1] === line - 1 ? flat.same : 0;
     for (let k = 0; k < NS; k++) {
       const slot = t[k]!;
-      if ((same & (1 << k)) !== 0) S[s + k] = S[s - NS + k]!;
-      else if (slot === -1) S[s + k] = 0;
+      if (slot === -1) S[s + k] = 0;
       else if (slot === ERROR_TEXT) S[s + k] = this.intern('error');
       else if (slotWide(slot)) S[s + k] = this.intern(textOf(bytes, slotStart(slot), slotEnd(slot), true));
       else S[s + k] = this.internAt(bytes, slotStart(slot), slotEnd(slot), slotHash(slot));
@@ -278,6 +339,7 @@ export class BatchWriter {
 
   private intern(s: string | null): number {
     if (s === null) return 0;
+    if (this.native) return this.internNative(s);
     const hash = hashOf(s);
     const mask = this.slots.length - 1;
     let p = hash & mask;
@@ -288,8 +350,27 @@ export class BatchWriter {
     return this.add(p, hash, s);
   }
 
+  /** The id of a block's text (entry `k` of its columns) the scan did not look up: above ASCII, a detail or a message; 0 when not given. */
+  private textAt(bytes: Buffer, block: NativeBlock, k: number): number {
+    const start = block.textStart[k]!;
+    return start === -1 ? 0 : this.intern(textOf(bytes, start, block.textEnd[k]!, (block.textWide[k]! & 1) !== 0));
+  }
+
+  /** A string's id in the compiled scan's table: one numbering for the texts it looks up and these. */
+  private internNative(s: string): number {
+    let id = this.known.get(s);
+    if (id === undefined) {
+      id = this.native!.intern(Buffer.from(s, 'utf8'));
+      if (id === this.table.length + 1) this.table.push(s);
+      else if (id > this.table.length) throw new Error(`the string table is out of step (${id} after ${this.table.length})`);
+      this.known.set(s, id);
+    }
+    return id;
+  }
+
   /** The id of the ASCII bytes `b[start, end)` (whose hash is `hash`), added to the table when new. */
   private internAt(b: Buffer, start: number, end: number, hash: number): number {
+    if (this.native) return this.internNative(textOf(b, start, end, false));
     const mask = this.slots.length - 1;
     let p = hash & mask;
     const n = end - start;
