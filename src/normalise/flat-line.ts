@@ -467,7 +467,7 @@ const DETAIL_COLUMN = 11;
 /**
  * Puts line `r` of a block the compiled scan read (see NativeBlock) into `flat`, as
  * `scanFlatLine` would have for the same bytes; false when it must be read here after all. Its
- * columns take the slots 0-12, whose places and hashes `pushFlat` reads as for a line scanned here.
+ * columns take the slots 0-12, whose places `flatToEvent` reads as for a line scanned here.
  */
 export function takeNativeLine(s: Buffer, block: NativeBlock, r: number): boolean {
   const at = r * NATIVE_COLUMNS;

@@ -117,7 +117,7 @@ export function nativeBlock(): NativeBlock | null {
   return block;
 }
 
-/** Whether the compiled scan is built and in use (for `--version`-like reports and the tests). */
+/** Whether the compiled scan is built and in use (the bench says so, and the tests need it). */
 export function nativeScanInUse(): boolean {
   return nativeBlock() !== null;
 }

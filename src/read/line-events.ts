@@ -66,12 +66,11 @@ export function lineToEvents(s: Buffer, start: number, end: number, sink: EventS
 }
 
 /**
- * The flat line `flat` holds (the compiled scan read it, see `eachLine`) → its event, as
- * `lineToEvents` hands over a flat line it read.
+ * The flat line `flat` holds (the compiled scan read it, see `flatLines`) → its event, as
+ * `lineToEvents` hands over a flat line it read to a sink of events.
  */
 export function flatLineToEvents(s: Buffer, sink: EventSink): void {
   sink.spans(1);
-  if (sink.flatLine) return sink.flatLine(s);
   flatToEvent(s, flatEvent);
   sink.event(flatEvent, null);
 }

@@ -60,7 +60,7 @@ export class LineCursor {
  */
 export interface NativeLines {
   table?: NativeTable | null;
-  /** Before a block's lines, when it was scanned with the table. */
+  /** Before a block's lines, when it was scanned with the table (needed with one): the texts it added to the table. */
   block?(bytes: Buffer, block: NativeBlock): void;
   /** Line `r` of the block, numbered `line`: false when it must be read in JavaScript after all (it then goes to `onLine`). */
   line(bytes: Buffer, block: NativeBlock, r: number, line: number): boolean;
