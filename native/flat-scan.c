@@ -507,7 +507,7 @@ typedef struct {
   uint32_t mask;
   uint32_t count;
   uint32_t cap;    /* room for ids */
-  uint32_t *off;   /* per id (at id - 1): its bytes in the arena, their length and hash */
+  size_t *off;     /* per id (at id - 1): its bytes in the arena, their length and hash */
   uint32_t *len;
   uint32_t *hash;
   uint8_t *arena;
@@ -563,9 +563,11 @@ static uint32_t table_intern(Table *t, const uint8_t *b, uint32_t n, uint32_t h,
     if (t->hash[id - 1] == h && t->len[id - 1] == n && memcmp(t->arena + t->off[id - 1], b, n) == 0) return id;
     p = (p + 1) & t->mask;
   }
+  /* Ids are int32 in the batch's columns. */
+  if (t->count >= INT32_MAX) return 0;
   if (t->count == t->cap) {
     uint32_t cap = t->cap * 2;
-    uint32_t *off = realloc(t->off, cap * sizeof *off);
+    size_t *off = realloc(t->off, cap * sizeof *off);
     if (off) t->off = off;
     uint32_t *len = realloc(t->len, cap * sizeof *len);
     if (len) t->len = len;
@@ -584,7 +586,7 @@ static uint32_t table_intern(Table *t, const uint8_t *b, uint32_t n, uint32_t h,
   }
   memcpy(t->arena + t->used, b, n);
   uint32_t id = ++t->count;
-  t->off[id - 1] = (uint32_t)t->used;
+  t->off[id - 1] = t->used;
   t->len[id - 1] = n;
   t->hash[id - 1] = h;
   t->used += n;
