@@ -45,14 +45,17 @@ enum { N_INPUT, N_OUTPUT, N_TOTAL, N_DURATION, N_COST, N_TIME, NNUMS };
 static int16_t table_entry[TABLE_SIZE];
 static uint8_t key_length[NKEYS + NSLOW];
 
-static uint32_t hash_of(const char *s, size_t n) {
+/* The hash flat-line.ts computes over a value's bytes (h = h * 31 + byte), four bytes a step. */
+static inline uint32_t hash31(const uint8_t *p, int32_t n) {
   uint32_t h = 0;
-  for (size_t i = 0; i < n; i++) h = h * 31u + (uint8_t)s[i];
+  int32_t k = 0;
+  for (; k + 4 <= n; k += 4) h = h * 923521u + p[k] * 29791u + p[k + 1] * 961u + p[k + 2] * 31u + p[k + 3];
+  for (; k < n; k++) h = h * 31u + p[k];
   return h;
 }
 
 static void enter(const char *name, int16_t entry) {
-  uint32_t p = hash_of(name, strlen(name)) & (TABLE_SIZE - 1);
+  uint32_t p = hash31((const uint8_t *)name, (int32_t)strlen(name)) & (TABLE_SIZE - 1);
   while (table_entry[p] != 0) p = (p + 1) & (TABLE_SIZE - 1);
   table_entry[p] = entry;
 }
@@ -86,21 +89,6 @@ static const double POW10[23] = {
 
 static inline int is_space(int c) { return c == 32 || c == 9 || c == 13 || c == 10; }
 static inline int trims(int c) { return c <= 32 || c >= 0x80; }
-
-/*
- * Scans s[start, end) as a flat JSON object into `L`, as flat-line.ts's `scan`. Bytes at or past
- * `end` read as 256, which matches nothing (JavaScript reads the line end there, which matches
- * nothing either). Returns 0 for anything the JavaScript scan refuses, and for numbers its short
- * form does not read (those it reads with Number(), left to it).
- */
-/* The hash flat-line.ts computes over a value's bytes (h = h * 31 + byte), four bytes a step. */
-static inline uint32_t hash31(const uint8_t *p, int32_t n) {
-  uint32_t h = 0;
-  int32_t k = 0;
-  for (; k + 4 <= n; k += 4) h = h * 923521u + p[k] * 29791u + p[k + 1] * 961u + p[k + 2] * 31u + p[k + 3];
-  for (; k < n; k++) h = h * 31u + p[k];
-  return h;
-}
 
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
@@ -148,6 +136,12 @@ typedef struct {
   int8_t slot[SHAPES * PLACES];
 } Guesses;
 
+/*
+ * Scans s[start, end) as a flat JSON object into `L`, as flat-line.ts's `scan`. Bytes at or past
+ * `end` read as 256, which matches nothing (JavaScript reads the line end there, which matches
+ * nothing either). Returns 0 for anything the JavaScript scan refuses, and for numbers its short
+ * form does not read (those it reads with Number(), left to it).
+ */
 static int scan(const uint8_t *s, int32_t start, int32_t end, Line *L, Guesses *G) {
 #define AT(k) byte_at(s, (k), end)
   memset(L->kind, ABSENT, sizeof L->kind);
@@ -365,7 +359,7 @@ static int fast_iso(const uint8_t *b, int32_t start, int32_t stop, double *out) 
   if (n < 19 || b[start + 4] != 45 || b[start + 7] != 45 || b[start + 10] != 84 || b[start + 13] != 58 || b[start + 16] != 58) return 0;
   int32_t end = n;
   if (b[stop - 1] == 90) end--;
-  int dg[19];
+  int dg[14];
   static const int at[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
   for (int k = 0; k < 14; k++) {
     dg[k] = digit(b, start + at[k]);
@@ -407,7 +401,7 @@ static int fast_iso(const uint8_t *b, int32_t start, int32_t stop, double *out) 
   return 1;
 }
 
-/* The timestamp of a slot: 1 with `*out` (NaN: not given); 0 when JavaScript must read it; -1 when the slot is not given. */
+/* The timestamp of a slot: 1 with `*out`; 0 when JavaScript must read it; -1 when the slot is not given (the next one is tried). */
 static int timestamp_at(const uint8_t *s, Line *L, int k, double *out) {
   int kind = L->kind[k];
   if (kind == STRING) {
