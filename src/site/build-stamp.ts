@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -7,27 +7,37 @@ import type { Summary } from '../aggregate/summary-types.js';
 import type { SkippedLine } from '../model/types.js';
 import type { PriceTable } from '../prices/price-table.js';
 import { isStream, type InputFile } from '../read/inputs.js';
+import { hashInputs, type HashedInput, type InputRecord } from './reuse/input-hashes.js';
+import { toolVersion } from './pages/templates.js';
 import { MANIFEST_NAME, readManifest } from './write/manifest.js';
 
 /**
  * Skipping a build whose inputs have not changed. The stamp is a hash of everything the site is
- * made from: the content of every input file with its name, the price table, the options, and the
- * code and templates of this trace-report. A site whose manifest carries the same stamp, with every
- * file it lists still there, is what this build would write again, byte for byte.
+ * made from: the content of every input file with its name (its hash, from the same read that
+ * gives its segments, see reuse/input-hashes.ts), the price table, the options, and the code and
+ * templates of this trace-report. A site whose manifest carries the same stamp, with every file it
+ * lists still there, is what this build would write again, byte for byte.
  */
 export async function buildStamp(
   files: readonly InputFile[],
   opts: { inputs: readonly string[]; prices: PriceTable; singleFile: boolean },
-): Promise<string | null> {
+  previousInputs: readonly InputRecord[] = [],
+): Promise<{ stamp: string; inputs: HashedInput[] } | null> {
   // A pipe can be read only once: such a build is never known to be up to date.
   if (files.some(isStream)) return null;
+  const inputs = await hashInputs(files, previousInputs);
   const h = createHash('sha256');
   h.update(JSON.stringify({ inputs: opts.inputs, singleFile: opts.singleFile, code: codeHash(), prices: priceKey(opts.prices) }));
-  for (const f of files) {
-    h.update(`\0${f.name}\0`);
-    for await (const chunk of createReadStream(f.path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  }
-  return h.digest('hex');
+  for (const { record } of inputs) h.update(`\0${record.name}\0${record.sha256}`);
+  return { stamp: h.digest('hex'), inputs };
+}
+
+/**
+ * What every run page and export row is made with beside its run (reuse/run-keys.ts): the code
+ * and templates, the price table and the version.
+ */
+export function reuseFrame(prices: PriceTable): string {
+  return createHash('sha256').update(JSON.stringify({ code: codeHash(), prices: priceKey(prices), version: toolVersion() })).digest('hex');
 }
 
 function priceKey(prices: PriceTable): unknown {
@@ -61,6 +71,8 @@ const recordSchema = z.object({
   bytes: z.number().int().nonnegative(),
   skippedLines: z.number().int().nonnegative(),
   skipped: z.array(z.object({ file: z.string(), line: z.number(), reason: z.string() })),
+  /** What the next build may keep of this site (reuse/reuse-record.ts); checked when read. */
+  reuse: z.unknown().optional(),
 });
 
 /** What a build records in the manifest of the site it wrote. */
@@ -69,15 +81,26 @@ export type BuildRecord = z.infer<typeof recordSchema>;
 /** How many skipped lines a record keeps, for the report of a skipped build. */
 export const RECORDED_SKIPPED = 100;
 
-/** The earlier build's record and summary, when the site in `dir` was built from the same stamp and is whole. */
-export function upToDate(dir: string, stamp: string): { record: BuildRecord; summary: Summary } | null {
+/** The site in `dir` as its manifest describes it: the files it lists and the record of the build that wrote it. */
+export interface PreviousBuild {
+  files: readonly string[];
+  record: BuildRecord;
+}
+
+/** The build that wrote the site in `dir`, when its manifest says; null for anything else. */
+export function previousBuild(dir: string): PreviousBuild | null {
   const manifest = readManifest(dir);
   if (manifest === null || manifest === 'invalid') return null;
   const parsed = recordSchema.safeParse(manifest.build);
-  if (!parsed.success || parsed.data.stamp !== stamp || !allFilesThere(dir, manifest.files)) return null;
+  return parsed.success ? { files: manifest.files, record: parsed.data } : null;
+}
+
+/** The earlier build's record and summary, when the site in `dir` was built from the same stamp and is whole. */
+export function upToDate(dir: string, previous: PreviousBuild | null, stamp: string): { record: BuildRecord; summary: Summary } | null {
+  if (previous === null || previous.record.stamp !== stamp || !allFilesThere(dir, previous.files)) return null;
   try {
     const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as Summary;
-    return { record: parsed.data, summary };
+    return { record: previous.record, summary };
   } catch {
     return null;
   }

@@ -5,12 +5,15 @@
  *      report reads (site-facts.ts); the 7-day window summarised from the same runs
  *   3. charts: Vega-Lite specs → SVG (the only async rendering step)
  *   4. render: pages as plain functions of the model → SiteFile[] (renderSite, no file system)
- *   5. write: writeSite() builds into a temporary folder and swaps it in
+ *   5. write: writeSite() builds into a temporary folder and swaps it in. A large build keeps
+ *      what the previous build of the same folder wrote for runs that did not change (reuse/):
+ *      their pages are linked, not made again, and the exports of calls begin with its rows.
  * For large inputs the runs are never all held: a run is built again from the plan when a page
  * or an export needs it whole. The run pages (most of a site) and the exports of every call are
  * rendered and written by worker threads from step 2 on (they need only the runs' order and
  * names, known after that pass), and by this thread too once its own pages are written.
  */
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { SummaryAccumulator } from '../aggregate/summary-accumulator.js';
 import type { Summary } from '../aggregate/summary-types.js';
@@ -21,9 +24,14 @@ import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
 import { ParallelExports } from './parallel-exports.js';
 import { ParallelRunPages, runPagePaths, runPagesSite, type RunPagesSite } from './parallel-run-pages.js';
 import { stopTaking } from './run-pages-job.js';
-import { buildStamp, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
+import { buildStamp, previousBuild, reuseFrame, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
+import type { WriteCallExportsResult } from './exports-job.js';
+import { CALL_EXPORTS } from './exports.js';
+import type { HashedInput } from './reuse/input-hashes.js';
+import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
+import { readReuseRecord, reuseRecordText, type ReuseRecord, type ReuseRecordText } from './reuse/reuse-record.js';
 import { dataExports } from './exports.js';
-import { runFileNames, type PageNames, type RunPageNames } from './file-names.js';
+import { nameAt, runFileNames, type PageNames, type RunPageNames } from './file-names.js';
 import { renderCharts } from './pages/charts.js';
 import { errorDetails } from './pages/errors-page.js';
 import { gatherSiteFacts, newestFirst, planRuns, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
@@ -163,9 +171,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const prices = options.prices ?? PriceTable.bundled();
   // Unchanged inputs, options and code: the site already there is what this build would write.
   progress?.('checking the inputs against the last build');
-  const stamp = await buildStamp(inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true });
   const outDir = path.resolve(options.cwd ?? process.cwd(), options.outDir);
-  const previous = stamp === null ? null : upToDate(outDir, stamp);
+  const before = previousBuild(outDir);
+  const reusable = before === null ? null : readReuseRecord(before.record.reuse);
+  const stamped = await buildStamp(inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true }, reusable?.inputs);
+  const stamp = stamped?.stamp ?? null;
+  const previous = stamp === null ? null : upToDate(outDir, before, stamp);
   if (previous) {
     const { record, summary } = previous;
     return {
@@ -205,7 +216,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
           },
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
     });
-    return await render(options, loaded, threads, stamp);
+    const reuse = stamped === null ? null : { inputs: stamped.inputs, frame: reuseFrame(prices), previous: reusable };
+    return await render(options, loaded, threads, stamp, reuse);
   } finally {
     await Promise.all([threads.pages?.close(), threads.exports?.close()]);
   }
@@ -216,7 +228,14 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
  * run-page threads (none on two cores) take runs from one board, and the exports' thread and this
  * one join them once their own files are written, so that none waits for another.
  */
-function externalWriters(threads: { pages: ParallelRunPages; exports: ParallelExports }, site: RunPagesSite, stepParts: SiteFacts['stepParts']): ExternalFiles & { pages: number } {
+function externalWriters(
+  threads: { pages: ParallelRunPages; exports: ParallelExports },
+  site: RunPagesSite,
+  stepParts: SiteFacts['stepParts'],
+  reuse: ReusePlan | null,
+  /** Set once every file is written: the bytes of each run's pages and where each run's rows end in the exports, in list order. */
+  written: { pageBytes: Float64Array | null; ends: WriteCallExportsResult['ends'] | null },
+): ExternalFiles & { pages: number } {
   const planned = site.files.reduce((sum, files) => sum + files, 0);
   return {
     pages: planned,
@@ -228,7 +247,16 @@ function externalWriters(threads: { pages: ParallelRunPages; exports: ParallelEx
       },
     },
     write: async (root, previous, ownWritten) => {
-      const job = threads.pages.job(root, site, previous);
+      const job = threads.pages.job(root, site, previous, reuse?.kept ?? null);
+      // The exports are begun from the previous build's only when that site is another folder (never the files being written).
+      const csv = previous && previous.root !== root ? previous.fileFor(CALL_EXPORTS[0]) : null;
+      const jsonl = previous && previous.root !== root ? previous.fileFor(CALL_EXPORTS[1]) : null;
+      const rows = reuse?.keptRows;
+      // And only when they are still the size that build wrote (not edited since).
+      const kept =
+        rows && csv !== null && jsonl !== null && sizeIs(csv, rows.ends.csv) && sizeIs(jsonl, rows.ends.jsonl)
+          ? { runs: rows.runs, csv: { from: csv, ends: rows.ends.csv }, jsonl: { from: jsonl, ends: rows.ends.jsonl } }
+          : undefined;
       // This thread takes runs from the board too once its own pages are written; when they
       // failed, the build fails, and no thread takes more runs.
       const here = ownWritten.then((ok) => {
@@ -236,17 +264,29 @@ function externalWriters(threads: { pages: ParallelRunPages; exports: ParallelEx
         stopTaking(job.pages);
         return { pages: 0, bytes: 0 };
       });
-      const [pages, exports, own] = await Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site, stepParts, job), here]);
+      const [pages, exports, own] = await Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site, stepParts, job, kept), here]);
       // Their work is done: the threads and what they hold go before this thread lists the site's files.
       await Promise.all([threads.pages.close(), threads.exports.close()]);
       if (pages.status === 'rejected') throw pages.reason;
       if (exports.status === 'rejected') throw exports.reason;
       if (own.status === 'rejected') throw own.reason;
-      const written = pages.value.pages + exports.value.pages.pages + own.value.pages;
-      if (written !== planned) throw new Error(`${written} run pages were written of the ${planned} planned`);
+      written.ends = exports.value.ends;
+      written.pageBytes = Float64Array.from(site.order, (r) => job.pages.written[r]!);
+      const count = pages.value.pages + exports.value.pages.pages + own.value.pages;
+      if (count !== planned) throw new Error(`${count} run pages were written of the ${planned} planned`);
       return pages.value.bytes + exports.value.pages.bytes + exports.value.bytes + own.value.bytes;
     },
   };
+}
+
+/** Whether `file` is a regular file (not a link) of the size that `ends` ends at. */
+function sizeIs(file: string, ends: Float64Array): boolean {
+  try {
+    const st = lstatSync(file);
+    return st.isFile() && ends.length > 0 && st.size === ends[ends.length - 1];
+  } catch {
+    return false;
+  }
 }
 
 async function render(
@@ -255,8 +295,10 @@ async function render(
   /** The threads that write the run pages and the exports of calls, for a site read into a plan. */
   threads: { pages: ParallelRunPages | null; exports: ParallelExports | null },
   stamp: string | null,
+  /** This build's inputs as read for its stamp, and what it may keep of the previous site; null: nothing (a pipe). */
+  reuse: BuildReuse | null,
 ): Promise<BuildResult> {
-  const own = ownPages(options, loaded, threads);
+  const own = ownPages(options, loaded, threads, reuse);
   const { seen } = own;
   const record = (w: { files: number; bytes: number }): BuildRecord => ({
     stamp: stamp ?? '',
@@ -264,6 +306,7 @@ async function render(
     ...w,
     skippedLines: loaded.skippedLines,
     skipped: skippedForRecord(loaded.skipped),
+    ...(own.reuseRecord() ? { reuse: own.reuseRecord() } : {}),
   });
   const written = await writeSite(options.outDir, own.files, { force: options.force, cwd: options.cwd, record: stamp === null ? undefined : record, external: own.external });
   return {
@@ -288,6 +331,15 @@ interface OwnPages {
   seen: { pages: number };
   /** The summary, once the files were asked for. */
   summary: () => Summary;
+  /** What the next build may keep of this site, once every file is written; undefined when it keeps nothing. */
+  reuseRecord: () => ReuseRecordText | undefined;
+}
+
+/** What a build knows for keeping the previous site's files: its inputs' segments, its frame, and the previous build's record. */
+interface BuildReuse {
+  inputs: HashedInput[];
+  frame: string;
+  previous: ReuseRecord | null;
 }
 
 /**
@@ -299,7 +351,7 @@ interface OwnPages {
  * async function keeps its parameters and variables while it waits (`render` waits for the whole
  * writing), so they are made here, in a function that returns at once, and held only by `held`.
  */
-function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: ParallelRunPages | null; exports: ParallelExports | null }): OwnPages {
+function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: ParallelRunPages | null; exports: ParallelExports | null }, reuse: BuildReuse | null): OwnPages {
   options.onProgress?.('summarising the runs');
   const acc = new SummaryAccumulator();
   const facts = loaded.plan ? gatherSiteFacts(planRuns(loaded.plan, loaded.prices), false, acc) : siteFactsOf(loaded.runs, acc);
@@ -311,7 +363,10 @@ function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: P
   // threads write them from here on, while this thread summarises and renders the charts.
   const context = { version: toolVersion(), priceTable: loaded.prices.date };
   const elsewhere = facts.runs.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports } : null;
-  const external = elsewhere && loaded.plan ? externalWriters(elsewhere, runPagesSite(loaded.plan, facts.runs, names, context), facts.stepParts) : undefined;
+  const plan = loaded.plan;
+  const reusePlan = elsewhere && plan && reuse ? planReuse(plan, facts.runs, (r) => nameAt(names.list, r), reuse.inputs, reuse.frame, reuse.previous) : null;
+  const exported: { pageBytes: Float64Array | null; ends: WriteCallExportsResult['ends'] | null } = { pageBytes: null, ends: null };
+  const external = elsewhere && plan ? externalWriters(elsewhere, runPagesSite(plan, facts.runs, names, context), facts.stepParts, reusePlan, exported) : undefined;
   const seen = { pages: external?.pages ?? 0 };
   let held: { facts: SiteFacts; names: RunPageNames; acc: SummaryAccumulator } | null = { facts, names, acc };
   let summary: Summary | undefined;
@@ -340,5 +395,9 @@ function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: P
       if (summary === undefined) throw new Error('the summary is made with the pages');
       return summary;
     },
+    reuseRecord: () =>
+      reuse && reusePlan && exported.ends && exported.pageBytes
+        ? reuseRecordText({ frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes: exported.pageBytes, callEnds: exported.ends })
+        : undefined,
   };
 }

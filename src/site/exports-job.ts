@@ -5,7 +5,7 @@ import { CallRows } from './call-rows.js';
 import { nameAt, type RunPageNameList } from './file-names.js';
 import { CALL_EXPORTS, CALLS_CSV_HEAD } from './exports.js';
 import { resolveInside } from './write/site-path.js';
-import { writeStreams } from './write/write-file.js';
+import { writeStreams, type FilePrefix } from './write/write-file.js';
 
 /**
  * `calls.csv` and `calls.jsonl`, written on a worker thread from the events read (the plan, in
@@ -21,26 +21,64 @@ export interface WriteCallExportsJob {
   stepParts: Map<string, Int32Array>;
   prices: PriceTableState;
   root: string;
+  /**
+   * The first `runs` runs of `order` have the rows the previous build wrote (their keys are the
+   * same, see reuse/run-keys.ts): the files begin with that build's bytes up to their rows' end.
+   */
+  kept?: { runs: number; csv: KeptFile; jsonl: KeptFile };
+}
+
+/** One of the previous build's exports of calls: its path and where each run's rows ended (the last: its size). */
+export interface KeptFile {
+  from: string;
+  ends: Float64Array;
+}
+
+export interface WriteCallExportsResult {
+  bytes: number;
+  /** Per run of `order`: the byte offset after its rows in each file (for the next build's `kept`). */
+  ends: { csv: Float64Array; jsonl: Float64Array };
 }
 
 /**
  * Builds each run once (with its prompts and responses) and writes its rows to both files, the
- * same bytes `dataExports` gives; returns the bytes written.
+ * same bytes `dataExports` gives (the kept runs' rows copied from the previous build's files);
+ * returns the bytes written and where each run's rows end.
  */
-export function writeCallExports(job: WriteCallExportsJob): number {
+export function writeCallExports(job: WriteCallExportsJob): WriteCallExportsResult {
   const prices = PriceTable.fromState(job.prices);
   const runs = new PlanRuns(job.plan, { prices, keepText: true, local: false });
   const paths = CALL_EXPORTS.map((name) => resolveInside(job.root, name));
-  return writeStreams(paths, ([csv, jsonl]) => {
-    csv!.add(CALLS_CSV_HEAD);
-    const rows = new CallRows();
-    const both = { csv: true, jsonl: true };
-    for (let i = 0; i < job.order.length; i++) {
-      const r = job.order[i]!;
-      const run = runs.run(r);
-      rows.add(run, nameAt(job.pages, r), job.stepParts.get(run.id), both);
-      csv!.add(rows.csv);
-      jsonl!.add(rows.jsonl);
-    }
-  });
+  const n = job.order.length;
+  const ends = { csv: new Float64Array(n), jsonl: new Float64Array(n) };
+  const kept = job.kept;
+  if (kept !== undefined) {
+    if (kept.runs < 1 || kept.runs > n || kept.csv.ends.length < kept.runs || kept.jsonl.ends.length < kept.runs) throw new Error('the kept rows are not those of the runs to write');
+    ends.csv.set(kept.csv.ends.subarray(0, kept.runs));
+    ends.jsonl.set(kept.jsonl.ends.subarray(0, kept.runs));
+  }
+  const bytes = writeStreams(
+    paths,
+    ([csv, jsonl]) => {
+      if (kept === undefined) csv!.add(CALLS_CSV_HEAD);
+      const rows = new CallRows();
+      const both = { csv: true, jsonl: true };
+      for (let i = kept?.runs ?? 0; i < n; i++) {
+        const r = job.order[i]!;
+        const run = runs.run(r);
+        rows.add(run, nameAt(job.pages, r), job.stepParts.get(run.id), both);
+        csv!.add(rows.csv);
+        jsonl!.add(rows.jsonl);
+        ends.csv[i] = csv!.position;
+        ends.jsonl[i] = jsonl!.position;
+      }
+    },
+    kept === undefined ? [] : [prefixOf(kept.csv, kept.runs), prefixOf(kept.jsonl, kept.runs)],
+  );
+  return { bytes, ends };
+}
+
+/** The previous build's file up to the end of the rows of its first `runs` runs. */
+function prefixOf(k: KeptFile, runs: number): FilePrefix {
+  return { from: k.from, bytes: k.ends[runs - 1]!, size: k.ends[k.ends.length - 1]! };
 }

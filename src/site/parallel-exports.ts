@@ -1,7 +1,7 @@
 import type { PriceTable } from '../prices/price-table.js';
 import { WorkerPool } from '../read/parallel/pool.js';
 import { CALL_EXPORTS } from './exports.js';
-import type { WriteCallExportsJob } from './exports-job.js';
+import type { WriteCallExportsJob, WriteCallExportsResult } from './exports-job.js';
 import type { RunPagesSite } from './parallel-run-pages.js';
 import type { WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
 
@@ -24,7 +24,13 @@ export class ParallelExports {
    * Writes the two files into `root`, then the run pages `pages` still has to give; returns the
    * bytes of the files and what the pages came to.
    */
-  async write(root: string, site: RunPagesSite, stepParts: ReadonlyMap<string, Int32Array>, pages: WriteRunPagesJob): Promise<{ bytes: number; pages: WriteRunPagesResult }> {
+  async write(
+    root: string,
+    site: RunPagesSite,
+    stepParts: ReadonlyMap<string, Int32Array>,
+    pages: WriteRunPagesJob,
+    kept?: WriteCallExportsJob['kept'],
+  ): Promise<{ bytes: number; ends: WriteCallExportsResult['ends']; pages: WriteRunPagesResult }> {
     const job: WriteCallExportsJob = {
       plan: site.threadPlan,
       order: site.withCalls,
@@ -32,10 +38,11 @@ export class ParallelExports {
       stepParts: new Map(stepParts),
       prices: this.prices.state(),
       root,
+      ...(kept ? { kept } : {}),
     };
-    const [bytes] = await this.pool.runJobs<number>('write-call-exports', [job]);
+    const [calls] = await this.pool.runJobs<WriteCallExportsResult>('write-call-exports', [job]);
     const [written] = await this.pool.runJobs<WriteRunPagesResult>('write-run-pages', [pages]);
-    return { bytes: bytes!, pages: written! };
+    return { bytes: calls!.bytes, ends: calls!.ends, pages: written! };
   }
 
   async close(): Promise<void> {

@@ -89,8 +89,8 @@ export class ParallelRunPages {
   }
 
   /** The job of every thread that writes run pages into `root`: the same board for all. */
-  job(root: string, site: RunPagesSite, previous: PreviousSite | undefined): WriteRunPagesJob {
-    return { plan: site.threadPlan, prices: this.prices.state(), root, context: site.context, pages: runPagesBoard(site, previous) };
+  job(root: string, site: RunPagesSite, previous: PreviousSite | undefined, kept: Float64Array | null = null): WriteRunPagesJob {
+    return { plan: site.threadPlan, prices: this.prices.state(), root, context: site.context, pages: runPagesBoard(site, previous, kept) };
   }
 
   /** Writes pages taken from the job's board on every thread of this pool, until none are left. */
@@ -110,8 +110,12 @@ export class ParallelRunPages {
   }
 }
 
-/** Every run's page, its files, start and neighbours in the list, by the run's number in the plan; no run taken yet. */
-export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undefined): RunPagesBoard {
+/**
+ * Every run's page, its files, start and neighbours in the list, by the run's number in the plan;
+ * no run taken yet. `kept`: by the run's number, the bytes of its pages when they are the previous
+ * build's, else NaN (used only where that site has all of them).
+ */
+export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undefined, kept: Float64Array | null = null): RunPagesBoard {
   const { order, names, files } = site;
   const n = order.length;
   const b: RunPagesBoard = {
@@ -122,6 +126,8 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
     next: sharedArray(Int32Array, n),
     claims: sharedArray(Int32Array, 1),
     previous: null,
+    kept: null,
+    written: sharedArray(Float64Array, n),
   };
   for (let i = 0; i < n; i++) {
     const r = order[i]!;
@@ -136,11 +142,19 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
       count += files[r]!;
     }
     const has = sharedArray(Uint8Array, count);
+    const keep = kept === null ? null : sharedArray(Float64Array, n);
     for (let r = 0; r < n; r++) {
       const page = nameAt(names, r);
-      for (let i = 1; i <= files[r]!; i++) has[firstFile[r]! + i - 1] = previous.fileFor(partPath(page, i)) === null ? 0 : 1;
+      let all = 1;
+      for (let i = 1; i <= files[r]!; i++) {
+        const there = previous.fileFor(partPath(page, i)) === null ? 0 : 1;
+        has[firstFile[r]! + i - 1] = there;
+        all &= there;
+      }
+      if (keep !== null) keep[r] = all === 1 ? kept![r]! : NaN;
     }
     b.previous = { root: previous.root, has, firstFile };
+    b.kept = keep;
   }
   return b;
 }

@@ -6,7 +6,7 @@ import { nameAt, type RunPageNameList } from './file-names.js';
 import { partPath } from './pages/run-parts.js';
 import { runPageFiles, type Neighbour, type PageContext } from './pages/site-pages.js';
 import { resolveInside } from './write/site-path.js';
-import { writeOrReuse } from './write/reuse-file.js';
+import { keepFiles, writeOrReuse } from './write/reuse-file.js';
 
 /** Runs a thread takes from the board at a time: few enough that the threads finish together. */
 export const RUNS_A_CLAIM = 64;
@@ -35,6 +35,15 @@ export interface RunPagesBoard {
    * start in that list. Null without one.
    */
   previous: { root: string; has: Uint8Array; firstFile: Int32Array } | null;
+  /**
+   * By a run's number in the plan: the bytes of its page files when they are known to be the
+   * previous build's, byte for byte (its key and its neighbours' are the same, see
+   * reuse/run-keys.ts), else NaN. They are linked from that site without building the run, as long
+   * as they still have those bytes. Null when none are.
+   */
+  kept: Float64Array | null;
+  /** In shared memory, by a run's number in the plan: the bytes of its page files as written (for the next build's `kept`). */
+  written: Float64Array;
 }
 
 /** Write run pages taken from `pages` into `root` (on a worker thread), building each run from the plan. */
@@ -100,10 +109,19 @@ export class RunPagesWriter {
 
   private write(r: number): void {
     const { job } = this;
-    const { names: pageNames, files, prev: prevs, next: nexts, previous } = job.pages;
-    const run = this.runs.run(r);
+    const { names: pageNames, files, prev: prevs, next: nexts, previous, kept } = job.pages;
     const page = nameAt(pageNames, r);
     const planned = files[r]!;
+    if (previous !== null && kept !== null && !Number.isNaN(kept[r]!)) {
+      const paths = Array.from({ length: planned }, (_, i) => partPath(page, i + 1));
+      if (keepFiles(paths.map((p) => resolveInside(previous.root, p)), paths.map((p) => resolveInside(job.root, p)), kept[r]!)) {
+        this.bytes += kept[r]!;
+        job.pages.written[r] = kept[r]!;
+        this.pages += planned;
+        return;
+      }
+    }
+    const run = this.runs.run(r);
     const prev = neighbourOf(job, prevs[r]!);
     const next = neighbourOf(job, nexts[r]!);
     const names = new Map<string, string>([[run.id, page]]);
@@ -114,7 +132,9 @@ export class RunPagesWriter {
       const path = partPath(page, ++i);
       if (i > planned || file.path !== path) throw new Error(`run ${JSON.stringify(run.id)}: its page ${JSON.stringify(file.path)} is not the one planned`);
       const old = previous !== null && previous.has[previous.firstFile[r]! + i - 1] === 1 ? resolveInside(previous.root, path) : null;
-      this.bytes += writeOrReuse(resolveInside(job.root, path), file.content, old);
+      const bytes = writeOrReuse(resolveInside(job.root, path), file.content, old);
+      this.bytes += bytes;
+      job.pages.written[r] = job.pages.written[r]! + bytes;
       this.pages++;
     }
     if (i !== planned) throw new Error(`run ${JSON.stringify(run.id)} (${r} of the plan): ${planned} pages were planned, ${i} made`);

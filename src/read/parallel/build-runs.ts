@@ -70,7 +70,7 @@ export class PlanRuns {
 }
 
 /** The batch holding event `g`: the last whose first event is at or before it. */
-function batchOf(firsts: readonly number[], g: number): number {
+export function batchOf(firsts: readonly number[], g: number): number {
   let lo = 0;
   let hi = firsts.length - 1;
   while (lo < hi) {

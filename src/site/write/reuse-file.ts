@@ -106,3 +106,58 @@ export class PreviousSite {
     return resolveInside(this.root, rel);
   }
 }
+
+/**
+ * Puts the previous build's files `olds` at `abss` without reading them, when their pages are
+ * known to be the same (reuse/run-keys.ts): hard links, or in a site rebuilt in place (`old` is
+ * `abs`) the files left as they are. They must be regular files, not links, of `bytes` bytes in
+ * all (a page edited since is written again). All or none: when one cannot be kept, those linked
+ * are removed again and false is returned (the pages are then made and written as usual, never
+ * through a link to the old site).
+ */
+export function keepFiles(olds: readonly string[], abss: readonly string[], bytes: number): boolean {
+  const inodes: number[] = [];
+  let sizes = 0;
+  for (const old of olds) {
+    try {
+      const st = lstatSync(old);
+      if (!st.isFile()) return false;
+      inodes.push(st.ino);
+      sizes += st.size;
+    } catch {
+      return false;
+    }
+  }
+  if (sizes !== bytes) return false;
+  const linked: string[] = [];
+  const undo = (): false => {
+    for (const abs of linked) {
+      try {
+        unlinkSync(abs);
+      } catch (e) {
+        throw new OutputError(`cannot replace ${abs}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    return false;
+  };
+  for (let i = 0; i < olds.length; i++) {
+    const old = olds[i]!;
+    const abs = abss[i]!;
+    if (old === abs) continue;
+    try {
+      linkSync(old, abs);
+    } catch {
+      // Gone meanwhile, or no hard links on this file system.
+      return undo();
+    }
+    linked.push(abs);
+    // The old name may have been swapped for another file between the check and the link.
+    try {
+      const made = lstatSync(abs);
+      if (!made.isFile() || made.ino !== inodes[i]) return undo();
+    } catch {
+      return undo();
+    }
+  }
+  return true;
+}

@@ -1,10 +1,19 @@
-import { closeSync, constants, fstatSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { OutputError } from '../../errors.js';
 import type { SiteFile } from './site-file.js';
 
 /** Never write through a symbolic link planted where a page goes (POSIX only; Windows has no flag). */
 const WRITE_FLAGS =
   constants.O_NOFOLLOW === undefined ? 'w' : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+
+const READ_FLAGS = constants.O_NOFOLLOW === undefined ? 'r' : constants.O_RDONLY | constants.O_NOFOLLOW;
+
+/** The start of a file to begin another with: its first `bytes` bytes, when it has exactly `size` (else it changed). */
+export interface FilePrefix {
+  from: string;
+  bytes: number;
+  size: number;
+}
 
 /** Streamed content is gathered into a buffer this big (one kept a thread for `writePieces`) and written when it is full. */
 const GATHER_BYTES = 1 << 20;
@@ -29,6 +38,11 @@ export class PieceWriter {
     private readonly name?: string,
   ) {}
 
+  /** Where the next piece goes in the file: the bytes written and gathered so far. */
+  get position(): number {
+    return this.bytes + this.used;
+  }
+
   add(piece: string): void {
     const buf = this.buf;
     // A UTF-16 unit is at most three bytes of UTF-8 (a surrogate pair, four for two units).
@@ -49,6 +63,29 @@ export class PieceWriter {
       this.used = 0;
     }
     return this.bytes;
+  }
+
+  /** Writes the first `p.bytes` bytes of the file `p.from` (before any piece). */
+  copy(p: FilePrefix): void {
+    if (this.position !== 0) throw new Error('a prefix is copied before the pieces');
+    let fd: number;
+    try {
+      fd = openSync(p.from, READ_FLAGS);
+    } catch (e) {
+      throw new OutputError(`cannot read ${p.from}: ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile() || st.size !== p.size) throw new OutputError(`${p.from} changed while the site was built`);
+      while (this.bytes < p.bytes) {
+        const n = readSync(fd, this.buf, 0, Math.min(this.buf.length, p.bytes - this.bytes), this.bytes);
+        if (n === 0) throw new OutputError(`${p.from} changed while the site was built`);
+        this.write(this.buf.subarray(0, n));
+        this.bytes += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private write(bytes: Uint8Array): void {
@@ -77,7 +114,7 @@ function writeError(abs: string, e: unknown): OutputError {
  * made in one pass over the runs), refusing to follow a symbolic link at any of their paths;
  * returns the bytes written. File-system failures become OutputError naming the file.
  */
-export function writeStreams(paths: readonly string[], fill: (writers: PieceWriter[]) => void): number {
+export function writeStreams(paths: readonly string[], fill: (writers: PieceWriter[]) => void, prefixes: readonly (FilePrefix | null)[] = []): number {
   const fds: number[] = [];
   try {
     for (const abs of paths) {
@@ -88,6 +125,9 @@ export function writeStreams(paths: readonly string[], fill: (writers: PieceWrit
       }
     }
     const writers = fds.map((fd, k) => new PieceWriter(fd, undefined, paths[k]));
+    prefixes.forEach((p, k) => {
+      if (p !== null) writers[k]!.copy(p);
+    });
     fill(writers);
     return writers.reduce((sum, w) => sum + w.flush(), 0);
   } finally {

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { z } from 'zod';
+import type { InputFile } from '../../read/inputs.js';
+
+/**
+ * What a build records of each input file (in its site's manifest), for the next build to tell
+ * which lines are the same: its size, its lines and its SHA-256. The next build hashes the same
+ * file again, and notes the hash of its first `bytes` bytes on the way: when that is the recorded
+ * hash, the file was only appended to since (a log that grows), and its first `lines` lines are
+ * the lines the earlier build read (see run-keys.ts).
+ */
+export const inputRecordSchema = z.object({
+  name: z.string(),
+  bytes: z.number().int().nonnegative(),
+  /** Lines, the last one counted whether or not a line feed ends it. */
+  lines: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Its last byte is a line feed (or it is empty): bytes appended later cannot extend its last line. */
+  endsWithNewline: z.boolean(),
+  /** Gzipped: its lines are in the stream, so only the whole file is ever the same. */
+  gzip: z.boolean(),
+});
+
+export type InputRecord = z.infer<typeof inputRecordSchema>;
+
+/** An input as this build reads it, and what it shares with the same file as the previous build read it. */
+export interface HashedInput {
+  record: InputRecord;
+  /** Lines 1 to `lines` are the previous build's, which named them by its hash `sha256`; null when none are. */
+  kept: { lines: number; sha256: string } | null;
+}
+
+const LF = 0x0a;
+
+/**
+ * Reads every input once: each file's record, and how much of the file of the same name that
+ * `previous` records it still begins with.
+ */
+export async function hashInputs(files: readonly InputFile[], previous: readonly InputRecord[]): Promise<HashedInput[]> {
+  const before = new Map(previous.map((r) => [r.name, r]));
+  const out: HashedInput[] = [];
+  for (const file of files) out.push(await hashInput(file, before.get(file.name)));
+  return out;
+}
+
+async function hashInput(file: InputFile, old: InputRecord | undefined): Promise<HashedInput> {
+  // Only whole lines of plain bytes can be the start of a longer file.
+  const prefix = old !== undefined && !old.gzip && old.endsWithNewline && old.bytes > 0 ? old.bytes : -1;
+  const whole = createHash('sha256');
+  let start: string | null = null;
+  let bytes = 0;
+  let lines = 0;
+  let last = -1;
+  let head: number[] = [];
+  for await (const chunk of createReadStream(file.path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    if (head.length < 2) head = [...head, ...chunk.subarray(0, 2 - head.length)];
+    if (start === null && bytes < prefix && bytes + chunk.length >= prefix) {
+      // The hash so far is the hash of the first `prefix` bytes: noted, and the rest of the chunk hashed after.
+      const cut = prefix - bytes;
+      whole.update(chunk.subarray(0, cut));
+      start = whole.copy().digest('hex');
+      whole.update(chunk.subarray(cut));
+    } else whole.update(chunk);
+    for (let p = chunk.indexOf(LF); p !== -1; p = chunk.indexOf(LF, p + 1)) lines++;
+    bytes += chunk.length;
+    if (chunk.length > 0) last = chunk[chunk.length - 1]!;
+  }
+  const endsWithNewline = bytes === 0 || last === LF;
+  if (!endsWithNewline) lines++;
+  const gzip = head[0] === 0x1f && head[1] === 0x8b;
+  const record: InputRecord = { name: file.name, bytes, lines, sha256: whole.digest('hex'), endsWithNewline, gzip };
+  if (old === undefined) return { record, kept: null };
+  // The same file: every line is. (A gzipped file is kept only whole.)
+  if (old.sha256 === record.sha256 && old.bytes === bytes) return { record, kept: { lines, sha256: old.sha256 } };
+  return { record, kept: !gzip && start !== null && start === old.sha256 ? { lines: old.lines, sha256: old.sha256 } : null };
+}

@@ -1,0 +1,55 @@
+import type { RunPlan } from '../../read/parallel/run-index.js';
+import type { RunFacts } from '../pages/site-facts.js';
+import type { HashedInput } from './input-hashes.js';
+import type { ReuseRecord } from './reuse-record.js';
+import { KEY_BYTES, runKeys } from './run-keys.js';
+
+/** What a build can keep of the site it replaces, and the keys it records for the next one. */
+export interface ReusePlan {
+  /** Every run's key, in list order. */
+  keys: Buffer;
+  /**
+   * By a run's number in the plan: the bytes of its page files in the previous build when they
+   * are that build's pages byte for byte (its key and its neighbours' are the same), else NaN.
+   * Null when no page is.
+   */
+  kept: Float64Array | null;
+  /** The runs with calls at the head of the list whose rows the previous build's exports hold, and where those rows end. */
+  keptRows: { runs: number; ends: ReuseRecord['callEnds'] } | null;
+}
+
+/**
+ * Compares this build's runs with the previous build's record. A run's pages are kept when a run
+ * of the previous build had the same key (the same run, named the same) and the same neighbours'
+ * keys (its page links to them, with their starts). The exports' rows are kept for the longest
+ * head of the list whose keys are the previous build's, in the same places: a log appended to
+ * adds its runs at the end of the list.
+ */
+export function planReuse(plan: RunPlan, runs: readonly RunFacts[], pageOf: (r: number) => string, inputs: readonly HashedInput[], frame: string, previous: ReuseRecord | null): ReusePlan | null {
+  const order = Int32Array.from(runs, (f) => f.at);
+  const made = runKeys(plan, order, pageOf, inputs, frame);
+  if (made === null) return null;
+  const { keys, before } = made;
+  if (previous === null || previous.frame !== frame) return { keys, kept: null, keptRows: null };
+  const old = previous.keys;
+  const n = runs.length;
+  const m = old.length / KEY_BYTES;
+  const keyAt = (b: Buffer, i: number): string => b.toString('latin1', i * KEY_BYTES, (i + 1) * KEY_BYTES);
+  const oldAt = new Map<string, number>();
+  for (let i = 0; i < m; i++) oldAt.set(keyAt(old, i), i);
+  /** Whether this build's run j (in list order) is the previous build's run i, or both are no run. */
+  const same = (j: number, i: number): boolean =>
+    j < 0 || j >= n ? i < 0 || i >= m : i >= 0 && i < m && before.compare(old, i * KEY_BYTES, (i + 1) * KEY_BYTES, j * KEY_BYTES, (j + 1) * KEY_BYTES) === 0;
+  const kept = new Float64Array(n).fill(NaN);
+  for (let j = 0; j < n; j++) {
+    const i = oldAt.get(keyAt(before, j));
+    if (i !== undefined && same(j - 1, i - 1) && same(j + 1, i + 1)) kept[order[j]!] = previous.pageBytes[i]!;
+  }
+  let head = 0;
+  while (head < n && head < m && same(head, head)) head++;
+  let withCalls = 0;
+  for (let j = 0; j < head; j++) if (runs[j]!.totals.calls > 0) withCalls++;
+  const ends = previous.callEnds;
+  const keptRows = withCalls > 0 && withCalls <= ends.csv.length ? { runs: withCalls, ends } : null;
+  return { keys, kept, keptRows };
+}

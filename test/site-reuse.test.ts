@@ -1,0 +1,252 @@
+import { appendFileSync, lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { buildSite } from '../src/site/build.js';
+import { hashInputs, type InputRecord } from '../src/site/reuse/input-hashes.js';
+import { readReuseRecord } from '../src/site/reuse/reuse-record.js';
+import { MANIFEST_NAME } from '../src/site/write/manifest.js';
+import { tempDir } from './helpers.js';
+
+const sha = async (file: string) => (await hashInputs([{ path: file, name: 'f' }], []))[0]!.record;
+
+describe('the record of an input, and what the next build keeps of it', () => {
+  const at = (text: string | Buffer) => {
+    const file = path.join(tempDir(), 'f.jsonl');
+    writeFileSync(file, text);
+    return file;
+  };
+  const again = async (file: string, old: InputRecord) => (await hashInputs([{ path: file, name: 'f' }], [old]))[0]!;
+
+  it('counts lines and bytes, and tells whether a line feed ends the file', async () => {
+    expect(await sha(at(''))).toMatchObject({ bytes: 0, lines: 0, endsWithNewline: true, gzip: false });
+    expect(await sha(at('a\nb\n'))).toMatchObject({ bytes: 4, lines: 2, endsWithNewline: true });
+    expect(await sha(at('a\nb'))).toMatchObject({ bytes: 3, lines: 2, endsWithNewline: false });
+    expect(await sha(at('\n\n\n'))).toMatchObject({ lines: 3 });
+    // Known hash of "a\n".
+    expect((await sha(at('a\n'))).sha256).toBe('87428fc522803d31065e7bce3cf03fe475096631e5e07bbd7a0fde60c4cf25c7');
+    // A chunk of the read is 1 MiB: lines and the prefix's hash across chunks.
+    const big = 'x'.repeat(999) + '\n';
+    expect(await sha(at(big.repeat(3000)))).toMatchObject({ bytes: 3_000_000, lines: 3000 });
+  });
+
+  it('keeps the lines of a file that was only appended to, and of one unchanged', async () => {
+    const file = at('one\ntwo\n');
+    const old = await sha(file);
+    expect((await again(file, old)).kept).toEqual({ lines: 2, sha256: old.sha256 });
+    appendFileSync(file, 'three\n');
+    const grown = await again(file, old);
+    expect(grown.kept).toEqual({ lines: 2, sha256: old.sha256 });
+    expect(grown.record.lines).toBe(3);
+    // Appended to across the read's chunks.
+    const big = at('y'.repeat(1_500_000) + '\n');
+    const bigOld = await sha(big);
+    appendFileSync(big, 'z'.repeat(1_200_000) + '\n');
+    expect((await again(big, bigOld)).kept).toEqual({ lines: 1, sha256: bigOld.sha256 });
+  });
+
+  it('keeps nothing of a file changed before its end, cut short, or whose last line had no line feed', async () => {
+    const file = at('one\ntwo\n');
+    const old = await sha(file);
+    writeFileSync(file, 'one\ntwO\nthree\n');
+    expect((await again(file, old)).kept).toBeNull();
+    writeFileSync(file, 'one\n');
+    expect((await again(file, old)).kept).toBeNull();
+    const open = at('one\ntw');
+    const openOld = await sha(open);
+    appendFileSync(open, 'o\n');
+    expect((await again(open, openOld)).kept).toBeNull();
+    // Another file's record (by name) is not this one's.
+    expect((await hashInputs([{ path: file, name: 'g' }], [old]))[0]!.kept).toBeNull();
+  });
+
+  it('keeps a gzipped file only whole', async () => {
+    const file = at(gzipSync('one\ntwo\n'));
+    const old = await sha(file);
+    expect(old.gzip).toBe(true);
+    expect((await again(file, old)).kept).toEqual({ lines: old.lines, sha256: old.sha256 });
+    appendFileSync(file, gzipSync('three\n'));
+    expect((await again(file, old)).kept).toBeNull();
+  });
+});
+
+describe('a large build after lines were appended to its input', () => {
+  /** A call of run `n` (`run-05`): its start and end lines, `at` ms after the run's hour. */
+  const callLines = (n: number, at = 0) => {
+    const id = `run-${String(n).padStart(2, '0')}`;
+    const start = Date.UTC(2026, 0, 5, n) + at;
+    const line = (o: object) => `${JSON.stringify(o)}\n`;
+    return (
+      line({ event_type: 'llm_call_start', run_id: id, agent_name: 'a', model: 'gpt-4o', prompt: `question ${n}`, timestamp: new Date(start).toISOString() }) +
+      line({ event_type: 'llm_call_end', run_id: id, agent_name: 'a', model: 'gpt-4o', input_tokens: 100 + n, output_tokens: 10, response: `answer ${n}`, duration_ms: 800, timestamp: new Date(start + 800).toISOString() })
+    );
+  };
+  // Read on worker threads, as a large input is: the runs are kept as events and their pages written by other threads.
+  const threads = { workers: 2, parallelFrom: 0 };
+  const inodes = (dir: string) => new Map(readdirSync(path.join(dir, 'runs')).map((f) => [f, lstatSync(path.join(dir, 'runs', f)).ino]));
+  const pageOf = (names: Iterable<string>, id: string) => [...names].find((f) => f.startsWith(`${id}-`))!;
+  const setUp = async (runs = 12) => {
+    const dir = tempDir();
+    const trace = path.join(dir, 't.jsonl');
+    writeFileSync(trace, Array.from({ length: runs }, (_, i) => callLines(i + 1)).join(''));
+    const out = path.join(dir, 'site');
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    return { dir, trace, out, before: inodes(out) };
+  };
+  /** The site a build into a new folder writes, compared file by file (the manifest included). */
+  const expectFresh = async (dir: string, trace: string, out: string) => {
+    const fresh = path.join(dir, `fresh-${readdirSync(dir).length}`);
+    await buildSite({ inputs: [trace], outDir: fresh, ...threads });
+    expect(treeOf(out)).toEqual(treeOf(fresh));
+  };
+  const record = (out: string) => readReuseRecord((JSON.parse(readFileSync(path.join(out, MANIFEST_NAME), 'utf8')) as { build: { reuse: unknown } }).build.reuse);
+
+  it('keeps the pages of the runs read before, links them without making them, and equals a fresh build', async () => {
+    const { dir, trace, out, before } = await setUp();
+    const first = record(out)!;
+    expect(first.keys.length).toBe(12 * 16);
+    expect(first.inputs).toEqual([expect.objectContaining({ name: trace, lines: 24, endsWithNewline: true })]);
+    // Every run has a call: its rows end where the next begin, the last at the file's end.
+    expect(first.callEnds.csv.length).toBe(12);
+    expect(first.callEnds.csv[11]).toBe(lstatSync(path.join(out, 'calls.csv')).size);
+    expect(first.callEnds.jsonl[11]).toBe(lstatSync(path.join(out, 'calls.jsonl')).size);
+    expect(first.pageBytes[0]).toBe(lstatSync(path.join(out, 'runs', pageOf(before.keys(), 'run-01'))).size);
+
+    // Run 5 gets one more call (later than its others), and a new run 13 comes after run 12.
+    appendFileSync(trace, callLines(5, 30 * 60_000) + callLines(13));
+    const grown = await buildSite({ inputs: [trace], outDir: out, ...threads });
+    expect(grown.summary.runs).toBe(13);
+    const after = inodes(out);
+    // Changed: run 5 (a call more), run 12 (its "later run" is now run 13), and the new run 13.
+    const changed = ['run-05', 'run-12', 'run-13'].map((id) => pageOf(after.keys(), id));
+    for (const [file, ino] of after) {
+      if (changed.includes(file)) expect(ino, file).not.toBe(before.get(file));
+      else expect(ino, file).toBe(before.get(file));
+    }
+    await expectFresh(dir, trace, out);
+    // The record names the lines by the file as it is now (a fresh build's record, compared above): every key changed.
+    const second = record(out)!;
+    for (let i = 0; i < 12; i++) expect(second.keys.subarray(i * 16, (i + 1) * 16), `run ${i + 1}`).not.toEqual(first.keys.subarray(i * 16, (i + 1) * 16));
+
+    // Appended to once more: the pages kept the first time are kept again.
+    appendFileSync(trace, callLines(14));
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    expect(inodes(out).get(pageOf(after.keys(), 'run-01'))).toBe(before.get(pageOf(after.keys(), 'run-01')));
+    await expectFresh(dir, trace, out);
+  });
+
+  it('begins the exports of calls with the rows the previous build wrote for the runs before the first that changed', async () => {
+    const { dir, trace, out } = await setUp();
+    // A byte of run 1's first row changed by hand, its size kept: the rows are taken as written (by their record, not read).
+    const csv = path.join(out, 'calls.csv');
+    const text = readFileSync(csv, 'latin1');
+    const at = text.indexOf('\r\nrun-01,') + 2;
+    expect(at).toBeGreaterThan(2);
+    writeFileSync(csv, `${text.slice(0, at)}RUN${text.slice(at + 3)}`, 'latin1');
+    appendFileSync(trace, callLines(13));
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    expect(readFileSync(csv, 'latin1')).toContain('\r\nRUN-01,');
+    // The rows of the new run follow the kept ones: everything after the changed byte is a fresh build's.
+    const fresh = path.join(dir, 'fresh');
+    await buildSite({ inputs: [trace], outDir: fresh, ...threads });
+    expect(readFileSync(csv, 'latin1').replace('\r\nRUN-01,', '\r\nrun-01,')).toBe(readFileSync(path.join(fresh, 'calls.csv'), 'latin1'));
+    expect(readFileSync(path.join(out, 'calls.jsonl'), 'utf8')).toBe(readFileSync(path.join(fresh, 'calls.jsonl'), 'utf8'));
+  });
+
+  it('writes again an export or a page whose size changed since, and a page that became a link', async () => {
+    const { dir, trace, out, before } = await setUp();
+    const names = [...before.keys()];
+    appendFileSync(path.join(out, 'calls.csv'), 'more\r\n');
+    writeFileSync(path.join(out, 'calls.jsonl'), '');
+    writeFileSync(path.join(out, 'runs', pageOf(names, 'run-02')), 'edited by hand');
+    // Run 4's page a link to a file outside with the same bytes.
+    const linked = path.join(out, 'runs', pageOf(names, 'run-04'));
+    const outside = path.join(dir, 'outside.html');
+    writeFileSync(outside, readFileSync(linked));
+    rmSync(linked);
+    symlinkSync(outside, linked);
+    appendFileSync(trace, callLines(13));
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    const after = inodes(out);
+    expect(after.get(pageOf(names, 'run-02'))).not.toBe(before.get(pageOf(names, 'run-02')));
+    expect(lstatSync(linked).isFile()).toBe(true);
+    expect(lstatSync(linked).ino).not.toBe(lstatSync(outside).ino);
+    expect(after.get(pageOf(names, 'run-03'))).toBe(before.get(pageOf(names, 'run-03')));
+    await expectFresh(dir, trace, out);
+  });
+
+  it('keeps a page by its key and size, without reading it: an edit of the same size stays', async () => {
+    const { trace, out, before } = await setUp();
+    const page = path.join(out, 'runs', pageOf(before.keys(), 'run-01'));
+    const edited = readFileSync(page, 'utf8').replace('<!doctype html>', '<!DOCTYPE HTML>');
+    writeFileSync(page, edited);
+    appendFileSync(trace, callLines(13));
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    expect(readFileSync(page, 'utf8')).toBe(edited);
+  });
+
+  /** A page of the site edited by hand, its size kept: only a page made again (not kept by its key) loses the edit. */
+  const editSameSize = (out: string, id: string) => {
+    const page = path.join(out, 'runs', pageOf(readdirSync(path.join(out, 'runs')), id));
+    writeFileSync(page, readFileSync(page, 'utf8').replace('<!doctype html>', '<!DOCTYPE HTML>'));
+    return page;
+  };
+
+  it('keeps no page when a line before the end changed, or the record is not one a build wrote', async () => {
+    const { dir, trace, out } = await setUp();
+    const page = editSameSize(out, 'run-01');
+    writeFileSync(trace, readFileSync(trace, 'utf8').replace('question 3', 'question X') + callLines(13));
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    expect(readFileSync(page, 'utf8')).toContain('<!doctype html>');
+    await expectFresh(dir, trace, out);
+
+    // Keys cut short: the record is refused, and the site built whole.
+    const manifest = path.join(out, MANIFEST_NAME);
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { build: { reuse: { keys: string } } };
+    m.build.reuse.keys = m.build.reuse.keys.slice(0, 8);
+    writeFileSync(manifest, JSON.stringify(m));
+    expect(record(out)).toBeNull();
+    editSameSize(out, 'run-01');
+    appendFileSync(trace, callLines(14));
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    expect(readFileSync(page, 'utf8')).toContain('<!doctype html>');
+    await expectFresh(dir, trace, out);
+  });
+
+  it('keeps the pages of runs read from an input that did not change beside one that did', async () => {
+    const dir = tempDir();
+    const [a, b] = [path.join(dir, 'a.jsonl'), path.join(dir, 'b.jsonl')];
+    writeFileSync(a, [1, 2, 3].map((n) => callLines(n)).join(''));
+    writeFileSync(b, [4, 5, 6].map((n) => callLines(n)).join(''));
+    const out = path.join(dir, 'site');
+    await buildSite({ inputs: [a, b], outDir: out, ...threads });
+    const before = inodes(out);
+    // Edited by hand, sizes kept: a page kept by its key keeps the edit, a page made again loses it.
+    const pages = Object.fromEntries([1, 2, 3, 4].map((n) => [n, editSameSize(out, `run-0${n}`)]));
+    // b rewritten: its runs change. a's stay, but run 3's page links to run 4, which changed: made again too.
+    writeFileSync(b, [4, 5, 6].map((n) => callLines(n, 30 * 60_000)).join(''));
+    await buildSite({ inputs: [a, b], outDir: out, ...threads });
+    const after = inodes(out);
+    const names = [...after.keys()];
+    for (const n of [1, 2]) {
+      expect(after.get(pageOf(names, `run-0${n}`))).toBe(before.get(pageOf(names, `run-0${n}`)));
+      expect(readFileSync(pages[n]!, 'utf8'), `run ${n}`).toContain('<!DOCTYPE HTML>');
+    }
+    for (const n of [3, 4]) expect(readFileSync(pages[n]!, 'utf8'), `run ${n}`).toContain('<!doctype html>');
+    for (const n of [1, 2]) writeFileSync(pages[n]!, readFileSync(pages[n]!, 'utf8').replace('<!DOCTYPE HTML>', '<!doctype html>'));
+    const fresh = path.join(dir, 'fresh');
+    await buildSite({ inputs: [a, b], outDir: fresh, ...threads });
+    expect(treeOf(out)).toEqual(treeOf(fresh));
+  });
+});
+
+/** Every file under `dir`: relative path → its text (a symbolic link shown as one). */
+function treeOf(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const st = lstatSync(path.join(dir, e));
+    if (st.isSymbolicLink()) out[e] = '(symbolic link)';
+    else if (st.isFile()) out[e] = readFileSync(path.join(dir, e), 'utf8');
+  }
+  return out;
+}
