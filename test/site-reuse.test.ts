@@ -1,7 +1,8 @@
-import { appendFileSync, lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { PriceTable } from '../src/prices/price-table.js';
 import { buildSite } from '../src/site/build.js';
 import { hashInputs, type InputRecord } from '../src/site/reuse/input-hashes.js';
 import { readReuseRecord } from '../src/site/reuse/reuse-record.js';
@@ -211,6 +212,58 @@ describe('a large build after lines were appended to its input', () => {
     await buildSite({ inputs: [trace], outDir: out, ...threads });
     expect(readFileSync(page, 'utf8')).toContain('<!doctype html>');
     await expectFresh(dir, trace, out);
+  });
+
+  it('makes every page again when the same lines come from a file of another name (a page names its files)', async () => {
+    const { dir, trace, out } = await setUp();
+    const page = editSameSize(out, 'run-01');
+    const renamed = path.join(dir, 'renamed.jsonl');
+    writeFileSync(renamed, readFileSync(trace));
+    await buildSite({ inputs: [renamed], outDir: out, ...threads });
+    expect(readFileSync(page, 'utf8')).toContain('<!doctype html>');
+    expect(readFileSync(page, 'utf8')).toContain('renamed.jsonl');
+    await expectFresh(dir, renamed, out);
+  });
+
+  it('keeps no page when the price table is another (a page shows the costs it gives)', async () => {
+    const { dir, trace, out } = await setUp();
+    const page = editSameSize(out, 'run-01');
+    const pricesFile = path.join(dir, 'prices.json');
+    // Only an unused model differs: the costs shown are the same, but the table is another.
+    writeFileSync(pricesFile, JSON.stringify({ date: '2026-01-15', models: { 'openai/acme-large-2025-01-01': { input: 1, output: 2, provider: 'Acme' } } }));
+    const prices = await PriceTable.fromFile(pricesFile);
+    await buildSite({ inputs: [trace], outDir: out, prices, ...threads });
+    expect(readFileSync(page, 'utf8')).toContain('<!doctype html>');
+    const fresh = path.join(dir, 'fresh');
+    await buildSite({ inputs: [trace], outDir: fresh, prices, ...threads });
+    expect(treeOf(out)).toEqual(treeOf(fresh));
+  });
+
+  it('keeps pages in a site rebuilt in place (a folder with other files), and writes its exports whole', async () => {
+    const dir = tempDir();
+    const trace = path.join(dir, 't.jsonl');
+    writeFileSync(trace, Array.from({ length: 12 }, (_, i) => callLines(i + 1)).join(''));
+    const out = path.join(dir, 'site');
+    mkdirSync(out);
+    writeFileSync(path.join(out, 'notes.txt'), 'mine');
+    await buildSite({ inputs: [trace], outDir: out, force: true, ...threads });
+    const page = editSameSize(out, 'run-01');
+    appendFileSync(trace, callLines(13));
+    await buildSite({ inputs: [trace], outDir: out, force: true, ...threads });
+    // Kept where it is, unread: the edit of the same size stays.
+    expect(readFileSync(page, 'utf8')).toContain('<!DOCTYPE HTML>');
+    writeFileSync(page, readFileSync(page, 'utf8').replace('<!DOCTYPE HTML>', '<!doctype html>'));
+    const fresh = path.join(dir, 'fresh');
+    await buildSite({ inputs: [trace], outDir: fresh, ...threads });
+    const tree = treeOf(out);
+    expect(tree['notes.txt']).toBe('mine');
+    delete tree['notes.txt'];
+    const inPlace = JSON.parse(tree[MANIFEST_NAME]!) as { inPlace: boolean };
+    expect(inPlace.inPlace).toBe(true);
+    const freshTree = treeOf(fresh);
+    delete tree[MANIFEST_NAME];
+    delete freshTree[MANIFEST_NAME];
+    expect(tree).toEqual(freshTree);
   });
 
   it('keeps the pages of runs read from an input that did not change beside one that did', async () => {

@@ -172,11 +172,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Unchanged inputs, options and code: the site already there is what this build would write.
   progress?.('checking the inputs against the last build');
   const outDir = path.resolve(options.cwd ?? process.cwd(), options.outDir);
-  const before = previousBuild(outDir);
-  const reusable = before === null ? null : readReuseRecord(before.record.reuse);
-  const stamped = await buildStamp(inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true }, reusable?.inputs);
+  const { stamped, previous, reusable } = await lookBack(outDir, inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true });
   const stamp = stamped?.stamp ?? null;
-  const previous = stamp === null ? null : upToDate(outDir, before, stamp);
   if (previous) {
     const { record, summary } = previous;
     return {
@@ -216,11 +213,28 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
           },
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
     });
-    const reuse = stamped === null ? null : { inputs: stamped.inputs, frame: reuseFrame(prices), previous: reusable };
+    const reuse = stamped === null ? null : new BuildReuse(stamped.inputs, reuseFrame(prices), reusable);
     return await render(options, loaded, threads, stamp, reuse);
   } finally {
     await Promise.all([threads.pages?.close(), threads.exports?.close()]);
   }
+}
+
+/**
+ * The build of the site in `outDir` that this one replaces: when it was built from the same stamp
+ * (`previous`, and nothing to do), and what this build may keep of it (`reusable`). The inputs are
+ * read once here for both. The manifest it reads (72k paths at 1M spans) is let go on return.
+ */
+async function lookBack(
+  outDir: string,
+  inputs: Parameters<typeof buildStamp>[0],
+  opts: Parameters<typeof buildStamp>[1],
+): Promise<{ stamped: Awaited<ReturnType<typeof buildStamp>>; previous: ReturnType<typeof upToDate>; reusable: ReuseRecord | null }> {
+  const before = previousBuild(outDir);
+  const reusable = before === null ? null : readReuseRecord(before.record.reuse);
+  const stamped = await buildStamp(inputs, opts, reusable?.inputs);
+  const previous = stamped === null ? null : upToDate(outDir, before, stamped.stamp);
+  return { stamped, previous, reusable };
 }
 
 /**
@@ -335,11 +349,20 @@ interface OwnPages {
   reuseRecord: () => ReuseRecordText | undefined;
 }
 
-/** What a build knows for keeping the previous site's files: its inputs' segments, its frame, and the previous build's record. */
-interface BuildReuse {
-  inputs: HashedInput[];
-  frame: string;
-  previous: ReuseRecord | null;
+/** What a build knows for keeping the previous site's files: its inputs as read for its stamp, its frame, and the previous build's record. */
+class BuildReuse {
+  constructor(
+    readonly inputs: HashedInput[],
+    readonly frame: string,
+    private previous: ReuseRecord | null,
+  ) {}
+
+  /** The previous build's record, once: it is let go when this build's runs were compared with it. */
+  takePrevious(): ReuseRecord | null {
+    const p = this.previous;
+    this.previous = null;
+    return p;
+  }
 }
 
 /**
@@ -364,7 +387,7 @@ function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: P
   const context = { version: toolVersion(), priceTable: loaded.prices.date };
   const elsewhere = facts.runs.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports } : null;
   const plan = loaded.plan;
-  const reusePlan = elsewhere && plan && reuse ? planReuse(plan, facts.runs, (r) => nameAt(names.list, r), reuse.inputs, reuse.frame, reuse.previous) : null;
+  const reusePlan = elsewhere && plan && reuse ? planReuse(plan, facts.runs, (r) => nameAt(names.list, r), reuse.inputs, reuse.frame, reuse.takePrevious()) : null;
   const exported: { pageBytes: Float64Array | null; ends: WriteCallExportsResult['ends'] | null } = { pageBytes: null, ends: null };
   const external = elsewhere && plan ? externalWriters(elsewhere, runPagesSite(plan, facts.runs, names, context), facts.stepParts, reusePlan, exported) : undefined;
   const seen = { pages: external?.pages ?? 0 };

@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { batchOf } from '../../read/parallel/build-runs.js';
 import { lineOf } from '../../read/parallel/event-batch.js';
 import { runIdAt, syntheticAt, type RunPlan } from '../../read/parallel/run-index.js';
@@ -37,7 +37,8 @@ export function runKeys(plan: RunPlan, order: ArrayLike<number>, pageOf: (r: num
   const now = files.map((h, f) => token(f, h.record.sha256));
   const then = files.map((h, f) => (h.kept !== null && h.kept.sha256 !== h.record.sha256 ? { lines: h.kept.lines, token: token(f, h.kept.sha256) } : null));
   const twice = then.some((t) => t !== null);
-  const base = createHash('sha256').update(`trace-report run key\0${frame}\0`);
+  // Every key's bytes begin with the frame's hash.
+  const head = createHash('sha256').update(`trace-report run key\0${frame}`).digest();
   const keys = Buffer.alloc(order.length * KEY_BYTES);
   const before = twice ? Buffer.alloc(order.length * KEY_BYTES) : keys;
   const firsts = plan.batches.map((b) => b.first);
@@ -47,6 +48,7 @@ export function runKeys(plan: RunPlan, order: ArrayLike<number>, pageOf: (r: num
   for (let j = 0; j < order.length; j++) {
     const r = order[j]!;
     out.reset();
+    out.bytes(head);
     out.text(runIdAt(plan, r));
     out.byte(syntheticAt(plan, r) ? 1 : 0);
     out.text(pageOf(r));
@@ -80,14 +82,15 @@ export function runKeys(plan: RunPlan, order: ArrayLike<number>, pageOf: (r: num
         old.int(line);
       }
     }
-    digestInto(base, out.view(), keys, j * KEY_BYTES);
-    if (old !== null) digestInto(base, old.view(), before, j * KEY_BYTES);
+    digestInto(out.view(), keys, j * KEY_BYTES);
+    if (old !== null) digestInto(old.view(), before, j * KEY_BYTES);
   }
   return { keys, before };
 }
 
-function digestInto(base: Hash, data: Uint8Array, keys: Buffer, at: number): void {
-  base.copy().update(data).digest().copy(keys, at, 0, KEY_BYTES);
+/** One hash a run, made and let go at once: no Hash object a run, each holding native memory until it is collected. */
+function digestInto(data: Uint8Array, keys: Buffer, at: number): void {
+  hash('sha256', data, 'buffer').copy(keys, at, 0, KEY_BYTES);
 }
 
 /** The bytes a run's key is hashed from, gathered in one buffer reused for every run. */

@@ -116,19 +116,6 @@ export class PreviousSite {
  * through a link to the old site).
  */
 export function keepFiles(olds: readonly string[], abss: readonly string[], bytes: number): boolean {
-  const inodes: number[] = [];
-  let sizes = 0;
-  for (const old of olds) {
-    try {
-      const st = lstatSync(old);
-      if (!st.isFile()) return false;
-      inodes.push(st.ino);
-      sizes += st.size;
-    } catch {
-      return false;
-    }
-  }
-  if (sizes !== bytes) return false;
   const linked: string[] = [];
   const undo = (): false => {
     for (const abs of linked) {
@@ -140,24 +127,28 @@ export function keepFiles(olds: readonly string[], abss: readonly string[], byte
     }
     return false;
   };
+  let sizes = 0;
   for (let i = 0; i < olds.length; i++) {
     const old = olds[i]!;
     const abs = abss[i]!;
-    if (old === abs) continue;
-    try {
-      linkSync(old, abs);
-    } catch {
-      // Gone meanwhile, or no hard links on this file system.
-      return undo();
+    if (old !== abs) {
+      try {
+        // A hard link to the name itself: a symbolic link is linked as one, and then refused below.
+        linkSync(old, abs);
+      } catch {
+        // Gone, a folder, or no hard links on this file system.
+        return undo();
+      }
+      linked.push(abs);
     }
-    linked.push(abs);
-    // The old name may have been swapped for another file between the check and the link.
+    // What was linked (the old name may have been swapped meanwhile): a regular file, whose size counts.
     try {
-      const made = lstatSync(abs);
-      if (!made.isFile() || made.ino !== inodes[i]) return undo();
+      const st = lstatSync(abs);
+      if (!st.isFile()) return undo();
+      sizes += st.size;
     } catch {
       return undo();
     }
   }
-  return true;
+  return sizes === bytes || undo();
 }
