@@ -12,6 +12,7 @@ import { runPagesBoard, runPagesSite } from '../src/site/parallel-run-pages.js';
 import { partPath } from '../src/site/pages/run-parts.js';
 import { gatherSiteFacts, planRuns } from '../src/site/pages/site-facts.js';
 import { toolVersion } from '../src/site/pages/templates.js';
+import { REUSE_FILE } from '../src/site/reuse/reuse-record.js';
 import { MANIFEST_NAME } from '../src/site/write/manifest.js';
 import { RUNS_A_CLAIM, writeRunPages, writeRunPagesHere, type WriteRunPagesJob } from '../src/site/run-pages-job.js';
 
@@ -219,15 +220,13 @@ describe('run pages written by worker threads', () => {
       // Tiny chunks: runs cross chunks and files, and each thread builds a share of them again.
       const b = await buildSite({ inputs, outDir: par, cwd: ROOT, workers, parallelFrom: 0, chunkBytes: 4096 });
       expect(b.pages).toBe(a.pages);
-      expect(b.files).toBe(a.files);
-      expect(b.bytes).toBe(a.bytes);
+      expect(b.files).toBe(a.files + 1);
+      expect(b.bytes).toBe(a.bytes + statSync(path.join(par, REUSE_FILE)).size);
       const files = listFiles(one);
-      expect(listFiles(par)).toEqual(files);
+      // Only a build read on threads records what the next may keep of its pages (their runs' events and lines).
+      expect(listFiles(par)).toEqual([...files, REUSE_FILE].sort());
       expect(files.filter((f) => f.startsWith('runs/')).length).toBe(a.summary.runs);
       for (const f of files) expect(siteFileText(par, f), f).toEqual(siteFileText(one, f));
-      // Only a build read on threads records what the next may keep of its pages (their runs' events and lines).
-      expect(reuseOf(par)).toBeDefined();
-      expect(reuseOf(one)).toBeUndefined();
     }
   });
 
@@ -320,7 +319,7 @@ describe('run pages written by worker threads', () => {
     const a = await buildSite({ inputs: [input], outDir: path.join(scratch, 'limits-one'), workers: 0 });
     const b = await buildSite({ inputs: [input], outDir: path.join(scratch, 'limits-par'), workers: 2, parallelFrom: 0, chunkBytes: 8192 });
     const files = listFiles(a.outDir);
-    expect(listFiles(b.outDir)).toEqual(files);
+    expect(listFiles(b.outDir)).toEqual([...files, REUSE_FILE].sort());
     for (const f of files) expect(siteFileText(b.outDir, f), f).toEqual(siteFileText(a.outDir, f));
     const errors = readFileSync(path.join(a.outDir, 'errors.html'), 'utf8');
     expect(errors).toContain('Failed calls, the first 1,000 of 1,300');
@@ -379,13 +378,15 @@ describe('run pages written by worker threads', () => {
   });
 });
 
-const manifestOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, MANIFEST_NAME), 'utf8')) as { build: { reuse?: unknown } };
-const reuseOf = (dir: string) => manifestOf(dir).build.reuse;
-
-/** A file of a site, as text; the manifest without the record of what the next build may keep (see above). */
+/** A file of a site, as text; the manifest as if the site had no reuse file (see above). */
 function siteFileText(dir: string, file: string): string {
-  if (file !== MANIFEST_NAME) return readFileSync(path.join(dir, file), 'latin1');
-  const m = manifestOf(dir);
-  delete m.build.reuse;
+  const text = readFileSync(path.join(dir, file), 'latin1');
+  if (file !== MANIFEST_NAME) return text;
+  const m = JSON.parse(text) as { files: string[]; build: { files: number; bytes: number } };
+  if (m.files.includes(REUSE_FILE)) {
+    m.files = m.files.filter((f) => f !== REUSE_FILE);
+    m.build.files--;
+    m.build.bytes -= statSync(path.join(dir, REUSE_FILE)).size;
+  }
   return JSON.stringify(m, null, 2);
 }

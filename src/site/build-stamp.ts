@@ -71,8 +71,6 @@ const recordSchema = z.object({
   bytes: z.number().int().nonnegative(),
   skippedLines: z.number().int().nonnegative(),
   skipped: z.array(z.object({ file: z.string(), line: z.number(), reason: z.string() })),
-  /** What the next build may keep of this site (reuse/reuse-record.ts); checked when read. */
-  reuse: z.unknown().optional(),
 });
 
 /** What a build records in the manifest of the site it wrote. */

@@ -29,7 +29,7 @@ import type { WriteCallExportsResult } from './exports-job.js';
 import { CALL_EXPORTS } from './exports.js';
 import type { HashedInput } from './reuse/input-hashes.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
-import { readReuseRecord, reuseRecordText, type ReuseRecord, type ReuseRecordText } from './reuse/reuse-record.js';
+import { readReuseRecord, REUSE_FILE, reuseRecordBytes, type ReuseRecord } from './reuse/reuse-record.js';
 import { dataExports } from './exports.js';
 import { nameAt, runFileNames, type PageNames, type RunPageNames } from './file-names.js';
 import { renderCharts } from './pages/charts.js';
@@ -41,6 +41,8 @@ import { sitePages } from './pages/site-pages.js';
 import { toolVersion } from './pages/templates.js';
 import { windowSummary } from './pages/window.js';
 import type { SiteFile } from './write/site-file.js';
+import { resolveInside } from './write/site-path.js';
+import { writeNoFollow } from './write/write-file.js';
 import { writeSite, type ExternalFiles } from './write/write-site.js';
 
 export interface BuildOptions {
@@ -231,7 +233,8 @@ async function lookBack(
   opts: Parameters<typeof buildStamp>[1],
 ): Promise<{ stamped: Awaited<ReturnType<typeof buildStamp>>; previous: ReturnType<typeof upToDate>; reusable: ReuseRecord | null }> {
   const before = previousBuild(outDir);
-  const reusable = before === null ? null : readReuseRecord(before.record.reuse);
+  // The record of what may be kept is a file of that site, when it lists one.
+  const reusable = before !== null && before.files.includes(REUSE_FILE) ? readReuseRecord(path.join(outDir, REUSE_FILE)) : null;
   const stamped = await buildStamp(inputs, opts, reusable?.inputs);
   const previous = stamped === null ? null : upToDate(outDir, before, stamped.stamp);
   return { stamped, previous, reusable };
@@ -246,9 +249,8 @@ function externalWriters(
   threads: { pages: ParallelRunPages; exports: ParallelExports },
   site: RunPagesSite,
   stepParts: SiteFacts['stepParts'],
-  reuse: ReusePlan | null,
-  /** Set once every file is written: the bytes of each run's pages and where each run's rows end in the exports, in list order. */
-  written: { pageBytes: Float64Array | null; ends: WriteCallExportsResult['ends'] | null },
+  /** What may be kept of the previous site, and the record of this one for the next build (written last, as REUSE_FILE); null: none. */
+  reuse: { plan: ReusePlan; record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ReuseRecord } | null,
 ): ExternalFiles & { pages: number } {
   const planned = site.files.reduce((sum, files) => sum + files, 0);
   return {
@@ -258,14 +260,15 @@ function externalWriters(
       *[Symbol.iterator]() {
         yield* runPagePaths(site);
         yield* threads.exports.paths;
+        if (reuse) yield REUSE_FILE;
       },
     },
     write: async (root, previous, ownWritten) => {
-      const job = threads.pages.job(root, site, previous, reuse?.kept ?? null);
+      const job = threads.pages.job(root, site, previous, reuse?.plan.kept ?? null);
       // The exports are begun from the previous build's only when that site is another folder (never the files being written).
       const csv = previous && previous.root !== root ? previous.fileFor(CALL_EXPORTS[0]) : null;
       const jsonl = previous && previous.root !== root ? previous.fileFor(CALL_EXPORTS[1]) : null;
-      const rows = reuse?.keptRows;
+      const rows = reuse?.plan.keptRows;
       // And only when they are still the size that build wrote (not edited since).
       const kept =
         rows && csv !== null && jsonl !== null && sizeIs(csv, rows.ends.csv) && sizeIs(jsonl, rows.ends.jsonl)
@@ -284,11 +287,14 @@ function externalWriters(
       if (pages.status === 'rejected') throw pages.reason;
       if (exports.status === 'rejected') throw exports.reason;
       if (own.status === 'rejected') throw own.reason;
-      written.ends = exports.value.ends;
-      written.pageBytes = Float64Array.from(site.order, (r) => job.pages.written[r]!);
       const count = pages.value.pages + exports.value.pages.pages + own.value.pages;
       if (count !== planned) throw new Error(`${count} run pages were written of the ${planned} planned`);
-      return pages.value.bytes + exports.value.pages.bytes + exports.value.bytes + own.value.bytes;
+      let record = 0;
+      if (reuse) {
+        const pageBytes = Float64Array.from(site.order, (r) => job.pages.written[r]!);
+        record = writeNoFollow(resolveInside(root, REUSE_FILE), reuseRecordBytes(reuse.record(pageBytes, exports.value.ends)));
+      }
+      return pages.value.bytes + exports.value.pages.bytes + exports.value.bytes + own.value.bytes + record;
     },
   };
 }
@@ -320,7 +326,6 @@ async function render(
     ...w,
     skippedLines: loaded.skippedLines,
     skipped: skippedForRecord(loaded.skipped),
-    ...(own.reuseRecord() ? { reuse: own.reuseRecord() } : {}),
   });
   const written = await writeSite(options.outDir, own.files, { force: options.force, cwd: options.cwd, record: stamp === null ? undefined : record, external: own.external });
   return {
@@ -345,8 +350,6 @@ interface OwnPages {
   seen: { pages: number };
   /** The summary, once the files were asked for. */
   summary: () => Summary;
-  /** What the next build may keep of this site, once every file is written; undefined when it keeps nothing. */
-  reuseRecord: () => ReuseRecordText | undefined;
 }
 
 /** What a build knows for keeping the previous site's files: its inputs as read for its stamp, its frame, and the previous build's record. */
@@ -388,8 +391,11 @@ function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: P
   const elsewhere = facts.runs.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports } : null;
   const plan = loaded.plan;
   const reusePlan = elsewhere && plan && reuse ? planReuse(plan, facts.runs, (r) => nameAt(names.list, r), reuse.inputs, reuse.frame, reuse.takePrevious()) : null;
-  const exported: { pageBytes: Float64Array | null; ends: WriteCallExportsResult['ends'] | null } = { pageBytes: null, ends: null };
-  const external = elsewhere && plan ? externalWriters(elsewhere, runPagesSite(plan, facts.runs, names, context), facts.stepParts, reusePlan, exported) : undefined;
+  const recorded =
+    reuse && reusePlan
+      ? { plan: reusePlan, record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ({ frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, callEnds: ends }) }
+      : null;
+  const external = elsewhere && plan ? externalWriters(elsewhere, runPagesSite(plan, facts.runs, names, context), facts.stepParts, recorded) : undefined;
   const seen = { pages: external?.pages ?? 0 };
   let held: { facts: SiteFacts; names: RunPageNames; acc: SummaryAccumulator } | null = { facts, names, acc };
   let summary: Summary | undefined;
@@ -418,9 +424,5 @@ function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: P
       if (summary === undefined) throw new Error('the summary is made with the pages');
       return summary;
     },
-    reuseRecord: () =>
-      reuse && reusePlan && exported.ends && exported.pageBytes
-        ? reuseRecordText({ frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes: exported.pageBytes, callEnds: exported.ends })
-        : undefined,
   };
 }

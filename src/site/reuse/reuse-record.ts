@@ -1,67 +1,108 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { z } from 'zod';
 import { inputRecordSchema, type InputRecord } from './input-hashes.js';
 import { KEY_BYTES } from './run-keys.js';
 
 /**
- * What a build records for the next one to keep of its site (in the manifest's build record):
- * its inputs' segments, the frame every run page and export row was made in, each run's key in
- * list order, and where each run's rows end in the exports of calls. Kept compact: the keys and
- * the ends as base64 (a million-span site has 72k runs).
+ * What a build records for the next one to keep of its site: its inputs, the frame every run page
+ * and export row was made in, each run's key in list order, the bytes of each run's pages, and
+ * where each run's rows end in the exports of calls. It is a file of the site (listed in its
+ * manifest like any other), in binary: a first line naming the format, a line of JSON (the frame,
+ * the inputs and the counts), then the numbers, little-endian. At 72k runs it is about 3.5 MB,
+ * read without parsing JSON of that size.
  */
-export const reuseRecordSchema = z.object({
+export const REUSE_FILE = '.trace-report-reuse.bin';
+
+const MAGIC = 'trace-report reuse 1\n';
+
+const headSchema = z.object({
   frame: z.string(),
   inputs: z.array(inputRecordSchema),
-  /** KEY_BYTES per run, in list order. */
-  keys: z.string(),
-  /** Per run, in list order: the bytes of its page files (little-endian doubles); a kept page must still have them. */
-  pageBytes: z.string(),
-  /** Per run with calls, in list order: the byte offset after its rows in `calls.csv` and `calls.jsonl` (little-endian doubles). */
-  callEnds: z.object({ csv: z.string(), jsonl: z.string() }),
+  /** Runs, and the runs with calls (the rows of the exports). */
+  runs: z.number().int().nonnegative(),
+  withCalls: z.number().int().nonnegative(),
 });
-
-export type ReuseRecordText = z.infer<typeof reuseRecordSchema>;
 
 export interface ReuseRecord {
   frame: string;
   inputs: InputRecord[];
+  /** KEY_BYTES per run, in list order. */
   keys: Buffer;
+  /** Per run, in list order: the bytes of its page files. */
   pageBytes: Float64Array;
+  /** Per run with calls, in list order: the byte offset after its rows in `calls.csv` and `calls.jsonl`. */
   callEnds: { csv: Float64Array; jsonl: Float64Array };
 }
 
-export function reuseRecordText(r: ReuseRecord): ReuseRecordText {
-  return { frame: r.frame, inputs: r.inputs, keys: r.keys.toString('base64'), pageBytes: encodeOffsets(r.pageBytes), callEnds: { csv: encodeOffsets(r.callEnds.csv), jsonl: encodeOffsets(r.callEnds.jsonl) } };
+/** The record as the file's bytes. */
+export function reuseRecordBytes(r: ReuseRecord): Buffer {
+  const runs = r.keys.length / KEY_BYTES;
+  if (r.pageBytes.length !== runs || r.callEnds.csv.length !== r.callEnds.jsonl.length) throw new Error('a reuse record whose parts do not match');
+  const head = Buffer.from(`${MAGIC}${JSON.stringify({ frame: r.frame, inputs: r.inputs, runs, withCalls: r.callEnds.csv.length })}\n`, 'utf8');
+  const numbers = [r.pageBytes, r.callEnds.csv, r.callEnds.jsonl];
+  const out = Buffer.alloc(head.length + r.keys.length + 8 * numbers.reduce((n, a) => n + a.length, 0));
+  head.copy(out);
+  r.keys.copy(out, head.length);
+  let at = head.length + r.keys.length;
+  for (const a of numbers) for (let i = 0; i < a.length; i++, at += 8) out.writeDoubleLE(a[i]!, at);
+  return out;
 }
 
-/** The record read back, or null when it is missing or not one a build wrote (then nothing is kept). */
-export function readReuseRecord(data: unknown): ReuseRecord | null {
-  const parsed = reuseRecordSchema.safeParse(data);
-  if (!parsed.success) return null;
-  const t = parsed.data;
-  const keys = Buffer.from(t.keys, 'base64');
-  const runs = keys.length / KEY_BYTES;
-  const pageBytes = decodeCounts(t.pageBytes, false);
-  const csv = decodeCounts(t.callEnds.csv, true);
-  const jsonl = decodeCounts(t.callEnds.jsonl, true);
-  if (!Number.isInteger(runs) || pageBytes === null || pageBytes.length !== runs || csv === null || jsonl === null || csv.length !== jsonl.length || csv.length > runs) return null;
-  return { frame: t.frame, inputs: t.inputs, keys, pageBytes, callEnds: { csv, jsonl } };
-}
+const READ_FLAGS = constants.O_NOFOLLOW === undefined ? 'r' : constants.O_RDONLY | constants.O_NOFOLLOW;
 
-function encodeOffsets(a: Float64Array): string {
-  const b = Buffer.alloc(a.length * 8);
-  for (let i = 0; i < a.length; i++) b.writeDoubleLE(a[i]!, i * 8);
-  return b.toString('base64');
-}
-
-/** Whole byte counts (`ascending`: that never decrease); null otherwise. */
-function decodeCounts(text: string, ascending: boolean): Float64Array | null {
-  const b = Buffer.from(text, 'base64');
-  if (b.length % 8 !== 0) return null;
-  const a = new Float64Array(b.length / 8);
-  for (let i = 0; i < a.length; i++) {
-    const v = b.readDoubleLE(i * 8);
-    if (!Number.isSafeInteger(v) || v < 0 || (ascending && i > 0 && v < a[i - 1]!)) return null;
-    a[i] = v;
+/** The record in the file `file`, or null when there is none or it is not one a build wrote (then nothing is kept). */
+export function readReuseRecord(file: string): ReuseRecord | null {
+  let bytes: Buffer;
+  try {
+    const fd = openSync(file, READ_FLAGS);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) return null;
+      bytes = Buffer.alloc(st.size);
+      let got = 0;
+      while (got < bytes.length) {
+        const n = readSync(fd, bytes, got, bytes.length - got, got);
+        if (n === 0) return null;
+        got += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
   }
-  return a;
+  return reuseRecordOf(bytes);
+}
+
+/** The record in `bytes`, checked; null when they are not one. */
+export function reuseRecordOf(bytes: Buffer): ReuseRecord | null {
+  if (bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) return null;
+  const end = bytes.indexOf(0x0a, MAGIC.length);
+  if (end === -1) return null;
+  let head: z.infer<typeof headSchema>;
+  try {
+    const parsed = headSchema.safeParse(JSON.parse(bytes.toString('utf8', MAGIC.length, end)));
+    if (!parsed.success) return null;
+    head = parsed.data;
+  } catch {
+    return null;
+  }
+  const { runs, withCalls } = head;
+  let at = end + 1;
+  if (withCalls > runs || bytes.length !== at + runs * (KEY_BYTES + 8) + withCalls * 16) return null;
+  const keys = Buffer.from(bytes.subarray(at, (at += runs * KEY_BYTES)));
+  const counts = (n: number, ascending: boolean): Float64Array | null => {
+    const a = new Float64Array(n);
+    for (let i = 0; i < n; i++, at += 8) {
+      const v = bytes.readDoubleLE(at);
+      if (!Number.isSafeInteger(v) || v < 0 || (ascending && i > 0 && v < a[i - 1]!)) return null;
+      a[i] = v;
+    }
+    return a;
+  };
+  const pageBytes = counts(runs, false);
+  const csv = pageBytes && counts(withCalls, true);
+  const jsonl = csv && counts(withCalls, true);
+  if (pageBytes === null || csv === null || jsonl === null) return null;
+  return { frame: head.frame, inputs: head.inputs, keys, pageBytes, callEnds: { csv, jsonl } };
 }
