@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -75,4 +75,32 @@ export function plainFacts(f: RunFacts): RunFacts {
     lastCallTime: f.lastCallTime,
     untimedCalls: f.untimedCalls,
   };
+}
+
+/** A call of run `n` (`run-05`) as its start and end lines, `at` ms after the run's hour (2026-01-05, hour n). */
+export function callLines(n: number, at = 0): string {
+  const id = `run-${String(n).padStart(2, '0')}`;
+  const start = Date.UTC(2026, 0, 5, n) + at;
+  const line = (o: object) => `${JSON.stringify(o)}\n`;
+  return (
+    line({ event_type: 'llm_call_start', run_id: id, agent_name: 'a', model: 'gpt-4o', prompt: `question ${n}`, timestamp: new Date(start).toISOString() }) +
+    line({ event_type: 'llm_call_end', run_id: id, agent_name: 'a', model: 'gpt-4o', input_tokens: 100 + n, output_tokens: 10, response: `answer ${n}`, duration_ms: 800, timestamp: new Date(start + 800).toISOString() })
+  );
+}
+
+/** The run pages of the site in `dir`: file name → inode (a page linked from an earlier site keeps its inode). */
+export const runPageInodes = (dir: string) => new Map(readdirSync(path.join(dir, 'runs')).map((f) => [f, lstatSync(path.join(dir, 'runs', f)).ino]));
+
+/** The page file of run `id` among `names`. */
+export const runPageOf = (names: Iterable<string>, id: string) => [...names].find((f) => f.startsWith(`${id}-`))!;
+
+/** Every file under `dir`: relative path → its text (a symbolic link shown as one). */
+export function treeOf(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const st = lstatSync(path.join(dir, e));
+    if (st.isSymbolicLink()) out[e] = '(symbolic link)';
+    else if (st.isFile()) out[e] = readFileSync(path.join(dir, e), 'utf8');
+  }
+  return out;
 }

@@ -2,7 +2,7 @@ import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSite } from '../src/site/build.js';
-import { fixture, tempDir } from './helpers.js';
+import { callLines, fixture, runPageInodes, runPageOf, tempDir, treeOf } from './helpers.js';
 
 describe('a build whose inputs did not change', () => {
   it('leaves the site as it is and reports what it holds; any change builds again', async () => {
@@ -49,18 +49,6 @@ describe('a build whose inputs did not change', () => {
 });
 
 describe('a build after more traces came in', () => {
-  /** A call of run `n` (`run-05`): its start and end lines, `at` ms after the run's hour. */
-  const callLines = (n: number, at = 0) => {
-    const id = `run-${String(n).padStart(2, '0')}`;
-    const start = Date.UTC(2026, 0, 5, n) + at;
-    const line = (o: object) => `${JSON.stringify(o)}\n`;
-    return (
-      line({ event_type: 'llm_call_start', run_id: id, agent_name: 'a', model: 'gpt-4o', timestamp: new Date(start).toISOString() }) +
-      line({ event_type: 'llm_call_end', run_id: id, agent_name: 'a', model: 'gpt-4o', input_tokens: 100 + n, output_tokens: 10, duration_ms: 800, timestamp: new Date(start + 800).toISOString() })
-    );
-  };
-  const inodes = (dir: string) => new Map(readdirSync(path.join(dir, 'runs')).map((f) => [f, statSync(path.join(dir, 'runs', f)).ino]));
-  const pageOf = (names: Iterable<string>, id: string) => [...names].find((f) => f.startsWith(`${id}-`))!;
 
   it.each([
     ['on this thread', { workers: 0 }],
@@ -71,7 +59,7 @@ describe('a build after more traces came in', () => {
     writeFileSync(trace, Array.from({ length: 12 }, (_, i) => callLines(i + 1)).join(''));
     const out = path.join(dir, 'site');
     await buildSite({ inputs: [trace], outDir: out, ...threads });
-    const before = inodes(out);
+    const before = runPageInodes(out);
     expect(before.size).toBe(12);
 
     // Run 5 gets one more call (later than its others), and a new run 13 comes after run 12.
@@ -79,10 +67,10 @@ describe('a build after more traces came in', () => {
     const grown = await buildSite({ inputs: [trace], outDir: out, ...threads });
     expect(grown.upToDate).toBeUndefined();
     expect(grown.summary.runs).toBe(13);
-    const after = inodes(out);
+    const after = runPageInodes(out);
 
     // Changed: run 5 (a call more), run 12 (its "later run" is now run 13), and the new run 13.
-    const changed = ['run-05', 'run-12', 'run-13'].map((id) => pageOf(after.keys(), id));
+    const changed = ['run-05', 'run-12', 'run-13'].map((id) => runPageOf(after.keys(), id));
     for (const [file, ino] of after) {
       if (changed.includes(file)) expect(ino, file).not.toBe(before.get(file));
       else expect(ino, file).toBe(before.get(file));
@@ -100,8 +88,8 @@ describe('a build after more traces came in', () => {
     writeFileSync(trace, Array.from({ length: 4 }, (_, i) => callLines(i + 1)).join(''));
     const out = path.join(dir, 'site');
     await buildSite({ inputs: [trace], outDir: out });
-    const names = [...inodes(out).keys()];
-    const [linked, edited] = [pageOf(names, 'run-01'), pageOf(names, 'run-02')];
+    const names = [...runPageInodes(out).keys()];
+    const [linked, edited] = [runPageOf(names, 'run-01'), runPageOf(names, 'run-02')];
     // A link where run 1's page was, to a file outside with the same bytes; run 2's page edited.
     const outside = path.join(dir, 'outside.html');
     writeFileSync(outside, readFileSync(path.join(out, 'runs', linked)));
@@ -121,14 +109,3 @@ describe('a build after more traces came in', () => {
     expect(treeOf(out)).toEqual(treeOf(fresh));
   });
 });
-
-/** Every file under `dir`: relative path → its text (a symbolic link shown as one). */
-function treeOf(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
-    const st = lstatSync(path.join(dir, e));
-    if (st.isSymbolicLink()) out[e] = '(symbolic link)';
-    else if (st.isFile()) out[e] = readFileSync(path.join(dir, e), 'utf8');
-  }
-  return out;
-}

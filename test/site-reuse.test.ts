@@ -7,7 +7,7 @@ import { buildSite } from '../src/site/build.js';
 import { hashInputs, type InputRecord } from '../src/site/reuse/input-hashes.js';
 import { readReuseRecord, REUSE_FILE } from '../src/site/reuse/reuse-record.js';
 import { MANIFEST_NAME } from '../src/site/write/manifest.js';
-import { tempDir } from './helpers.js';
+import { callLines, runPageInodes, runPageOf, tempDir, treeOf } from './helpers.js';
 
 const sha = async (file: string) => (await hashInputs([{ path: file, name: 'f' }], []))[0]!.record;
 
@@ -72,27 +72,15 @@ describe('the record of an input, and what the next build keeps of it', () => {
 });
 
 describe('a large build after lines were appended to its input', () => {
-  /** A call of run `n` (`run-05`): its start and end lines, `at` ms after the run's hour. */
-  const callLines = (n: number, at = 0) => {
-    const id = `run-${String(n).padStart(2, '0')}`;
-    const start = Date.UTC(2026, 0, 5, n) + at;
-    const line = (o: object) => `${JSON.stringify(o)}\n`;
-    return (
-      line({ event_type: 'llm_call_start', run_id: id, agent_name: 'a', model: 'gpt-4o', prompt: `question ${n}`, timestamp: new Date(start).toISOString() }) +
-      line({ event_type: 'llm_call_end', run_id: id, agent_name: 'a', model: 'gpt-4o', input_tokens: 100 + n, output_tokens: 10, response: `answer ${n}`, duration_ms: 800, timestamp: new Date(start + 800).toISOString() })
-    );
-  };
   // Read on worker threads, as a large input is: the runs are kept as events and their pages written by other threads.
   const threads = { workers: 2, parallelFrom: 0 };
-  const inodes = (dir: string) => new Map(readdirSync(path.join(dir, 'runs')).map((f) => [f, lstatSync(path.join(dir, 'runs', f)).ino]));
-  const pageOf = (names: Iterable<string>, id: string) => [...names].find((f) => f.startsWith(`${id}-`))!;
   const setUp = async (runs = 12) => {
     const dir = tempDir();
     const trace = path.join(dir, 't.jsonl');
     writeFileSync(trace, Array.from({ length: runs }, (_, i) => callLines(i + 1)).join(''));
     const out = path.join(dir, 'site');
     await buildSite({ inputs: [trace], outDir: out, ...threads });
-    return { dir, trace, out, before: inodes(out) };
+    return { dir, trace, out, before: runPageInodes(out) };
   };
   /** The site a build into a new folder writes, compared file by file (the manifest included). */
   const expectFresh = async (dir: string, trace: string, out: string) => {
@@ -111,15 +99,15 @@ describe('a large build after lines were appended to its input', () => {
     expect(first.callEnds.csv.length).toBe(12);
     expect(first.callEnds.csv[11]).toBe(lstatSync(path.join(out, 'calls.csv')).size);
     expect(first.callEnds.jsonl[11]).toBe(lstatSync(path.join(out, 'calls.jsonl')).size);
-    expect(first.pageBytes[0]).toBe(lstatSync(path.join(out, 'runs', pageOf(before.keys(), 'run-01'))).size);
+    expect(first.pageBytes[0]).toBe(lstatSync(path.join(out, 'runs', runPageOf(before.keys(), 'run-01'))).size);
 
     // Run 5 gets one more call (later than its others), and a new run 13 comes after run 12.
     appendFileSync(trace, callLines(5, 30 * 60_000) + callLines(13));
     const grown = await buildSite({ inputs: [trace], outDir: out, ...threads });
     expect(grown.summary.runs).toBe(13);
-    const after = inodes(out);
+    const after = runPageInodes(out);
     // Changed: run 5 (a call more), run 12 (its "later run" is now run 13), and the new run 13.
-    const changed = ['run-05', 'run-12', 'run-13'].map((id) => pageOf(after.keys(), id));
+    const changed = ['run-05', 'run-12', 'run-13'].map((id) => runPageOf(after.keys(), id));
     for (const [file, ino] of after) {
       if (changed.includes(file)) expect(ino, file).not.toBe(before.get(file));
       else expect(ino, file).toBe(before.get(file));
@@ -132,7 +120,7 @@ describe('a large build after lines were appended to its input', () => {
     // Appended to once more: the pages kept the first time are kept again.
     appendFileSync(trace, callLines(14));
     await buildSite({ inputs: [trace], outDir: out, ...threads });
-    expect(inodes(out).get(pageOf(after.keys(), 'run-01'))).toBe(before.get(pageOf(after.keys(), 'run-01')));
+    expect(runPageInodes(out).get(runPageOf(after.keys(), 'run-01'))).toBe(before.get(runPageOf(after.keys(), 'run-01')));
     await expectFresh(dir, trace, out);
   });
 
@@ -159,26 +147,26 @@ describe('a large build after lines were appended to its input', () => {
     const names = [...before.keys()];
     appendFileSync(path.join(out, 'calls.csv'), 'more\r\n');
     writeFileSync(path.join(out, 'calls.jsonl'), '');
-    writeFileSync(path.join(out, 'runs', pageOf(names, 'run-02')), 'edited by hand');
+    writeFileSync(path.join(out, 'runs', runPageOf(names, 'run-02')), 'edited by hand');
     // Run 4's page a link to a file outside with the same bytes.
-    const linked = path.join(out, 'runs', pageOf(names, 'run-04'));
+    const linked = path.join(out, 'runs', runPageOf(names, 'run-04'));
     const outside = path.join(dir, 'outside.html');
     writeFileSync(outside, readFileSync(linked));
     rmSync(linked);
     symlinkSync(outside, linked);
     appendFileSync(trace, callLines(13));
     await buildSite({ inputs: [trace], outDir: out, ...threads });
-    const after = inodes(out);
-    expect(after.get(pageOf(names, 'run-02'))).not.toBe(before.get(pageOf(names, 'run-02')));
+    const after = runPageInodes(out);
+    expect(after.get(runPageOf(names, 'run-02'))).not.toBe(before.get(runPageOf(names, 'run-02')));
     expect(lstatSync(linked).isFile()).toBe(true);
     expect(lstatSync(linked).ino).not.toBe(lstatSync(outside).ino);
-    expect(after.get(pageOf(names, 'run-03'))).toBe(before.get(pageOf(names, 'run-03')));
+    expect(after.get(runPageOf(names, 'run-03'))).toBe(before.get(runPageOf(names, 'run-03')));
     await expectFresh(dir, trace, out);
   });
 
   it('keeps a page by its key and size, without reading it: an edit of the same size stays', async () => {
     const { trace, out, before } = await setUp();
-    const page = path.join(out, 'runs', pageOf(before.keys(), 'run-01'));
+    const page = path.join(out, 'runs', runPageOf(before.keys(), 'run-01'));
     const edited = readFileSync(page, 'utf8').replace('<!doctype html>', '<!DOCTYPE HTML>');
     writeFileSync(page, edited);
     appendFileSync(trace, callLines(13));
@@ -188,7 +176,7 @@ describe('a large build after lines were appended to its input', () => {
 
   /** A page of the site edited by hand, its size kept: only a page made again (not kept by its key) loses the edit. */
   const editSameSize = (out: string, id: string) => {
-    const page = path.join(out, 'runs', pageOf(readdirSync(path.join(out, 'runs')), id));
+    const page = path.join(out, 'runs', runPageOf(readdirSync(path.join(out, 'runs')), id));
     writeFileSync(page, readFileSync(page, 'utf8').replace('<!doctype html>', '<!DOCTYPE HTML>'));
     return page;
   };
@@ -271,16 +259,16 @@ describe('a large build after lines were appended to its input', () => {
     writeFileSync(b, [4, 5, 6].map((n) => callLines(n)).join(''));
     const out = path.join(dir, 'site');
     await buildSite({ inputs: [a, b], outDir: out, ...threads });
-    const before = inodes(out);
+    const before = runPageInodes(out);
     // Edited by hand, sizes kept: a page kept by its key keeps the edit, a page made again loses it.
     const pages = Object.fromEntries([1, 2, 3, 4].map((n) => [n, editSameSize(out, `run-0${n}`)]));
     // b rewritten: its runs change. a's stay, but run 3's page links to run 4, which changed: made again too.
     writeFileSync(b, [4, 5, 6].map((n) => callLines(n, 30 * 60_000)).join(''));
     await buildSite({ inputs: [a, b], outDir: out, ...threads });
-    const after = inodes(out);
+    const after = runPageInodes(out);
     const names = [...after.keys()];
     for (const n of [1, 2]) {
-      expect(after.get(pageOf(names, `run-0${n}`))).toBe(before.get(pageOf(names, `run-0${n}`)));
+      expect(after.get(runPageOf(names, `run-0${n}`))).toBe(before.get(runPageOf(names, `run-0${n}`)));
       expect(readFileSync(pages[n]!, 'utf8'), `run ${n}`).toContain('<!DOCTYPE HTML>');
     }
     for (const n of [3, 4]) expect(readFileSync(pages[n]!, 'utf8'), `run ${n}`).toContain('<!doctype html>');
@@ -290,14 +278,3 @@ describe('a large build after lines were appended to its input', () => {
     expect(treeOf(out)).toEqual(treeOf(fresh));
   });
 });
-
-/** Every file under `dir`: relative path → its text (a symbolic link shown as one). */
-function treeOf(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
-    const st = lstatSync(path.join(dir, e));
-    if (st.isSymbolicLink()) out[e] = '(symbolic link)';
-    else if (st.isFile()) out[e] = readFileSync(path.join(dir, e), 'utf8');
-  }
-  return out;
-}

@@ -3,7 +3,7 @@ import { RunBuilder } from '../../model/run-builder.js';
 import type { Run } from '../../model/types.js';
 import type { PriceTable } from '../../prices/price-table.js';
 import { decodeEvent, emptyEvent, lineOf, textAt, textEntryOf } from './event-batch.js';
-import { runIdAt, syntheticAt, type RunPlan } from './run-index.js';
+import { runIdAt, syntheticAt, type PlacedBatch, type RunPlan } from './run-index.js';
 
 /**
  * Builds runs `from` to `to` of a plan, each from its events in line order, exactly as the
@@ -30,14 +30,13 @@ export interface RunMakerOptions {
  */
 export class PlanRuns {
   private readonly e = emptyEvent();
-  private readonly firsts: number[];
-  private bi = 0;
+  private readonly batches: BatchCursor;
 
   constructor(
     private readonly plan: RunPlan,
     private readonly o: RunMakerOptions,
   ) {
-    this.firsts = plan.batches.map((b) => b.first);
+    this.batches = new BatchCursor(plan.batches);
   }
 
   get count(): number {
@@ -46,15 +45,12 @@ export class PlanRuns {
 
   /** Run `r` (its number in the whole plan), built afresh. */
   run(r: number): Run {
-    const { plan, o, e, firsts } = this;
+    const { plan, o, e, batches } = this;
     const k0 = o.local ? r - (o.from ?? 0) : r;
     const builder = new RunBuilder(runIdAt(plan, k0), syntheticAt(plan, k0), { file: plan.files[plan.sourceFile[k0]!]!, line: plan.sourceLine[k0]! }, o.keepText);
-    let bi = this.bi;
     for (let k = plan.offsets[r]!; k < plan.offsets[r + 1]!; k++) {
       const g = plan.order[k]!;
-      // A run's events mostly sit in the same or nearby batches: look from the last one found.
-      if (g < firsts[bi]! || (bi + 1 < firsts.length && g >= firsts[bi + 1]!)) bi = batchOf(firsts, g);
-      const placed = plan.batches[bi]!;
+      const placed = batches.of(g);
       const i = g - placed.first;
       decodeEvent(placed.batch, i, e);
       const texts = placed.batch.texts;
@@ -64,13 +60,29 @@ export class PlanRuns {
       }
       builder.add(e, { file: plan.files[placed.file]!, line: placed.lineBase + lineOf(placed.batch, i) });
     }
-    this.bi = bi;
     return finaliseRun(builder, o.prices);
   }
 }
 
+/** The batch that holds an event, by the event's number among all; looked up from the last one found, as a run's events mostly sit in the same or nearby batches. */
+export class BatchCursor {
+  private readonly firsts: number[];
+  private bi = 0;
+
+  constructor(private readonly batches: readonly PlacedBatch[]) {
+    this.firsts = batches.map((b) => b.first);
+  }
+
+  of(g: number): PlacedBatch {
+    const { firsts } = this;
+    let bi = this.bi;
+    if (g < firsts[bi]! || (bi + 1 < firsts.length && g >= firsts[bi + 1]!)) this.bi = bi = batchOf(firsts, g);
+    return this.batches[bi]!;
+  }
+}
+
 /** The batch holding event `g`: the last whose first event is at or before it. */
-export function batchOf(firsts: readonly number[], g: number): number {
+function batchOf(firsts: readonly number[], g: number): number {
   let lo = 0;
   let hi = firsts.length - 1;
   while (lo < hi) {

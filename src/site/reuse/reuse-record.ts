@@ -1,7 +1,7 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { z } from 'zod';
 import { inputRecordSchema, type InputRecord } from './input-hashes.js';
 import { KEY_BYTES } from './run-keys.js';
+import { readNoFollow } from '../write/write-file.js';
 
 /**
  * What a build records for the next one to keep of its site: its inputs, the frame every run page
@@ -48,30 +48,10 @@ export function reuseRecordBytes(r: ReuseRecord): Buffer {
   return out;
 }
 
-const READ_FLAGS = constants.O_NOFOLLOW === undefined ? 'r' : constants.O_RDONLY | constants.O_NOFOLLOW;
-
 /** The record in the file `file`, or null when there is none or it is not one a build wrote (then nothing is kept). */
 export function readReuseRecord(file: string): ReuseRecord | null {
-  let bytes: Buffer;
-  try {
-    const fd = openSync(file, READ_FLAGS);
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile()) return null;
-      bytes = Buffer.alloc(st.size);
-      let got = 0;
-      while (got < bytes.length) {
-        const n = readSync(fd, bytes, got, bytes.length - got, got);
-        if (n === 0) return null;
-        got += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return null;
-  }
-  return reuseRecordOf(bytes);
+  const bytes = readNoFollow(file);
+  return bytes === null ? null : reuseRecordOf(bytes);
 }
 
 /** The record in `bytes`, checked; null when they are not one. */

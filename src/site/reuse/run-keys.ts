@@ -1,5 +1,5 @@
 import { createHash, hash } from 'node:crypto';
-import { batchOf } from '../../read/parallel/build-runs.js';
+import { BatchCursor } from '../../read/parallel/build-runs.js';
 import { lineOf } from '../../read/parallel/event-batch.js';
 import { runIdAt, syntheticAt, type RunPlan } from '../../read/parallel/run-index.js';
 import type { HashedInput } from './input-hashes.js';
@@ -41,10 +41,9 @@ export function runKeys(plan: RunPlan, order: ArrayLike<number>, pageOf: (r: num
   const head = createHash('sha256').update(`trace-report run key\0${frame}`).digest();
   const keys = Buffer.alloc(order.length * KEY_BYTES);
   const before = twice ? Buffer.alloc(order.length * KEY_BYTES) : keys;
-  const firsts = plan.batches.map((b) => b.first);
+  const batches = new BatchCursor(plan.batches);
   const out = new Scratch();
   const old = twice ? new Scratch() : null;
-  let bi = 0;
   for (let j = 0; j < order.length; j++) {
     const r = order[j]!;
     out.reset();
@@ -58,8 +57,7 @@ export function runKeys(plan: RunPlan, order: ArrayLike<number>, pageOf: (r: num
     let oldToken: Buffer | null = null;
     for (let k = plan.offsets[r]!; k < plan.offsets[r + 1]!; k++) {
       const g = plan.order[k]!;
-      if (g < firsts[bi]! || (bi + 1 < firsts.length && g >= firsts[bi + 1]!)) bi = batchOf(firsts, g);
-      const placed = plan.batches[bi]!;
+      const placed = batches.of(g);
       const line = placed.lineBase + lineOf(placed.batch, g - placed.first);
       const changed = placed.file !== file;
       if (changed) {

@@ -12,13 +12,12 @@
  * that already holds the new bytes.
  */
 
-import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, lstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { OutputError } from '../../errors.js';
 import { RealDirs } from './real-dirs.js';
 import { resolveInside } from './site-path.js';
-import { writeNoFollow } from './write-file.js';
+import { READ_FLAGS, writeNoFollow } from './write-file.js';
 
-const READ_FLAGS = constants.O_NOFOLLOW === undefined ? 'r' : constants.O_RDONLY | constants.O_NOFOLLOW;
 
 /** One buffer per thread for the old file's bytes, grown as needed up to a size worth keeping. */
 let scratch = Buffer.alloc(64 * 1024);
@@ -78,12 +77,17 @@ function linkIfSame(old: string, abs: string, bytes: Uint8Array): boolean {
     return false;
   }
   // Never written through: the name could be another file's.
+  unlinkMade(abs);
+  return false;
+}
+
+/** Removes a name this build made in its site, to write a file there instead. */
+function unlinkMade(abs: string): void {
   try {
     unlinkSync(abs);
   } catch (e) {
     throw new OutputError(`cannot replace ${abs}: ${(e as Error).message}`, { cause: e });
   }
-  return false;
 }
 
 /**
@@ -118,13 +122,7 @@ export class PreviousSite {
 export function keepFiles(olds: readonly string[], abss: readonly string[], bytes: number): boolean {
   const linked: string[] = [];
   const undo = (): false => {
-    for (const abs of linked) {
-      try {
-        unlinkSync(abs);
-      } catch (e) {
-        throw new OutputError(`cannot replace ${abs}: ${(e as Error).message}`, { cause: e });
-      }
-    }
+    for (const abs of linked) unlinkMade(abs);
     return false;
   };
   let sizes = 0;

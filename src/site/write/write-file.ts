@@ -6,7 +6,31 @@ import type { SiteFile } from './site-file.js';
 const WRITE_FLAGS =
   constants.O_NOFOLLOW === undefined ? 'w' : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
 
-const READ_FLAGS = constants.O_NOFOLLOW === undefined ? 'r' : constants.O_RDONLY | constants.O_NOFOLLOW;
+/** Never read through a symbolic link planted in a site either. */
+export const READ_FLAGS = constants.O_NOFOLLOW === undefined ? 'r' : constants.O_RDONLY | constants.O_NOFOLLOW;
+
+/** The bytes of `file` when it is a regular file (not through a symbolic link); null when it is not there or not one. */
+export function readNoFollow(file: string): Buffer | null {
+  try {
+    const fd = openSync(file, READ_FLAGS);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) return null;
+      const bytes = Buffer.alloc(st.size);
+      let got = 0;
+      while (got < bytes.length) {
+        const n = readSync(fd, bytes, got, bytes.length - got, got);
+        if (n === 0) return null;
+        got += n;
+      }
+      return bytes;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
 
 /** The start of a file to begin another with: its first `bytes` bytes, when it has exactly `size` (else it changed). */
 export interface FilePrefix {
