@@ -321,3 +321,12 @@ describe('reading on threads with and without the compiled scan', () => {
     }
   });
 });
+
+describe("the C library's allocator", () => {
+  it('is kept from holding freed large blocks where it is glibc, unless the environment sets it', async () => {
+    const { leanMalloc } = await import('../src/normalise/native-scan.js');
+    const glibc = (process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header.glibcVersionRuntime !== undefined;
+    expect(leanMalloc({})).toBe(glibc);
+    expect(leanMalloc({ MALLOC_MMAP_THRESHOLD_: '1048576' })).toBe(false);
+  });
+});

@@ -36,6 +36,7 @@ interface Addon {
   newTable(): unknown;
   tableIntern(table: unknown, bytes: Uint8Array): number;
   tableReset(table: unknown): void;
+  leanMalloc(): boolean;
 }
 
 /**
@@ -126,15 +127,36 @@ function load(): NativeBlock | null {
   const wanted = process.env.TRACE_REPORT_NATIVE;
   if (wanted === '0') return null;
   try {
-    // From src/normalise or dist/normalise alike: the addon is built at the package's root.
-    const addon = createRequire(import.meta.url)('../../build/Release/flat_scan.node') as Partial<Record<keyof Addon, unknown>>;
-    for (const name of ['scanLines', 'newTable', 'tableIntern', 'tableReset'] as const) {
-      if (typeof addon[name] !== 'function') throw new Error(`build/Release/flat_scan.node has no ${name}`);
-    }
-    return new NativeBlock(addon as Addon);
+    return new NativeBlock(addonOrThrow());
   } catch (err) {
     // TRACE_REPORT_NATIVE=require (CI): a missing scan is an error, not a slower build.
     if (wanted === 'require') throw new Error(`the compiled scan is required (TRACE_REPORT_NATIVE=require) but cannot be loaded: ${(err as Error).message}`);
     return null;
+  }
+}
+
+/** The compiled code, checked; throws when it is not built. */
+function addonOrThrow(): Addon {
+  // From src/normalise or dist/normalise alike: the addon is built at the package's root.
+  const addon = createRequire(import.meta.url)('../../build/Release/flat_scan.node') as Partial<Record<keyof Addon, unknown>>;
+  for (const name of ['scanLines', 'newTable', 'tableIntern', 'tableReset', 'leanMalloc'] as const) {
+    if (typeof addon[name] !== 'function') throw new Error(`build/Release/flat_scan.node has no ${name}`);
+  }
+  return addon as Addon;
+}
+
+/**
+ * Keeps the C library's allocator from holding on to freed megabyte blocks, for this whole
+ * process (native/flat-scan.c, leanMalloc): about 40 MB less at the peak of a 1M-span build. Only
+ * with glibc and the compiled code, and not when the environment sets glibc's own
+ * MALLOC_MMAP_THRESHOLD_ (the user's choice stands). Returns whether it was set. For the command
+ * line: a library leaves the process's allocator as it is.
+ */
+export function leanMalloc(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.MALLOC_MMAP_THRESHOLD_ !== undefined) return false;
+  try {
+    return addonOrThrow().leanMalloc();
+  } catch {
+    return false;
   }
 }
