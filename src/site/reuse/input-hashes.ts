@@ -4,11 +4,11 @@ import { z } from 'zod';
 import type { InputFile } from '../../read/inputs.js';
 
 /**
- * What a build records of each input file (in its site's record, reuse-record.ts), for the next build to tell
- * which lines are the same: its size, its lines and its SHA-256. The next build hashes the same
- * file again, and notes the hash of its first `bytes` bytes on the way: when that is the recorded
- * hash, the file was only appended to since (a log that grows), and its first `lines` lines are
- * the lines the earlier build read (see run-keys.ts).
+ * What a build records of each input file (in its site's record, reuse-record.ts), for the next
+ * build to tell which lines are the same: its size, its lines and its SHA-256. The next build
+ * hashes the same file again, and notes the hash of its first `bytes` bytes on the way: when that
+ * is the recorded hash, the file was only appended to since (a log that grows), and its first
+ * `lines` lines are the lines the earlier build read (see run-keys.ts).
  */
 export const inputRecordSchema = z.object({
   name: z.string(),
