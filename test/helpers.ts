@@ -1,8 +1,10 @@
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { loadTraces } from '../src/read/load.js';
+import { buildSite, type BuildOptions } from '../src/site/build.js';
 import { summarise } from '../src/aggregate/summarise.js';
 import type { RunFacts } from '../src/site/pages/site-facts.js';
 
@@ -88,11 +90,30 @@ export function callLines(n: number, at = 0): string {
   );
 }
 
+/** The lines of runs 1 to `n`, a call each (callLines). */
+export const runsLines = (n: number) => Array.from({ length: n }, (_, i) => callLines(i + 1)).join('');
+
+/** The files of the site a build into a new, empty folder writes (treeOf), to compare a rebuild with. */
+export async function freshTree(options: Omit<BuildOptions, 'outDir'>): Promise<Record<string, string>> {
+  const out = path.join(tempDir(), 'fresh');
+  await buildSite({ ...options, outDir: out });
+  return treeOf(out);
+}
+
 /** The run pages of the site in `dir`: file name → inode (a page linked from an earlier site keeps its inode). */
 export const runPageInodes = (dir: string) => new Map(readdirSync(path.join(dir, 'runs')).map((f) => [f, lstatSync(path.join(dir, 'runs', f)).ino]));
 
 /** The page file of run `id` among `names`. */
 export const runPageOf = (names: Iterable<string>, id: string) => [...names].find((f) => f.startsWith(`${id}-`))!;
+
+/** Every run page of `after` (runPageInodes) is the file of `before`, except those of the runs `made` (ids), written again. */
+export function expectPagesMadeAgain(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>, made: readonly string[]): void {
+  const changed = made.map((id) => runPageOf(after.keys(), id));
+  for (const [file, ino] of after) {
+    if (changed.includes(file)) expect(ino, file).not.toBe(before.get(file));
+    else expect(ino, file).toBe(before.get(file));
+  }
+}
 
 /** Every file under `dir`: relative path → its text (a symbolic link shown as one). */
 export function treeOf(dir: string): Record<string, string> {

@@ -2,7 +2,7 @@ import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSite } from '../src/site/build.js';
-import { callLines, fixture, runPageInodes, runPageOf, tempDir, treeOf } from './helpers.js';
+import { callLines, expectPagesMadeAgain, fixture, freshTree, runPageInodes, runPageOf, runsLines, tempDir, treeOf } from './helpers.js';
 
 describe('a build whose inputs did not change', () => {
   it('leaves the site as it is and reports what it holds; any change builds again', async () => {
@@ -56,7 +56,7 @@ describe('a build after more traces came in', () => {
   ])('keeps the page of every run that did not change and equals a fresh build (%s)', async (_how, threads) => {
     const dir = tempDir();
     const trace = path.join(dir, 't.jsonl');
-    writeFileSync(trace, Array.from({ length: 12 }, (_, i) => callLines(i + 1)).join(''));
+    writeFileSync(trace, runsLines(12));
     const out = path.join(dir, 'site');
     await buildSite({ inputs: [trace], outDir: out, ...threads });
     const before = runPageInodes(out);
@@ -70,22 +70,16 @@ describe('a build after more traces came in', () => {
     const after = runPageInodes(out);
 
     // Changed: run 5 (a call more), run 12 (its "later run" is now run 13), and the new run 13.
-    const changed = ['run-05', 'run-12', 'run-13'].map((id) => runPageOf(after.keys(), id));
-    for (const [file, ino] of after) {
-      if (changed.includes(file)) expect(ino, file).not.toBe(before.get(file));
-      else expect(ino, file).toBe(before.get(file));
-    }
+    expectPagesMadeAgain(before, after, ['run-05', 'run-12', 'run-13']);
 
     // Byte for byte the site a build into a new folder writes.
-    const fresh = path.join(dir, 'fresh');
-    await buildSite({ inputs: [trace], outDir: fresh, ...threads });
-    expect(treeOf(out)).toEqual(treeOf(fresh));
+    expect(treeOf(out)).toEqual(await freshTree({ inputs: [trace], ...threads }));
   });
 
   it('never reuses a page through a symbolic link or one that was edited', async () => {
     const dir = tempDir();
     const trace = path.join(dir, 't.jsonl');
-    writeFileSync(trace, Array.from({ length: 4 }, (_, i) => callLines(i + 1)).join(''));
+    writeFileSync(trace, runsLines(4));
     const out = path.join(dir, 'site');
     await buildSite({ inputs: [trace], outDir: out });
     const names = [...runPageInodes(out).keys()];
@@ -104,8 +98,6 @@ describe('a build after more traces came in', () => {
     expect(page.ino).not.toBe(statSync(outside).ino);
     expect(readFileSync(outside, 'utf8')).toBe(readFileSync(path.join(out, 'runs', linked), 'utf8'));
     expect(readFileSync(path.join(out, 'runs', edited), 'utf8')).toContain('<!doctype html>');
-    const fresh = path.join(dir, 'fresh');
-    await buildSite({ inputs: [trace], outDir: fresh });
-    expect(treeOf(out)).toEqual(treeOf(fresh));
+    expect(treeOf(out)).toEqual(await freshTree({ inputs: [trace] }));
   });
 });

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PriceTable } from '../src/prices/price-table.js';
-import { buildSite } from '../src/site/build.js';
+import { buildSite, type BuildOptions } from '../src/site/build.js';
 import { hashInputs, type InputRecord } from '../src/site/reuse/input-hashes.js';
 import { readReuseRecord, REUSE_FILE } from '../src/site/reuse/reuse-record.js';
 import { MANIFEST_NAME } from '../src/site/write/manifest.js';
-import { callLines, runPageInodes, runPageOf, tempDir, treeOf } from './helpers.js';
+import { callLines, expectPagesMadeAgain, freshTree, runPageInodes, runPageOf, runsLines, tempDir, treeOf } from './helpers.js';
 
 const sha = async (file: string) => (await hashInputs([{ path: file, name: 'f' }], []))[0]!.record;
 
@@ -77,21 +77,19 @@ describe('a large build after lines were appended to its input', () => {
   const setUp = async (runs = 12) => {
     const dir = tempDir();
     const trace = path.join(dir, 't.jsonl');
-    writeFileSync(trace, Array.from({ length: runs }, (_, i) => callLines(i + 1)).join(''));
+    writeFileSync(trace, runsLines(runs));
     const out = path.join(dir, 'site');
     await buildSite({ inputs: [trace], outDir: out, ...threads });
     return { dir, trace, out, before: runPageInodes(out) };
   };
-  /** The site a build into a new folder writes, compared file by file (the manifest included). */
-  const expectFresh = async (dir: string, trace: string, out: string) => {
-    const fresh = path.join(dir, `fresh-${readdirSync(dir).length}`);
-    await buildSite({ inputs: [trace], outDir: fresh, ...threads });
-    expect(treeOf(out)).toEqual(treeOf(fresh));
+  /** The site a build into a new folder writes, compared file by file (the manifest and record included). */
+  const expectFresh = async (trace: string, out: string, extra: Partial<BuildOptions> = {}) => {
+    expect(treeOf(out)).toEqual(await freshTree({ inputs: [trace], ...threads, ...extra }));
   };
   const record = (out: string) => readReuseRecord(path.join(out, REUSE_FILE));
 
   it('keeps the pages of the runs read before, links them without making them, and equals a fresh build', async () => {
-    const { dir, trace, out, before } = await setUp();
+    const { trace, out, before } = await setUp();
     const first = record(out)!;
     expect(first.keys.length).toBe(12 * 16);
     expect(first.inputs).toEqual([expect.objectContaining({ name: trace, lines: 24, endsWithNewline: true })]);
@@ -107,12 +105,8 @@ describe('a large build after lines were appended to its input', () => {
     expect(grown.summary.runs).toBe(13);
     const after = runPageInodes(out);
     // Changed: run 5 (a call more), run 12 (its "later run" is now run 13), and the new run 13.
-    const changed = ['run-05', 'run-12', 'run-13'].map((id) => runPageOf(after.keys(), id));
-    for (const [file, ino] of after) {
-      if (changed.includes(file)) expect(ino, file).not.toBe(before.get(file));
-      else expect(ino, file).toBe(before.get(file));
-    }
-    await expectFresh(dir, trace, out);
+    expectPagesMadeAgain(before, after, ['run-05', 'run-12', 'run-13']);
+    await expectFresh(trace, out);
     // The record names the lines by the file as it is now (a fresh build's record, compared above): every key changed.
     const second = record(out)!;
     for (let i = 0; i < 12; i++) expect(second.keys.subarray(i * 16, (i + 1) * 16), `run ${i + 1}`).not.toEqual(first.keys.subarray(i * 16, (i + 1) * 16));
@@ -121,7 +115,7 @@ describe('a large build after lines were appended to its input', () => {
     appendFileSync(trace, callLines(14));
     await buildSite({ inputs: [trace], outDir: out, ...threads });
     expect(runPageInodes(out).get(runPageOf(after.keys(), 'run-01'))).toBe(before.get(runPageOf(after.keys(), 'run-01')));
-    await expectFresh(dir, trace, out);
+    await expectFresh(trace, out);
   });
 
   it('begins the exports of calls with the rows the previous build wrote for the runs before the first that changed', async () => {
@@ -161,7 +155,7 @@ describe('a large build after lines were appended to its input', () => {
     expect(lstatSync(linked).isFile()).toBe(true);
     expect(lstatSync(linked).ino).not.toBe(lstatSync(outside).ino);
     expect(after.get(runPageOf(names, 'run-03'))).toBe(before.get(runPageOf(names, 'run-03')));
-    await expectFresh(dir, trace, out);
+    await expectFresh(trace, out);
   });
 
   it('keeps a page by its key and size, without reading it: an edit of the same size stays', async () => {
@@ -182,12 +176,12 @@ describe('a large build after lines were appended to its input', () => {
   };
 
   it('keeps no page when a line before the end changed, or the record is not one a build wrote', async () => {
-    const { dir, trace, out } = await setUp();
+    const { trace, out } = await setUp();
     const page = editSameSize(out, 'run-01');
     writeFileSync(trace, readFileSync(trace, 'utf8').replace('question 3', 'question X') + callLines(13));
     await buildSite({ inputs: [trace], outDir: out, ...threads });
     expect(readFileSync(page, 'utf8')).toContain('<!doctype html>');
-    await expectFresh(dir, trace, out);
+    await expectFresh(trace, out);
 
     // The record cut short: it is refused, and the site built whole.
     const file = path.join(out, REUSE_FILE);
@@ -197,7 +191,7 @@ describe('a large build after lines were appended to its input', () => {
     appendFileSync(trace, callLines(14));
     await buildSite({ inputs: [trace], outDir: out, ...threads });
     expect(readFileSync(page, 'utf8')).toContain('<!doctype html>');
-    await expectFresh(dir, trace, out);
+    await expectFresh(trace, out);
   });
 
   it('makes every page again when the same lines come from a file of another name (a page names its files)', async () => {
@@ -208,7 +202,7 @@ describe('a large build after lines were appended to its input', () => {
     await buildSite({ inputs: [renamed], outDir: out, ...threads });
     expect(readFileSync(page, 'utf8')).toContain('<!doctype html>');
     expect(readFileSync(page, 'utf8')).toContain('renamed.jsonl');
-    await expectFresh(dir, renamed, out);
+    await expectFresh(renamed, out);
   });
 
   it('keeps no page when the price table is another (a page shows the costs it gives)', async () => {
@@ -220,15 +214,13 @@ describe('a large build after lines were appended to its input', () => {
     const prices = await PriceTable.fromFile(pricesFile);
     await buildSite({ inputs: [trace], outDir: out, prices, ...threads });
     expect(readFileSync(page, 'utf8')).toContain('<!doctype html>');
-    const fresh = path.join(dir, 'fresh');
-    await buildSite({ inputs: [trace], outDir: fresh, prices, ...threads });
-    expect(treeOf(out)).toEqual(treeOf(fresh));
+    await expectFresh(trace, out, { prices });
   });
 
   it('keeps pages in a site rebuilt in place (a folder with other files), and writes its exports whole', async () => {
     const dir = tempDir();
     const trace = path.join(dir, 't.jsonl');
-    writeFileSync(trace, Array.from({ length: 12 }, (_, i) => callLines(i + 1)).join(''));
+    writeFileSync(trace, runsLines(12));
     const out = path.join(dir, 'site');
     mkdirSync(out);
     writeFileSync(path.join(out, 'notes.txt'), 'mine');
@@ -239,17 +231,15 @@ describe('a large build after lines were appended to its input', () => {
     // Kept where it is, unread: the edit of the same size stays.
     expect(readFileSync(page, 'utf8')).toContain('<!DOCTYPE HTML>');
     writeFileSync(page, readFileSync(page, 'utf8').replace('<!DOCTYPE HTML>', '<!doctype html>'));
-    const fresh = path.join(dir, 'fresh');
-    await buildSite({ inputs: [trace], outDir: fresh, ...threads });
     const tree = treeOf(out);
     expect(tree['notes.txt']).toBe('mine');
     delete tree['notes.txt'];
     const inPlace = JSON.parse(tree[MANIFEST_NAME]!) as { inPlace: boolean };
     expect(inPlace.inPlace).toBe(true);
-    const freshTree = treeOf(fresh);
+    const fresh = await freshTree({ inputs: [trace], ...threads });
     delete tree[MANIFEST_NAME];
-    delete freshTree[MANIFEST_NAME];
-    expect(tree).toEqual(freshTree);
+    delete fresh[MANIFEST_NAME];
+    expect(tree).toEqual(fresh);
   });
 
   it('keeps the pages of runs read from an input that did not change beside one that did', async () => {
@@ -273,8 +263,6 @@ describe('a large build after lines were appended to its input', () => {
     }
     for (const n of [3, 4]) expect(readFileSync(pages[n]!, 'utf8'), `run ${n}`).toContain('<!doctype html>');
     for (const n of [1, 2]) writeFileSync(pages[n]!, readFileSync(pages[n]!, 'utf8').replace('<!DOCTYPE HTML>', '<!doctype html>'));
-    const fresh = path.join(dir, 'fresh');
-    await buildSite({ inputs: [a, b], outDir: fresh, ...threads });
-    expect(treeOf(out)).toEqual(treeOf(fresh));
+    expect(treeOf(out)).toEqual(await freshTree({ inputs: [a, b], ...threads }));
   });
 });

@@ -55,7 +55,7 @@ export function readReuseRecord(file: string): ReuseRecord | null {
 }
 
 /** The record in `bytes`, checked; null when they are not one. */
-export function reuseRecordOf(bytes: Buffer): ReuseRecord | null {
+function reuseRecordOf(bytes: Buffer): ReuseRecord | null {
   if (bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) return null;
   const end = bytes.indexOf(0x0a, MAGIC.length);
   if (end === -1) return null;

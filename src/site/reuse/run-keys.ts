@@ -68,8 +68,8 @@ export function runKeys(plan: RunPlan, order: ArrayLike<number>, pageOf: (r: num
       out.byte(3);
       out.int(line);
       if (old !== null) {
-        const t = then[file];
-        const named = t !== null && t !== undefined && line <= t.lines ? t.token : now[file]!;
+        const t = then[file]!;
+        const named = t !== null && line <= t.lines ? t.token : now[file]!;
         // As the previous build wrote it: the file's name at each change of file, where all its lines were read then.
         if (changed || named !== oldToken) {
           oldToken = named;
