@@ -42,3 +42,30 @@ function refusedFlags(err: unknown): Set<string> | null {
   const listed = e.message.slice(e.message.indexOf(':') + 1);
   return new Set(listed.split(',').map((f) => f.trim()).filter(Boolean));
 }
+
+/** The message that asks a worker to stop: it closes its port and its thread ends on its own. */
+export const STOP_WORKER = 'stop';
+
+/** How long a worker asked to stop may take before it is terminated. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Stops a worker by asking it (STOP_WORKER), and waits for its thread to end; resolves to its
+ * exit code (0 when it ended on its own). `Worker.terminate()` is only the fallback: it stops
+ * the thread's event loop before Node waits for V8's background tasks, and a background compile
+ * that ends after the thread's isolate is gone aborts the whole process (Node 20:
+ * `NodePlatform::ForIsolate: Assertion (data.first) != nullptr`). A thread whose loop ends on
+ * its own waits for those tasks first.
+ */
+export function stopWorker(worker: Worker): Promise<number> {
+  // threadId is -1 once the thread has ended (after a crash, say): its 'exit' has been emitted.
+  if (worker.threadId === -1) return worker.terminate().then(() => 1);
+  return new Promise<number>((resolve) => {
+    const timer = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+    worker.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    worker.postMessage(STOP_WORKER);
+  });
+}

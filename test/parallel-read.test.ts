@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { loadTraces, readOnThreads } from '../src/read/load.js';
 import { planChunks } from '../src/read/parallel/chunks.js';
+import { WorkerPool } from '../src/read/parallel/pool.js';
+import { WriterThread } from '../src/site/write/writer-thread.js';
 import { RereadChunk } from '../src/read/parallel/reread-chunk.js';
 import { summariseTraces } from '../src/read/summarise-traces.js';
 import { summarise } from '../src/aggregate/summarise.js';
@@ -118,6 +120,38 @@ describe('choosing worker threads', () => {
     expect(r.summary.runs).toBeGreaterThan(0);
     expect({ ...r.summary, inputs: [], files: [] }).toEqual({ ...direct.summary, inputs: [], files: [] });
     expect(r.summary.files).toEqual([fifo]);
+  });
+});
+
+describe('stopping worker threads', () => {
+  // Worker.terminate() stops a thread before Node waits for V8's background compiles, and one that
+  // ends after the thread's isolate is gone aborts the process. A thread that ends on its own exits
+  // with code 0; a terminated one with 1.
+  const file = path.join(ROOT, 'test/fixtures/dialects/d-spans.jsonl');
+  const chunksOf = () => planChunks([{ path: file, name: 'd-spans.jsonl' }], 256);
+
+  it('lets each reading thread end on its own once its chunks are read', async () => {
+    const chunks = await chunksOf();
+    expect(chunks.length).toBeGreaterThan(4);
+    const pool = new WorkerPool(2, { keepText: false, fast: true, shared: false });
+    let lines = 0;
+    await pool.readChunks(chunks, (r) => void (lines += r.lineCount));
+    expect(lines).toBe(readFileSync(file, 'utf8').split('\n').filter(Boolean).length);
+    expect(await pool.close()).toEqual([0, 0]);
+  });
+
+  it('also when the reading stopped half way, with chunks still asked of the threads', async () => {
+    const pool = new WorkerPool(2, { keepText: false, fast: true, shared: false });
+    await expect(pool.readChunks(await chunksOf(), () => { throw new Error('consumer failed'); })).rejects.toThrow('consumer failed');
+    expect(await pool.close()).toEqual([0, 0]);
+  });
+
+  it('lets the writing thread end on its own once its files are written', async () => {
+    const dir = tempDir();
+    const writer = new WriterThread();
+    await writer.write([{ abs: path.join(dir, 'a.html'), content: 'a', old: null }]);
+    expect(await writer.close()).toBe(0);
+    expect(readFileSync(path.join(dir, 'a.html'), 'utf8')).toBe('a');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { InputError, OutputError } from '../../errors.js';
-import { startWorker, workerScript } from '../../start-worker.js';
+import { startWorker, stopWorker, workerScript } from '../../start-worker.js';
 import type { Chunk } from './chunks.js';
 import type { ChunkResult } from './chunk-reader.js';
 
@@ -132,7 +132,8 @@ export class WorkerPool {
     return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  /** Stops the threads (each ends on its own: see stopWorker); resolves to their exit codes. */
+  close(): Promise<number[]> {
+    return Promise.all(this.workers.map(stopWorker));
   }
 }

@@ -3,6 +3,7 @@ import { transferables } from './event-batch.js';
 import { assembleRuns, type AssembleJob } from './assemble.js';
 import { readChunk } from './chunk-reader.js';
 import type { JobFailure, WorkerOptions, WorkerRequest } from './pool.js';
+import { STOP_WORKER } from '../../start-worker.js';
 
 /**
  * A worker: a chunk in, a batch of events out; or a job: summarise a range of runs, build a
@@ -35,7 +36,13 @@ async function runJob(request: Extract<WorkerRequest, { kind: 'job' }>): Promise
 // The chunk being read; the next waits for it (a thread reuses one buffer and writer for them).
 let reading = Promise.resolve();
 
-parentPort!.on('message', (request: WorkerRequest) => {
+parentPort!.on('message', (request: WorkerRequest | typeof STOP_WORKER) => {
+  // Asked to stop: once the chunks asked for are read, the port closes and the thread ends.
+  if (request === STOP_WORKER) {
+    const close = () => parentPort!.close();
+    void reading.then(close, close);
+    return;
+  }
   if (request.kind === 'job') {
     // A job's failure goes back as its kind and message, for the pool to throw as the same error.
     void runJob(request).then(

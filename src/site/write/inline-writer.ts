@@ -10,7 +10,8 @@ export interface BatchWriter {
   /** How many files writeFiles gathers into a batch before handing it over. */
   readonly batchFiles: number;
   write(files: WriteBatch['files']): Promise<void>;
-  close(): Promise<void>;
+  /** Waits for the files handed over; a thread resolves to its exit code. */
+  close(): Promise<number | void>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { writeBatch } from './inline-writer.js';
+import { STOP_WORKER } from '../../start-worker.js';
 
 /** The writing thread: batches of files in, the count written (or the first failure) out. */
 export interface WriteBatch {
@@ -11,7 +12,11 @@ export type WriteReply = { written: number; bytes: number } | { failed: string; 
 
 let stopped = false;
 
-parentPort!.on('message', (batch: WriteBatch) => {
+parentPort!.on('message', (batch: WriteBatch | typeof STOP_WORKER) => {
+  if (batch === STOP_WORKER) {
+    parentPort!.close();
+    return;
+  }
   // After a failure nothing more is written: the build is failing and its folder will go.
   if (stopped) return;
   const reply = writeBatch(batch.files);

@@ -1,4 +1,4 @@
-import { startWorker, workerScript } from '../../start-worker.js';
+import { startWorker, stopWorker, workerScript } from '../../start-worker.js';
 import type { BatchWriter } from './inline-writer.js';
 import type { WriteBatch, WriteReply } from './write-worker.js';
 
@@ -52,14 +52,12 @@ export class WriterThread implements BatchWriter {
     if (this.crash) throw this.crash;
   }
 
-  /** Waits until every batch is written (or one failed), then stops the thread. */
-  async close(): Promise<void> {
-    try {
-      while (this.replied < this.sent && !this.failure && !this.crash) await this.next();
-      if (this.crash) throw this.crash;
-    } finally {
-      await this.worker.terminate();
-    }
+  /** Waits until every batch is written (or one failed), then stops the thread; resolves to its exit code. */
+  async close(): Promise<number> {
+    while (this.replied < this.sent && !this.failure && !this.crash) await this.next();
+    const code = await stopWorker(this.worker);
+    if (this.crash) throw this.crash;
+    return code;
   }
 
   private next(): Promise<void> {
