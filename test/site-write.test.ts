@@ -6,6 +6,7 @@ import { OutputError } from '../src/errors.js';
 import { nameAt, runFileNames, safeSegment } from '../src/site/file-names.js';
 import type { SiteFile } from '../src/site/write/site-file.js';
 import { writeSite } from '../src/site/write/write-site.js';
+import { resolveInside, sitePathProblem } from '../src/site/write/site-path.js';
 import { tempDir } from './helpers.js';
 
 /** Every file under `dir`: relative path → content (`-> target` for a link). */
@@ -142,6 +143,47 @@ describe('writeSite: paths', () => {
     const err = await writeSite(out, files({ '../x': '' }), opts).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toBeInstanceOf(OutputError);
+  });
+});
+
+describe('site paths: the check and the join', () => {
+  /** The rules spelled out, segment by segment: what the one-pass check must agree with. */
+  const faulty = (p: string): boolean =>
+    p === '' || p.startsWith('/') || /[\u0000-\u001f\u007f\\:<>"|?*]/.test(p) || p.split('/').some((seg) => seg === '' || seg.endsWith('.') || seg.endsWith(' '));
+
+  it('finds each fault, with its reason', () => {
+    expect(sitePathProblem('runs/a b.html')).toBeNull();
+    expect(sitePathProblem('.trace-report-site.json')).toBeNull();
+    expect(sitePathProblem('a/.b/c.html')).toBeNull();
+    expect(sitePathProblem('')).toBe('is empty');
+    expect(sitePathProblem('/a')).toBe('is absolute');
+    expect(sitePathProblem('a\\b')).toMatch(/backslash/);
+    expect(sitePathProblem('a//b')).toBe('has an empty segment');
+    expect(sitePathProblem('a/')).toBe('has an empty segment');
+    expect(sitePathProblem('a/../b')).toBe('has a ".." segment');
+    expect(sitePathProblem('./a')).toBe('has a "." segment');
+    expect(sitePathProblem('a/b./c')).toBe('has a segment ending in a dot or space');
+    expect(sitePathProblem('a /c')).toBe('has a segment ending in a dot or space');
+    expect(sitePathProblem('a.')).toBe('has a segment ending in a dot or space');
+  });
+
+  it('agrees with the rules spelled out on every path of up to 5 awkward pieces', () => {
+    const pieces = ['a', '.', '..', ' ', '/', '\\', ':', 'b.c', '\u0001', 'é'];
+    let checked = 0;
+    const walk = (p: string, depth: number): void => {
+      expect(sitePathProblem(p) !== null, JSON.stringify(p)).toBe(faulty(p));
+      checked++;
+      if (depth < 5) for (const piece of pieces) walk(p + piece, depth + 1);
+    };
+    walk('', 0);
+    expect(checked).toBe(111_111);
+  });
+
+  it('joins a safe path to a root as path.resolve does, however the root is written', () => {
+    for (const root of ['/tmp/site', '/tmp/site/', '/tmp/./x/../site', '/', 'site', '../site']) {
+      for (const p of ['index.html', 'runs/a b.html', 'a/.b/c']) expect(resolveInside(root, p)).toBe(path.resolve(root, p));
+    }
+    expect(() => resolveInside('/tmp/site', 'a/../../x')).toThrow(/unsafe site file path/);
   });
 });
 

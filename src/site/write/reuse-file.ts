@@ -104,10 +104,14 @@ export class PreviousSite {
     this.real = new RealDirs(root);
   }
 
+  /** Whether the previous build left a file at the site path `rel` that may be reused. */
+  has(rel: string): boolean {
+    return this.files.has(rel) && this.real.holds(rel);
+  }
+
   /** The old file for the site path `rel`, or null when there is none to reuse. */
   fileFor(rel: string): string | null {
-    if (!this.files.has(rel) || !this.real.holds(rel)) return null;
-    return resolveInside(this.root, rel);
+    return this.has(rel) ? resolveInside(this.root, rel) : null;
   }
 }
 
