@@ -43,10 +43,18 @@ const CACHE_LIMIT = 64;
 const cache = new Map<string, CachedShape>();
 let libs: Promise<Libs> | undefined;
 
-/** Imported on first use: loading vega costs ~0.1 s, which commands without charts should not pay. */
+/** Imported on first use: loading vega costs ~0.2 s, which commands without charts should not pay. */
 function loadLibs(): Promise<Libs> {
   libs ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl }));
   return libs;
+}
+
+/**
+ * Begins loading vega now, for charts rendered later: a build calls it as it starts reading,
+ * while this thread mostly waits for the reading threads. A failure is the first chart's to throw.
+ */
+export function preloadCharts(): void {
+  loadLibs().catch(() => undefined);
 }
 
 function estimateTextWidths(vega: Vega): void {
