@@ -88,6 +88,20 @@ describe('a large build after lines were appended to its input', () => {
   };
   const record = (out: string) => readReuseRecord(path.join(out, REUSE_FILE));
 
+  it('keeps the right pages when the runs come in the file in another order than the list (by start)', async () => {
+    // The keys are made in the order the runs first appear, on the exports' thread, and compared in list order.
+    const dir = tempDir();
+    const trace = path.join(dir, 't.jsonl');
+    writeFileSync(trace, [7, 3, 11, 1, 9, 5, 12, 2, 10, 4, 8, 6].map((n) => callLines(n)).join(''));
+    const out = path.join(dir, 'site');
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    const before = runPageInodes(out);
+    appendFileSync(trace, callLines(5, 30 * 60_000) + callLines(13));
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    expectPagesMadeAgain(before, runPageInodes(out), ['run-05', 'run-12', 'run-13']);
+    await expectFresh(trace, out);
+  });
+
   it('keeps the pages of the runs read before, links them without making them, and equals a fresh build', async () => {
     const { trace, out, before } = await setUp();
     const first = record(out)!;

@@ -21,6 +21,7 @@ import type { SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
 import { resolveInputs } from '../read/inputs.js';
 import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
+import { planForThreads } from '../read/parallel/run-index.js';
 import { ParallelExports } from './parallel-exports.js';
 import { ParallelRunPages, runPagePaths, runPagesSite, type RunPagesSite } from './parallel-run-pages.js';
 import { stopTaking } from './run-pages-job.js';
@@ -31,7 +32,8 @@ import type { HashedInput } from './reuse/input-hashes.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
 import { readReuseRecord, REUSE_FILE, reuseRecordBytes, type ReuseRecord } from './reuse/reuse-record.js';
 import { dataExports } from './exports.js';
-import { nameAt, runFileNames, type PageNames, type RunPageNames } from './file-names.js';
+import { runFileNames, type PageNames, type RunPageNames } from './file-names.js';
+import { preloadCharts } from '../charts/render.js';
 import { renderCharts } from './pages/charts.js';
 import { errorDetails } from './pages/errors-page.js';
 import { gatherSiteFacts, newestFirst, planRuns, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
@@ -191,6 +193,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     };
   }
   progress?.('reading traces');
+  // The charts' code loads while the traces are read (on threads, for large inputs).
+  preloadCharts();
   // Inputs read on worker threads (large ones) are written as pages by worker threads too: those
   // start as soon as the reading ends, and load their code while this thread builds the runs.
   const threads: { pages: ParallelRunPages | null; exports: ParallelExports | null } = { pages: null, exports: null };
@@ -318,7 +322,7 @@ async function render(
   /** This build's inputs as read for its stamp, and what it may keep of the previous site; null: nothing (a pipe). */
   reuse: BuildReuse | null,
 ): Promise<BuildResult> {
-  const own = ownPages(options, loaded, threads, reuse);
+  const own = await ownPages(options, loaded, threads, reuse);
   const { seen } = own;
   const record = (w: { files: number; bytes: number }): BuildRecord => ({
     stamp: stamp ?? '',
@@ -377,25 +381,28 @@ class BuildReuse {
  * async function keeps its parameters and variables while it waits (`render` waits for the whole
  * writing), so they are made here, in a function that returns at once, and held only by `held`.
  */
-function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: ParallelRunPages | null; exports: ParallelExports | null }, reuse: BuildReuse | null): OwnPages {
+async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: ParallelRunPages | null; exports: ParallelExports | null }, reuse: BuildReuse | null): Promise<OwnPages> {
   options.onProgress?.('summarising the runs');
+  const plan = loaded.plan;
+  const elsewhere = plan && plan.ids.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports, threadPlan: planForThreads(plan) } : null;
+  // Named as the plan numbers the runs (`at`, for the threads): from the plan's ids, before the
+  // facts, so that the exports' thread makes the runs' keys meanwhile (it has nothing else to do yet).
+  const early = plan ? runFileNames(plan.ids) : null;
+  const keys = elsewhere && reuse ? elsewhere.exports.runKeys({ plan: elsewhere.threadPlan, names: early!.list, inputs: reuse.inputs, frame: reuse.frame }) : null;
+  // Awaited below; a failure of the facts' pass must not leave it an unhandled rejection.
+  keys?.catch(() => undefined);
   const acc = new SummaryAccumulator();
-  const facts = loaded.plan ? gatherSiteFacts(planRuns(loaded.plan, loaded.prices), false, acc) : siteFactsOf(loaded.runs, acc);
-  // Numbered as the runs' source numbers them (`at`: the plan's numbers, for the threads).
-  const ids = new Array<string>(facts.runs.length);
-  for (const r of facts.runs) ids[r.at] = r.id;
-  const names = runFileNames(ids);
+  const facts = plan ? gatherSiteFacts(planRuns(plan, loaded.prices), false, acc) : siteFactsOf(loaded.runs, acc);
+  const names = early ?? runFileNames(facts.runs.map((r) => r.id));
   // The run pages need only the runs in order, their names and the frame's facts: the other
   // threads write them from here on, while this thread summarises and renders the charts.
   const context = { version: toolVersion(), priceTable: loaded.prices.date };
-  const elsewhere = facts.runs.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports } : null;
-  const plan = loaded.plan;
-  const reusePlan = elsewhere && plan && reuse ? planReuse(plan, facts.runs, (r) => nameAt(names.list, r), reuse.inputs, reuse.frame, reuse.takePrevious()) : null;
+  const reusePlan = keys && reuse ? planReuse(await keys, facts.runs, reuse.frame, reuse.takePrevious()) : null;
   const recorded =
     reuse && reusePlan
       ? { plan: reusePlan, record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ({ frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, callEnds: ends }) }
       : null;
-  const external = elsewhere && plan ? externalWriters(elsewhere, runPagesSite(plan, facts.runs, names, context), facts.stepParts, recorded) : undefined;
+  const external = elsewhere && plan ? externalWriters(elsewhere, runPagesSite(plan, facts.runs, names, context, elsewhere.threadPlan), facts.stepParts, recorded) : undefined;
   const seen = { pages: external?.pages ?? 0 };
   let held: { facts: SiteFacts; names: RunPageNames; acc: SummaryAccumulator } | null = { facts, names, acc };
   let summary: Summary | undefined;

@@ -6,6 +6,7 @@ import { nameAt, type RunPageNameList } from './file-names.js';
 import { CALL_EXPORTS, CALLS_CSV_HEAD } from './exports.js';
 import { resolveInside } from './write/site-path.js';
 import { writeStreams, type FilePrefix } from './write/write-file.js';
+import type { WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
 
 /**
  * `calls.csv` and `calls.jsonl`, written on a worker thread from the events read (the plan, in
@@ -81,4 +82,24 @@ export function writeCallExports(job: WriteCallExportsJob): WriteCallExportsResu
 /** The previous build's file up to the end of the rows of its first `runs` runs. */
 function prefixOf(k: KeptFile, runs: number): FilePrefix {
   return { from: k.from, bytes: k.ends[runs - 1]!, size: k.ends[k.ends.length - 1]! };
+}
+
+/** The exports, then run pages from the board until none are left: the exports' thread's job. */
+export interface WriteCallExportsThenPagesJob {
+  exports: WriteCallExportsJob;
+  pages: WriteRunPagesJob;
+}
+
+export interface WriteCallExportsThenPagesResult {
+  calls: WriteCallExportsResult;
+  pages: WriteRunPagesResult;
+}
+
+/** Runs a WriteCallExportsThenPagesJob; `writeRunPages` is the run pages' code (run-pages-job.ts), loaded by the thread as it starts. */
+export function writeCallExportsThenPages(
+  job: WriteCallExportsThenPagesJob,
+  writeRunPages: (job: WriteRunPagesJob) => WriteRunPagesResult,
+): WriteCallExportsThenPagesResult {
+  const calls = writeCallExports(job.exports);
+  return { calls, pages: writeRunPages(job.pages) };
 }

@@ -37,7 +37,7 @@ export interface RunPagesSite {
  * and their page names; checks that they list every run of the plan once, named as the plan
  * numbers it.
  */
-export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: RunPageNames, context: RunPagesSite['context']): RunPagesSite {
+export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: RunPageNames, context: RunPagesSite['context'], threadPlan = planForThreads(plan)): RunPagesSite {
   const n = plan.ids.length;
   if (runs.length !== n) throw new Error(`${runs.length} runs listed for the ${n} runs of the plan`);
   if (names.size !== n) throw new Error(`${names.size} page names for the ${n} runs of the plan`);
@@ -58,7 +58,7 @@ export function runPagesSite(plan: RunPlan, runs: readonly RunFacts[], names: Ru
     starts[r] = run.start ?? NaN;
     if (run.totals.calls > 0) withCalls.push(r);
   }
-  return { order, withCalls: Int32Array.from(withCalls), files, starts, names: names.list, context, plan, threadPlan: planForThreads(plan) };
+  return { order, withCalls: Int32Array.from(withCalls), files, starts, names: names.list, context, plan, threadPlan };
 }
 
 /** The pages' paths (a run's page, then its other parts), in the order of the run list. */
@@ -147,7 +147,7 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
       const page = nameAt(names, r);
       let all = 1;
       for (let i = 1; i <= files[r]!; i++) {
-        const there = previous.fileFor(partPath(page, i)) === null ? 0 : 1;
+        const there = previous.has(partPath(page, i)) ? 1 : 0;
         has[firstFile[r]! + i - 1] = there;
         all &= there;
       }

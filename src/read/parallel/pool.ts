@@ -16,7 +16,7 @@ export interface WorkerOptions {
 }
 
 /** The jobs a worker runs besides reading (see worker.ts). */
-export type JobName = 'summarise-runs' | 'write-run-pages' | 'write-call-exports';
+export type JobName = 'summarise-runs' | 'write-run-pages' | 'write-call-exports-then-pages' | 'run-keys';
 
 /** What a worker sends back when a job throws. */
 export interface JobFailure {

@@ -26,9 +26,14 @@ async function runJob(request: Extract<WorkerRequest, { kind: 'job' }>): Promise
       const { writeRunPages } = await loadPagesCode();
       return writeRunPages(request.job as Parameters<typeof writeRunPages>[0]);
     }
-    case 'write-call-exports': {
-      const { writeCallExports } = await import('../../site/exports-job.js');
-      return writeCallExports(request.job as Parameters<typeof writeCallExports>[0]);
+    case 'run-keys': {
+      const { runKeysJob } = await import('../../site/reuse/run-keys.js');
+      return runKeysJob(request.job as Parameters<typeof runKeysJob>[0]);
+    }
+    case 'write-call-exports-then-pages': {
+      const { writeCallExportsThenPages } = await import('../../site/exports-job.js');
+      const { writeRunPages } = await loadPagesCode();
+      return writeCallExportsThenPages(request.job as Parameters<typeof writeCallExportsThenPages>[0], writeRunPages);
     }
   }
 }

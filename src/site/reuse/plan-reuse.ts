@@ -1,8 +1,6 @@
-import type { RunPlan } from '../../read/parallel/run-index.js';
 import type { RunFacts } from '../pages/site-facts.js';
-import type { HashedInput } from './input-hashes.js';
 import type { ReuseRecord } from './reuse-record.js';
-import { KEY_BYTES, runKeys } from './run-keys.js';
+import { KEY_BYTES, keysInListOrder, type PlanOrderKeys } from './run-keys.js';
 
 /** What a build can keep of the site it replaces, and the keys it records for the next one. */
 export interface ReusePlan {
@@ -23,12 +21,13 @@ export interface ReusePlan {
  * of the previous build had the same key (the same run, named the same) and the same neighbours'
  * keys (its page links to them, with their starts). The exports' rows are kept for the longest
  * head of the list whose keys are the previous build's, in the same places: a log appended to
- * adds its runs at the end of the list.
+ * adds its runs at the end of the list. The keys were made in the plan's order (runKeysJob, on
+ * the exports' thread while this one gathered the facts); null when they could not be.
  */
-export function planReuse(plan: RunPlan, runs: readonly RunFacts[], pageOf: (r: number) => string, inputs: readonly HashedInput[], frame: string, previous: ReuseRecord | null): ReusePlan | null {
+export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFacts[], frame: string, previous: ReuseRecord | null): ReusePlan | null {
+  if (madeByPlan === null) return null;
   const order = Int32Array.from(runs, (f) => f.at);
-  const made = runKeys(plan, order, pageOf, inputs, frame);
-  if (made === null) return null;
+  const made = keysInListOrder(madeByPlan, order);
   const { keys, before } = made;
   if (previous === null || previous.frame !== frame) return { keys, kept: null, keptRows: null };
   const old = previous.keys;

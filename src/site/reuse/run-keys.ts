@@ -2,12 +2,13 @@ import { createHash, hash } from 'node:crypto';
 import { BatchCursor } from '../../read/parallel/build-runs.js';
 import { lineOf } from '../../read/parallel/event-batch.js';
 import { runIdAt, syntheticAt, type RunPlan } from '../../read/parallel/run-index.js';
+import { nameAt, type RunPageNameList } from '../file-names.js';
 import type { HashedInput } from './input-hashes.js';
 
 /** A run's key: the first bytes of a SHA-256 (128 bits, so that no two runs share one by chance). */
 export const KEY_BYTES = 16;
 
-/** Each run's key in list order, and the key the previous build gave the same run (where it differs). */
+/** Each run's key, and the key the previous build gave the same run (where it differs): by the runs' numbers in the plan (runKeys), or in list order (keysInListOrder). */
 export interface RunKeys {
   keys: Buffer;
   /** The keys with each line the previous build read named as it named it; `keys` itself when every input is unchanged or new. */
@@ -15,7 +16,7 @@ export interface RunKeys {
 }
 
 /**
- * Each run's key, in list order (`order`: the runs' numbers in the plan). A key names all a run's
+ * Each run's key, in the plan's order. A key names all a run's
  * pages and its rows in the exports are made from, other than its neighbours: the frame (the code,
  * templates, price table and version), the run's id, its page's name, and its events, each as the
  * line it was read from, named by its file's name and hash. A line's events, and the run they go
@@ -24,7 +25,7 @@ export interface RunKeys {
  * the previous build by that build's hash of the file (`before`), so that a run whose lines were
  * all read then has the key it had then. Null when an input has no record (a pipe).
  */
-export function runKeys(plan: RunPlan, order: ArrayLike<number>, pageOf: (r: number) => string, inputs: readonly HashedInput[], frame: string): RunKeys | null {
+export function runKeys(plan: RunPlan, pageOf: (r: number) => string, inputs: readonly HashedInput[], frame: string): RunKeys | null {
   const byName = new Map(inputs.map((r) => [r.record.name, r]));
   const files: HashedInput[] = [];
   for (const name of plan.files) {
@@ -39,13 +40,13 @@ export function runKeys(plan: RunPlan, order: ArrayLike<number>, pageOf: (r: num
   const twice = then.some((t) => t !== null);
   // Every key's bytes begin with the frame's hash.
   const head = createHash('sha256').update(`trace-report run key\0${frame}`).digest();
-  const keys = Buffer.alloc(order.length * KEY_BYTES);
-  const before = twice ? Buffer.alloc(order.length * KEY_BYTES) : keys;
+  const n = plan.offsets.length - 1;
+  const keys = Buffer.alloc(n * KEY_BYTES);
+  const before = twice ? Buffer.alloc(n * KEY_BYTES) : keys;
   const batches = new BatchCursor(plan.batches);
   const out = new Scratch();
   const old = twice ? new Scratch() : null;
-  for (let j = 0; j < order.length; j++) {
-    const r = order[j]!;
+  for (let r = 0; r < n; r++) {
     out.reset();
     out.bytes(head);
     out.text(runIdAt(plan, r));
@@ -80,10 +81,40 @@ export function runKeys(plan: RunPlan, order: ArrayLike<number>, pageOf: (r: num
         old.int(line);
       }
     }
-    digestInto(out.view(), keys, j * KEY_BYTES);
-    if (old !== null) digestInto(old.view(), before, j * KEY_BYTES);
+    digestInto(out.view(), keys, r * KEY_BYTES);
+    if (old !== null) digestInto(old.view(), before, r * KEY_BYTES);
   }
   return { keys, before };
+}
+
+/** The keys of every run of a plan, in the plan's order, made on another thread (the exports'). */
+export interface RunKeysJob {
+  plan: RunPlan;
+  names: RunPageNameList;
+  inputs: readonly HashedInput[];
+  frame: string;
+}
+
+/** The keys of a RunKeysJob, in the plan's order; null as for runKeys. */
+export function runKeysJob(job: RunKeysJob): RunKeys | null {
+  return runKeys(job.plan, (r) => nameAt(job.names, r), job.inputs, job.frame);
+}
+
+/** Keys made in the plan's order, as a thread sends them back (bytes, no longer Buffers). */
+export interface PlanOrderKeys {
+  keys: Uint8Array;
+  before: Uint8Array;
+}
+
+/** Keys made in the plan's order put in list order (`order`: the runs' numbers in the plan). */
+export function keysInListOrder(made: PlanOrderKeys, order: ArrayLike<number>): RunKeys {
+  const pick = (from: Uint8Array): Buffer => {
+    const out = Buffer.alloc(order.length * KEY_BYTES);
+    for (let j = 0; j < order.length; j++) out.set(from.subarray(order[j]! * KEY_BYTES, (order[j]! + 1) * KEY_BYTES), j * KEY_BYTES);
+    return out;
+  };
+  const keys = pick(made.keys);
+  return { keys, before: made.before === made.keys ? keys : pick(made.before) };
 }
 
 /** One hash a run, made and let go at once: no Hash object a run, each holding native memory until it is collected. */
