@@ -88,6 +88,19 @@ describe('a large build after lines were appended to its input', () => {
   };
   const record = (out: string) => readReuseRecord(path.join(out, REUSE_FILE));
 
+  it('is skipped when nothing changed, and built again after an edit that kept the input’s size', async () => {
+    // Inputs of the recorded sizes may be unchanged: the stamp is awaited before anything is read.
+    // Of another size they cannot be, and the traces are read while the stamp is made.
+    const { trace, out, before } = await setUp();
+    expect((await buildSite({ inputs: [trace], outDir: out, ...threads })).upToDate).toBe(true);
+    writeFileSync(trace, readFileSync(trace, 'utf8').replace('answer 7', 'answer X'));
+    const edited = await buildSite({ inputs: [trace], outDir: out, ...threads });
+    expect(edited.upToDate).toBeUndefined();
+    expect(readFileSync(path.join(out, 'runs', runPageOf(before.keys(), 'run-07')), 'utf8')).toContain('answer X');
+    await expectFresh(trace, out);
+    expect((await buildSite({ inputs: [trace], outDir: out, ...threads })).upToDate).toBe(true);
+  });
+
   it('keeps the right pages when the runs come in the file in another order than the list (by start)', async () => {
     // The keys are made in the order the runs first appear, on the exports' thread, and compared in list order.
     const dir = tempDir();

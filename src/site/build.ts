@@ -13,13 +13,13 @@
  * rendered and written by worker threads from step 2 on (they need only the runs' order and
  * names, known after that pass), and by this thread too once its own pages are written.
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SummaryAccumulator } from '../aggregate/summary-accumulator.js';
 import type { Summary } from '../aggregate/summary-types.js';
 import type { SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
-import { resolveInputs } from '../read/inputs.js';
+import { isStream, resolveInputs, type InputFile } from '../read/inputs.js';
 import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
 import { planForThreads } from '../read/parallel/run-index.js';
 import { ParallelExports } from './parallel-exports.js';
@@ -28,7 +28,7 @@ import { stopTaking } from './run-pages-job.js';
 import { buildStamp, previousBuild, reuseFrame, skippedForRecord, upToDate, type BuildRecord } from './build-stamp.js';
 import type { WriteCallExportsResult } from './exports-job.js';
 import { CALL_EXPORTS } from './exports.js';
-import type { HashedInput } from './reuse/input-hashes.js';
+import type { HashedInput, InputRecord } from './reuse/input-hashes.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
 import { readReuseRecord, REUSE_FILE, reuseRecordBytes, type ReuseRecord } from './reuse/reuse-record.js';
 import { dataExports } from './exports.js';
@@ -176,8 +176,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Unchanged inputs, options and code: the site already there is what this build would write.
   progress?.('checking the inputs against the last build');
   const outDir = path.resolve(options.cwd ?? process.cwd(), options.outDir);
-  const { stamped, previous, reusable } = await lookBack(outDir, inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true });
-  const stamp = stamped?.stamp ?? null;
+  const { stamping, reusable, previous } = await lookBack(outDir, inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true });
   if (previous) {
     const { record, summary } = previous;
     return {
@@ -219,8 +218,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
           },
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
     });
+    const stamped = await stamping;
     const reuse = stamped === null ? null : new BuildReuse(stamped.inputs, reuseFrame(prices), reusable);
-    return await render(options, loaded, threads, stamp, reuse);
+    return await render(options, loaded, threads, stamped?.stamp ?? null, reuse);
   } finally {
     await Promise.all([threads.pages?.close(), threads.exports?.close()]);
   }
@@ -228,20 +228,40 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
 
 /**
  * The build of the site in `outDir` that this one replaces: when it was built from the same stamp
- * (`previous`, and nothing to do), and what this build may keep of it (`reusable`). The inputs are
- * read once here for both. The manifest it reads (72k paths at 1M spans) is let go on return.
+ * (`previous`, and nothing to do), and what this build may keep of it (`reusable`). The stamp's
+ * read of every input (`stamping`) serves both, and this build's record. When that site may be
+ * up to date, the stamp is awaited here, before anything else is read. When it cannot be (there
+ * is none, or an input's size is not the one recorded), it is not: the traces are read meanwhile.
+ * The manifest it reads (72k paths at 1M spans) is let go on return.
  */
 async function lookBack(
   outDir: string,
-  inputs: Parameters<typeof buildStamp>[0],
+  inputs: readonly InputFile[],
   opts: Parameters<typeof buildStamp>[1],
-): Promise<{ stamped: Awaited<ReturnType<typeof buildStamp>>; previous: ReturnType<typeof upToDate>; reusable: ReuseRecord | null }> {
+): Promise<{ stamping: ReturnType<typeof buildStamp>; reusable: ReuseRecord | null; previous: ReturnType<typeof upToDate> }> {
   const before = previousBuild(outDir);
   // The record of what may be kept is a file of that site, when it lists one.
   const reusable = before !== null && before.files.includes(REUSE_FILE) ? readReuseRecord(path.join(outDir, REUSE_FILE)) : null;
-  const stamped = await buildStamp(inputs, opts, reusable?.inputs);
-  const previous = stamped === null ? null : upToDate(outDir, before, stamped.stamp);
-  return { stamped, previous, reusable };
+  const stamping = buildStamp(inputs, opts, reusable?.inputs);
+  // Awaited by the caller after the traces are read; should that read fail, not an unhandled rejection.
+  stamping.catch(() => undefined);
+  const mayBeCurrent = before !== null && (reusable === null || sameSizes(inputs, reusable.inputs));
+  const stamped = mayBeCurrent ? await stamping : null;
+  return { stamping, reusable, previous: stamped ? upToDate(outDir, before, stamped.stamp) : null };
+}
+
+/** Whether `inputs` are the recorded inputs by name, each of the recorded size (a pipe never is). */
+function sameSizes(inputs: readonly InputFile[], recorded: readonly InputRecord[]): boolean {
+  if (inputs.length !== recorded.length) return false;
+  const bytes = new Map(recorded.map((r) => [r.name, r.bytes]));
+  return inputs.every((f) => {
+    if (isStream(f)) return false;
+    try {
+      return statSync(f.path).size === bytes.get(f.name);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
