@@ -7,7 +7,6 @@
 import type { Summary } from '../aggregate/summary-types.js';
 import { csvCell, type CsvValue } from '../format/csv.js';
 import { picoToDecimal } from '../format/money.js';
-import type { Run } from '../model/types.js';
 import { CallRows, isoTime, type CallFiles } from './call-rows.js';
 import type { RunFacts, RunSource } from './pages/site-facts.js';
 import type { SiteFile } from './write/site-file.js';

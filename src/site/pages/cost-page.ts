@@ -16,7 +16,7 @@ import {
 } from './cost-tables.js';
 import type { Linker, PageKey } from './links.js';
 import { renderTemplate } from './templates.js';
-import { callTime, UNPRICED_LIST_LIMIT, type CostFacts, type RunFacts, type UnpricedCalls } from './site-facts.js';
+import { callTime, type CostFacts, type RunFacts, type UnpricedCalls } from './site-facts.js';
 import type { WindowSummary } from './window.js';
 
 export interface CostScope {
