@@ -62,6 +62,9 @@ export function stopWorker(worker: Worker): Promise<number> {
   if (worker.threadId === -1) return worker.terminate().then(() => 1);
   return new Promise<number>((resolve) => {
     const timer = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+    // Its work is done: an error as it stops (a crash) shows only in its exit code, as it did
+    // when threads were terminated, and never as an unhandled 'error' event of this process.
+    worker.on('error', () => undefined);
     worker.once('exit', (code) => {
       clearTimeout(timer);
       resolve(code);

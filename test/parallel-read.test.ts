@@ -7,6 +7,8 @@ import { loadTraces, readOnThreads } from '../src/read/load.js';
 import { planChunks } from '../src/read/parallel/chunks.js';
 import { WorkerPool } from '../src/read/parallel/pool.js';
 import { WriterThread } from '../src/site/write/writer-thread.js';
+import { stopWorker } from '../src/start-worker.js';
+import { Worker } from 'node:worker_threads';
 import { RereadChunk } from '../src/read/parallel/reread-chunk.js';
 import { summariseTraces } from '../src/read/summarise-traces.js';
 import { summarise } from '../src/aggregate/summarise.js';
@@ -144,6 +146,13 @@ describe('stopping worker threads', () => {
     const pool = new WorkerPool(2, { keepText: false, fast: true, shared: false });
     await expect(pool.readChunks(await chunksOf(), () => { throw new Error('consumer failed'); })).rejects.toThrow('consumer failed');
     expect(await pool.close()).toEqual([0, 0]);
+  });
+
+  it('gives the exit code of a thread that fails as it stops, without an unhandled error', async () => {
+    const worker = new Worker("require('node:worker_threads').parentPort.on('message', () => { throw new Error('failed as it stopped'); });", { eval: true });
+    expect(await stopWorker(worker)).toBe(1);
+    // One that had already ended.
+    expect(await stopWorker(worker)).toBe(1);
   });
 
   it('lets the writing thread end on its own once its files are written', async () => {

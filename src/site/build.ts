@@ -399,7 +399,8 @@ class BuildReuse {
  * rendered: the run pages this thread writes next need none of them (at 1M spans, the facts kept
  * about 15 MB of this thread's heap and 12 MB of typed arrays alive until the last run page). An
  * async function keeps its parameters and variables while it waits (`render` waits for the whole
- * writing), so they are made here, in a function that returns at once, and held only by `held`.
+ * writing), so they are made here, in a function that returns once the runs' keys are made (on
+ * the exports' thread, during the facts' pass), and held only by `held`.
  */
 async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: ParallelRunPages | null; exports: ParallelExports | null }, reuse: BuildReuse | null): Promise<OwnPages> {
   options.onProgress?.('summarising the runs');
