@@ -12,11 +12,11 @@
  * that already holds the new bytes.
  */
 
-import { closeSync, fstatSync, linkSync, lstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { linkSync, lstatSync, unlinkSync } from 'node:fs';
 import { OutputError } from '../../errors.js';
 import { RealDirs } from './real-dirs.js';
 import { resolveInside } from './site-path.js';
-import { READ_FLAGS, writeNoFollow } from './write-file.js';
+import { readFully, withRegularFile, writeNoFollow } from './write-file.js';
 
 
 /** One buffer per thread for the old file's bytes, grown as needed up to a size worth keeping. */
@@ -37,27 +37,13 @@ export function writeOrReuse(abs: string, content: string | Uint8Array, old: str
 
 /** The inode of `file` when it is a regular file (not through a symbolic link) holding exactly `bytes`; else null. */
 function sameFile(file: string, bytes: Uint8Array): number | null {
-  try {
-    const fd = openSync(file, READ_FLAGS);
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile() || st.size !== bytes.byteLength) return null;
-      if (scratch.length < st.size && st.size <= SCRATCH_MAX) scratch = Buffer.alloc(Math.min(Math.max(st.size, scratch.length * 2), SCRATCH_MAX));
-      const buf = st.size <= scratch.length ? scratch : Buffer.allocUnsafe(st.size);
-      let got = 0;
-      while (got < st.size) {
-        const n = readSync(fd, buf, got, st.size - got, got);
-        if (n === 0) return null;
-        got += n;
-      }
-      return Buffer.compare(buf.subarray(0, got), bytes) === 0 ? st.ino : null;
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Gone, a link, or unreadable: not the same.
-    return null;
-  }
+  // Gone, a link, or unreadable: not the same.
+  return withRegularFile(file, (fd, { size, ino }) => {
+    if (size !== bytes.byteLength) return null;
+    if (scratch.length < size && size <= SCRATCH_MAX) scratch = Buffer.alloc(Math.min(Math.max(size, scratch.length * 2), SCRATCH_MAX));
+    const buf = size <= scratch.length ? scratch : Buffer.allocUnsafe(size);
+    return readFully(fd, buf, size) && Buffer.compare(buf.subarray(0, size), bytes) === 0 ? ino : null;
+  });
 }
 
 function linkIfSame(old: string, abs: string, bytes: Uint8Array): boolean {

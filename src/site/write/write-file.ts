@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeFileSync, type Stats } from 'node:fs';
 import { OutputError } from '../../errors.js';
 import type { SiteFile } from './site-file.js';
 
@@ -9,27 +9,40 @@ const WRITE_FLAGS =
 /** Never read through a symbolic link planted in a site either. */
 export const READ_FLAGS = constants.O_NOFOLLOW === undefined ? 'r' : constants.O_RDONLY | constants.O_NOFOLLOW;
 
-/** The bytes of `file` when it is a regular file (not through a symbolic link); null when it is not there or not one. */
-export function readNoFollow(file: string): Buffer | null {
+/**
+ * `use(fd, st)` on `file` opened for reading when it is a regular file (never through a
+ * symbolic link), closed after; null when it is not there, not one, or cannot be read.
+ */
+export function withRegularFile<T>(file: string, use: (fd: number, st: Stats) => T | null): T | null {
   try {
     const fd = openSync(file, READ_FLAGS);
     try {
       const st = fstatSync(fd);
-      if (!st.isFile()) return null;
-      const bytes = Buffer.alloc(st.size);
-      let got = 0;
-      while (got < bytes.length) {
-        const n = readSync(fd, bytes, got, bytes.length - got, got);
-        if (n === 0) return null;
-        got += n;
-      }
-      return bytes;
+      return st.isFile() ? use(fd, st) : null;
     } finally {
       closeSync(fd);
     }
   } catch {
     return null;
   }
+}
+
+/** Reads the first `size` bytes of `fd` into `buf`; false when the file ends before. */
+export function readFully(fd: number, buf: Uint8Array, size: number): boolean {
+  for (let got = 0; got < size; ) {
+    const n = readSync(fd, buf, got, size - got, got);
+    if (n === 0) return false;
+    got += n;
+  }
+  return true;
+}
+
+/** The bytes of `file` when it is a regular file (not through a symbolic link); null when it is not there or not one. */
+export function readNoFollow(file: string): Buffer | null {
+  return withRegularFile(file, (fd, { size }) => {
+    const bytes = Buffer.alloc(size);
+    return readFully(fd, bytes, size) ? bytes : null;
+  });
 }
 
 /** The start of a file to begin another with: its first `bytes` bytes, when it has exactly `size` (else it changed). */
