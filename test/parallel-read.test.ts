@@ -17,7 +17,9 @@ import type { TraceEvent } from '../src/normalise/event.js';
 import type { Span } from '../src/model/types.js';
 import { scanFlatLine } from '../src/normalise/flat-line.js';
 import { forEachRun, planPart } from '../src/read/parallel/build-runs.js';
-import { planForThreads, type RunPlan } from '../src/read/parallel/run-index.js';
+import { planForThreads, RunIndex, type RunPlan } from '../src/read/parallel/run-index.js';
+import { RunRouter } from '../src/model/run-router.js';
+import { roleOf } from '../src/normalise/event.js';
 import { sharedTextAt, sharedTexts } from '../src/read/parallel/shared-texts.js';
 import { DIALECTS, jsonl, tempDir, writeTree } from './helpers.js';
 
@@ -296,6 +298,74 @@ describe('event batches', () => {
     expect(b.table).toEqual(['llm_call', 'x']);
     expect(events[0]!.e.model).toBe('x');
     expect(events[0]!.e.runId).toBeNull();
+  });
+});
+
+describe('routing batches of events to their runs', () => {
+  /** Events as [type, run id] in files of batches; RunIndex's run of each, and the router's line by line. */
+  const routed = (files: [string, null | string][][][]) => {
+    const index = new RunIndex();
+    const router = new RunRouter();
+    const expected: number[] = [];
+    files.forEach((batches, f) => {
+      const name = `f${f}.jsonl`;
+      index.beginFile(name);
+      router.beginFile();
+      let line = 0;
+      for (const events of batches) {
+        const w = new BatchWriter(false);
+        const base = line;
+        for (const [type, runId] of events) {
+          w.push({ ...emptyEvent(), type, role: roleOf(type), runId }, ++line - base);
+          expected.push(router.route(roleOf(type), runId, name, line));
+        }
+        index.add(w.finish(), base);
+      }
+    });
+    const plan = index.plan();
+    const got: number[] = [];
+    for (let r = 0; r + 1 < plan.offsets.length; r++) for (let k = plan.offsets[r]!; k < plan.offsets[r + 1]!; k++) got[plan.order[k]!] = r;
+    return { got, expected, ids: plan.ids, routerIds: router.ids };
+  };
+
+  it('sends each line where the router does, a run id looked up once a batch until a run is renamed', () => {
+    // A run opened by position takes the id "f0.jsonl:1"; a line names that id (remembered for
+    // the batch); a nested start names the open run "real" (a rename, which frees "f0.jsonl:1");
+    // the next line with "f0.jsonl:1" starts a run of its own.
+    const { got, expected, ids, routerIds } = routed([
+      [
+        [
+          ['pattern_start', null],
+          ['llm_call', 'f0.jsonl:1'],
+          ['pattern_start', 'real'],
+          ['llm_call', 'f0.jsonl:1'],
+          ['llm_call', 'real'],
+        ],
+      ],
+    ]);
+    expect(expected).toEqual([0, 0, 0, 1, 0]);
+    expect(got).toEqual(expected);
+    expect(ids).toEqual(['real', 'f0.jsonl:1']);
+    expect(ids).toEqual(routerIds);
+  });
+
+  it('agrees with the router on random lines: runs started, ended and reopened by id and by position, across batches and files', () => {
+    let s = 11;
+    const r = (n: number) => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) % n;
+    const types = ['llm_call', 'llm_call', 'tool_call', 'agent_start', 'pattern_start', 'pattern_end', 'run_start', 'run_end', 'error'];
+    for (let trial = 0; trial < 40; trial++) {
+      const files = Array.from({ length: 1 + r(3) }, (_, f) =>
+        Array.from({ length: 1 + r(4) }, () =>
+          Array.from({ length: r(60) }, (): [string, string | null] => {
+            const id = r(4) === 0 ? null : r(5) === 0 ? `f${f}.jsonl:${1 + r(30)}` : `run-${r(6)}`;
+            return [types[r(types.length)]!, id];
+          }),
+        ),
+      );
+      const { got, expected, ids, routerIds } = routed(files);
+      expect(got, `trial ${trial}`).toEqual(expected);
+      expect(ids).toEqual(routerIds);
+    }
   });
 });
 

@@ -20,6 +20,15 @@ export class RunRouter {
   private stack: number[] = [];
   /** Per file: lines outside any run collect here until a run opens. */
   private loose = -1;
+  /**
+   * How many times a run was renamed (a nested start naming a run opened by position). Until the
+   * next rename, a run id keeps the run it was routed to, and `route` sends a later line with
+   * that id which neither starts nor ends a run to the same run, changing nothing that decides
+   * where other lines go: a caller may remember the run instead (run-index.ts). (`route` would
+   * also drop the runs closed since from the position stack; `top` drops them whenever the stack
+   * is read, and every push follows such a read.)
+   */
+  renames = 0;
 
   get count(): number {
     return this.ids.length;
@@ -51,6 +60,7 @@ export class RunRouter {
       // dialect B: payload.run_id names the run), it does not start another.
       if (named === undefined && role === 'run_start' && top !== -1 && this.synthetic[top] && this.depth[top]! > 0) {
         this.byId.delete(this.ids[top]!);
+        this.renames++;
         this.ids[top] = runId;
         this.synthetic[top] = false;
         this.byId.set(runId, top);

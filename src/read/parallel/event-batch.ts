@@ -505,14 +505,14 @@ export function lineOf(b: EventBatch, i: number): number {
   return b.lines === null ? i + 1 : b.lines[i]!;
 }
 
-/** The run id of event `i`, without decoding the rest (for routing). */
-export function runIdOf(b: EventBatch, i: number): string | null {
-  return str(b.table, stringId(b, i, 2));
+/** The id of event `i`'s run id in the batch's table (0: none), without decoding the rest (for routing). */
+export function runIdIdOf(b: EventBatch, i: number): number {
+  return stringId(b, i, 2);
 }
 
-/** The type of event `i` (what gives its role). */
-export function typeOf(b: EventBatch, i: number): string {
-  return b.table[stringId(b, i, 0) - 1]!;
+/** The id of event `i`'s type in the batch's table (what gives its role); every event has one. */
+export function typeIdOf(b: EventBatch, i: number): number {
+  return stringId(b, i, 0);
 }
 
 /** String column `k` of event `i`: its id in the table (0 for null). */

@@ -1,6 +1,6 @@
 import { RunRouter } from '../../model/run-router.js';
-import { roleOf } from '../../normalise/event.js';
-import { lineOf, runIdOf, typeOf, type EventBatch } from './event-batch.js';
+import { roleOf, type EventRole } from '../../normalise/event.js';
+import { lineOf, runIdIdOf, typeIdOf, type EventBatch } from './event-batch.js';
 import { sharedArray } from './shared-array.js';
 import { sharedTextAt, sharedTexts, type SharedTexts } from './shared-texts.js';
 
@@ -87,13 +87,32 @@ export class RunIndex {
       this.runOf = grown;
     }
     this.batches.push({ batch, file, lineBase, first: this.events });
+    const { router } = this;
+    const table = batch.table;
+    // By the batch's string ids: each type's role, and the run each run id was routed to (-1: not
+    // yet), which the router would give again for a line that neither starts nor ends a run
+    // while no run is renamed (see RunRouter.renames). Two lookups by string a line saved.
+    const roles = new Array<EventRole | undefined>(table.length + 1);
+    const runOfId = new Int32Array(table.length + 1).fill(-1);
+    let renames = router.renames;
     for (let i = 0; i < batch.count; i++) {
-      const line = lineBase + lineOf(batch, i);
-      const known = this.router.count;
-      const run = this.router.route(roleOf(typeOf(batch, i)), runIdOf(batch, i), name, line);
-      if (run === known) {
-        this.sourceFile.push(file);
-        this.sourceLine.push(line);
+      const type = typeIdOf(batch, i);
+      const role = (roles[type] ??= roleOf(table[type - 1]!));
+      const id = runIdIdOf(batch, i);
+      let run = id === 0 || role === 'run_start' || role === 'run_end' ? -1 : runOfId[id]!;
+      if (run === -1) {
+        const line = lineBase + lineOf(batch, i);
+        const known = router.count;
+        run = router.route(role, id === 0 ? null : table[id - 1]!, name, line);
+        if (router.renames !== renames) {
+          runOfId.fill(-1);
+          renames = router.renames;
+        }
+        if (id !== 0) runOfId[id] = run;
+        if (run === known) {
+          this.sourceFile.push(file);
+          this.sourceLine.push(line);
+        }
       }
       this.runOf[this.events++] = run;
     }
