@@ -10,7 +10,7 @@ import { buildSite, type BuildResult } from '../src/site/build.js';
 import { nameAt, runFileNames } from '../src/site/file-names.js';
 import { runPagesBoard, runPagesSite } from '../src/site/parallel-run-pages.js';
 import { partPath } from '../src/site/pages/run-parts.js';
-import { gatherSiteFacts, planRuns } from '../src/site/pages/site-facts.js';
+import { gatherSiteFacts, planRuns, siteFactsOf } from '../src/site/pages/site-facts.js';
 import { toolVersion } from '../src/site/pages/templates.js';
 import { REUSE_FILE } from '../src/site/reuse/reuse-record.js';
 import { MANIFEST_NAME } from '../src/site/write/manifest.js';
@@ -201,6 +201,24 @@ describe('deterministic output', () => {
     expect(listFiles(b)).toEqual(files);
     expect(files.length).toBeGreaterThan(20);
     for (const f of files) expect(readFileSync(path.join(b, f)).equals(readFileSync(path.join(a, f))), f).toBe(true);
+  });
+});
+
+describe("the runs' facts", () => {
+  it("give back each run's times and totals as its run has them, field by field", async () => {
+    const { runs } = await loadTraces(['fixtures', 'test/fixtures/dialects'], { cwd: ROOT, workers: 0 });
+    const facts = siteFactsOf(runs);
+    expect(facts.runs).toHaveLength(runs.length);
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    for (const f of facts.runs) {
+      const run = byId.get(f.id)!;
+      expect(f.totals, f.id).toEqual(run.totals);
+      expect([f.start, f.end, f.durationMs]).toEqual([run.start, run.end, run.durationMs]);
+    }
+    // The fixtures tell every two totals apart in some run: a field read back as another is seen.
+    const names = Object.keys(runs[0]!.totals) as (keyof (typeof runs)[0]['totals'])[];
+    expect(names).toHaveLength(10);
+    for (const a of names) for (const b of names) if (a < b) expect(runs.some((r) => r.totals[a] !== r.totals[b]), `${a} and ${b}`).toBe(true);
   });
 });
 
