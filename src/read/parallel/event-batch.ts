@@ -243,11 +243,10 @@ export class BatchWriter {
     for (let k = 0; k < NS; k++) {
       const j = columns[k]!;
       if (j === -1) continue;
-      if (j < WIDE) for (let i = 0; i < n; i++) narrow[i * narrowStride + j] = newIds[all[i * NS + k]!]!;
-      else for (let i = 0, w = j - WIDE; i < n; i++) wide[i * wideStride + w] = newIds[all[i * NS + k]!]!;
+      if (j < WIDE) fillNarrow(narrow, narrowStride, j, all, k, n, newIds);
+      else fillWide(wide, wideStride, j - WIDE, all, k, n, newIds);
     }
-    let consecutive = true;
-    for (let i = 0; i < n && consecutive; i++) consecutive = this.lines[i] === i + 1;
+    const consecutive = countsUp(this.lines, n);
     return {
       count: n,
       lines: consecutive ? null : copy(Int32Array, this.lines, n, shared),
@@ -277,16 +276,7 @@ export class BatchWriter {
     // The columns each id is found in (bit k for column k), and how many ids each column has.
     const inColumns = new Int16Array(old.length + 1);
     const distinct = new Int32Array(NS);
-    for (let i = 0; i < n * NS; i += NS) {
-      for (let k = 0; k < NS; k++) {
-        const id = all[i + k]!;
-        const bit = 1 << k;
-        if (id !== 0 && (inColumns[id]! & bit) === 0) {
-          inColumns[id] = inColumns[id]! | bit;
-          distinct[k]!++;
-        }
-      }
-    }
+    markColumns(all, n, inColumns, distinct);
     const order = Array.from({ length: NS }, (_, k) => k)
       .filter((k) => distinct[k]! > 0)
       .sort((a, b) => distinct[a]! - distinct[b]! || a - b);
@@ -434,6 +424,43 @@ export class BatchWriter {
     this.times = grown(this.times, size);
     this.amountRow = grown(this.amountRow, size);
   }
+}
+
+/*
+ * The loops over every event of a batch, each a function of its own. A batch is finished once
+ * per chunk, a few dozen times a thread: V8 would optimise a long loop inside `finish` while it
+ * runs (on-stack replacement), without feedback yet for the code after the loop, then drop that
+ * code at its end, and compile again on the next batch (BENCHMARKS.md, eighteenth round).
+ */
+
+/** Sets bit k of `inColumns[id]` for each id in column k of the first `n` rows, and counts each column's distinct ids. */
+function markColumns(all: Int32Array, n: number, inColumns: Int16Array, distinct: Int32Array): void {
+  for (let i = 0; i < n * NS; i += NS) {
+    for (let k = 0; k < NS; k++) {
+      const id = all[i + k]!;
+      const bit = 1 << k;
+      if (id !== 0 && (inColumns[id]! & bit) === 0) {
+        inColumns[id] = inColumns[id]! | bit;
+        distinct[k]!++;
+      }
+    }
+  }
+}
+
+/** Column k of the first `n` rows, renumbered, into place `j` of rows of `stride` one-byte ids. */
+function fillNarrow(to: Uint8Array, stride: number, j: number, all: Int32Array, k: number, n: number, newIds: Int32Array): void {
+  for (let i = 0; i < n; i++) to[i * stride + j] = newIds[all[i * NS + k]!]!;
+}
+
+/** As fillNarrow, into ids of two or four bytes. */
+function fillWide(to: Uint16Array | Int32Array, stride: number, j: number, all: Int32Array, k: number, n: number, newIds: Int32Array): void {
+  for (let i = 0; i < n; i++) to[i * stride + j] = newIds[all[i * NS + k]!]!;
+}
+
+/** Whether the first `n` events came from lines 1 to n, in order. */
+function countsUp(lines: Int32Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (lines[i] !== i + 1) return false;
+  return true;
 }
 
 function grown<T extends Int32Array | Float64Array>(from: T, size: number): T {

@@ -34,16 +34,35 @@ export function numberAt(c: NumberColumn, i: number): number {
  * counts from the smallest value (times), else from 0 (amounts).
  */
 export function numberColumn(values: Float64Array, n: number, stride: number, offset: number, fromMin: boolean, shared: boolean): NumberColumn {
-  let base = 0;
-  if (fromMin) {
-    base = Infinity;
-    for (let i = 0; i < n; i++) {
-      const v = values[offset + i * stride]!;
-      if (v < base) base = v;
-    }
-    if (base === Infinity) base = 0;
-  }
+  const base = fromMin ? smallest(values, n, stride, offset) : 0;
   const ints = columnOf(Int32Array, n, shared);
+  const divisor = writeInts(values, n, stride, offset, base, ints);
+  if (divisor === 0) return floatColumn(values, n, stride, offset, shared);
+  return { ints, floats: null, base, divisor };
+}
+
+/*
+ * The loops over a column's values are functions of their own, apart from the choices around
+ * them: a column is made a few times a batch, and V8 would otherwise optimise each loop while
+ * it runs, then drop that code at the first choice after it that had not run yet (see the loops
+ * of event-batch.ts).
+ */
+
+/** The smallest of the values (NaN for none is passed over); 0 when there is none. */
+function smallest(values: Float64Array, n: number, stride: number, offset: number): number {
+  let base = Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[offset + i * stride]!;
+    if (v < base) base = v;
+  }
+  return base === Infinity ? 0 : base;
+}
+
+/**
+ * Writes each value as `base + int / divisor` into `ints`; returns the divisor, or 0 when some
+ * value needs more than MAX_DECIMALS decimals or an int of more than 32 bits.
+ */
+function writeInts(values: Float64Array, n: number, stride: number, offset: number, base: number, ints: Int32Array): number {
   // Each value is written with the decimals its predecessors needed; one that needs more raises
   // them, and the values before it are written again (a column's decimals are mostly settled by
   // its first value). A value that reads back exactly with k decimals does with more, as long
@@ -62,13 +81,13 @@ export function numberColumn(values: Float64Array, n: number, stride: number, of
       continue;
     }
     do {
-      if (++k > MAX_DECIMALS) return floatColumn(values, n, stride, offset, shared);
+      if (++k > MAX_DECIMALS) return 0;
       divisor = 10 ** k;
     } while (Number.isNaN(exactInt(v, base, divisor)));
     // Written again from the first value, with the new decimals.
     i = -1;
   }
-  return { ints, floats: null, base, divisor };
+  return divisor;
 }
 
 /** The same values as 64-bit numbers. */
