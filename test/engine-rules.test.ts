@@ -163,6 +163,38 @@ describe('runs, steps and costs (formats.md rules)', () => {
     ]);
   });
 
+  it('an agent step that ends while one inside it is open closes alone: later lines go to the inner one', async () => {
+    const r = await load(
+      { event_type: 'pattern_start', pattern_type: 'p', timestamp: 1 },
+      { event_type: 'agent_start', agent_name: 'outer', timestamp: 2 },
+      { event_type: 'agent_start', agent_name: 'inner', timestamp: 3 },
+      { event_type: 'agent_end', agent_name: 'outer', timestamp: 4 },
+      { event_type: 'tool_call', timestamp: 5 },
+      { event_type: 'agent_end', agent_name: 'inner', timestamp: 6 },
+      { event_type: 'pattern_end', timestamp: 7 },
+    );
+    const [outer] = r.runs[0]!.children;
+    // Numbers are epoch seconds: 4 is 4,000 ms.
+    expect(outer).toMatchObject({ kind: 'agent', agent: 'outer', end: 4000, status: 'ok' });
+    const inner = outer?.kind === 'agent' ? outer.children[0] : undefined;
+    expect(inner).toMatchObject({ kind: 'agent', agent: 'inner', end: 6000, status: 'ok' });
+    expect(inner?.kind === 'agent' && inner.children.map((c) => (c.kind === 'event' ? c.eventType : c.kind))).toEqual(['tool_call']);
+  });
+
+  it('an end named by its call id pairs with that start, not the newest; the next end pairs with the one left', async () => {
+    const line = (over: Record<string, unknown>) => ({ agent_name: 'a', run_id: 'r', model: 'gpt-4o', ...over });
+    const r = await load(
+      line({ event_type: 'llm_call_start', call_id: 'first', timestamp: 1 }),
+      line({ event_type: 'llm_call_start', call_id: 'second', timestamp: 2 }),
+      line({ event_type: 'llm_call_end', call_id: 'first', input_tokens: 10, output_tokens: 1, timestamp: 3 }),
+      line({ event_type: 'llm_call_end', input_tokens: 20, output_tokens: 2, timestamp: 4 }),
+    );
+    expect(r.runs[0]!.calls.map((c) => [c.start, c.end, c.inputTokens, c.status])).toEqual([
+      [1000, 3000, 10, 'ok'],
+      [2000, 4000, 20, 'ok'],
+    ]);
+  });
+
   it('a run id on the line wins over position, across files', async () => {
     const dir = writeTree({
       '1.jsonl': jsonl(call({ run_id: 'shared', timestamp: '2026-01-05T10:00:00Z' })),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_PRICES } from '../src/prices/bundled-prices.js';
 import { isPlaceholderModel, normaliseModelId } from '../src/prices/model-id.js';
 import { PriceTable, PricesFileError } from '../src/prices/price-table.js';
-import { providerFor } from '../src/prices/provider.js';
+import { providerDisplayName, providerFor } from '../src/prices/provider.js';
 
 describe('normaliseModelId', () => {
   it.each([
@@ -131,6 +131,15 @@ describe('providerFor', () => {
     expect(providerFor(null, 'x', 'constructor/x')).toBe('Other');
     expect(normaliseModelId('constructor')).toBe('constructor');
     expect(normaliseModelId('__proto__')).toBe('__proto__');
+  });
+
+  it('gives the same name again for a provider seen before, and never takes a blank one as seen', () => {
+    expect(providerFor(' Anthropic ', 'gpt-4o', 'gpt-4o')).toBe('Anthropic');
+    expect(providerFor(' Anthropic ', null, null)).toBe('Anthropic');
+    // A blank provider named through the display-name lookup is still no provider to providerFor.
+    expect(providerDisplayName(' \t')).toBe('');
+    expect(providerFor(' \t', 'gpt-4o', 'gpt-4o')).toBe('OpenAI');
+    expect(providerFor(' \t', 'claude-haiku-3', 'bedrock/anthropic.claude-3-haiku-20240307-v1:0')).toBe('AWS Bedrock');
   });
 
   it('takes the provider from a LiteLLM prefix when the line has none', () => {

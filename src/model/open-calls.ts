@@ -58,7 +58,10 @@ export class WaitingCalls {
 
   private remove(call: LlmCall): LlmCall {
     const list = this.byAgent!.get(call.agent)!;
-    list.splice(list.lastIndexOf(call), 1);
+    // Mostly the newest (a start and then its end): taken off the end without a splice.
+    const at = list.lastIndexOf(call);
+    if (at === list.length - 1) list.pop();
+    else list.splice(at, 1);
     const id = this.idOf?.get(call);
     if (id !== undefined) {
       this.byId!.delete(id);

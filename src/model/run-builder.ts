@@ -166,7 +166,9 @@ export class RunBuilder {
     if (name) while (i >= 0 && this.openSteps[i]!.agent !== name) i--;
     const step = this.openSteps[i];
     if (!step) return;
-    this.openSteps.splice(i, 1);
+    // Mostly the innermost step: taken off the end without a splice.
+    if (i === this.openSteps.length - 1) this.openSteps.pop();
+    else this.openSteps.splice(i, 1);
     step.end = e.timestamp;
     step.durationMs = e.durationMs ?? (step.start !== null && e.timestamp !== null ? roundMs(e.timestamp - step.start) : null);
     if (step.start === null && step.end !== null && step.durationMs !== null) step.start = step.end - step.durationMs;

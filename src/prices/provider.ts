@@ -59,9 +59,10 @@ export function providerDisplayName(provider: string): string {
   if (name === undefined) {
     const trimmed = provider.trim();
     name = PROVIDER_NAMES.get(trimmed.toLowerCase()) ?? trimmed;
-    // Bounded: a trace that writes a new provider on every line does not fill the memory.
+    // Bounded: a trace that writes a new provider on every line does not fill the memory. A blank
+    // one is never kept: providerFor takes a name found here as a provider given.
     if (displayNames.size >= 1024) displayNames.clear();
-    displayNames.set(provider, name);
+    if (trimmed !== '') displayNames.set(provider, name);
   }
   return name;
 }
@@ -71,7 +72,12 @@ export function providerFor(
   modelId: string | null,
   written: string | null,
 ): string {
-  if (providerField != null && providerField.trim() !== '') return providerDisplayName(providerField);
+  if (providerField != null) {
+    // A provider seen before is known not to be blank: no trim a call.
+    const known = displayNames.get(providerField);
+    if (known !== undefined) return known;
+    if (providerField.trim() !== '') return providerDisplayName(providerField);
+  }
   const fromPrefix = prefixProvider(written);
   if (fromPrefix !== null) return fromPrefix;
   const id = modelId ?? normaliseModelId(written);
