@@ -75,7 +75,8 @@ static void init_table(void) {
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
 /* Value kinds of a slot, as flat-line.ts. */
-enum { ABSENT, STRING, NUMBER, TRUE_, FALSE_, NULL_, WIDE };
+/* ESCAPED: a string with escapes, decoded by JavaScript (JSON.parse of its bytes). */
+enum { ABSENT, STRING, NUMBER, TRUE_, FALSE_, NULL_, WIDE, ESCAPED };
 
 typedef struct {
   uint8_t kind[NKEYS];
@@ -96,33 +97,53 @@ static inline int trims(int c) { return c <= 32 || c >= 0x80; }
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
+static inline int is_hex(int c) { return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102); }
+
 /*
- * Where the string whose bytes start at `i` ends (its closing quote), or -1 when a backslash or a
- * control byte comes first, or the line ends: the fast path reads no escapes. Eight bytes a step
- * while none of them can end it; `*high` is set when a byte is above ASCII.
+ * Where the string whose bytes start at `i` ends (its closing quote), or -1 when a control byte
+ * or an escape JSON does not have comes first, or the line ends. Eight bytes a step while none of
+ * them can end it; `*high` is set when a byte is above ASCII, `*escapes_end` to where the last
+ * escape (a backslash and what it escapes) ends, or -1 when there is none.
  */
-static inline int32_t string_end(const uint8_t *s, int32_t i, int32_t end, int *high) {
+static inline int32_t string_end(const uint8_t *s, int32_t i, int32_t end, int *high, int32_t *escapes_end) {
   uint64_t seen = 0;
-  while (i + 8 <= end) {
-    uint64_t x;
-    memcpy(&x, s + i, 8);
-    uint64_t q = x ^ (ONES * 34);
-    uint64_t b = x ^ (ONES * 92);
-    /* A byte's high bit set in `stop` when it may be a quote, a backslash or below 32: the step
-       then goes byte by byte, which decides. */
-    uint64_t stop = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((x - ONES * 32) & ~x)) & HIGHS;
-    if (stop) break;
-    seen |= x;
-    i += 8;
-  }
-  for (;; i++) {
-    if (i >= end) return -1;
-    int c = s[i];
+  int32_t escaped = -1;
+  for (;;) {
+    while (i + 8 <= end) {
+      uint64_t x;
+      memcpy(&x, s + i, 8);
+      uint64_t q = x ^ (ONES * 34);
+      uint64_t b = x ^ (ONES * 92);
+      /* A byte's high bit set in `stop` when it may be a quote, a backslash or below 32: the step
+         then goes byte by byte, which decides. */
+      uint64_t stop = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((x - ONES * 32) & ~x)) & HIGHS;
+      if (stop) break;
+      seen |= x;
+      i += 8;
+    }
+    int c;
+    for (;; i++) {
+      if (i >= end) return -1;
+      c = s[i];
+      if (c == 34 || c == 92 || c < 32) break;
+      seen |= (uint64_t)c;
+    }
     if (c == 34) break;
-    if (c == 92 || c < 32) return -1;
-    seen |= (uint64_t)c;
+    if (c < 32) return -1;
+    /* An escape: one of JSON's, else the line is JSON.parse's to refuse. */
+    int e = i + 1 < end ? s[i + 1] : 0;
+    if (e == 117) {
+      if (i + 6 > end || !is_hex(s[i + 2]) || !is_hex(s[i + 3]) || !is_hex(s[i + 4]) || !is_hex(s[i + 5])) return -1;
+      i += 6;
+    } else if (e == 34 || e == 92 || e == 47 || e == 98 || e == 102 || e == 110 || e == 114 || e == 116) {
+      i += 2;
+    } else {
+      return -1;
+    }
+    escaped = i;
   }
   *high = (seen & HIGHS) != 0;
+  *escapes_end = escaped;
   return i;
 }
 
@@ -169,8 +190,10 @@ static int scan(const uint8_t *s, int32_t start, int32_t end, Line *L, Guesses *
     } else {
       int32_t key_start = i;
       int high = 0;
-      i = string_end(s, i, end, &high);
-      if (i < 0) return 0;
+      int32_t escapes_end = -1;
+      i = string_end(s, i, end, &high, &escapes_end);
+      /* A key with escapes is left to JavaScript. */
+      if (i < 0 || escapes_end != -1) return 0;
       int32_t key_len = i - key_start;
       uint32_t h = hash31(s + key_start, key_len);
       i++;
@@ -194,11 +217,14 @@ static int scan(const uint8_t *s, int32_t start, int32_t end, Line *L, Guesses *
       i++;
       int32_t vs = i;
       int high = 0;
-      i = string_end(s, i, end, &high);
+      int32_t escapes_end = -1;
+      i = string_end(s, i, end, &high, &escapes_end);
       if (i < 0) return 0;
       if (id != -1) {
         if (i > vs && (trims(s[vs]) || trims(s[i - 1]))) return 0;
-        L->kind[id] = high ? WIDE : STRING;
+        /* An escape at either end may stand for white space, which the full path trims. */
+        if (escapes_end != -1 && (s[vs] == 92 || escapes_end == i)) return 0;
+        L->kind[id] = escapes_end != -1 ? ESCAPED : high ? WIDE : STRING;
         L->start[id] = vs;
         L->end[id] = i;
         L->hash[id] = (int32_t)hash31(s + vs, i - vs);
@@ -291,7 +317,7 @@ static int scan(const uint8_t *s, int32_t start, int32_t end, Line *L, Guesses *
 /* A text slot that is given (a non-empty string): the slot; -1 when not given (absent, null, ""). */
 static int given_at(Line *L, int k) {
   int kind = L->kind[k];
-  if (kind == STRING || kind == WIDE) return L->end[k] > L->start[k] ? k : -1;
+  if (kind == STRING || kind == WIDE || kind == ESCAPED) return L->end[k] > L->start[k] ? k : -1;
   if (kind != ABSENT && kind != NULL_) L->bad = 1;
   return -1;
 }
@@ -313,7 +339,7 @@ static double number_at(Line *L, int k, int test) {
     if (test == ANY || (n >= 0 && (test == AMOUNT || n <= 1e12))) return n;
     return NAN;
   }
-  if (kind == STRING || kind == WIDE) L->bad = 1;
+  if (kind == STRING || kind == WIDE || kind == ESCAPED) L->bad = 1;
   return NAN;
 }
 
@@ -411,7 +437,7 @@ static int timestamp_at(const uint8_t *s, Line *L, int k, double *out) {
     if (L->end[k] <= L->start[k]) return -1;
     return fast_iso(s, L->start[k], L->end[k], out);
   }
-  if (kind == WIDE) return 0;
+  if (kind == WIDE || kind == ESCAPED) return 0;
   if (kind == NUMBER) {
     double v = L->num[k];
     *out = fabs(v) >= 1e11 ? v : v * 1000;
@@ -435,8 +461,10 @@ typedef struct {
   double *nums;     /* per line: NNUMS numbers, NaN for none */
 } Out;
 
-/* A column's flag: its text has bytes above ASCII. */
+/* A column's flags: its text is decoded by JavaScript rather than looked up by its bytes (it has
+   bytes above ASCII, or escapes); and it has escapes (JSON.parse decodes it). */
 #define WIDE_TEXT 1
+#define ESCAPED_TEXT 2
 
 static void put_col(Line *L, Out *o, size_t at, int slot) {
   if (slot == -1) {
@@ -446,7 +474,7 @@ static void put_col(Line *L, Out *o, size_t at, int slot) {
   o->tstart[at] = L->start[slot];
   o->tend[at] = L->end[slot];
   o->thash[at] = L->hash[slot];
-  o->twide[at] = L->kind[slot] == WIDE ? WIDE_TEXT : 0;
+  o->twide[at] = L->kind[slot] == ESCAPED ? WIDE_TEXT | ESCAPED_TEXT : L->kind[slot] == WIDE ? WIDE_TEXT : 0;
 }
 
 /* Reads one line into row `r` of `o`: 1 when read, 0 when it is left to JavaScript. */
@@ -455,7 +483,7 @@ static int read_line(const uint8_t *s, int32_t start, int32_t end, Out *o, size_
   if (!scan(s, start, end, &L, G)) return 0;
   L.bad = 0;
   int type = text_slot(&L, K_EVENT_TYPE, K_TYPE, -1, -1);
-  if (type == -1 || L.bad || L.kind[type] == WIDE) return 0;
+  if (type == -1 || L.bad || L.kind[type] == WIDE || L.kind[type] == ESCAPED) return 0;
   /* Upper-case types are lower-cased by the full path: left to JavaScript. */
   for (int32_t i = L.start[type]; i < L.end[type]; i++)
     if (s[i] >= 65 && s[i] <= 90) return 0;

@@ -5,7 +5,7 @@ import { toEvent, type TraceEvent } from '../src/normalise/event.js';
 import { readFlatLine } from '../src/normalise/flat-line.js';
 import { parseLine } from '../src/normalise/parse-line.js';
 import { loadTraces } from '../src/read/load.js';
-import { EDGE_CASES, fixtureLines, mutatedLines, numberLines, SHAPE_CHANGES, splicedLines } from './line-corpus.js';
+import { EDGE_CASES, ESCAPES, fixtureLines, mutatedLines, numberLines, SHAPE_CHANGES, splicedLines } from './line-corpus.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -54,13 +54,32 @@ describe('the flat-line fast path', () => {
     // The fast path takes the shapes it is for, and leaves the rest.
     expect(fast(cases[0]!)).not.toBe(false);
     expect(fast(cases[14]!)).toBe(false); // a nested value
-    expect(fast(cases[15]!)).toBe(false); // an escape
+    expect(fast(cases[15]!)).toBe(false); // a value read that starts with a byte above ASCII (the escape in a value not read is passed over)
     expect(fast(cases[17]!)).toBe(false); // a repeated key
     expect(fast(cases[26]!)).toBe(false); // an upper-case type: the full path lower-cases it
     expect(fast(cases[12]!)).not.toBe(false); // long numbers: read by Number()
     expect(fast(cases[13]!)).not.toBe(false); // long negative numbers: read by Number(), keeping their sign
     expect(fast(cases[27]!)).toBe(false); // a number too large for a double: no value, the full path says why
     for (const broken of cases.slice(28)) expect(fast(broken), broken).toBe(false);
+  });
+
+  it('reads values with escapes as JSON.parse does, and leaves those it cannot be sure of', () => {
+    const taken = ESCAPES.map((line) => fast(line));
+    ESCAPES.forEach((line, k) => {
+      if (taken[k] !== false) expect(taken[k], line).toEqual(full(line));
+    });
+    expect(taken.map((e) => e !== false)).toEqual(ESCAPES.map((_, k) => k < 7));
+    const [overloaded, named, routed, lone] = taken as TraceEvent[];
+    expect(overloaded!.error).toBe('529 {"type":"error","error":{"message":"Overloaded"}}');
+    expect([named!.agentField, named!.runId, named!.provider]).toEqual(['café bot', 'r/1', 'openai']);
+    expect(routed!.detail).toBe('a\u{1F99C}b');
+    expect([lone!.error, lone!.agentField]).toEqual(['x\ud800y z', 'a\\b']);
+    // The rest: the full path reads them (or skips the line, as not JSON).
+    expect(full(ESCAPES[8]!)!.error).toBe('\nboom');
+    expect(full(ESCAPES[10]!)!.error).toBeNull();
+    expect(full(ESCAPES[12]!)!.error).toBe('a\\');
+    expect(full(ESCAPES[13]!)!.type).toBe('llm_call');
+    for (const broken of ESCAPES.slice(16)) expect(full(broken), broken).toBeNull();
   });
 
   it('reads numbers as JSON.parse does, over many random decimals', () => {

@@ -66,6 +66,36 @@ export const EDGE_CASES: readonly string[] = [
   '[1,2]',
 ];
 
+/**
+ * Values with escapes: read the fast way (JSON.parse decodes the value) unless an escape stands
+ * at either end of a value read (it may stand for white space, which the full path trims), the
+ * type or a key has one, or the escape is not JSON's. The first seven are read the fast way
+ * (the compiled scan leaves the sixth, a timestamp with an escape, to the JavaScript scan).
+ */
+export const ESCAPES: readonly string[] = [
+  String.raw`{"event_type":"llm_call_error","agent_name":"a","run_id":"r1","model":"gpt-4o","error":"529 {\"type\":\"error\",\"error\":{\"message\":\"Overloaded\"}}","duration_ms":447.6}`,
+  String.raw`{"event_type":"llm_call","agent_name":"caf\u00e9 bot","run_id":"r\/1","provider":"open\u0061i","model":"gpt-4o"}`,
+  String.raw`{"event_type":"routing_decision","run_id":"r1","target":"a\ud83e\udd9cb","note":"\"skipped\" \\ \/ \b\f\n\r\t"}`,
+  String.raw`{"event_type":"error","run_id":"r1","message":"x\ud800y z","agent_name":"a\\b"}`,
+  String.raw`{"event_type":"llm_call","run_id":"r1","error":"x é \"y\" z","model":"m"}`,
+  String.raw`{"event_type":"llm_call","run_id":"r1","timestamp":"2026-01-05T00:00:01\u002e5Z"}`,
+  String.raw`{"event_type":"llm_call","run_id":"r\"1","call_id":"c\u0031x","status":"fa\u0069led"}`,
+  String.raw`{"event_type":"llm_call","run_id":"r1","\u0078":"a key with an escape","model":"m"}`,
+  String.raw`{"event_type":"llm_call","error":"\nboom"}`,
+  String.raw`{"event_type":"llm_call","error":"boom\n"}`,
+  String.raw`{"event_type":"llm_call","error":"\u0020"}`,
+  String.raw`{"event_type":"llm_call","error":"say \"hi\""}`,
+  String.raw`{"event_type":"llm_call","error":"a\\"}`,
+  String.raw`{"event_type":"llm\u005fcall","model":"m"}`,
+  String.raw`{"event_type":"llm_call","mod\u0065l":"m"}`,
+  String.raw`{"event_type":"llm_call","input_tokens":"1\u0032"}`,
+  String.raw`{"event_type":"llm_call","error":"a\xb"}`,
+  String.raw`{"event_type":"llm_call","error":"a\u00zzb"}`,
+  String.raw`{"event_type":"llm_call","error":"a\u00e"}`,
+  '{"event_type":"llm_call","error":"abc\\',
+  String.raw`{"event_type":"llm_call","note":"\"}`,
+];
+
 const T = '"timestamp":"2026-01-05T00:01:00.472Z"';
 
 /**

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { summarise } from '../src/aggregate/summarise.js';
-import { flat, scanFlatLine, slotEnd, slotHash, slotStart, slotWide, takeNativeLine } from '../src/normalise/flat-line.js';
+import { flat, scanFlatLine, slotEnd, slotEscaped, slotHash, slotStart, slotWide, takeNativeLine } from '../src/normalise/flat-line.js';
 import { BLOCK_LINES, nativeBlock, type NativeBlock } from '../src/normalise/native-scan.js';
 import { lineToEvents, type EventSink } from '../src/read/line-events.js';
 import { eachLine, LineCursor, type NativeLines } from '../src/read/lines.js';
 import { BatchWriter, decodeEvent, emptyEvent, lineOf, type EventBatch } from '../src/read/parallel/event-batch.js';
 import { loadTraces } from '../src/read/load.js';
-import { EDGE_CASES, fixtureLines, mutatedLines, numberLines, SHAPE_CHANGES, splicedLines } from './line-corpus.js';
+import { EDGE_CASES, ESCAPES, fixtureLines, mutatedLines, numberLines, SHAPE_CHANGES, splicedLines } from './line-corpus.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -20,7 +20,7 @@ function block(): NativeBlock {
 
 /** What `flat` holds after a line was read: the texts with their hashes, the numbers exactly (-0 and NaN told apart). */
 function snapshot(bytes: Buffer): string {
-  const text = Array.from(flat.text, (k) => (k < 0 ? k : `${bytes.toString('latin1', slotStart(k), slotEnd(k))}#${slotHash(k)}${slotWide(k) ? '+wide' : ''}`));
+  const text = Array.from(flat.text, (k) => (k < 0 ? k : `${bytes.toString('latin1', slotStart(k), slotEnd(k))}#${slotHash(k)}${slotWide(k) ? '+wide' : ''}${slotEscaped(k) ? '+escaped' : ''}`));
   const numbers = [flat.inputTokens, flat.outputTokens, flat.totalTokens, flat.durationMs, flat.costUsd, flat.timestamp].map((n) => (Object.is(n, -0) ? '-0' : String(n)));
   return JSON.stringify({ type: flat.type, role: flat.role, text, numbers });
 }
@@ -101,6 +101,13 @@ describe('the compiled flat-line scan', () => {
     expect(mutated.native).toBeGreaterThan(1000);
     const spliced = compare(joined(splicedLines(20000)));
     expect(spliced.native).toBeGreaterThan(4000);
+  });
+
+  it('reads values with escapes as the JavaScript scan does, and leaves it only a timestamp with one', () => {
+    const r = compare(joined(ESCAPES));
+    expect(r.js).toBe(7);
+    expect(r.left).toEqual([ESCAPES[5]]);
+    expect(r.read).toEqual(ESCAPES.map((_, k) => k < 7 && k !== 5));
   });
 
   it('reads numbers as JSON.parse does, and leaves those of more than 15 digits', () => {
@@ -285,7 +292,7 @@ describe('a batch read with the compiled scan', () => {
     ];
     // More strings, and more of their bytes, than the table first has room for (512 strings, 64 KB).
     const many = Array.from({ length: 3000 }, (_, i) => `{"event_type":"llm_call","run_id":"run-${String(i).padStart(40, '0')}","model":"m-${i % 700}"}`);
-    for (const bytes of [joined([...repeats, ...repeats]), joined(many), joined(fixtureLines()), joined(mutatedLines(5000)), joined(splicedLines(5000)), joined(EDGE_CASES)]) {
+    for (const bytes of [joined([...repeats, ...repeats]), joined(many), joined(fixtureLines()), joined(mutatedLines(5000)), joined(splicedLines(5000)), joined(EDGE_CASES), joined([...ESCAPES, ...ESCAPES])]) {
       const native = batchOf(bytes, true);
       const js = batchOf(bytes, false);
       expect(native.spans).toBe(js.spans);

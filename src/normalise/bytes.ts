@@ -45,6 +45,16 @@ export function textOf(b: Buffer, start: number, end: number, wide: boolean): st
 }
 
 /**
+ * The string of a JSON string's bytes `b[start, end)` (between its quotes) that hold escapes,
+ * checked by the scan to be JSON's: what JSON.parse of the line gives for it. The line's bytes are
+ * decoded as UTF-8 from quote to quote, as the full path decodes the whole line: the same
+ * characters, as UTF-8 starts again at every byte below 0x80.
+ */
+export function escapedText(b: Buffer, start: number, end: number): string {
+  return JSON.parse(b.toString('utf8', start - 1, end + 1)) as string;
+}
+
+/**
  * Strings made from bytes, remembered by hash: the names in a trace (agents, models, run ids)
  * repeat from line to line, so most are made once. Fixed size: a slot holds the last string
  * that hashed to it.

@@ -1,16 +1,17 @@
 import { roundMs } from '../aggregate/percentile.js';
-import { hashOf, sameAscii, TextCache, textOf as decode, viewOf } from './bytes.js';
+import { escapedText, hashOf, sameAscii, TextCache, textOf as decode, viewOf } from './bytes.js';
 import { roleOf, type EventRole, type TraceEvent } from './event.js';
 import { NATIVE_COLUMNS, NATIVE_NUMBERS, type NativeBlock } from './native-scan.js';
 import { fastIsoBytes, parseTimestamp } from './timestamp.js';
 
 /**
- * The fast path for the common line shape: one flat JSON object whose values are strings without
- * escapes, numbers, booleans or null. It reads the fields `toEvent` would read straight from the
- * line's UTF-8 bytes, without decoding the line or building the parsed object. Anything else
- * (nested values, escapes, text fields, repeated keys, a value of an unusual type, invalid JSON)
- * returns false and the line takes the full path, so the result is always the one `JSON.parse` +
- * `toEvent` gives (tests hold them equal).
+ * The fast path for the common line shape: one flat JSON object whose values are strings,
+ * numbers, booleans or null. It reads the fields `toEvent` would read straight from the line's
+ * UTF-8 bytes, without decoding the line or building the parsed object; a string value with
+ * escapes is decoded alone (JSON.parse of its bytes). Anything else (nested values, text fields,
+ * repeated keys, escapes in a key or the type or at either end of a value read, a value of an
+ * unusual type, invalid JSON) returns false and the line takes the full path, so the result is
+ * always the one `JSON.parse` + `toEvent` gives (tests hold them equal).
  */
 
 // The keys read, each in a slot; aliases are listed in the order `readFields` tries them.
@@ -104,6 +105,27 @@ const FALSE = 4;
 const NULL = 5;
 /** A string with bytes above ASCII: decoded as UTF-8 when read. */
 const WIDE = 6;
+/** A string with escapes (`\"`, `\n`, `\u00e9`…): decoded by JSON.parse when read. */
+const ESCAPED = 7;
+
+/**
+ * The length of the escape at `s[i]` (a backslash): 2, or 6 for `\uXXXX`; 0 for one JSON does
+ * not have (JSON.parse refuses the line, on the full path).
+ */
+function escapeLength(s: Buffer, i: number, end: number): number {
+  const e = i + 1 < end ? s[i + 1]! : 0;
+  if (e === 117 /* u */) return i + 6 <= end && isHex(s[i + 2]!) && isHex(s[i + 3]!) && isHex(s[i + 4]!) && isHex(s[i + 5]!) ? 6 : 0;
+  return e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116 ? 2 : 0;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** The string of a slot's bytes that are not its string's as they stand: above ASCII, or escaped. */
+function decodedAt(s: Buffer, k: number): string {
+  return kinds[k] === ESCAPED ? escapedText(s, starts[k]!, ends[k]!) : decode(s, starts[k]!, ends[k]!, true);
+}
 
 const kinds = new Uint8Array(NKEYS);
 const starts = new Int32Array(NKEYS);
@@ -196,24 +218,41 @@ function scan(s: Buffer, start: number, end: number): boolean {
           if (i >= end) return false;
           const d = s[i]!;
           if (d === 34) break;
-          if (d === 92 || d < 32) return false;
+          if (d < 32) return false;
+          if (d === 92) {
+            const n = escapeLength(s, i, end);
+            if (n === 0) return false;
+            i += n;
+            continue;
+          }
           i++;
         }
       } else {
         let vh = 0;
         let high = 0;
+        // Where the last escape ends (-1: none).
+        let escapesEnd = -1;
         for (;;) {
           if (i >= end) return false;
           const d = s[i]!;
           if (d === 34) break;
-          if (d === 92 || d < 32) return false;
+          if (d < 32) return false;
+          if (d === 92) {
+            const n = escapeLength(s, i, end);
+            if (n === 0) return false;
+            for (const stop = i + n; i < stop; i++) vh = (Math.imul(vh, 31) + s[i]!) | 0;
+            escapesEnd = i;
+            continue;
+          }
           vh = (Math.imul(vh, 31) + d) | 0;
           high |= d;
           i++;
         }
-        // Values trimmed by the full path (`given`, `str`) take it.
+        // Values trimmed by the full path (`given`, `str`) take it; so do those with an escape
+        // at either end, which may stand for white space.
         if (i > vs && (trims(s[vs]!) || trims(s[i - 1]!))) return false;
-        kinds[id] = high >= 0x80 ? WIDE : STRING;
+        if (escapesEnd !== -1 && (s[vs] === 92 || escapesEnd === i)) return false;
+        kinds[id] = escapesEnd !== -1 ? ESCAPED : high >= 0x80 ? WIDE : STRING;
         starts[id] = vs;
         ends[id] = i;
         hashes[id] = vh;
@@ -314,7 +353,7 @@ let bad = false;
 /** A text slot that is given (a non-empty string): the slot; -1 when not given (absent, null, ""). */
 function givenAt(k: number): number {
   const kind = kinds[k];
-  if (kind === STRING || kind === WIDE) return ends[k]! > starts[k]! ? k : -1;
+  if (kind === STRING || kind === WIDE || kind === ESCAPED) return ends[k]! > starts[k]! ? k : -1;
   if (kind !== ABSENT && kind !== NULL) bad = true;
   return -1;
 }
@@ -339,7 +378,7 @@ function numberAt(k: number, test: number): number {
     if (test === ANY || (n >= 0 && (test === AMOUNT || n <= 1e12))) return n;
     return Number.NaN;
   }
-  if (kind === STRING || kind === WIDE) bad = true; // a numeric string: the full path reads it
+  if (kind === STRING || kind === WIDE || kind === ESCAPED) bad = true; // a numeric string: the full path reads it
   return Number.NaN;
 }
 
@@ -354,7 +393,7 @@ function numberOf(test: number, a: number, b = -1, c = -1): number {
 function timestampAt(s: Buffer, k: number): number | null | undefined {
   const kind = kinds[k];
   if (kind === STRING) return ends[k]! > starts[k]! ? (fastIsoBytes(s, starts[k]!, ends[k]!) ?? parseTimestamp(decode(s, starts[k]!, ends[k]!, false))) : undefined;
-  if (kind === WIDE) return parseTimestamp(decode(s, starts[k]!, ends[k]!, true));
+  if (kind === WIDE || kind === ESCAPED) return parseTimestamp(decodedAt(s, k));
   if (kind === NUMBER) return parseTimestamp(nums[k]);
   if (kind === TRUE || kind === FALSE) bad = true;
   return undefined;
@@ -384,8 +423,12 @@ export const flat = {
 export const slotStart = (k: number): number => starts[k]!;
 export const slotEnd = (k: number): number => ends[k]!;
 export const slotHash = (k: number): number => hashes[k]!;
-/** Whether a slot's text has bytes above ASCII (its hash is then not its string's). */
-export const slotWide = (k: number): boolean => kinds[k] === WIDE;
+/** Whether a slot's text has bytes above ASCII or escapes: its hash is then not its string's (see `slotText`). */
+export const slotWide = (k: number): boolean => kinds[k] === WIDE || kinds[k] === ESCAPED;
+/** Whether a slot's text has escapes (the tests tell it from one with bytes above ASCII). */
+export const slotEscaped = (k: number): boolean => kinds[k] === ESCAPED;
+/** The string of a slot whose text has bytes above ASCII or escapes (`slotWide`). */
+export const slotText = (s: Buffer, k: number): string => decodedAt(s, k);
 
 // Event types seen lately, by the hash of their text: the type string and its role are made once.
 const TYPE_CACHE = 64;
@@ -393,8 +436,8 @@ const cachedType: (string | undefined)[] = new Array<string | undefined>(TYPE_CA
 const cachedRole: EventRole[] = new Array<EventRole>(TYPE_CACHE).fill('other');
 
 function typeAt(s: Buffer, k: number): boolean {
-  // Types with bytes above ASCII are rare enough to leave to the full path.
-  if (kinds[k] === WIDE) return false;
+  // Types with bytes above ASCII or escapes are rare enough to leave to the full path.
+  if (kinds[k] === WIDE || kinds[k] === ESCAPED) return false;
   const start = starts[k]!;
   const end = ends[k]!;
   const c = hashes[k]! & (TYPE_CACHE - 1);
@@ -459,8 +502,9 @@ export function scanFlatLine(s: Buffer, start: number, end: number): boolean {
 
 /** The compiled scan's columns (native/flat-scan.c), in order: EventBatch's twelve, then the message. */
 const MESSAGE_COLUMN = 12;
-/** The flag of a compiled scan's text with bytes above ASCII (see NativeBlock.textWide). */
+/** The flags of a compiled scan's text (see NativeBlock.textWide): bytes above ASCII or escapes; escapes. */
 const WIDE_TEXT = 1;
+const ESCAPED_TEXT = 2;
 const ERROR_COLUMN = 8;
 const DETAIL_COLUMN = 11;
 
@@ -477,7 +521,8 @@ export function takeNativeLine(s: Buffer, block: NativeBlock, r: number): boolea
       kinds[c] = ABSENT;
       continue;
     }
-    kinds[c] = (block.textWide[at + c]! & WIDE_TEXT) !== 0 ? WIDE : STRING;
+    const flags = block.textWide[at + c]!;
+    kinds[c] = (flags & ESCAPED_TEXT) !== 0 ? ESCAPED : (flags & WIDE_TEXT) !== 0 ? WIDE : STRING;
     starts[c] = start;
     ends[c] = block.textEnd[at + c]!;
     hashes[c] = block.textHash[at + c]!;
@@ -508,7 +553,7 @@ const texts = new TextCache();
 function textOf(s: Buffer, slot: number): string | null {
   if (slot === -1) return null;
   if (slot === ERROR_TEXT) return 'error';
-  if (kinds[slot] === WIDE) return decode(s, starts[slot]!, ends[slot]!, true);
+  if (kinds[slot] === WIDE || kinds[slot] === ESCAPED) return decodedAt(s, slot);
   return texts.ascii(s, starts[slot]!, ends[slot]!, hashes[slot]!);
 }
 

@@ -71,7 +71,8 @@ export class NativeBlock {
   readonly read = new Uint8Array(BLOCK_LINES);
   /**
    * Per line and column: where its text is in the bytes (start -1: not given), its hash (with a
-   * table: its id there), and 1 when it has bytes above ASCII.
+   * table: its id there), and its flags: 1 when JavaScript decodes it rather than looking it up
+   * by its bytes (bytes above ASCII, or escapes), 2 when it has escapes (JSON.parse decodes it).
    */
   readonly textStart = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);
   readonly textEnd = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);
@@ -86,7 +87,7 @@ export class NativeBlock {
 
   /**
    * Splits and reads the lines of `bytes` from `pos` (a line start); returns how many, and `next`
-   * is where the following line starts. With a table, each text without bytes above ASCII is
+   * is where the following line starts. With a table, each text without flag 1 (see textWide) is
    * looked up in it and its id given in `textHash` instead of its hash (see `added`).
    */
   scan(bytes: Uint8Array, pos: number, table?: NativeTable): number {

@@ -1,8 +1,8 @@
 import type { PromptMessage } from '../../model/types.js';
 import { roleOf, type EventRole, type TraceEvent } from '../../normalise/event.js';
 import { NATIVE_COLUMNS, NATIVE_NUMBERS, type NativeBlock, type NativeTable } from '../../normalise/native-scan.js';
-import { hashOf, sameAscii, sameBytes, textOf } from '../../normalise/bytes.js';
-import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotWide } from '../../normalise/flat-line.js';
+import { escapedText, hashOf, sameAscii, sameBytes, textOf } from '../../normalise/bytes.js';
+import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotText, slotWide } from '../../normalise/flat-line.js';
 import { bufferOf, numberAt, numberColumn, type NumberColumn } from './number-column.js';
 import { columnOf, type SharedColumn, type SharedColumnKind } from './shared-array.js';
 
@@ -209,7 +209,7 @@ export class BatchWriter {
       const slot = t[k]!;
       if (slot === -1) S[s + k] = 0;
       else if (slot === ERROR_TEXT) S[s + k] = this.intern('error');
-      else if (slotWide(slot)) S[s + k] = this.intern(textOf(bytes, slotStart(slot), slotEnd(slot), true));
+      else if (slotWide(slot)) S[s + k] = this.intern(slotText(bytes, slot));
       else S[s + k] = this.internAt(bytes, slotStart(slot), slotEnd(slot), slotHash(slot));
     }
     this.times[i] = flat.timestamp;
@@ -343,7 +343,10 @@ export class BatchWriter {
   /** The id of a block's text (entry `k` of its columns) the scan did not look up: above ASCII, a detail or a message; 0 when not given. */
   private textAt(bytes: Buffer, block: NativeBlock, k: number): number {
     const start = block.textStart[k]!;
-    return start === -1 ? 0 : this.intern(textOf(bytes, start, block.textEnd[k]!, (block.textWide[k]! & 1) !== 0));
+    if (start === -1) return 0;
+    const flags = block.textWide[k]!;
+    // Flag 2: the text has escapes (JSON.parse decodes it); 1: bytes above ASCII (UTF-8).
+    return this.intern((flags & 2) !== 0 ? escapedText(bytes, start, block.textEnd[k]!) : textOf(bytes, start, block.textEnd[k]!, (flags & 1) !== 0));
   }
 
   /** A string's id in the compiled scan's table: one numbering for the texts it looks up and these. */
