@@ -131,6 +131,26 @@ describe('picoToDecimal', () => {
     expect(picoToDecimal(-500_000_000_000)).toBe('-0.5');
     expect(picoToDecimal(2 ** 60)).toBe('1152921.504606846976');
   });
+
+  it('agrees with whole-number arithmetic on values of every length, near every power of ten, and rounded', () => {
+    // The reference: the rounded amount's whole dollars and remainder, by BigInt division.
+    const reference = (pico: number): string => {
+      const n = BigInt(Math.round(pico));
+      const abs = n < 0n ? -n : n;
+      const whole = abs / 10n ** 12n;
+      const frac = (abs % 10n ** 12n).toString().padStart(12, '0').replace(/0+$/, '');
+      return `${n < 0n ? '-' : ''}${whole}${frac === '' ? '' : `.${frac}`}`;
+    };
+    let seed = 3;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const values = [0, -0, 0.4, 0.5, -0.5, 1.5, -1.5, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 2 ** 70, -(2 ** 70)];
+    for (let digits = 1; digits <= 17; digits++) {
+      const p = 10 ** digits;
+      values.push(p, p - 1, p + 1, -p, p * 7, Math.floor(random() * p), -Math.floor(random() * p));
+    }
+    for (let i = 0; i < 2000; i++) values.push(random() * 10 ** (random() * 16));
+    for (const v of values) expect(picoToDecimal(v), String(v)).toBe(reference(v));
+  });
 });
 
 describe('data exports', () => {

@@ -127,11 +127,19 @@ function pad2(n: number): string {
  */
 export function picoToDecimal(pico: number): string {
   const rounded = Math.round(pico);
+  // Most amounts of a column are none: estimated, reported or unpriced, each zero for most runs.
+  if (rounded === 0) return '0';
   const sign = rounded < 0 ? '-' : '';
   const abs = Math.abs(rounded);
   // A safe integer's String() is its exact digits; beyond that, BigInt writes them.
-  const digits = (Number.isSafeInteger(abs) ? String(abs) : BigInt(abs).toString()).padStart(13, '0');
-  const whole = digits.slice(0, -12);
-  const frac = digits.slice(-12).replace(/0+$/, '');
-  return frac === '' ? `${sign}${whole}` : `${sign}${whole}.${frac}`;
+  const digits = Number.isSafeInteger(abs) ? String(abs) : BigInt(abs).toString();
+  // The last twelve digits are the fraction (zeros before the digits when there are fewer), its
+  // zeros at the end dropped: a loop, as this runs for every cost of the exports.
+  const n = digits.length;
+  let end = n;
+  while (end > n - 12 && digits.charCodeAt(end - 1) === 48) end--;
+  const whole = n > 12 ? digits.slice(0, n - 12) : '0';
+  if (end === n - 12) return `${sign}${whole}`;
+  const frac = n >= 12 ? digits.slice(n - 12, end) : `${'0'.repeat(12 - n)}${digits.slice(0, end)}`;
+  return `${sign}${whole}.${frac}`;
 }
