@@ -287,6 +287,10 @@ describe('money, durations and counts', () => {
     expect(formatTokens(1240)).toBe('1,240');
     expect(formatTokens(1_234_567)).toBe('1,234,567');
     expect(formatCount(-3000)).toBe('-3,000');
+    // Every length of a first group, up to a trillion.
+    expect([12_345, 123_456, 100_000, 1_234_567_890, 12_345_678_901, 999_999_999_999, 1_000_000_000_000].map(formatCount)).toEqual([
+      '12,345', '123,456', '100,000', '1,234,567,890', '12,345,678,901', '999,999,999,999', '1,000,000,000,000',
+    ]);
     expect(formatCount(2.5)).toBe('3');
     expect(formatCount(-0.2)).toBe('0');
     expect(formatCount(Number.POSITIVE_INFINITY)).toBe('—');

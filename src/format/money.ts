@@ -46,11 +46,12 @@ function groupedFixed(abs: number, decimals: number): string {
 
 /** `1234567` → `1,234,567` (the digits of a non-negative integer string). */
 export function groupDigits(digits: string): string {
-  let out = '';
-  for (let i = 0; i < digits.length; i++) {
-    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
-    out += digits[i];
-  }
+  const n = digits.length;
+  if (n <= 3) return digits;
+  // The first group has one to three digits, every later one three.
+  let at = n % 3 || 3;
+  let out = digits.slice(0, at);
+  for (; at < n; at += 3) out += `,${digits.slice(at, at + 3)}`;
   return out;
 }
 
