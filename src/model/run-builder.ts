@@ -27,6 +27,7 @@ export class RunBuilder {
   end: number | null = null;
   sawError = false;
   readonly files: Set<string>;
+  private lastFile: string | null = null;
   private readonly openSteps: AgentStep[] = [];
   /** Starts waiting for their end; a crashed call's start stays oldest, so ends pair newest first. */
   private readonly openCalls: WaitingCalls;
@@ -74,7 +75,11 @@ export class RunBuilder {
       else if (e.role === 'step_end') this.endStep(e);
       return;
     }
-    this.files.add(src.file);
+    // The file of the line before, mostly: the set is asked only when the file changes.
+    if (src.file !== this.lastFile) {
+      this.files.add(src.file);
+      this.lastFile = src.file;
+    }
     this.widen(e.timestamp);
     if (!this.workflow && e.workflow) this.workflow = e.workflow;
     if (!this.pattern && e.pattern) this.pattern = e.pattern;

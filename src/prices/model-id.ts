@@ -67,8 +67,20 @@ export function isPlaceholderModel(written: string | null | undefined): boolean 
 const cache = new Map<string, string | null>();
 const CACHE_LIMIT = 10_000;
 
+/** The last model looked up and its id: a run's lines mostly name the same model one after another. */
+let lastWritten: string | null = null;
+let lastId: string | null = null;
+
 export function normaliseModelId(written: string | null | undefined): string | null {
   if (written == null) return null;
+  if (written === lastWritten) return lastId;
+  const id = cachedId(written);
+  lastWritten = written;
+  lastId = id;
+  return id;
+}
+
+function cachedId(written: string): string | null {
   const hit = cache.get(written);
   if (hit !== undefined) return hit;
   const id = normalise(written);
