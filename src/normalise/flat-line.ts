@@ -1,7 +1,7 @@
 import { roundMs } from '../aggregate/percentile.js';
 import { escapedText, hashOf, sameAscii, TextCache, textOf as decode, viewOf } from './bytes.js';
 import { roleOf, type EventRole, type TraceEvent } from './event.js';
-import { NATIVE_COLUMNS, NATIVE_NUMBERS, type NativeBlock } from './native-scan.js';
+import { DECODED_TEXT, ESCAPED_TEXT, NATIVE_COLUMNS, NATIVE_NUMBERS, type NativeBlock } from './native-scan.js';
 import { fastIsoBytes, parseTimestamp } from './timestamp.js';
 
 /**
@@ -502,9 +502,6 @@ export function scanFlatLine(s: Buffer, start: number, end: number): boolean {
 
 /** The compiled scan's columns (native/flat-scan.c), in order: EventBatch's twelve, then the message. */
 const MESSAGE_COLUMN = 12;
-/** The flags of a compiled scan's text (see NativeBlock.textWide): bytes above ASCII or escapes; escapes. */
-const WIDE_TEXT = 1;
-const ESCAPED_TEXT = 2;
 const ERROR_COLUMN = 8;
 const DETAIL_COLUMN = 11;
 
@@ -522,7 +519,7 @@ export function takeNativeLine(s: Buffer, block: NativeBlock, r: number): boolea
       continue;
     }
     const flags = block.textWide[at + c]!;
-    kinds[c] = (flags & ESCAPED_TEXT) !== 0 ? ESCAPED : (flags & WIDE_TEXT) !== 0 ? WIDE : STRING;
+    kinds[c] = (flags & ESCAPED_TEXT) !== 0 ? ESCAPED : (flags & DECODED_TEXT) !== 0 ? WIDE : STRING;
     starts[c] = start;
     ends[c] = block.textEnd[at + c]!;
     hashes[c] = block.textHash[at + c]!;

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { escapedText, textOf } from './bytes.js';
 
 /**
  * The compiled flat-line scan (native/flat-scan.c), built by `npm install` where a C compiler is
@@ -15,6 +16,10 @@ export const BLOCK_LINES = 2048;
 export const NATIVE_COLUMNS = 13;
 /** Numbers a line read gives: tokens in, out and total, duration (ms), cost, timestamp (epoch ms). */
 export const NATIVE_NUMBERS = 6;
+/** A text's flags in `NativeBlock.textWide` (native/flat-scan.c): decoded here rather than looked up by its bytes (it has bytes above ASCII, or escapes). */
+export const DECODED_TEXT = 1;
+/** With DECODED_TEXT: the text has escapes (JSON.parse decodes it); without it, bytes above ASCII (UTF-8). */
+export const ESCAPED_TEXT = 2;
 
 type ScanLines = (
   bytes: Uint8Array,
@@ -71,8 +76,7 @@ export class NativeBlock {
   readonly read = new Uint8Array(BLOCK_LINES);
   /**
    * Per line and column: where its text is in the bytes (start -1: not given), its hash (with a
-   * table: its id there), and its flags: 1 when JavaScript decodes it rather than looking it up
-   * by its bytes (bytes above ASCII, or escapes), 2 when it has escapes (JSON.parse decodes it).
+   * table: its id there), and its flags (DECODED_TEXT, ESCAPED_TEXT).
    */
   readonly textStart = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);
   readonly textEnd = new Int32Array(NATIVE_COLUMNS * BLOCK_LINES);
@@ -87,7 +91,7 @@ export class NativeBlock {
 
   /**
    * Splits and reads the lines of `bytes` from `pos` (a line start); returns how many, and `next`
-   * is where the following line starts. With a table, each text without flag 1 (see textWide) is
+   * is where the following line starts. With a table, each text without DECODED_TEXT is
    * looked up in it and its id given in `textHash` instead of its hash (see `added`).
    */
   scan(bytes: Uint8Array, pos: number, table?: NativeTable): number {
@@ -99,6 +103,15 @@ export class NativeBlock {
   /** With a table: how many texts the last block added to it (their places are in `fresh`). */
   get added(): number {
     return this.state[1]!;
+  }
+
+  /** The string of entry `k` of the last block's texts (a line's column, given: its start is not -1), as its flags say it is written. */
+  textAt(bytes: Buffer, k: number): string {
+    const flags = this.textWide[k]!;
+    const start = this.textStart[k]!;
+    const end = this.textEnd[k]!;
+    if ((flags & ESCAPED_TEXT) !== 0) return escapedText(bytes, start, end);
+    return textOf(bytes, start, end, (flags & DECODED_TEXT) !== 0);
   }
 
   /** A new table for this block's scans. */

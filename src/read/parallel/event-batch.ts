@@ -1,7 +1,7 @@
 import type { PromptMessage } from '../../model/types.js';
 import { roleOf, type EventRole, type TraceEvent } from '../../normalise/event.js';
-import { NATIVE_COLUMNS, NATIVE_NUMBERS, type NativeBlock, type NativeTable } from '../../normalise/native-scan.js';
-import { escapedText, hashOf, sameAscii, sameBytes, textOf } from '../../normalise/bytes.js';
+import { DECODED_TEXT, NATIVE_COLUMNS, NATIVE_NUMBERS, type NativeBlock, type NativeTable } from '../../normalise/native-scan.js';
+import { hashOf, sameAscii, sameBytes, textOf } from '../../normalise/bytes.js';
 import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotText, slotWide } from '../../normalise/flat-line.js';
 import { bufferOf, numberAt, numberColumn, type NumberColumn } from './number-column.js';
 import { columnOf, type SharedColumn, type SharedColumnKind } from './shared-array.js';
@@ -151,7 +151,7 @@ export class BatchWriter {
     const ids = block.textHash;
     const flags = block.textWide;
     const type = ids[at]!;
-    if (starts[at] === -1 || (flags[at]! & 1) !== 0) return false;
+    if (starts[at] === -1 || (flags[at]! & DECODED_TEXT) !== 0) return false;
     const role = (this.roles[type] ??= roleOf(this.table[type - 1]!));
     if (this.count === this.lines.length) this.grow();
     const i = this.count++;
@@ -159,7 +159,7 @@ export class BatchWriter {
     const S = this.strings;
     const s = i * NS;
     for (let k = 0; k < NS - 1; k++) {
-      S[s + k] = starts[at + k] === -1 ? 0 : (flags[at + k]! & 1) === 0 ? ids[at + k]! : this.textAt(bytes, block, at + k);
+      S[s + k] = starts[at + k] === -1 ? 0 : (flags[at + k]! & DECODED_TEXT) === 0 ? ids[at + k]! : this.textAt(bytes, block, at + k);
     }
     // Which text an error takes, and whether a line has a detail, follow its type's role.
     if (S[s + 8] === 0 && (role === 'error' || role === 'call_error')) {
@@ -340,13 +340,10 @@ export class BatchWriter {
     return this.add(p, hash, s);
   }
 
-  /** The id of a block's text (entry `k` of its columns) the scan did not look up: above ASCII, a detail or a message; 0 when not given. */
+  /** The id of a block's text (entry `k` of its columns) the scan did not look up: above ASCII or with escapes, a detail or a message; 0 when not given. */
   private textAt(bytes: Buffer, block: NativeBlock, k: number): number {
     const start = block.textStart[k]!;
-    if (start === -1) return 0;
-    const flags = block.textWide[k]!;
-    // Flag 2: the text has escapes (JSON.parse decodes it); 1: bytes above ASCII (UTF-8).
-    return this.intern((flags & 2) !== 0 ? escapedText(bytes, start, block.textEnd[k]!) : textOf(bytes, start, block.textEnd[k]!, (flags & 1) !== 0));
+    return start === -1 ? 0 : this.intern(block.textAt(bytes, k));
   }
 
   /** A string's id in the compiled scan's table: one numbering for the texts it looks up and these. */
