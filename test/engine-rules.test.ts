@@ -259,6 +259,50 @@ describe('runs, steps and costs (formats.md rules)', () => {
     ]);
   });
 
+  it('a cost_record repeated after its call was costed is counted once, by the agent’s latest call then and later', async () => {
+    const rec = (usd: number, t: number) => ({ event_type: 'cost_record', run_id: 'r', agent_name: 'a', model: 'gpt-4o', cost_usd: usd, timestamp: t });
+    const llm = (agent: string, t: number) => ({ event_type: 'llm_call', run_id: 'r', agent_name: agent, model: 'gpt-4o', tokens: 30, timestamp: t });
+    const r = await load(
+      llm('a', 1), rec(0.1, 2),
+      llm('a', 3), rec(0.2, 4),
+      llm('b', 5),
+      // Every call of a is costed: the record repeats a's latest call (#2), not its first.
+      rec(0.2, 6),
+      // A call of a made after that is the one a repeat names next.
+      llm('a', 7), rec(0.3, 8), rec(0.3, 9),
+    );
+    const run = r.runs[0]!;
+    expect(run.calls.map((c) => [c.agent, c.costPico])).toEqual([
+      ['a', 100_000_000_000],
+      ['a', 200_000_000_000],
+      ['b', null],
+      ['a', 300_000_000_000],
+    ]);
+    expect(run.children.filter((n) => n.kind === 'event').map((n) => n.kind === 'event' && [n.detail, n.source.line])).toEqual([
+      ['repeats the cost record of step #2: counted once', 6],
+      ['repeats the cost record of step #4: counted once', 9],
+    ]);
+  });
+
+  it('an error fails the latest call of its step, after an outer step ended while it was open', async () => {
+    const llm = (agent: string, t: number) => ({ event_type: 'llm_call', run_id: 'r', agent_name: agent, model: 'gpt-4o', tokens: 30, timestamp: t });
+    const r = await load(
+      { event_type: 'pattern_start', run_id: 'r', pattern_type: 'p', timestamp: 1 },
+      { event_type: 'agent_start', run_id: 'r', agent_name: 'outer', timestamp: 2 },
+      llm('outer', 3),
+      { event_type: 'agent_start', run_id: 'r', agent_name: 'inner', timestamp: 4 },
+      llm('inner', 5),
+      { event_type: 'agent_end', run_id: 'r', agent_name: 'outer', timestamp: 6 },
+      { event_type: 'error', run_id: 'r', agent_name: 'inner', message: 'boom', timestamp: 7 },
+      { event_type: 'pattern_end', run_id: 'r', timestamp: 8 },
+    );
+    const run = r.runs[0]!;
+    expect(run.calls.map((c) => [c.agent, c.status, c.error, c.source.line])).toEqual([
+      ['outer', 'ok', null, 3],
+      ['inner', 'failed', 'boom', 5],
+    ]);
+  });
+
   it('lines outside any run form a run of their own, named by file and line', async () => {
     const r = await load({ event_type: 'llm_call', agent_name: 'a', model: 'gpt-4o', timestamp: 1 }, { event_type: 'llm_call', agent_name: 'a', model: 'gpt-4o', timestamp: 2 });
     expect(r.runs.map((x) => [x.id, x.syntheticId, x.calls.length, x.status])).toEqual([['t.jsonl:1', true, 2, 'ok']]);

@@ -30,7 +30,7 @@ export class RunAssembler {
       run.id = this.router.ids[r]!;
       run.syntheticId = false;
     }
-    run.add(e, src);
+    run.add(e, src.file, src.line);
     return run;
   }
 

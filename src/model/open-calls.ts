@@ -31,23 +31,33 @@ export class WaitingCalls {
    * the same call id, else one of the same agent (any agent when the line names none) whose model
    * agrees, and that `fits`. Stale starts (a crashed call) sit oldest, so starts pair newest first.
    */
-  take(agent: string | null, modelId: string | null, callId: string | null, fits: (c: LlmCall) => boolean = () => true): LlmCall | undefined {
+  take(agent: string | null, modelId: string | null, callId: string | null, fits?: (c: LlmCall) => boolean): LlmCall | undefined {
     if (!this.byAgent) return undefined;
     if (callId !== null) {
       const byId = this.byId?.get(callId);
       if (byId) return this.remove(byId);
     }
-    const lists = agent === null ? [...this.byAgent.values()] : [this.byAgent.get(agent), this.byAgent.get(null)];
-    for (const list of lists) {
-      if (!list) continue;
-      const n = list.length;
-      for (let k = 0; k < n; k++) {
-        const call = list[this.order === 'newest-first' ? n - 1 - k : k]!;
-        if (callId !== null && this.idOf?.has(call)) continue;
-        if (modelId !== null && call.modelId !== null && call.modelId !== modelId) continue;
-        if (!fits(call)) continue;
-        return this.remove(call);
-      }
+    // The lists looked in, without making a list of them: a line's own agent's, then the calls of
+    // no agent; every agent's, for a line of none. This runs for every end line.
+    let call: LlmCall | undefined;
+    if (agent === null) {
+      for (const list of this.byAgent.values()) if ((call = this.pick(list, modelId, callId, fits))) break;
+    } else {
+      call = this.pick(this.byAgent.get(agent), modelId, callId, fits) ?? this.pick(this.byAgent.get(null), modelId, callId, fits);
+    }
+    return call && this.remove(call);
+  }
+
+  /** The call of `list` that `take` pairs with, in this list's order (see take). */
+  private pick(list: LlmCall[] | undefined, modelId: string | null, callId: string | null, fits: ((c: LlmCall) => boolean) | undefined): LlmCall | undefined {
+    if (!list) return undefined;
+    const n = list.length;
+    for (let k = 0; k < n; k++) {
+      const call = list[this.order === 'newest-first' ? n - 1 - k : k]!;
+      if (callId !== null && this.idOf?.has(call)) continue;
+      if (modelId !== null && call.modelId !== null && call.modelId !== modelId) continue;
+      if (fits && !fits(call)) continue;
+      return call;
     }
     return undefined;
   }

@@ -28,16 +28,23 @@ export class RunBuilder {
   sawError = false;
   readonly files: Set<string>;
   private lastFile: string | null = null;
+  /** The file and line of the event being added: a node that keeps them gets its own SourceRef (here). */
+  private file = '';
+  private line = 0;
   private readonly openSteps: AgentStep[] = [];
+  /** The latest call made in each open step, beside it in `openSteps` (null: none yet). */
+  private readonly openStepCalls: (LlmCall | null)[] = [];
   /** Starts waiting for their end; a crashed call's start stays oldest, so ends pair newest first. */
   private readonly openCalls: WaitingCalls;
   /** Ends read before their start (files or lines out of order), in the order they came. */
   private readonly earlyEnds: WaitingCalls;
-  /** Calls whose cost_record has been folded in, so that a second record is not folded twice. */
-  private readonly costed: Set<LlmCall>;
-  /** The latest call of each agent, and of each agent step. */
-  private readonly lastCallOf: Map<string | null, LlmCall>;
-  private readonly lastCallInStep: Map<AgentStep, LlmCall>;
+  /** Calls whose cost_record has been folded in, so that a second record is not folded twice (made by the first). */
+  private costed: Set<LlmCall> | null = null;
+  /**
+   * The latest call of each agent: made when a cost record first asks (from the calls so far), then
+   * kept up to date. Most runs never ask, and there may be millions of runs.
+   */
+  private lastCallOf: Map<string | null, LlmCall> | null = null;
 
   constructor(
     public id: string,
@@ -56,9 +63,6 @@ export class RunBuilder {
     this.files = own ? new Set() : UNUSED.files;
     this.openCalls = own ? new WaitingCalls('newest-first') : UNUSED.openCalls;
     this.earlyEnds = own ? new WaitingCalls('oldest-first') : UNUSED.earlyEnds;
-    this.costed = own ? new Set() : UNUSED.costed;
-    this.lastCallOf = own ? new Map() : UNUSED.lastCallOf;
-    this.lastCallInStep = own ? new Map() : UNUSED.lastCallInStep;
   }
 
   /** The agent a line belongs to: provider_call lines name the provider, not the agent. */
@@ -67,18 +71,21 @@ export class RunBuilder {
     return e.agentField ?? this.innermostStep()?.agent ?? null;
   }
 
-  add(e: TraceEvent, src: SourceRef): void {
+  /** Adds an event of line `line` of `file`. */
+  add(e: TraceEvent, file: string, line: number): void {
+    this.file = file;
+    this.line = line;
     if (this.contextOnly) {
       if (!this.workflow && e.workflow) this.workflow = e.workflow;
       if (!this.pattern && e.pattern) this.pattern = e.pattern;
-      if (e.role === 'step_start') this.openSteps.push(this.newStep(e, src));
+      if (e.role === 'step_start') this.openStep(this.newStep(e));
       else if (e.role === 'step_end') this.endStep(e);
       return;
     }
     // The file of the line before, mostly: the set is asked only when the file changes.
-    if (src.file !== this.lastFile) {
-      this.files.add(src.file);
-      this.lastFile = src.file;
+    if (file !== this.lastFile) {
+      this.files.add(file);
+      this.lastFile = file;
     }
     this.widen(e.timestamp);
     if (!this.workflow && e.workflow) this.workflow = e.workflow;
@@ -97,29 +104,29 @@ export class RunBuilder {
         if (this.depth === 0) this.closed = true;
         return;
       case 'step_start':
-        this.startStep(e, src);
+        this.startStep(e);
         return;
       case 'step_end':
         this.endStep(e);
         return;
       case 'call_start':
-        this.startCall(e, src);
+        this.startCall(e);
         return;
       case 'call_end':
       case 'call_error':
-        this.endCall(e, src);
+        this.endCall(e);
         return;
       case 'call':
-        this.completeCall(this.newCall(e, src, 'ok'), e);
+        this.completeCall(this.newCall(e, 'ok'), e);
         return;
       case 'cost':
-        this.foldCost(e, src);
+        this.foldCost(e);
         return;
       case 'error':
-        this.markError(e, src);
+        this.markError(e);
         return;
       default:
-        this.attach(this.event(e, src));
+        this.attach(this.event(e));
     }
   }
 
@@ -140,17 +147,27 @@ export class RunBuilder {
     (parent ? parent.children : this.children).push(node);
   }
 
-  private event(e: TraceEvent, src: SourceRef, detail = e.detail ?? e.error): EventNode {
-    return { kind: 'event', eventType: e.type, agent: this.agentOf(e), timestamp: e.timestamp, detail, source: src };
+  /** Where the event being added is: made only for a node that keeps it (most end lines keep none). */
+  private here(): SourceRef {
+    return { file: this.file, line: this.line };
   }
 
-  private startStep(e: TraceEvent, src: SourceRef): void {
-    const step = this.newStep(e, src);
+  private event(e: TraceEvent, detail = e.detail ?? e.error): EventNode {
+    return { kind: 'event', eventType: e.type, agent: this.agentOf(e), timestamp: e.timestamp, detail, source: this.here() };
+  }
+
+  private startStep(e: TraceEvent): void {
+    const step = this.newStep(e);
     this.attach(step);
-    this.openSteps.push(step);
+    this.openStep(step);
   }
 
-  private newStep(e: TraceEvent, src: SourceRef): AgentStep {
+  private openStep(step: AgentStep): void {
+    this.openSteps.push(step);
+    this.openStepCalls.push(null);
+  }
+
+  private newStep(e: TraceEvent): AgentStep {
     return {
       kind: 'agent',
       agent: e.agentField ?? '(unnamed agent)',
@@ -161,7 +178,7 @@ export class RunBuilder {
       status: 'incomplete',
       error: null,
       children: [],
-      source: src,
+      source: this.here(),
     };
   }
 
@@ -172,8 +189,13 @@ export class RunBuilder {
     const step = this.openSteps[i];
     if (!step) return;
     // Mostly the innermost step: taken off the end without a splice.
-    if (i === this.openSteps.length - 1) this.openSteps.pop();
-    else this.openSteps.splice(i, 1);
+    if (i === this.openSteps.length - 1) {
+      this.openSteps.pop();
+      this.openStepCalls.pop();
+    } else {
+      this.openSteps.splice(i, 1);
+      this.openStepCalls.splice(i, 1);
+    }
     step.end = e.timestamp;
     step.durationMs = e.durationMs ?? (step.start !== null && e.timestamp !== null ? roundMs(e.timestamp - step.start) : null);
     if (step.start === null && step.end !== null && step.durationMs !== null) step.start = step.end - step.durationMs;
@@ -182,7 +204,7 @@ export class RunBuilder {
     step.status = failed || step.status === 'failed' ? 'failed' : 'ok';
   }
 
-  private newCall(e: TraceEvent, src: SourceRef, status: LlmCall['status']): LlmCall {
+  private newCall(e: TraceEvent, status: LlmCall['status']): LlmCall {
     const modelId = normaliseModelId(e.model);
     const provider = e.type.startsWith('provider_call') ? (e.provider ?? e.agentField) : e.provider;
     const call: LlmCall = {
@@ -205,17 +227,17 @@ export class RunBuilder {
       error: null,
       prompt: this.keepText ? e.prompt : null,
       response: null,
-      source: src,
+      source: this.here(),
     };
     this.calls.push(call);
     this.attach(call);
-    this.lastCallOf.set(call.agent, call);
-    const step = this.innermostStep();
-    if (step) this.lastCallInStep.set(step, call);
+    this.lastCallOf?.set(call.agent, call);
+    const n = this.openStepCalls.length;
+    if (n > 0) this.openStepCalls[n - 1] = call;
     return call;
   }
 
-  private startCall(e: TraceEvent, src: SourceRef): void {
+  private startCall(e: TraceEvent): void {
     const agent = this.agentOf(e);
     // An end that came first (and not before this start) is this call's other half.
     const early = this.earlyEnds.size === 0 ? undefined : this.earlyEnds.take(agent, normaliseModelId(e.model), e.callId, (c) => e.timestamp === null || c.end === null || c.end >= e.timestamp);
@@ -225,7 +247,7 @@ export class RunBuilder {
       if (this.keepText && e.prompt && !early.prompt) early.prompt = e.prompt;
       return;
     }
-    this.openCalls.add(this.newCall(e, src, 'incomplete'), e.callId);
+    this.openCalls.add(this.newCall(e, 'incomplete'), e.callId);
   }
 
   /** Applies what an end line (or a one-line call) says: tokens, duration, cost, status. */
@@ -263,19 +285,19 @@ export class RunBuilder {
     }
   }
 
-  private endCall(e: TraceEvent, src: SourceRef): void {
+  private endCall(e: TraceEvent): void {
     const agent = this.agentOf(e);
     let call = this.openCalls.size === 0 ? undefined : this.openCalls.take(agent, normaliseModelId(e.model), e.callId);
     if (!call) {
       // An end with no start is a complete call on its own, unless its start comes later.
-      call = this.newCall(e, src, 'ok');
+      call = this.newCall(e, 'ok');
       call.start = null;
       this.earlyEnds.add(call, e.callId);
     }
     this.completeCall(call, e);
   }
 
-  private foldCost(e: TraceEvent, src: SourceRef): void {
+  private foldCost(e: TraceEvent): void {
     const agent = this.agentOf(e);
     const modelId = normaliseModelId(e.model);
     const pico = reportedPico(e.costUsd);
@@ -283,15 +305,15 @@ export class RunBuilder {
     // The agent hook's record (cost 0, model "unknown", tokens guessed from characters) says
     // "no cost known": it changes nothing.
     if (!hasCost && modelId === null) {
-      this.attach(this.event(e, src, 'no cost known (agent hook estimate)'));
+      this.attach(this.event(e, 'no cost known (agent hook estimate)'));
       return;
     }
     for (let i = this.calls.length - 1; i >= 0 && i >= this.calls.length - 16; i--) {
       const call = this.calls[i]!;
-      if (this.costed.has(call)) continue;
+      if (this.costed?.has(call)) continue;
       if (agent && call.agent && call.agent !== agent) continue;
       if (modelId && call.modelId && call.modelId !== modelId) continue;
-      this.costed.add(call);
+      (this.costed ??= new Set()).add(call);
       if (e.inputTokens !== null) call.inputTokens = e.inputTokens;
       if (e.outputTokens !== null) call.outputTokens = e.outputTokens;
       if (!call.model && e.model) {
@@ -305,44 +327,54 @@ export class RunBuilder {
       return;
     }
     // The same record again for a call already costed (a writer that retried): counted once.
-    const last = this.lastCallOf.get(agent);
+    const last = this.lastCallOfAgent(agent);
     const same =
       last !== undefined &&
-      this.costed.has(last) &&
+      this.costed?.has(last) === true &&
       (modelId === null || last.modelId === null || last.modelId === modelId) &&
       last.costPico === pico &&
       (e.inputTokens === null || e.inputTokens === last.inputTokens) &&
       (e.outputTokens === null || e.outputTokens === last.outputTokens);
     if (same) {
-      this.attach(this.event(e, src, `repeats the cost record of step #${last!.index}: counted once`));
+      this.attach(this.event(e, `repeats the cost record of step #${last!.index}: counted once`));
       return;
     }
     // A priced record with no call before it stands for a call of its own, so its cost is not lost.
-    const call = this.newCall(e, src, 'ok');
-    this.costed.add(call);
+    const call = this.newCall(e, 'ok');
+    (this.costed ??= new Set()).add(call);
     this.completeCall(call, { ...e, role: 'call', durationMs: null });
   }
 
-  private markError(e: TraceEvent, src: SourceRef): void {
+  /** The latest call of `agent` so far (see lastCallOf). */
+  private lastCallOfAgent(agent: string | null): LlmCall | undefined {
+    if (this.lastCallOf === null) {
+      this.lastCallOf = new Map();
+      for (const call of this.calls) this.lastCallOf.set(call.agent, call);
+    }
+    return this.lastCallOf.get(agent);
+  }
+
+  private markError(e: TraceEvent): void {
     this.sawError = true;
     const agent = this.agentOf(e);
-    let step: AgentStep | undefined;
+    let at = -1;
     for (let i = this.openSteps.length - 1; i >= 0; i--) {
       if (!agent || this.openSteps[i]!.agent === agent) {
-        step = this.openSteps[i];
+        at = i;
         break;
       }
     }
     const message = e.error ?? 'error';
-    if (step) {
+    if (at !== -1) {
+      const step = this.openSteps[at]!;
       step.status = 'failed';
       step.error ??= message;
-      const last = this.lastCallInStep.get(step);
+      const last = this.openStepCalls[at];
       if (last) failCall(last, message);
       // An error naming a model in an agent step that made no call is a call that failed before
       // it returned (Studio writes llm_call lines only for answers); a tool's error is not a call.
       else if (e.model && step.agentKind !== 'tool') {
-        const call = this.newCall(e, src, 'failed');
+        const call = this.newCall(e, 'failed');
         this.completeCall(call, { ...e, role: 'call_error' });
         call.durationMs = e.durationMs;
       }
@@ -350,7 +382,7 @@ export class RunBuilder {
       const last = this.calls[this.calls.length - 1];
       if (last && (!agent || last.agent === agent)) failCall(last, message);
     }
-    this.attach(this.event(e, src, message));
+    this.attach(this.event(e, message));
   }
 
   /** Closes what was left open: steps and calls without an end are incomplete. */
@@ -383,9 +415,6 @@ const UNUSED = {
   files: new Set<string>(),
   openCalls: new WaitingCalls('newest-first'),
   earlyEnds: new WaitingCalls('oldest-first'),
-  costed: new Set<LlmCall>(),
-  lastCallOf: new Map<string | null, LlmCall>(),
-  lastCallInStep: new Map<AgentStep, LlmCall>(),
 };
 
 const OK_STATUSES = new Set(['ok', 'success', 'succeeded', 'successful', 'completed', 'complete', 'done', 'finished', 'passed']);

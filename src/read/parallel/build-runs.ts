@@ -58,7 +58,7 @@ export class PlanRuns {
         const k = textEntryOf(texts, i);
         if (k !== -1) [e.prompt, e.response] = textAt(texts, k);
       }
-      builder.add(e, { file: plan.files[placed.file]!, line: placed.lineBase + lineOf(placed.batch, i) });
+      builder.add(e, plan.files[placed.file]!, placed.lineBase + lineOf(placed.batch, i));
     }
     return finaliseRun(builder, o.prices);
   }
