@@ -333,6 +333,10 @@ describe('percentiles', () => {
       (n) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? i : n - i)), // organ pipe
       (n) => Array.from({ length: n }, () => (rand() < 0.5 ? -0 : 0)),
       (n) => Array.from({ length: n }, () => 10 ** (rand() * 12) * (rand() < 0.1 ? -1 : 1)),
+      // NaN sorts last (a sort is used then): anywhere in the values, once or often.
+      (n) => Array.from({ length: n }, (_, i) => (i === n >> 1 ? Number.NaN : Math.round(rand() * 1000))),
+      (n) => Array.from({ length: n }, (_, i) => (i === 0 ? Number.NaN : Math.round(rand() * 1000))),
+      (n) => Array.from({ length: n }, () => (rand() < 0.3 ? Number.NaN : rand())),
     ];
     for (const shape of shapes) {
       for (const n of [255, 256, 257, 1000, 4097, 100_000]) {

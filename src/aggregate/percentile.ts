@@ -38,7 +38,7 @@ export function percentilesOf(values: ArrayLike<number>): Percentiles {
 /** `percentilesOf(a)`, rearranging `a` instead of a copy of it. */
 export function percentilesInPlace(a: Float64Array): Percentiles {
   const n = a.length;
-  if (n < SELECT_FROM || a.some(Number.isNaN)) {
+  if (n < SELECT_FROM || hasNaN(a)) {
     a.sort();
     return { p50Ms: percentile(a, 50), p95Ms: percentile(a, 95), p99Ms: percentile(a, 99) };
   }
@@ -58,6 +58,12 @@ export function percentilesInPlace(a: Float64Array): Percentiles {
     return roundMs(a[lo]! + (next - a[lo]!) * (rank - lo));
   };
   return { p50Ms: at(50), p95Ms: at(95), p99Ms: at(99) };
+}
+
+/** Whether a value is NaN: a loop, several times faster than `some(Number.isNaN)` (a call a value). */
+function hasNaN(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== a[i]) return true;
+  return false;
 }
 
 /** Below this many values a sort is as fast. */
