@@ -26,7 +26,9 @@ const MAX_DECIMALS = 9;
 export function numberAt(c: NumberColumn, i: number): number {
   if (c.ints === null) return c.floats![i]!;
   const v = c.ints[i]!;
-  return v === NONE ? Number.NaN : c.base + v / c.divisor;
+  if (v === NONE) return Number.NaN;
+  // Whole numbers (token counts, times in whole milliseconds) skip the division: int / 1 is int.
+  return c.divisor === 1 ? c.base + v : c.base + v / c.divisor;
 }
 
 /**
