@@ -213,6 +213,17 @@ export class SummaryAccumulator {
     return getOr(this.days, d, () => ({ cost: new PicoSum(), runs: 0, calls: 0, models: new Map<string, PicoSum>() }));
   }
 
+  /** The bucket of the UTC day of `when` (as utcDay counts it), looked up only when the day changes: a run and its calls mostly fall on one. */
+  private dayAt(when: number): DayBucket {
+    const dayNumber = Math.floor(when / DAY_MS);
+    if (dayNumber !== this.lastDayNumber || this.lastDay === null) {
+      this.lastDayNumber = dayNumber;
+      this.lastDay = this.day(utcDay(when));
+      this.lastDayModel = null;
+    }
+    return this.lastDay;
+  }
+
   private group(workflow: string, agent: string, model: string, provider: string): Group {
     let byAgent = this.groups.get(workflow);
     if (byAgent === undefined) this.groups.set(workflow, (byAgent = new Map()));
@@ -235,7 +246,7 @@ export class SummaryAccumulator {
     const wf = getOr(this.workflows, workflow, () => ({ runs: 0, failedRuns: 0 }));
     wf.runs++;
     if (run.status === 'failed') wf.failedRuns++;
-    if (run.start !== null) this.day(utcDay(run.start)).runs++;
+    if (run.start !== null) this.dayAt(run.start).runs++;
     for (const c of run.calls) {
       if (c.status === 'incomplete') this.incompleteSteps++;
       const modelKey = c.modelId ?? UNKNOWN_MODEL;
@@ -250,14 +261,7 @@ export class SummaryAccumulator {
       // A call's cost counts on the UTC day its end was recorded.
       const when = c.end ?? c.start;
       if (when !== null) {
-        // The day as utcDay counts it; its bucket looked up only when it changes.
-        const dayNumber = Math.floor(when / DAY_MS);
-        if (dayNumber !== this.lastDayNumber || this.lastDay === null) {
-          this.lastDayNumber = dayNumber;
-          this.lastDay = this.day(utcDay(when));
-          this.lastDayModel = null;
-        }
-        const d = this.lastDay;
+        const d = this.dayAt(when);
         d.calls++;
         if (c.costPico !== null) {
           d.cost.add(c.costPico);
