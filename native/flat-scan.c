@@ -752,6 +752,354 @@ static napi_value scan_lines(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* A type's role, as EventBatch's writer tells it by the type's id (`roles`): 0 not known yet. */
+enum { ROLE_UNKNOWN, ROLE_PLAIN, ROLE_OTHER, ROLE_CALL_ERROR, ROLE_ERROR };
+/* EventBatch's rows: twelve string ids an event (the columns before the message), five amounts. */
+#define ROW_TEXTS 12
+#define ROW_AMOUNTS 5
+
+/*
+ * emitRows(bytes, read, tstart, tend, thash, twide, nums, from, count, line, roles, strings, lines,
+ * times, amountRow, amounts, counts, table, fresh): writes the events of block lines `from`,
+ * `from + 1`, … (scanned with `table`) into EventBatch's rows, as its writer's `pushNative` does,
+ * and returns the block line it stopped at: `count`, or a line JavaScript must take (not read
+ * here, a text above ASCII or with escapes, a type whose role is not known yet, an error without a
+ * text, or rows full). counts holds the writer's event count and amount rows (updated), and
+ * counts[2] is set to the number of texts added to the table (their places in `fresh`). Line
+ * `from` is numbered `line`.
+ */
+static napi_value emit_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 19;
+  napi_value argv[19];
+  Table *table;
+  uint8_t *bytes, *read, *twide, *roles;
+  int32_t *tstart, *tend, *thash, *strings, *lines, *amount_row, *counts, *fresh;
+  double *nums, *times, *amounts;
+  size_t n_bytes, n_read, n_ts, n_te, n_th, n_tw, n_nums, n_roles, n_strings, n_lines, n_times, n_ar, n_amounts, n_counts, n_fresh;
+  double from_d, count_d, line_d;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 19 ||
+      typed(env, argv[0], napi_uint8_array, (void **)&bytes, &n_bytes) != napi_ok ||
+      typed(env, argv[1], napi_uint8_array, (void **)&read, &n_read) != napi_ok ||
+      typed(env, argv[2], napi_int32_array, (void **)&tstart, &n_ts) != napi_ok ||
+      typed(env, argv[3], napi_int32_array, (void **)&tend, &n_te) != napi_ok ||
+      typed(env, argv[4], napi_int32_array, (void **)&thash, &n_th) != napi_ok ||
+      typed(env, argv[5], napi_uint8_array, (void **)&twide, &n_tw) != napi_ok ||
+      typed(env, argv[6], napi_float64_array, (void **)&nums, &n_nums) != napi_ok ||
+      napi_get_value_double(env, argv[7], &from_d) != napi_ok || napi_get_value_double(env, argv[8], &count_d) != napi_ok ||
+      napi_get_value_double(env, argv[9], &line_d) != napi_ok ||
+      typed(env, argv[10], napi_uint8_array, (void **)&roles, &n_roles) != napi_ok ||
+      typed(env, argv[11], napi_int32_array, (void **)&strings, &n_strings) != napi_ok ||
+      typed(env, argv[12], napi_int32_array, (void **)&lines, &n_lines) != napi_ok ||
+      typed(env, argv[13], napi_float64_array, (void **)&times, &n_times) != napi_ok ||
+      typed(env, argv[14], napi_int32_array, (void **)&amount_row, &n_ar) != napi_ok ||
+      typed(env, argv[15], napi_float64_array, (void **)&amounts, &n_amounts) != napi_ok ||
+      typed(env, argv[16], napi_int32_array, (void **)&counts, &n_counts) != napi_ok || (table = table_of(env, argv[17])) == NULL ||
+      typed(env, argv[18], napi_int32_array, (void **)&fresh, &n_fresh) != napi_ok) {
+    napi_throw_type_error(env, NULL, "emitRows: bad arguments");
+    return NULL;
+  }
+  size_t room = n_read;
+  if (!(from_d >= 0 && count_d >= from_d && count_d <= (double)room && line_d >= 0 && line_d <= INT32_MAX) || n_ts < NCOLS * room || n_te < NCOLS * room ||
+      n_th < NCOLS * room || n_tw < NCOLS * room || n_nums < NNUMS * room || n_counts < 3 || n_fresh < 4 * room || n_bytes > INT32_MAX ||
+      counts[0] < 0 || counts[1] < 0) {
+    napi_throw_range_error(env, NULL, "emitRows: arrays too small or lines out of range");
+    return NULL;
+  }
+  size_t from = (size_t)from_d, count = (size_t)count_d;
+  /* The writer's room, in events and amount rows. */
+  size_t cap = n_lines;
+  if (n_strings / ROW_TEXTS < cap) cap = n_strings / ROW_TEXTS;
+  if (n_times < cap) cap = n_times;
+  if (n_ar < cap) cap = n_ar;
+  size_t cap_rows = n_amounts / ROW_AMOUNTS;
+  size_t i = (size_t)counts[0], rows = (size_t)counts[1], added_count = 0;
+  int32_t line = (int32_t)line_d;
+  size_t r = from;
+  for (; r < count; r++) {
+    if (!read[r] || i >= cap) break;
+    size_t at = r * NCOLS;
+    uint32_t type = (uint32_t)thash[at];
+    if (tstart[at] == -1 || (twide[at] & WIDE_TEXT) || type >= n_roles || roles[type] == ROLE_UNKNOWN) break;
+    int role = roles[type];
+    int plain = 1;
+    for (int c = 0; c < C_DETAIL; c++)
+      if (tstart[at + c] != -1 && (twide[at + c] & WIDE_TEXT)) plain = 0;
+    if (!plain) break;
+    /* The text an error takes when it has no `error`, and an unusual type's detail. */
+    int extra = -1;
+    if (tstart[at + C_ERROR] == -1 && (role == ROLE_CALL_ERROR || role == ROLE_ERROR)) {
+      if (tstart[at + C_MESSAGE] != -1) extra = C_MESSAGE;
+      else if (role == ROLE_ERROR) break; /* the word `error`: JavaScript's */
+    }
+    if (role == ROLE_OTHER && tstart[at + C_DETAIL] != -1) extra = C_DETAIL;
+    if (extra != -1 && (twide[at + extra] & WIDE_TEXT)) break;
+    const double *n = nums + r * NNUMS;
+    int none = isnan(n[N_INPUT]) && isnan(n[N_OUTPUT]) && isnan(n[N_TOTAL]) && isnan(n[N_DURATION]) && isnan(n[N_COST]);
+    if (!none && rows >= cap_rows) break;
+    int32_t extra_id = 0;
+    if (extra != -1) {
+      int added = 0;
+      uint32_t id = table_intern(table, bytes + tstart[at + extra], (uint32_t)(tend[at + extra] - tstart[at + extra]), (uint32_t)thash[at + extra], &added);
+      if (id == 0) {
+        napi_throw_error(env, NULL, "emitRows: out of memory");
+        return NULL;
+      }
+      if (added) {
+        fresh[2 * added_count] = tstart[at + extra];
+        fresh[2 * added_count + 1] = tend[at + extra];
+        added_count++;
+      }
+      extra_id = (int32_t)id;
+    }
+    int32_t *row = strings + i * ROW_TEXTS;
+    for (int c = 0; c < C_DETAIL; c++) row[c] = tstart[at + c] == -1 ? 0 : thash[at + c];
+    if (extra == C_MESSAGE) row[C_ERROR] = extra_id;
+    row[C_DETAIL] = extra == C_DETAIL ? extra_id : 0;
+    lines[i] = line + (int32_t)(r - from);
+    times[i] = n[N_TIME];
+    if (none) {
+      amount_row[i] = -1;
+    } else {
+      double *a = amounts + rows * ROW_AMOUNTS;
+      a[0] = n[N_INPUT];
+      a[1] = n[N_OUTPUT];
+      a[2] = n[N_TOTAL];
+      a[3] = n[N_DURATION];
+      a[4] = n[N_COST];
+      amount_row[i] = (int32_t)rows++;
+    }
+    i++;
+  }
+  counts[0] = (int32_t)i;
+  counts[1] = (int32_t)rows;
+  counts[2] = (int32_t)added_count;
+  napi_value result;
+  napi_create_uint32(env, (uint32_t)r, &result);
+  return result;
+}
+
+/*
+ * renumber(strings, n, tableLength, newIds, columns): EventBatch's new numbering of a batch's
+ * strings (event-batch.ts, `renumbered`): the ids of the columns with fewest distinct values
+ * first, a column at a time while they fit in ids 1 to 255, then the others in their order.
+ * Fills newIds (old id → new, 0 stays 0) and columns (each column's place in the narrow rows, 64
+ * + its place in the wide rows, or -1 when it holds no id); returns the narrow rows' stride + 256
+ * × the wide rows'. The same numbering as the JavaScript (tests hold them equal).
+ */
+#define WIDE_PLACE 64
+static napi_value renumber_js(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t *strings, *new_ids;
+  int8_t *columns;
+  size_t n_strings, n_new, n_columns;
+  double n_d, len_d;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 5 ||
+      typed(env, argv[0], napi_int32_array, (void **)&strings, &n_strings) != napi_ok || napi_get_value_double(env, argv[1], &n_d) != napi_ok ||
+      napi_get_value_double(env, argv[2], &len_d) != napi_ok || typed(env, argv[3], napi_int32_array, (void **)&new_ids, &n_new) != napi_ok ||
+      typed(env, argv[4], napi_int8_array, (void **)&columns, &n_columns) != napi_ok) {
+    napi_throw_type_error(env, NULL, "renumber(strings, n, tableLength, newIds, columns)");
+    return NULL;
+  }
+  if (!(n_d >= 0 && n_d * ROW_TEXTS <= (double)n_strings && len_d >= 0 && len_d + 1 <= (double)n_new && n_columns >= ROW_TEXTS)) {
+    napi_throw_range_error(env, NULL, "renumber: arrays too small");
+    return NULL;
+  }
+  size_t n = (size_t)n_d, len = (size_t)len_d;
+  uint16_t *in_columns = calloc(len + 1, sizeof *in_columns);
+  if (!in_columns) {
+    napi_throw_error(env, NULL, "renumber: out of memory");
+    return NULL;
+  }
+  int32_t distinct[ROW_TEXTS] = {0};
+  for (size_t i = 0; i < n * ROW_TEXTS; i += ROW_TEXTS) {
+    for (int k = 0; k < ROW_TEXTS; k++) {
+      uint32_t id = (uint32_t)strings[i + k];
+      if (id == 0) continue;
+      if (id > len) {
+        free(in_columns);
+        napi_throw_range_error(env, NULL, "renumber: an id past the table");
+        return NULL;
+      }
+      if (!(in_columns[id] & (1u << k))) {
+        in_columns[id] |= (uint16_t)(1u << k);
+        distinct[k]++;
+      }
+    }
+  }
+  /* The columns with ids, fewest distinct first (by column for the same count). */
+  int order[ROW_TEXTS], m = 0;
+  for (int k = 0; k < ROW_TEXTS; k++) {
+    if (distinct[k] == 0) continue;
+    int j = m++;
+    while (j > 0 && distinct[order[j - 1]] > distinct[k]) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = k;
+  }
+  memset(new_ids, 0, (len + 1) * sizeof *new_ids);
+  int32_t next = 1;
+  for (int o = 0; o < m; o++) {
+    uint16_t bit = (uint16_t)(1u << order[o]);
+    int32_t needed = 0;
+    for (size_t id = 1; id <= len && next - 1 + needed <= 0xff; id++)
+      if ((in_columns[id] & bit) && new_ids[id] == 0) needed++;
+    if (next - 1 + needed > 0xff) break;
+    for (size_t id = 1; id <= len; id++)
+      if ((in_columns[id] & bit) && new_ids[id] == 0) new_ids[id] = next++;
+  }
+  for (size_t id = 1; id <= len; id++)
+    if (new_ids[id] == 0) new_ids[id] = next++;
+  int32_t largest[ROW_TEXTS] = {0};
+  for (size_t id = 1; id <= len; id++) {
+    for (int k = 0, b = in_columns[id]; b != 0; k++, b >>= 1)
+      if ((b & 1) && new_ids[id] > largest[k]) largest[k] = new_ids[id];
+  }
+  free(in_columns);
+  int narrow = 0, wide = 0;
+  for (int k = 0; k < ROW_TEXTS; k++) columns[k] = largest[k] == 0 ? -1 : largest[k] <= 0xff ? (int8_t)narrow++ : (int8_t)(WIDE_PLACE + wide++);
+  napi_value result;
+  napi_create_uint32(env, (uint32_t)(narrow + 256 * wide), &result);
+  return result;
+}
+
+/*
+ * fillColumns(strings, n, newIds, columns, narrow, narrowStride, wide, wideStride): the batch's
+ * rows of ids as `renumber` laid them out (event-batch.ts, `fillNarrow` and `fillWide`): wide
+ * is a Uint16Array or an Int32Array.
+ */
+static napi_value fill_columns(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  int32_t *strings, *new_ids;
+  int8_t *columns;
+  uint8_t *narrow;
+  void *wide;
+  size_t n_strings, n_new, n_columns, n_narrow, n_wide;
+  double n_d, ns_d, ws_d;
+  napi_typedarray_type wide_type;
+  napi_value wide_buffer;
+  size_t wide_offset;
+  bool is_typed = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 8 ||
+      typed(env, argv[0], napi_int32_array, (void **)&strings, &n_strings) != napi_ok || napi_get_value_double(env, argv[1], &n_d) != napi_ok ||
+      typed(env, argv[2], napi_int32_array, (void **)&new_ids, &n_new) != napi_ok ||
+      typed(env, argv[3], napi_int8_array, (void **)&columns, &n_columns) != napi_ok ||
+      typed(env, argv[4], napi_uint8_array, (void **)&narrow, &n_narrow) != napi_ok || napi_get_value_double(env, argv[5], &ns_d) != napi_ok ||
+      napi_is_typedarray(env, argv[6], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, argv[6], &wide_type, &n_wide, &wide, &wide_buffer, &wide_offset) != napi_ok ||
+      (wide_type != napi_uint16_array && wide_type != napi_int32_array) || napi_get_value_double(env, argv[7], &ws_d) != napi_ok) {
+    napi_throw_type_error(env, NULL, "fillColumns(strings, n, newIds, columns, narrow, narrowStride, wide, wideStride)");
+    return NULL;
+  }
+  if (!(n_d >= 0 && n_d * ROW_TEXTS <= (double)n_strings && ns_d >= 0 && ws_d >= 0 && n_d * ns_d <= (double)n_narrow && n_d * ws_d <= (double)n_wide &&
+        n_columns >= ROW_TEXTS)) {
+    napi_throw_range_error(env, NULL, "fillColumns: arrays too small");
+    return NULL;
+  }
+  size_t n = (size_t)n_d, ns = (size_t)ns_d, ws = (size_t)ws_d;
+  for (int k = 0; k < ROW_TEXTS; k++) {
+    int j = columns[k];
+    if (j == -1) continue;
+    size_t place = j < WIDE_PLACE ? (size_t)j : (size_t)(j - WIDE_PLACE);
+    if (j < 0 || (j < WIDE_PLACE ? place >= ns : place >= ws)) {
+      napi_throw_range_error(env, NULL, "fillColumns: a column's place past its rows");
+      return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+      uint32_t id = (uint32_t)strings[i * ROW_TEXTS + k];
+      if (id >= n_new) {
+        napi_throw_range_error(env, NULL, "fillColumns: an id past the table");
+        return NULL;
+      }
+      int32_t v = new_ids[id];
+      if (j < WIDE_PLACE) narrow[i * ns + place] = (uint8_t)v;
+      else if (wide_type == napi_uint16_array) ((uint16_t *)wide)[i * ws + place] = (uint16_t)v;
+      else ((int32_t *)wide)[i * ws + place] = v;
+    }
+  }
+  return NULL;
+}
+
+/* JavaScript's Math.round: the nearest integer, halves up (toward +Infinity). */
+static double js_math_round(double x) {
+  double r = floor(x);
+  return x - r >= 0.5 ? r + 1 : r;
+}
+
+/* The int standing for NaN in a column of ints (number-column.ts, NONE). */
+#define NONE_INT INT32_MIN
+/* The most decimals a column of ints takes (number-column.ts, MAX_DECIMALS). */
+#define MAX_DECIMALS 9
+
+/* The int for which base + int / divisor is exactly v (as number-column.ts's exactInt), or 0 with *ok = 0. */
+static int32_t exact_int(double v, double base, double divisor, int *ok) {
+  double d = js_math_round((v - base) * divisor);
+  if (!(d > (double)NONE_INT && d <= (double)INT32_MAX)) {
+    *ok = 0;
+    return 0;
+  }
+  double back = base + d / divisor;
+  /* Object.is: the same bits (-0 is not 0; v is never NaN here). */
+  *ok = memcmp(&back, &v, sizeof v) == 0;
+  return (int32_t)d;
+}
+
+/*
+ * intColumn(values, n, stride, offset, base, ints): values[offset + i × stride] for i < n written
+ * as base + int / 10^k into ints, with the fewest decimals k every value needs (number-column.ts,
+ * `writeInts`); returns 10^k, or 0 when some value needs more than 9 decimals or more than 32
+ * bits. NaN is written as NONE.
+ */
+static napi_value int_column(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  double *values, n_d, stride_d, offset_d, base;
+  int32_t *ints;
+  size_t n_values, n_ints;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 6 ||
+      typed(env, argv[0], napi_float64_array, (void **)&values, &n_values) != napi_ok || napi_get_value_double(env, argv[1], &n_d) != napi_ok ||
+      napi_get_value_double(env, argv[2], &stride_d) != napi_ok || napi_get_value_double(env, argv[3], &offset_d) != napi_ok ||
+      napi_get_value_double(env, argv[4], &base) != napi_ok || typed(env, argv[5], napi_int32_array, (void **)&ints, &n_ints) != napi_ok) {
+    napi_throw_type_error(env, NULL, "intColumn(values, n, stride, offset, base, ints)");
+    return NULL;
+  }
+  if (!(n_d >= 0 && stride_d >= 1 && offset_d >= 0 && offset_d < stride_d && n_d <= (double)n_ints && (n_d == 0 || offset_d + (n_d - 1) * stride_d < (double)n_values))) {
+    napi_throw_range_error(env, NULL, "intColumn: arrays too small");
+    return NULL;
+  }
+  size_t n = (size_t)n_d, stride = (size_t)stride_d, offset = (size_t)offset_d;
+  int k = 0;
+  double divisor = 1;
+  napi_value result;
+  for (size_t i = 0; i < n; i++) {
+    double v = values[offset + i * stride];
+    if (isnan(v)) {
+      ints[i] = NONE_INT;
+      continue;
+    }
+    int ok;
+    int32_t x = exact_int(v, base, divisor, &ok);
+    if (ok) {
+      ints[i] = x;
+      continue;
+    }
+    /* More decimals, and the values before written again with them. */
+    do {
+      if (++k > MAX_DECIMALS) {
+        napi_create_double(env, 0, &result);
+        return result;
+      }
+      divisor = POW10[k];
+      exact_int(v, base, divisor, &ok);
+    } while (!ok);
+    i = (size_t)-1;
+  }
+  napi_create_double(env, divisor, &result);
+  return result;
+}
+
 /* tableIntern(table, bytes): the id of the UTF-8 bytes, added when new. */
 static napi_value table_intern_js(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -815,7 +1163,9 @@ static int export_fn(napi_env env, napi_value exports, const char *name, napi_ca
 NAPI_MODULE_INIT() {
   pthread_once(&table_once, init_table);
   if (!export_fn(env, exports, "scanLines", scan_lines) || !export_fn(env, exports, "newTable", new_table) ||
-      !export_fn(env, exports, "tableIntern", table_intern_js) || !export_fn(env, exports, "tableReset", table_reset_js) ||
+      !export_fn(env, exports, "tableIntern", table_intern_js) || !export_fn(env, exports, "tableReset", table_reset_js) || !export_fn(env, exports, "emitRows", emit_rows) ||
+      !export_fn(env, exports, "renumber", renumber_js) || !export_fn(env, exports, "fillColumns", fill_columns) ||
+      !export_fn(env, exports, "intColumn", int_column) ||
       !export_fn(env, exports, "leanMalloc", lean_malloc))
     return NULL;
   return exports;

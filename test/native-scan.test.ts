@@ -6,6 +6,7 @@ import { BLOCK_LINES, nativeBlock, type NativeBlock } from '../src/normalise/nat
 import { lineToEvents, type EventSink } from '../src/read/line-events.js';
 import { eachLine, LineCursor, type NativeLines } from '../src/read/lines.js';
 import { BatchWriter, decodeEvent, emptyEvent, lineOf, type EventBatch } from '../src/read/parallel/event-batch.js';
+import { numberAt, numberColumn } from '../src/read/parallel/number-column.js';
 import { loadTraces } from '../src/read/load.js';
 import { EDGE_CASES, ESCAPES, fixtureLines, mutatedLines, numberLines, SHAPE_CHANGES, splicedLines } from './line-corpus.js';
 
@@ -216,10 +217,15 @@ describe('the compiled flat-line scan', () => {
   });
 });
 
-/** A worker's batch of `bytes` read as one chunk (see chunk-reader.ts), with the compiled scan and its table, or in JavaScript only. */
-function batchOf(bytes: Buffer, native: boolean): { batch: EventBatch; spans: number; skipped: number[] } {
+/**
+ * A worker's batch of `bytes` read as one chunk (see chunk-reader.ts), with the compiled scan and
+ * its table, or in JavaScript only; with the scan, `rows` has the compiled code write the rows of
+ * the lines it can (as chunk-reader.ts does), else every line goes through `pushNative`.
+ */
+function batchOf(bytes: Buffer, native: boolean, rows = true, compiledFinish = true): { batch: EventBatch; spans: number; skipped: number[] } {
   const b = block();
-  const writer = new BatchWriter(true, native ? b.newTable() : null);
+  const table = native ? b.newTable() : null;
+  const writer = new BatchWriter(true, table, table !== null && compiledFinish ? b.columnCode : null);
   let current = 0;
   let spans = 0;
   const skipped: number[] = [];
@@ -238,6 +244,13 @@ function batchOf(bytes: Buffer, native: boolean): { batch: EventBatch; spans: nu
       spans++;
       return true;
     },
+    lines: rows
+      ? (bytes, blk, from, count, line) => {
+          const taken = writer.pushNativeRows(bytes, blk, from, count, line);
+          spans += taken;
+          return taken;
+        }
+      : undefined,
   };
   eachLine(
     bytes,
@@ -302,7 +315,130 @@ describe('a batch read with the compiled scan', () => {
       expect(eventsOf(native.batch)).toEqual(eventsOf(js.batch));
       expect(new Set(native.batch.table)).toEqual(new Set(js.batch.table));
       expect(native.batch.table).toHaveLength(new Set(native.batch.table).size);
+      // The rows the compiled code writes are those `pushNative` writes line by line: the same
+      // batch, its table in the same order.
+      const lineByLine = batchOf(bytes, true, false);
+      expect(native.batch).toEqual(lineByLine.batch);
+      expect(native.spans).toBe(lineByLine.spans);
+      // The compiled loops that finish the batch lay it out as the JavaScript ones do.
+      expect(native.batch).toEqual(batchOf(bytes, true, true, false).batch);
     }
+  });
+
+  it('writes rows until a line it must leave to JavaScript: a new type, an error without a text, a text with escapes', () => {
+    const b = block();
+    const writer = new BatchWriter(false, b.newTable());
+    const bytes = joined([
+      '{"event_type":"llm_call","run_id":"r","model":"m","input_tokens":1}',
+      '{"event_type":"llm_call","run_id":"r","model":"m"}',
+      '{"event_type":"error","run_id":"r","message":"boom"}',
+      '{"event_type":"error","run_id":"r"}',
+      '{"event_type":"llm_call","run_id":"r","model":"a\\"b"}',
+      '{"event_type":"routing_decision","run_id":"r","target":"t"}',
+      '{"event_type":"routing_decision","run_id":"r","target":"u"}',
+      '{"event_type":"llm_call_error","run_id":"r","message":"late"}',
+      '{"event_type":"llm_call_error","run_id":"r","message":"later"}',
+    ]);
+    const count = b.scan(bytes, 0, writer.nativeTable!);
+    writer.takeAdded(bytes, b);
+    expect(b.read.subarray(0, count).every((x) => x === 1)).toBe(true);
+    // What the compiled code took at each try; each line it left, `pushNative` adds.
+    const taken: number[] = [];
+    for (let r = 0; r < count; r++) {
+      const k = writer.pushNativeRows(bytes, b, r, count, r + 1);
+      taken.push(k);
+      r += k;
+      if (r < count) expect(writer.pushNative(bytes, b, r, r + 1)).toBe(true);
+    }
+    // A type's first line (its role not known yet), an error without a text and a text with
+    // escapes go to JavaScript; the lines after them to the compiled code again.
+    expect(taken).toEqual([0, 1, 0, 0, 0, 1, 1]);
+    const events = eventsOf(writer.finish()) as { error: string | null; detail: string | null; model: string | null; inputTokens: number | null; line: number }[];
+    expect(events.map((e) => [e.line, e.error, e.detail, e.model, e.inputTokens])).toEqual([
+      [1, null, null, 'm', 1],
+      [2, null, null, 'm', null],
+      [3, 'boom', null, null, null],
+      [4, 'error', null, null, null],
+      [5, null, null, 'a"b', null],
+      [6, null, 't', null, null],
+      [7, null, 'u', null, null],
+      [8, 'late', null, null, null],
+      [9, 'later', null, null, null],
+    ]);
+  });
+
+  it('refuses bad arguments, and writes no row where there is no room', () => {
+    const b = block();
+    const table = b.newTable();
+    const bytes = joined(['{"event_type":"llm_call","run_id":"r","input_tokens":1}']);
+    const count = b.scan(bytes, 0, table);
+    const emitRows = (b as unknown as { addon: { emitRows: (...args: unknown[]) => number } }).addon.emitRows;
+    const roles = new Uint8Array(4).fill(1);
+    const counts = new Int32Array(3);
+    const args = (strings: Int32Array, amounts: Float64Array, from = 0, n = count) =>
+      [bytes, b.read, b.textStart, b.textEnd, b.textHash, b.textWide, b.numbers, from, n, 1, roles, strings, new Int32Array(8), new Float64Array(8), new Int32Array(8), amounts, counts, table.handle, b.fresh] as unknown[];
+    // No room for a row of strings, then none for a row of amounts: nothing written.
+    expect(emitRows(...args(new Int32Array(11), new Float64Array(40)))).toBe(0);
+    expect(emitRows(...args(new Int32Array(96), new Float64Array(4)))).toBe(0);
+    expect([...counts]).toEqual([0, 0, 0]);
+    expect(emitRows(...args(new Int32Array(96), new Float64Array(40)))).toBe(1);
+    expect([...counts]).toEqual([1, 1, 0]);
+    expect(() => emitRows(...args(new Int32Array(96), new Float64Array(40), 0, b.read.length + 1))).toThrow(RangeError);
+    expect(() => emitRows(...args(new Int32Array(96), new Float64Array(40), 1, 0))).toThrow(RangeError);
+    expect(() => emitRows(...args(new Int32Array(96), new Float64Array(40)).slice(0, 18))).toThrow(TypeError);
+    const wrongKind = args(new Int32Array(96), new Float64Array(40));
+    wrongKind[11] = new Float64Array(96);
+    expect(() => emitRows(...wrongKind)).toThrow(TypeError);
+  });
+});
+
+describe("the compiled loops that finish a batch", () => {
+  it('write number columns as the JavaScript does: the same decimals, base, ints, and the values read back exactly', () => {
+    const code = block().columnCode;
+    // Awkward values: -0, halves, the ends of 32 bits, more decimals than nine, huge and tiny ones.
+    const awkward = [0, -0, 0.5, -0.5, 1.5, 2.5, -2.5, 0.49999999999999994, 2147483647, -2147483647, -2147483648, 2147483648, 0.1, 0.2, 0.3, 1e-9, 1e-10, 123.456789, 1e15, 1e300, -1e-300, 5e-324, Number.MAX_SAFE_INTEGER, 0.000123456789, 1767225600000, 1767225600000.5];
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 48271) >>> 0) % 2147483647) / 2147483647);
+    const columns: number[][] = [
+      awkward,
+      ...awkward.map((v) => [v, Number.NaN, 1, v]),
+      Array.from({ length: 5000 }, () => Math.round(random() * 1e6) / 100),
+      Array.from({ length: 5000 }, () => Math.round(random() * 1e9) / 1e9),
+      Array.from({ length: 5000 }, () => (random() < 0.1 ? Number.NaN : 1767225600000 + Math.round(random() * 864e5))),
+      Array.from({ length: 5000 }, () => random() * 1000),
+      Array.from({ length: 5000 }, (_, i) => (i === 4000 ? 0.123456789 : Math.round(random() * 1000))),
+    ];
+    for (const values of columns) {
+      for (const stride of [1, 3]) {
+        const laid = new Float64Array(values.length * stride).fill(Number.NaN);
+        values.forEach((v, i) => (laid[i * stride + stride - 1] = v));
+        for (const fromMin of [true, false]) {
+          const compiled = numberColumn(laid, values.length, stride, stride - 1, fromMin, false, code);
+          const js = numberColumn(laid, values.length, stride, stride - 1, fromMin, false, null);
+          expect(compiled).toEqual(js);
+          values.forEach((v, i) => expect(Object.is(numberAt(compiled, i), v), `${v}`).toBe(true));
+        }
+      }
+    }
+  });
+
+  it('refuse arrays too small and ids past the table', () => {
+    const code = block().columnCode;
+    const strings = new Int32Array(24).fill(0);
+    strings[0] = 3;
+    expect(() => code.renumber(strings, 2, 2, new Int32Array(3), new Int8Array(12))).toThrow(RangeError);
+    expect(() => code.renumber(strings, 3, 5, new Int32Array(6), new Int8Array(12))).toThrow(RangeError);
+    expect(() => code.renumber(strings, 2, 5, new Int32Array(4), new Int8Array(12))).toThrow(RangeError);
+    const newIds = new Int32Array(6);
+    const columns = new Int8Array(12);
+    expect(code.renumber(strings, 2, 5, newIds, columns)).toBe(1);
+    expect([...newIds]).toEqual([0, 2, 3, 1, 4, 5]);
+    expect(columns[0]).toBe(0);
+    expect(() => code.fillColumns(strings, 2, newIds, columns, new Uint8Array(1), 1, new Uint16Array(0), 0)).toThrow(RangeError);
+    expect(() => code.fillColumns(strings, 2, new Int32Array(2), columns, new Uint8Array(2), 1, new Uint16Array(0), 0)).toThrow(RangeError);
+    expect(() => code.fillColumns(strings, 2, newIds, columns, new Uint8Array(2), 1, new Float64Array(0) as unknown as Uint16Array, 0)).toThrow(TypeError);
+    expect(() => code.intColumn(new Float64Array(4), 5, 1, 0, 0, new Int32Array(5))).toThrow(RangeError);
+    expect(() => code.intColumn(new Float64Array(4), 2, 2, 2, 0, new Int32Array(2))).toThrow(RangeError);
   });
 });
 

@@ -64,6 +64,12 @@ export interface NativeLines {
   block?(bytes: Buffer, block: NativeBlock): void;
   /** Line `r` of the block, numbered `line`: false when it must be read in JavaScript after all (it then goes to `onLine`). */
   line(bytes: Buffer, block: NativeBlock, r: number, line: number): boolean;
+  /**
+   * Lines `from`, `from + 1`, … of the block (up to `count`), numbered on from `line`, taken many
+   * at a time where the reader can (the compiled code writes them): how many it took, 0 when
+   * line `from` must go to `line` (or `onLine`).
+   */
+  lines?(bytes: Buffer, block: NativeBlock, from: number, count: number, line: number): number;
 }
 
 /** For a reader of events: the flat lines the compiled scan read, as `scanFlatLine` leaves them in `flat`, to `onFlat`. */
@@ -108,6 +114,12 @@ export function eachLine(bytes: Buffer, line: number, onLine: LineHandler, nativ
  */
 function takeBlock(bytes: Buffer, block: NativeBlock, count: number, n: number, onLine: LineHandler, native: NativeLines): number {
   for (let r = 0; r < count; r++) {
+    if (native.lines !== undefined) {
+      const taken = native.lines(bytes, block, r, count, n + 1);
+      r += taken;
+      n += taken;
+      if (r === count) break;
+    }
     n++;
     if (block.read[r] !== 1 || !native.line(bytes, block, r, n)) onLine(bytes, block.lines[2 * r]!, block.lines[2 * r + 1]!, n);
   }

@@ -59,6 +59,15 @@ export async function readChunk(chunk: Chunk, keepText: boolean, fast = true, sh
       spans++;
       return true;
     },
+    lines: (bytes, block, from, count, line) => {
+      const taken = writer.pushNativeRows(bytes, block, from, count, line);
+      if (taken > 0) {
+        current = line + taken - 1;
+        lineCount = current;
+        spans += taken;
+      }
+      return taken;
+    },
   };
   try {
     if (chunk.end === null) await readLines(chunk.file, onLine, fast ? native : null);

@@ -1,6 +1,6 @@
 import type { PromptMessage } from '../../model/types.js';
 import { roleOf, type EventRole, type TraceEvent } from '../../normalise/event.js';
-import { DECODED_TEXT, NATIVE_COLUMNS, NATIVE_NUMBERS, type NativeBlock, type NativeTable } from '../../normalise/native-scan.js';
+import { DECODED_TEXT, NATIVE_COLUMNS, NATIVE_NUMBERS, ROLE_CALL_ERROR, ROLE_ERROR, ROLE_OTHER, ROLE_PLAIN, nativeBlock, type ColumnCode, type NativeBlock, type NativeTable } from '../../normalise/native-scan.js';
 import { hashOf, sameAscii, sameBytes, textOf } from '../../normalise/bytes.js';
 import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotText, slotWide } from '../../normalise/flat-line.js';
 import { bufferOf, numberAt, numberColumn, type NumberColumn } from './number-column.js';
@@ -100,6 +100,10 @@ export class BatchWriter {
   private known = new Map<string, number>();
   /** With a table: each type's role, by the type's id (undefined: not seen yet in this batch). */
   private roles: (EventRole | undefined)[] = [];
+  /** The same roles for the compiled code (`NativeBlock.emit`): ROLE_* by the type's id, 0 not seen yet. */
+  private roleCodes = new Uint8Array(64);
+  /** For `NativeBlock.emit`: the events and amount rows written, then the texts it added to the table. */
+  private readonly counts = new Int32Array(3);
 
   /**
    * `native`: the strings are numbered by the compiled scan's table (see NativeTable), which looks
@@ -108,6 +112,8 @@ export class BatchWriter {
   constructor(
     private readonly keepText: boolean,
     private readonly native: NativeTable | null = null,
+    /** The compiled loops that finish a batch (see `finish`); by default with a compiled table. */
+    private readonly code: ColumnCode | null = native === null ? null : (nativeBlock()?.columnCode ?? null),
   ) {}
 
   /**
@@ -126,6 +132,7 @@ export class BatchWriter {
       this.native.reset();
       this.known.clear();
       this.roles = [];
+      this.roleCodes.fill(0);
     }
   }
 
@@ -152,7 +159,7 @@ export class BatchWriter {
     const flags = block.textWide;
     const type = ids[at]!;
     if (starts[at] === -1 || (flags[at]! & DECODED_TEXT) !== 0) return false;
-    const role = (this.roles[type] ??= roleOf(this.table[type - 1]!));
+    const role = this.roles[type] ?? this.learnRole(type);
     if (this.count === this.lines.length) this.grow();
     const i = this.count++;
     this.lines[i] = line;
@@ -171,6 +178,42 @@ export class BatchWriter {
     this.times[i] = nums[n + 5]!;
     this.putAmounts(i, nums[n]!, nums[n + 1]!, nums[n + 2]!, nums[n + 3]!, nums[n + 4]!);
     return true;
+  }
+
+  /**
+   * Adds lines `from`, `from + 1`, … of a block scanned with this writer's table (`takeAdded`
+   * first), as `pushNative` would one by one, in the compiled code; returns how many it took
+   * (0 when line `from` must be added by `pushNative`, or read by the JavaScript reader). Line
+   * `from` is numbered `line`.
+   */
+  pushNativeRows(bytes: Buffer, block: NativeBlock, from: number, count: number, line: number): number {
+    if (this.native === null) return 0;
+    // Room for every line left, so that only a line the compiled code cannot take stops it.
+    while (this.count + count - from > this.lines.length) this.grow();
+    if ((this.rows + count - from) * NA > this.amounts.length) this.amounts = grown(this.amounts, Math.max(this.amounts.length * 2, (this.rows + count - from) * NA));
+    const c = this.counts;
+    c[0] = this.count;
+    c[1] = this.rows;
+    const { roleCodes: roles, strings, lines, times, amountRow, amounts } = this;
+    const stop = block.emit(bytes, from, count, line, { roles, strings, lines, times, amountRow, amounts, counts: c }, this.native);
+    this.count = c[0]!;
+    this.rows = c[1]!;
+    const fresh = block.fresh;
+    for (let k = 0, n = c[2]!; k < n; k++) this.table.push(textOf(bytes, fresh[2 * k]!, fresh[2 * k + 1]!, false));
+    return stop - from;
+  }
+
+  /** The role of the type with id `type` in this batch's table, kept for this batch (and for the compiled code). */
+  private learnRole(type: number): EventRole {
+    const role = roleOf(this.table[type - 1]!);
+    this.roles[type] = role;
+    if (type >= this.roleCodes.length) {
+      const codes = new Uint8Array(Math.max(type + 1, this.roleCodes.length * 2));
+      codes.set(this.roleCodes);
+      this.roleCodes = codes;
+    }
+    this.roleCodes[type] = role === 'other' ? ROLE_OTHER : role === 'call_error' ? ROLE_CALL_ERROR : role === 'error' ? ROLE_ERROR : ROLE_PLAIN;
+    return role;
   }
 
   push(e: TraceEvent, line: number): void {
@@ -236,15 +279,19 @@ export class BatchWriter {
   finish(shared = false): EventBatch {
     const n = this.count;
     const all = this.strings;
-    const { table, newIds, columns, narrowStride, wideStride } = this.renumbered(n);
+    const code = this.code;
+    const { table, newIds, columns, narrowStride, wideStride } = code !== null ? this.renumberedBy(code, n) : this.renumbered(n);
     const narrow = columnOf(Uint8Array, n * narrowStride, shared);
     const wide = table.length < 0xffff ? columnOf(Uint16Array, n * wideStride, shared) : columnOf(Int32Array, n * wideStride, shared);
-    // A column at a time: a loop V8 keeps tight.
-    for (let k = 0; k < NS; k++) {
-      const j = columns[k]!;
-      if (j === -1) continue;
-      if (j < WIDE) fillNarrow(narrow, narrowStride, j, all, k, n, newIds);
-      else fillWide(wide, wideStride, j - WIDE, all, k, n, newIds);
+    if (code !== null) code.fillColumns(all, n, newIds, columns, narrow, narrowStride, wide, wideStride);
+    else {
+      // A column at a time: a loop V8 keeps tight.
+      for (let k = 0; k < NS; k++) {
+        const j = columns[k]!;
+        if (j === -1) continue;
+        if (j < WIDE) fillNarrow(narrow, narrowStride, j, all, k, n, newIds);
+        else fillWide(wide, wideStride, j - WIDE, all, k, n, newIds);
+      }
     }
     const consecutive = countsUp(this.lines, n);
     return {
@@ -255,9 +302,9 @@ export class BatchWriter {
       wide,
       wideStride,
       columns,
-      times: numberColumn(this.times, n, 1, 0, true, shared),
+      times: numberColumn(this.times, n, 1, 0, true, shared, code),
       ...this.amountIndex(n, shared),
-      amounts: Array.from({ length: NA }, (_, k) => numberColumn(this.amounts, this.rows, NA, k, false, shared)),
+      amounts: Array.from({ length: NA }, (_, k) => numberColumn(this.amounts, this.rows, NA, k, false, shared, code)),
       table,
       texts: this.texts.length === 0 ? null : packTexts(this.texts, shared),
     };
@@ -305,6 +352,17 @@ export class BatchWriter {
       columns[k] = largest[k]! <= 0xff ? narrowStride++ : WIDE + wideStride++;
     }
     return { table, newIds, columns, narrowStride, wideStride };
+  }
+
+  /** `renumbered`, by the compiled code. */
+  private renumberedBy(code: ColumnCode, n: number): { table: string[]; newIds: Int32Array; columns: Int8Array; narrowStride: number; wideStride: number } {
+    const old = this.table;
+    const newIds = new Int32Array(old.length + 1);
+    const columns = new Int8Array(NS);
+    const strides = code.renumber(this.strings, n, old.length, newIds, columns);
+    const table = new Array<string>(old.length);
+    for (let id = 1; id <= old.length; id++) table[newIds[id]! - 1] = old[id - 1]!;
+    return { table, newIds, columns, narrowStride: strides & 0xff, wideStride: strides >>> 8 };
   }
 
   /** Which of the first `n` events have amounts, as bits and the counts before each word of them. */

@@ -1,3 +1,4 @@
+import type { ColumnCode } from '../../normalise/native-scan.js';
 import { columnOf } from './shared-array.js';
 
 /**
@@ -33,12 +34,12 @@ export function numberAt(c: NumberColumn, i: number): number {
 
 /**
  * `values[offset + i × stride]` for i < n, as a column (in shared memory when asked); `fromMin`
- * counts from the smallest value (times), else from 0 (amounts).
+ * counts from the smallest value (times), else from 0 (amounts). `code`: the compiled `writeInts`.
  */
-export function numberColumn(values: Float64Array, n: number, stride: number, offset: number, fromMin: boolean, shared: boolean): NumberColumn {
+export function numberColumn(values: Float64Array, n: number, stride: number, offset: number, fromMin: boolean, shared: boolean, code: ColumnCode | null = null): NumberColumn {
   const base = fromMin ? smallest(values, n, stride, offset) : 0;
   const ints = columnOf(Int32Array, n, shared);
-  const divisor = writeInts(values, n, stride, offset, base, ints);
+  const divisor = code !== null ? code.intColumn(values, n, stride, offset, base, ints) : writeInts(values, n, stride, offset, base, ints);
   if (divisor === 0) return floatColumn(values, n, stride, offset, shared);
   return { ints, floats: null, base, divisor };
 }
