@@ -13,6 +13,8 @@ export interface WorkerOptions {
   shared: boolean;
   /** The thread will write run pages: it loads that code as it starts, not when the job comes. */
   pages?: boolean;
+  /** The young generation's size limit, in MB (8 when not given: see WorkerPool). */
+  youngGenerationMb?: number;
 }
 
 /** The jobs a worker runs besides reading (see worker.ts). */
@@ -38,9 +40,10 @@ export class WorkerPool {
   private readonly workers: Worker[];
 
   constructor(count: number, options: WorkerOptions) {
-    // A small young generation: what a worker makes per line dies young, and a large one only
-    // adds to the resident memory of every thread (measured: ~100 MB less at 1M spans, same time).
-    const resourceLimits = { maxYoungGenerationSizeMb: 8 };
+    // A small young generation by default: what a worker makes per line dies young, and a large
+    // one only adds to the resident memory of every thread (measured: ~100 MB less at 1M spans,
+    // same time). Threads that build runs ask for more (see summariseTraces).
+    const resourceLimits = { maxYoungGenerationSizeMb: options.youngGenerationMb ?? 8 };
     this.workers = Array.from({ length: Math.max(1, count) }, () => startWorker(workerScript(import.meta.url, 'read/parallel/worker.js'), { workerData: options, resourceLimits }));
   }
 
