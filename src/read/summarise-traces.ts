@@ -52,10 +52,10 @@ export async function summariseTraces(inputs: readonly string[], options: Summar
 
   const counts = new ReadCounts(options.keepSkipped ?? 1000);
   const chunks = await planChunks(files, options.chunkBytes ?? CHUNK_BYTES);
-  // The threads build the runs too, and with a young generation of 8 MB a build of many runs
-  // often promoted what it made (most runs of a thread, in half the runs of `summary`) and then
-  // collected it from the old generation: 120–180 ms of collecting a thread, against 20–50 ms
-  // with 32 MB (BENCHMARKS.md, twentieth round).
+  // The threads build the runs too. With the default young generation of 8 MB, in about half of
+  // the runs of `summary` at 1M spans a thread promoted much of what building the runs made and
+  // collected it again from the old generation: 120–180 ms of the thread's time, against 20–50
+  // ms with 32 MB (BENCHMARKS.md, twentieth round).
   const pool = new WorkerPool(Math.min(workers, chunks.length), { keepText: false, fast: options.fastPath !== false, shared: true, youngGenerationMb: 32 });
   let results: AssembleResult[];
   try {

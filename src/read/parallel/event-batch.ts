@@ -370,18 +370,7 @@ export class BatchWriter {
     const words = (n + 31) >>> 5;
     const amountBits = columnOf(Uint32Array, words, shared);
     const amountRanks = columnOf(Int32Array, words, shared);
-    let rank = 0;
-    for (let w = 0; w < words; w++) {
-      amountRanks[w] = rank;
-      let bits = 0;
-      for (let i = w << 5; i < Math.min(n, (w + 1) << 5); i++) {
-        if (this.amountRow[i] !== -1) {
-          bits |= 1 << (i & 31);
-          rank++;
-        }
-      }
-      amountBits[w] = bits;
-    }
+    markAmounts(this.amountRow, n, amountBits, amountRanks);
     return { amountBits, amountRanks };
   }
 
@@ -502,6 +491,23 @@ function markColumns(all: Int32Array, n: number, inColumns: Int16Array, distinct
         distinct[k]!++;
       }
     }
+  }
+}
+
+/** Which of the first `n` events have a row of amounts (`amountRow` not -1), a bit each, and the count before each word of bits. */
+function markAmounts(amountRow: Int32Array, n: number, bits: Uint32Array, ranks: Int32Array): void {
+  let rank = 0;
+  for (let w = 0; w < bits.length; w++) {
+    ranks[w] = rank;
+    let word = 0;
+    const end = Math.min(n, (w + 1) << 5);
+    for (let i = w << 5; i < end; i++) {
+      if (amountRow[i] !== -1) {
+        word |= 1 << (i & 31);
+        rank++;
+      }
+    }
+    bits[w] = word;
   }
 }
 
