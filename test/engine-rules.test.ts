@@ -331,6 +331,15 @@ describe('percentiles', () => {
       (n) => Array.from({ length: n }, (_, i) => i), // ascending
       (n) => Array.from({ length: n }, (_, i) => n - i), // descending
       (n) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? i : n - i)), // organ pipe
+      // A shuffle of 0 … n - 1: the value after each rank is one more, found only in the right place.
+      (n) => {
+        const v = Array.from({ length: n }, (_, i) => i);
+        for (let i = n - 1; i > 0; i--) {
+          const j = Math.floor(rand() * (i + 1));
+          [v[i], v[j]] = [v[j]!, v[i]!];
+        }
+        return v;
+      },
       (n) => Array.from({ length: n }, () => (rand() < 0.5 ? -0 : 0)),
       (n) => Array.from({ length: n }, () => 10 ** (rand() * 12) * (rand() < 0.1 ? -1 : 1)),
       // NaN sorts last (a sort is used then): anywhere in the values, once or often.
@@ -339,7 +348,7 @@ describe('percentiles', () => {
       (n) => Array.from({ length: n }, () => (rand() < 0.3 ? Number.NaN : rand())),
     ];
     for (const shape of shapes) {
-      for (const n of [255, 256, 257, 1000, 4097, 100_000]) {
+      for (const n of [255, 256, 257, 1000, 1001, 4097, 20_011, 100_000]) {
         const values = shape(n);
         expect(percentilesOf(values), `${shape.toString()} n=${n}`).toEqual(sorted(values));
       }

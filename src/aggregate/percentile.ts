@@ -47,13 +47,14 @@ export function percentilesInPlace(a: Float64Array): Percentiles {
   const at = (p: number): number => {
     const rank = (p / 100) * (n - 1);
     const lo = Math.floor(rank);
-    select(a, from, n - 1, lo);
+    const bound = select(a, from, n - 1, lo);
     from = lo;
-    // Everything right of `lo` is at least a[lo]: the next value in order is their minimum.
+    // Everything right of `lo` is at least a[lo]: the next value in order is their minimum, which
+    // lies at or before `bound`.
     let next = a[lo]!;
     if (lo + 1 < n) {
       next = a[lo + 1]!;
-      for (let i = lo + 2; i < n; i++) if (a[i]! < next) next = a[i]!;
+      for (let i = lo + 2; i <= bound; i++) if (a[i]! < next) next = a[i]!;
     }
     return roundMs(a[lo]! + (next - a[lo]!) * (rank - lo));
   };
@@ -73,13 +74,18 @@ const SELECT_FROM = 256;
  * Rearranges `a[left..right]` so that `a[k]` holds the value a sort would put there, with no
  * larger value before it and no smaller one after it (Hoare's selection, median-of-three pivot).
  * Should the partitions stay unbalanced, the rest is sorted instead, so the worst case is a sort.
+ * Returns a bound: the least value right of `k` lies in `a[k + 1..bound]` (the last part the
+ * selection narrowed to that reached past `k`; every value right of a part is at least every
+ * value in it), so that the next value in order is found without a scan of the whole right side.
  */
-function select(a: Float64Array, left: number, right: number, k: number): void {
+function select(a: Float64Array, left: number, right: number, k: number): number {
   let rounds = 2 * Math.ceil(Math.log2(right - left + 2)) + 8;
+  let bound = right;
   while (right > left) {
+    if (right > k) bound = right;
     if (--rounds < 0) {
       a.subarray(left, right + 1).sort();
-      return;
+      return bound;
     }
     const mid = (left + right) >>> 1;
     if (a[mid]! < a[left]!) swap(a, mid, left);
@@ -100,8 +106,9 @@ function select(a: Float64Array, left: number, right: number, k: number): void {
     // Now a[left..j] ≤ pivot ≤ a[i..right], and anything between equals the pivot.
     if (k <= j) right = j;
     else if (k >= i) left = i;
-    else return;
+    else return bound;
   }
+  return bound;
 }
 
 function swap(a: Float64Array, i: number, j: number): void {
