@@ -838,6 +838,11 @@ static napi_value emit_rows(napi_env env, napi_callback_info info) {
     if (!none && rows >= cap_rows) break;
     int32_t extra_id = 0;
     if (extra != -1) {
+      /* The text's bytes are in `bytes` when they are the bytes the block was scanned from. */
+      if (tstart[at + extra] < 0 || tend[at + extra] < tstart[at + extra] || (size_t)tend[at + extra] > n_bytes) {
+        napi_throw_range_error(env, NULL, "emitRows: a text outside the bytes (not the bytes the block was scanned from)");
+        return NULL;
+      }
       int added = 0;
       uint32_t id = table_intern(table, bytes + tstart[at + extra], (uint32_t)(tend[at + extra] - tstart[at + extra]), (uint32_t)thash[at + extra], &added);
       if (id == 0) {

@@ -386,6 +386,12 @@ describe('a batch read with the compiled scan', () => {
     expect(() => emitRows(...args(new Int32Array(96), new Float64Array(40), 0, b.read.length + 1))).toThrow(RangeError);
     expect(() => emitRows(...args(new Int32Array(96), new Float64Array(40), 1, 0))).toThrow(RangeError);
     expect(() => emitRows(...args(new Int32Array(96), new Float64Array(40)).slice(0, 18))).toThrow(TypeError);
+    // A text taken from other bytes than the block was scanned from: refused, never read.
+    const other = joined(['{"event_type":"routing_decision","run_id":"r","target":"a-longer-target-text"}']);
+    const scanned = b.scan(other, 0, table);
+    const detailRoles = new Uint8Array(8).fill(2);
+    expect(() => emitRows(Buffer.from('{}'), b.read, b.textStart, b.textEnd, b.textHash, b.textWide, b.numbers, 0, scanned, 1, detailRoles, new Int32Array(96), new Int32Array(8), new Float64Array(8), new Int32Array(8), new Float64Array(40), new Int32Array(3), table.handle, b.fresh)).toThrow(/outside the bytes/);
+    b.scan(bytes, 0, table);
     const wrongKind = args(new Int32Array(96), new Float64Array(40));
     wrongKind[11] = new Float64Array(96);
     expect(() => emitRows(...wrongKind)).toThrow(TypeError);
