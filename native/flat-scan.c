@@ -800,7 +800,7 @@ static napi_value emit_rows(napi_env env, napi_callback_info info) {
   }
   size_t room = n_read;
   if (!(from_d >= 0 && count_d >= from_d && count_d <= (double)room && line_d >= 0 && line_d <= INT32_MAX) || n_ts < NCOLS * room || n_te < NCOLS * room ||
-      n_th < NCOLS * room || n_tw < NCOLS * room || n_nums < NNUMS * room || n_counts < 3 || n_fresh < 4 * room || n_bytes > INT32_MAX ||
+      n_th < NCOLS * room || n_tw < NCOLS * room || n_nums < NNUMS * room || n_counts < 3 || n_fresh < 2 * room || n_bytes > INT32_MAX ||
       counts[0] < 0 || counts[1] < 0) {
     napi_throw_range_error(env, NULL, "emitRows: arrays too small or lines out of range");
     return NULL;

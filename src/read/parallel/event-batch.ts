@@ -1,5 +1,5 @@
 import type { PromptMessage } from '../../model/types.js';
-import { roleOf, type EventRole, type TraceEvent } from '../../normalise/event.js';
+import { roleOf, type TraceEvent } from '../../normalise/event.js';
 import { DECODED_TEXT, NATIVE_COLUMNS, NATIVE_NUMBERS, ROLE_CALL_ERROR, ROLE_ERROR, ROLE_OTHER, ROLE_PLAIN, nativeBlock, type ColumnCode, type NativeBlock, type NativeTable } from '../../normalise/native-scan.js';
 import { hashOf, sameAscii, sameBytes, textOf } from '../../normalise/bytes.js';
 import { ERROR_TEXT, flat, slotEnd, slotHash, slotStart, slotText, slotWide } from '../../normalise/flat-line.js';
@@ -98,9 +98,7 @@ export class BatchWriter {
 
   /** With a table kept by the compiled scan: each string's id, as found there (see `intern`). */
   private known = new Map<string, number>();
-  /** With a table: each type's role, by the type's id (undefined: not seen yet in this batch). */
-  private roles: (EventRole | undefined)[] = [];
-  /** The same roles for the compiled code (`NativeBlock.emit`): ROLE_* by the type's id, 0 not seen yet. */
+  /** With a table: each type's role as the compiled code reads it (ROLE_*), by the type's id; 0: not seen yet in this batch. */
   private roleCodes = new Uint8Array(64);
   /** For `NativeBlock.emit`: the events and amount rows written, then the texts it added to the table. */
   private readonly counts = new Int32Array(3);
@@ -131,7 +129,6 @@ export class BatchWriter {
     if (this.native) {
       this.native.reset();
       this.known.clear();
-      this.roles = [];
       this.roleCodes.fill(0);
     }
   }
@@ -159,7 +156,7 @@ export class BatchWriter {
     const flags = block.textWide;
     const type = ids[at]!;
     if (starts[at] === -1 || (flags[at]! & DECODED_TEXT) !== 0) return false;
-    const role = this.roles[type] ?? this.learnRole(type);
+    const role = (type < this.roleCodes.length ? this.roleCodes[type]! : 0) || this.learnRole(type);
     if (this.count === this.lines.length) this.grow();
     const i = this.count++;
     this.lines[i] = line;
@@ -169,10 +166,10 @@ export class BatchWriter {
       S[s + k] = starts[at + k] === -1 ? 0 : (flags[at + k]! & DECODED_TEXT) === 0 ? ids[at + k]! : this.textAt(bytes, block, at + k);
     }
     // Which text an error takes, and whether a line has a detail, follow its type's role.
-    if (S[s + 8] === 0 && (role === 'error' || role === 'call_error')) {
-      S[s + 8] = starts[at + MESSAGE] !== -1 ? this.textAt(bytes, block, at + MESSAGE) : role === 'error' ? this.intern('error') : 0;
+    if (S[s + 8] === 0 && (role === ROLE_ERROR || role === ROLE_CALL_ERROR)) {
+      S[s + 8] = starts[at + MESSAGE] !== -1 ? this.textAt(bytes, block, at + MESSAGE) : role === ROLE_ERROR ? this.intern('error') : 0;
     }
-    S[s + 11] = role === 'other' ? this.textAt(bytes, block, at + 11) : 0;
+    S[s + 11] = role === ROLE_OTHER ? this.textAt(bytes, block, at + 11) : 0;
     const n = r * NATIVE_NUMBERS;
     const nums = block.numbers;
     this.times[i] = nums[n + 5]!;
@@ -203,17 +200,17 @@ export class BatchWriter {
     return stop - from;
   }
 
-  /** The role of the type with id `type` in this batch's table, kept for this batch (and for the compiled code). */
-  private learnRole(type: number): EventRole {
+  /** The role (ROLE_*) of the type with id `type` in this batch's table, kept for this batch (and the compiled code). */
+  private learnRole(type: number): number {
     const role = roleOf(this.table[type - 1]!);
-    this.roles[type] = role;
     if (type >= this.roleCodes.length) {
       const codes = new Uint8Array(Math.max(type + 1, this.roleCodes.length * 2));
       codes.set(this.roleCodes);
       this.roleCodes = codes;
     }
-    this.roleCodes[type] = role === 'other' ? ROLE_OTHER : role === 'call_error' ? ROLE_CALL_ERROR : role === 'error' ? ROLE_ERROR : ROLE_PLAIN;
-    return role;
+    const code = role === 'other' ? ROLE_OTHER : role === 'call_error' ? ROLE_CALL_ERROR : role === 'error' ? ROLE_ERROR : ROLE_PLAIN;
+    this.roleCodes[type] = code;
+    return code;
   }
 
   push(e: TraceEvent, line: number): void {
@@ -337,8 +334,7 @@ export class BatchWriter {
       for (let id = 1; id <= old.length; id++) if ((inColumns[id]! & bit) !== 0 && newIds[id] === 0) newIds[id] = next++;
     }
     for (let id = 1; id <= old.length; id++) if (newIds[id] === 0) newIds[id] = next++;
-    const table = new Array<string>(old.length);
-    for (let id = 1; id <= old.length; id++) table[newIds[id]! - 1] = old[id - 1]!;
+    const table = reordered(old, newIds);
     // A column is narrow when its largest new id fits in a byte.
     const largest = new Int32Array(NS);
     for (let id = 1; id <= old.length; id++) {
@@ -360,9 +356,7 @@ export class BatchWriter {
     const newIds = new Int32Array(old.length + 1);
     const columns = new Int8Array(NS);
     const strides = code.renumber(this.strings, n, old.length, newIds, columns);
-    const table = new Array<string>(old.length);
-    for (let id = 1; id <= old.length; id++) table[newIds[id]! - 1] = old[id - 1]!;
-    return { table, newIds, columns, narrowStride: strides & 0xff, wideStride: strides >>> 8 };
+    return { table: reordered(old, newIds), newIds, columns, narrowStride: strides & 0xff, wideStride: strides >>> 8 };
   }
 
   /** Which of the first `n` events have amounts, as bits and the counts before each word of them. */
@@ -492,6 +486,13 @@ function markColumns(all: Int32Array, n: number, inColumns: Int16Array, distinct
       }
     }
   }
+}
+
+/** The strings of `old` (id k at k - 1) in their new ids' order. */
+function reordered(old: readonly string[], newIds: Int32Array): string[] {
+  const table = new Array<string>(old.length);
+  for (let id = 1; id <= old.length; id++) table[newIds[id]! - 1] = old[id - 1]!;
+  return table;
 }
 
 /** Which of the first `n` events have a row of amounts (`amountRow` not -1), a bit each, and the count before each word of bits. */
