@@ -129,9 +129,15 @@ describe('a large build after lines were appended to its input', () => {
     expect(first.pageBytes[0]).toBe(lstatSync(path.join(out, 'runs', runPageOf(before.keys(), 'run-01'))).size);
 
     // Run 5 gets one more call (later than its others), and a new run 13 comes after run 12.
+    const folder = lstatSync(path.join(out, 'runs')).ino;
     appendFileSync(trace, callLines(5, 30 * 60_000) + callLines(13));
     const grown = await buildSite({ inputs: [trace], outDir: out, ...threads });
     expect(grown.summary.runs).toBe(13);
+    expect(grown.kept).toBeUndefined();
+    // The run pages' folder is carried over whole: the same folder, its kept pages never linked.
+    expect(lstatSync(path.join(out, 'runs')).ino).toBe(folder);
+    expect(lstatSync(path.join(out, 'runs', runPageOf(before.keys(), 'run-01'))).nlink).toBe(1);
+    expect(readdirSync(path.dirname(out)).filter((n) => n.includes('trace-report'))).toEqual([]);
     const after = runPageInodes(out);
     // Changed: run 5 (a call more), run 12 (its "later run" is now run 13), and the new run 13.
     expectPagesMadeAgain(before, after, ['run-05', 'run-12', 'run-13']);
@@ -262,6 +268,29 @@ describe('a large build after lines were appended to its input', () => {
     delete tree[MANIFEST_NAME];
     delete fresh[MANIFEST_NAME];
     expect(tree).toEqual(fresh);
+  });
+
+  it('carries the pages of the runs still there over, and removes those of the runs that are gone', async () => {
+    const dir = tempDir();
+    const [a, b] = [path.join(dir, 'a.jsonl'), path.join(dir, 'b.jsonl')];
+    writeFileSync(a, [1, 2, 3].map((n) => callLines(n)).join(''));
+    writeFileSync(b, [4, 5, 6].map((n) => callLines(n)).join(''));
+    const out = path.join(dir, 'site');
+    await buildSite({ inputs: [a, b], outDir: out, ...threads });
+    const before = runPageInodes(out);
+    const folder = lstatSync(path.join(out, 'runs')).ino;
+    // Run 1's page edited by hand to another size: made again, not carried.
+    appendFileSync(path.join(out, 'runs', runPageOf(before.keys(), 'run-01')), '<!-- mine -->');
+    // b is left out: its runs' pages go; run 3's page no longer links to run 4 and is made again.
+    await buildSite({ inputs: [a], outDir: out, ...threads });
+    const after = runPageInodes(out);
+    const page = (n: number) => runPageOf(before.keys(), `run-0${n}`);
+    expect([...after.keys()].sort()).toEqual([1, 2, 3].map(page).sort());
+    expect(after.get(page(2))).toBe(before.get(page(2)));
+    for (const n of [1, 3]) expect(after.get(page(n)), `run ${n}`).not.toBe(before.get(page(n)));
+    expect(lstatSync(path.join(out, 'runs')).ino).toBe(folder);
+    expect(readdirSync(dir).sort()).toEqual(['a.jsonl', 'b.jsonl', 'site']);
+    expect(treeOf(out)).toEqual(await freshTree({ inputs: [a], ...threads }));
   });
 
   it('keeps the pages of runs read from an input that did not change beside one that did', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { OutputError } from '../src/errors.js';
 import { nameAt, runFileNames, safeSegment } from '../src/site/file-names.js';
 import type { SiteFile } from '../src/site/write/site-file.js';
+import { carryable, carryOver, listedFolder } from '../src/site/write/carry-over.js';
 import { writeSite } from '../src/site/write/write-site.js';
 import { resolveInside, sitePathProblem } from '../src/site/write/site-path.js';
 import { tempDir } from './helpers.js';
@@ -286,7 +287,7 @@ describe('writeSite: rebuilding', () => {
         events.push('external started');
         externalStarted();
         writeFileSync(path.join(root, 'runs/a.html'), 'A');
-        return 1;
+        return { bytes: 1 };
       },
     };
     // The other files are ready only once the external writing has begun: no deadlock, and both land.
@@ -315,7 +316,7 @@ describe('writeSite: rebuilding', () => {
         yield { path: name, content: `page ${i}` };
       }
     }
-    const external = { paths: [] as string[], write: async (r: string) => ((root = r), 0) };
+    const external = { paths: [] as string[], write: async (r: string) => ((root = r), { bytes: 0 }) };
     const result = await writeSite(out, async () => own(), { ...opts, external });
     expect(onDisk).toEqual(names.slice(1).map(() => true));
     expect(result.files).toBe(70);
@@ -338,7 +339,7 @@ describe('writeSite: rebuilding', () => {
     const { out, opts } = setup();
     // The external writer writes nothing here: only the listing of its paths is under test.
     const paths = Array.from({ length: 300_000 }, (_, i) => `runs/r-${i}.html`);
-    const result = await writeSite(out, files({ 'index.html': 'i' }), { ...opts, external: { paths, write: async () => 0 } });
+    const result = await writeSite(out, files({ 'index.html': 'i' }), { ...opts, external: { paths, write: async () => ({ bytes: 0 }) } });
     expect(result.files).toBe(300_001);
     expect(manifestFiles(out)).toHaveLength(300_001);
   });
@@ -352,7 +353,7 @@ describe('writeSite: rebuilding', () => {
         await new Promise((r) => setTimeout(r, 50));
         writeFileSync(path.join(root2, 'runs/a.html'), 'A');
         finished = true;
-        return 1;
+        return { bytes: 1 };
       },
     };
     const prepare = () => Promise.reject(new Error('charts failed'));
@@ -524,7 +525,7 @@ describe('writeSite: folders it must not replace', () => {
     // The files are written in order: index.html, then the link's place, then what comes after.
     symlinkSync(path.join(root, 'secret.txt'), path.join(out, 'runs', 'a.html'));
     const site = { 'index.html': 'i', 'runs/a.html': 'A', 'runs/b.html': 'B' };
-    const external = withExternal ? { paths: ['runs/x.html'], write: async (dir: string) => (writeFileSync(path.join(dir, 'runs/x.html'), 'X'), 1) } : undefined;
+    const external = withExternal ? { paths: ['runs/x.html'], write: async (dir: string) => (writeFileSync(path.join(dir, 'runs/x.html'), 'X'), { bytes: 1 }) } : undefined;
     await expect(writeSite(out, files(site), { ...opts, force: true, external })).rejects.toThrow(/symbolic link/);
     const manifest = JSON.parse(readFileSync(path.join(out, '.trace-report-site.json'), 'utf8')) as { files: string[] };
     expect(manifest.files).toEqual(['index.html']);
@@ -600,4 +601,155 @@ describe('reusing a file of the previous build', () => {
       }
     },
   );
+});
+
+describe('carrying the run pages’ folder over at the swap', () => {
+  /** An earlier site of `pages` (runs/ name → text) plus index.html, built by writeSite. */
+  const earlier = async (pages: Record<string, string>) => {
+    const { root, out, opts } = setup();
+    const site = { 'index.html': 'one', ...Object.fromEntries(Object.entries(pages).map(([n, t]) => [`runs/${n}`, t])) };
+    await writeSite(out, files(site), opts);
+    return { root, out, opts };
+  };
+  /**
+   * A rebuild whose external writer writes `fresh` (runs/ name → text) and reports `carried`
+   * (names) as left in the earlier site; `meanwhile` runs in the earlier site before it returns.
+   */
+  const rebuild = (out: string, opts: object, all: string[], fresh: Record<string, string>, carried: string[], meanwhile?: (previousRoot: string) => void) =>
+    writeSite(out, files({ 'index.html': 'two' }), {
+      ...opts,
+      carry: 'runs',
+      external: {
+        paths: all.map((n) => `runs/${n}`),
+        write: async (root, previous) => {
+          expect(previous?.carry).toBe('runs');
+          for (const [n, t] of Object.entries(fresh)) writeFileSync(path.join(root, 'runs', n), t);
+          meanwhile?.(previous!.root);
+          return { bytes: 0, carried: carried.map((n) => `runs/${n}`) };
+        },
+      },
+    });
+
+  it('keeps the carried files where they are, puts the new ones beside them and removes those the site no longer has', async () => {
+    const { root, out, opts } = await earlier({ 'a.html': 'A1', 'b.html': 'B1', 'c.html': 'C1' });
+    const folder = lstatSync(path.join(out, 'runs')).ino;
+    const a = lstatSync(path.join(out, 'runs/a.html')).ino;
+    // a is kept, b is made again, c is gone, d is new.
+    const result = await rebuild(out, opts, ['a.html', 'b.html', 'd.html'], { 'b.html': 'B2', 'd.html': 'D2' }, ['a.html']);
+    expect(withoutManifest(tree(out))).toEqual({ 'index.html': 'two', 'runs/a.html': 'A1', 'runs/b.html': 'B2', 'runs/d.html': 'D2' });
+    expect(manifestFiles(out).sort()).toEqual(['index.html', 'runs/a.html', 'runs/b.html', 'runs/d.html']);
+    // The same folder and file, moved: not linked into a new folder.
+    expect(lstatSync(path.join(out, 'runs')).ino).toBe(folder);
+    expect(lstatSync(path.join(out, 'runs/a.html')).ino).toBe(a);
+    expect(lstatSync(path.join(out, 'runs/a.html')).nlink).toBe(1);
+    expect(result.kept).toBeUndefined();
+    expect(readdirSync(root).sort()).toEqual(['site']);
+  });
+
+  it('is not done when the earlier folder holds a file its build did not write, a link or a folder: the files left there are linked, the others stay aside', async () => {
+    for (const plant of ['file', 'link', 'folder'] as const) {
+      const { root, out, opts } = await earlier({ 'a.html': 'A1', 'b.html': 'B1' });
+      const planted = path.join(out, 'runs', 'mine.txt');
+      if (plant === 'file') writeFileSync(planted, 'mine');
+      else if (plant === 'link') symlinkSync(path.join(out, 'index.html'), planted);
+      else mkdirSync(planted);
+      const folder = lstatSync(path.join(out, 'runs')).ino;
+      const a = lstatSync(path.join(out, 'runs/a.html')).ino;
+      const result = await rebuild(out, opts, ['a.html', 'b.html'], { 'b.html': 'B2' }, ['a.html']);
+      expect(withoutManifest(tree(out)), plant).toEqual({ 'index.html': 'two', 'runs/a.html': 'A1', 'runs/b.html': 'B2' });
+      expect(lstatSync(path.join(out, 'runs')).ino, plant).not.toBe(folder);
+      expect(lstatSync(path.join(out, 'runs/a.html')).ino, plant).toBe(a);
+      expect(result.kept, plant).toBe(`${out}.old-trace-report`);
+      expect(readdirSync(path.join(result.kept!, 'runs')), plant).toEqual(['mine.txt']);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('links the carried files after all when a file its build did not write appeared in the folder meanwhile', async () => {
+    const { out, opts } = await earlier({ 'a.html': 'A1', 'b.html': 'B1' });
+    const a = lstatSync(path.join(out, 'runs/a.html')).ino;
+    const result = await rebuild(out, opts, ['a.html', 'b.html'], { 'b.html': 'B2' }, ['a.html'], (prev) => writeFileSync(path.join(prev, 'runs', 'mine.txt'), 'mine'));
+    expect(withoutManifest(tree(out))).toEqual({ 'index.html': 'two', 'runs/a.html': 'A1', 'runs/b.html': 'B2' });
+    expect(lstatSync(path.join(out, 'runs/a.html')).ino).toBe(a);
+    // The file it did not write stays in the earlier site, set aside.
+    expect(result.kept).toBe(`${out}.old-trace-report`);
+    expect(tree(result.kept!)).toEqual({ 'runs/mine.txt': 'mine' });
+  });
+
+  it('fails and leaves the earlier site as it was when a carried file is gone meanwhile', async () => {
+    const { root, out, opts } = await earlier({ 'a.html': 'A1', 'b.html': 'B1' });
+    const before = tree(out);
+    await expect(rebuild(out, opts, ['a.html', 'b.html'], { 'b.html': 'B2' }, ['a.html'], (prev) => rmSync(path.join(prev, 'runs', 'a.html')))).rejects.toThrow(
+      /runs\/a\.html changed while the site was being built; build again/,
+    );
+    delete before['runs/a.html'];
+    expect(tree(out)).toEqual(before);
+    expect(readdirSync(root).sort()).toEqual(['site']);
+  });
+
+  it('moves every file back when a move fails, and the earlier site stays in place', async () => {
+    const { root, out, opts } = await earlier({ 'a.html': 'A1', 'b.html': 'B1' });
+    const before = tree(out);
+    // What the earlier site holds cannot take the folder for the files it no longer has (a file of that name is there).
+    writeFileSync(path.join(out, 'replaced-by-trace-report'), 'x');
+    const withPlanted = tree(out);
+    await expect(rebuild(out, opts, ['a.html', 'b.html'], { 'b.html': 'B2' }, ['a.html'])).rejects.toThrow(/cannot move .*runs into the new site/);
+    expect(tree(out)).toEqual(withPlanted);
+    expect(withPlanted).toEqual({ ...before, 'replaced-by-trace-report': 'x' });
+    expect(readdirSync(root).sort()).toEqual(['site']);
+  });
+});
+
+describe('carryOver', () => {
+  /** An earlier site renamed aside and a new one, each with a runs/ folder of the given files. */
+  const folders = (old: Record<string, string>, fresh: Record<string, string>) => {
+    const root = tempDir('trace-report-carry-');
+    const aside = path.join(root, 'aside');
+    const temp = path.join(root, 'temp');
+    for (const [dir, pages] of [[aside, old], [temp, fresh]] as const) {
+      mkdirSync(path.join(dir, 'runs'), { recursive: true });
+      for (const [n, t] of Object.entries(pages)) writeFileSync(path.join(dir, 'runs', n), t);
+    }
+    return { aside, temp };
+  };
+
+  it('finds only a real folder of listed regular files', () => {
+    const { aside } = folders({ 'a.html': 'A', 'b.html': 'B' }, {});
+    const listed = new Set(['runs/a.html', 'runs/b.html', 'index.html']);
+    expect(listedFolder(aside, 'runs', listed)).toEqual(new Set(['a.html', 'b.html']));
+    expect(listedFolder(aside, 'runs', new Set(['runs/a.html']))).toBeNull();
+    expect(listedFolder(aside, 'missing', listed)).toBeNull();
+    // The folder's files that are not carried.
+    expect(carryable(aside, 'runs', listed, ['runs/a.html'])).toEqual(new Set(['b.html']));
+    expect(carryable(aside, 'runs', listed, ['runs/a.html', 'runs/b.html'])).toEqual(new Set());
+    expect(carryable(aside, 'runs', listed, ['runs/c.html'])).toBeNull();
+    expect(carryable(aside, 'runs', new Set(['runs/a.html']), ['runs/a.html'])).toBeNull();
+    expect(carryable(aside, 'runs', listed, ['other/a.html'])).toBeNull();
+    const linked = path.join(path.dirname(aside), 'linked');
+    symlinkSync(path.join(aside, 'runs'), linked);
+    expect(listedFolder(path.dirname(aside), 'linked', new Set(['linked/a.html', 'linked/b.html']))).toBeNull();
+  });
+
+  it('moves the folder into the new site and undoes every move on request', () => {
+    const { aside, temp } = folders({ 'a.html': 'A1', 'b.html': 'B1', 'c.html': 'C1' }, { 'b.html': 'B2', 'd.html': 'D2' });
+    const [oldTree, newTree] = [tree(aside), tree(temp)];
+    const over = carryOver(aside, temp, 'runs', new Set(['b.html', 'c.html']));
+    expect(tree(temp)).toEqual({ 'runs/a.html': 'A1', 'runs/b.html': 'B2', 'runs/d.html': 'D2' });
+    expect(over.held.sort()).toEqual(['replaced-by-trace-report/b.html', 'replaced-by-trace-report/c.html']);
+    expect(tree(aside)).toEqual({ 'replaced-by-trace-report/b.html': 'B1', 'replaced-by-trace-report/c.html': 'C1' });
+    over.undo();
+    expect(tree(aside)).toEqual(oldTree);
+    expect(tree(temp)).toEqual(newTree);
+  });
+
+  it('puts every file back and throws when a move fails part way', () => {
+    const { aside, temp } = folders({ 'a.html': 'A1', 'b.html': 'B1' }, { 'b.html': 'B2' });
+    // A new entry that cannot replace the carried file of its name: a folder.
+    mkdirSync(path.join(temp, 'runs', 'a.html'));
+    writeFileSync(path.join(temp, 'runs', 'a.html', 'x'), 'x');
+    const [oldTree, newTree] = [tree(aside), tree(temp)];
+    expect(() => carryOver(aside, temp, 'runs', new Set(['b.html']))).toThrow();
+    expect(tree(aside)).toEqual(oldTree);
+    expect(tree(temp)).toEqual(newTree);
+  });
 });

@@ -32,7 +32,8 @@ import type { HashedInput, InputRecord } from './reuse/input-hashes.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
 import { readReuseRecord, REUSE_FILE, reuseRecordBytes, type ReuseRecord } from './reuse/reuse-record.js';
 import { dataExports } from './exports.js';
-import { runFileNames, type PageNames, type RunPageNames } from './file-names.js';
+import { nameAt, RUN_PAGES_DIR, runFileNames, type PageNames, type RunPageNames } from './file-names.js';
+import { partPath } from './pages/run-parts.js';
 import { preloadCharts } from '../charts/render.js';
 import { renderCharts } from './pages/charts.js';
 import { errorDetails } from './pages/errors-page.js';
@@ -318,9 +319,21 @@ function externalWriters(
         const pageBytes = Float64Array.from(site.order, (r) => job.pages.written[r]!);
         record = writeNoFollow(resolveInside(root, REUSE_FILE), reuseRecordBytes(reuse.record(pageBytes, exports.value.ends)));
       }
-      return pages.value.bytes + exports.value.pages.bytes + exports.value.bytes + own.value.bytes + record;
+      return { bytes: pages.value.bytes + exports.value.pages.bytes + exports.value.bytes + own.value.bytes + record, carried: carriedPages(site, job.pages.carried) };
     },
   };
+}
+
+/** The run pages left in the previous site for the swap to carry over (`carried`, by a run's number in the plan), in the order of the run list. */
+function carriedPages(site: RunPagesSite, carried: Uint8Array | null): string[] {
+  const paths: string[] = [];
+  if (carried === null) return paths;
+  for (const r of site.order) {
+    if (carried[r] !== 1) continue;
+    const page = nameAt(site.names, r);
+    for (let i = 1; i <= site.files[r]!; i++) paths.push(partPath(page, i));
+  }
+  return paths;
 }
 
 /** Whether `file` is a regular file (not a link) of the size that `ends` ends at. */
@@ -351,7 +364,14 @@ async function render(
     skippedLines: loaded.skippedLines,
     skipped: skippedForRecord(loaded.skipped),
   });
-  const written = await writeSite(options.outDir, own.files, { force: options.force, cwd: options.cwd, record: stamp === null ? undefined : record, external: own.external });
+  const written = await writeSite(options.outDir, own.files, {
+    force: options.force,
+    cwd: options.cwd,
+    record: stamp === null ? undefined : record,
+    external: own.external,
+    // The run pages of runs that did not change stay in the folder they are in.
+    carry: own.external ? RUN_PAGES_DIR : undefined,
+  });
   return {
     outDir: written.dir,
     entry: path.join(written.dir, 'index.html'),

@@ -82,6 +82,9 @@ export class RunPageNames implements PageNames {
   }
 }
 
+/** The folder of the run pages (and of nothing else). */
+export const RUN_PAGES_DIR = 'runs';
+
 /**
  * `runs/<slug>-<hash>.html` for every id, numbered as the ids come (a repeated id keeps its first
  * number). The hash is the first 8 hex digits of the id's SHA-256; should two different ids ever
@@ -112,7 +115,7 @@ export function runFileNames(runIds: readonly string[]): RunPageNames {
 }
 
 function namesOf(entries: readonly NameEntry[]): RunPageNames {
-  const names = entries.map((e) => `runs/${nameOf(e.slug, e.hash, e.level)}.html`);
+  const names = entries.map((e) => `${RUN_PAGES_DIR}/${nameOf(e.slug, e.hash, e.level)}.html`);
   // A name is [a-z0-9._/-] (safeSegment): one byte a character.
   for (const name of names) if (!/^[a-z0-9._/-]+$/.test(name)) throw new Error(`page name ${JSON.stringify(name)} is not plain ASCII`);
   return new RunPageNames(sharedTexts(names), new Map(entries.map((e, i) => [e.id, i])));

@@ -128,6 +128,7 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
     previous: null,
     kept: null,
     written: sharedArray(Float64Array, n),
+    carried: null,
   };
   for (let i = 0; i < n; i++) {
     const r = order[i]!;
@@ -153,8 +154,11 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
       }
       if (keep !== null) keep[r] = all === 1 ? kept![r]! : NaN;
     }
-    b.previous = { root: previous.root, has, firstFile };
+    // The run pages' folder carried over whole: their kept pages are left in the previous site.
+    const carry = previous.carry !== null && keep !== null;
+    b.previous = { root: previous.root, has, firstFile, carry };
     b.kept = keep;
+    if (carry) b.carried = sharedArray(Uint8Array, n);
   }
   return b;
 }

@@ -6,7 +6,7 @@ import { nameAt, type RunPageNameList } from './file-names.js';
 import { partPath } from './pages/run-parts.js';
 import { runPageFiles, type Neighbour, type PageContext } from './pages/site-pages.js';
 import { resolveInside } from './write/site-path.js';
-import { keepFiles, writeOrReuse } from './write/reuse-file.js';
+import { carryFiles, keepFiles, writeOrReuse } from './write/reuse-file.js';
 
 /** Runs a thread takes from the board at a time: few enough that the threads finish together. */
 export const RUNS_A_CLAIM = 64;
@@ -34,7 +34,7 @@ export interface RunPagesBoard {
    * page's path (linked instead when unchanged, see reuse-file.ts), and where each run's files
    * start in that list. Null without one.
    */
-  previous: { root: string; has: Uint8Array; firstFile: Int32Array } | null;
+  previous: { root: string; has: Uint8Array; firstFile: Int32Array; carry: boolean } | null;
   /**
    * By a run's number in the plan: the bytes of its page files when they are known to be the
    * previous build's, byte for byte (its key and its neighbours' are the same, see
@@ -44,6 +44,12 @@ export interface RunPagesBoard {
   kept: Float64Array | null;
   /** In shared memory, by a run's number in the plan: the bytes of its page files as written (for the next build's `kept`). */
   written: Float64Array;
+  /**
+   * In shared memory, by a run's number in the plan: 1 when its kept pages were left in the
+   * previous site for the swap to carry over (`previous.carry`) rather than linked. Null unless
+   * `previous.carry`.
+   */
+  carried: Uint8Array | null;
 }
 
 /** Write run pages taken from `pages` into `root` (on a worker thread), building each run from the plan. */
@@ -109,12 +115,14 @@ export class RunPagesWriter {
 
   private write(r: number): void {
     const { job } = this;
-    const { names: pageNames, files, prev: prevs, next: nexts, previous, kept } = job.pages;
+    const { names: pageNames, files, prev: prevs, next: nexts, previous, kept, carried } = job.pages;
     const page = nameAt(pageNames, r);
     const planned = files[r]!;
     if (previous !== null && kept !== null && !Number.isNaN(kept[r]!)) {
       const paths = Array.from({ length: planned }, (_, i) => partPath(page, i + 1));
-      if (keepFiles(paths.map((p) => resolveInside(previous.root, p)), paths.map((p) => resolveInside(job.root, p)), kept[r]!)) {
+      const olds = paths.map((p) => resolveInside(previous.root, p));
+      if (previous.carry && carried !== null ? carryFiles(olds, kept[r]!) : keepFiles(olds, paths.map((p) => resolveInside(job.root, p)), kept[r]!)) {
+        if (previous.carry && carried !== null) carried[r] = 1;
         this.bytes += kept[r]!;
         job.pages.written[r] = kept[r]!;
         this.pages += planned;

@@ -86,6 +86,11 @@ export class PreviousSite {
   constructor(
     readonly root: string,
     private readonly files: ReadonlySet<string>,
+    /**
+     * A folder (one level) whose unchanged files are left where they are rather than linked: the
+     * swap carries it over whole (carry-over.ts). Null: every unchanged file is linked.
+     */
+    readonly carry: string | null = null,
   ) {
     this.real = new RealDirs(root);
   }
@@ -99,6 +104,25 @@ export class PreviousSite {
   fileFor(rel: string): string | null {
     return this.has(rel) ? resolveInside(this.root, rel) : null;
   }
+}
+
+/**
+ * Whether the previous build's files `olds` may be left where they are for the swap to carry
+ * over (PreviousSite's `carry`), when their pages are known to be the same (reuse/run-keys.ts):
+ * regular files, not links, of `bytes` bytes in all (a page edited since is written again).
+ */
+export function carryFiles(olds: readonly string[], bytes: number): boolean {
+  let sizes = 0;
+  for (const old of olds) {
+    try {
+      const st = lstatSync(old);
+      if (!st.isFile()) return false;
+      sizes += st.size;
+    } catch {
+      return false;
+    }
+  }
+  return sizes === bytes;
 }
 
 /**

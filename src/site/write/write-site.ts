@@ -5,6 +5,9 @@
  *   2. Swap: write everything into `<out>.tmp-trace-report`, rename the old site aside to
  *      `<out>.old-trace-report`, rename the new one in, then delete from the aside folder only the
  *      files its manifest lists. A failed build removes its temporary folder and nothing else.
+ *      A rebuild may carry a folder of the old site over whole instead (`carry`, the run pages):
+ *      its unchanged files stay where they are, and at the swap the folder, with the new and
+ *      changed files put in it, is moved into the new site (carry-over.ts).
  *      The old site is renamed, not deleted, before writing: on ext4 writing many files right
  *      after deleting many is about 20× slower (issue 4).
  *   3. In place (`--force` on a folder with other files, the current folder, a mount point):
@@ -15,13 +18,16 @@
  * old manifest is cleaned like any old site. Anything else in the way is refused, not touched.
  */
 
-import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { OutputError } from '../../errors.js';
 import { MANIFEST_NAME, manifestText, readManifest, toolVersion, type SiteManifest } from './manifest.js';
+import { carryable, carryOver, type CarriedOver } from './carry-over.js';
+import { lstatIsDir } from './real-dirs.js';
 import { removeEmptyDirs, removeListed } from './remove-listed.js';
 import { PreviousSite } from './reuse-file.js';
 import type { SiteFile } from './site-file.js';
+import { resolveInside } from './site-path.js';
 import { writeNoFollow } from './write-file.js';
 import { makeDirsFor, writeFiles, type Written } from './write-files.js';
 
@@ -41,18 +47,32 @@ export interface WriteSiteOptions {
   record?: (written: { files: number; bytes: number }) => unknown;
   /** Files written by someone else (other threads) into the folder, while `files` are written here. */
   external?: ExternalFiles;
+  /**
+   * A folder (relative, one level) of the external files whose unchanged files a rebuild by swap
+   * may leave in the site being replaced, to carry the folder over at the swap (see
+   * carry-over.ts). Done only when, at the swap, that folder holds nothing but files its build
+   * wrote; otherwise the files left there are linked into the new site then.
+   */
+  carry?: string;
 }
 
 /**
  * Files another writer puts in the site folder: their paths (which may be made as they are
- * listed, and listed more than once), and the writing (returns the bytes), which may link
- * unchanged files from the site being replaced (`previous`). `ownWritten` settles once this
- * thread's own files are written (true) or have failed (false): the writer may then go on
- * writing on this thread too.
+ * listed, and listed more than once), and the writing, which may link unchanged files from the
+ * site being replaced (`previous`), or leave them there when `previous.carry` names their folder.
+ * `ownWritten` settles once this thread's own files are written (true) or have failed (false):
+ * the writer may then go on writing on this thread too.
  */
 export interface ExternalFiles {
   paths: Iterable<string>;
-  write(root: string, previous: PreviousSite | undefined, ownWritten: Promise<boolean>): Promise<number>;
+  write(root: string, previous: PreviousSite | undefined, ownWritten: Promise<boolean>): Promise<ExternalWritten>;
+}
+
+export interface ExternalWritten {
+  /** Bytes of the files written or linked. */
+  bytes: number;
+  /** The files (site paths, listed in `paths` too) left in the site being replaced, in its `carry` folder, for the swap to carry over. */
+  carried?: readonly string[];
 }
 
 /**
@@ -64,18 +84,22 @@ export type SiteFiles = Iterable<SiteFile> | (() => Promise<Iterable<SiteFile>>)
 /**
  * Writes `files` here and the external files elsewhere at the same time, into `root`. Both are
  * finished (or failed) before this returns or throws: a caller may remove the folder next.
+ * Returns the external files left in `previous` to be carried over (none unless `previous.carry`).
  */
-async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: WriteSiteOptions, written: Written, previous?: PreviousSite): Promise<void> {
+async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: WriteSiteOptions, written: Written, previous?: PreviousSite): Promise<readonly string[]> {
   const external = opts.external;
   const how = { fresh, onProgress: opts.onProgress, previous };
-  if (!external) return writeFiles(root, typeof files === 'function' ? await files() : files, how, written);
+  if (!external) {
+    await writeFiles(root, typeof files === 'function' ? await files() : files, how, written);
+    return [];
+  }
   makeDirsFor(root, external.paths, fresh);
   let ownWritten!: (ok: boolean) => void;
   const own = new Promise<boolean>((resolve) => (ownWritten = resolve));
   // Its outcome is taken at once, so that a failure while this thread is still busy is never an
   // unhandled rejection (which ends the process); it is thrown once this thread's work is done.
   const elsewhere = external.write(root, previous, own).then(
-    (bytes) => ({ bytes }),
+    (done) => ({ done }),
     (error: unknown) => ({ error }),
   );
   try {
@@ -91,9 +115,10 @@ async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: Wr
   if ('error' in outcome) throw outcome.error;
   // Listed once written: after a failure, files that may not have been written are not claimed
   // (a later build overwrites them in place rather than deleting what it does not know).
-  written.bytes += outcome.bytes;
+  written.bytes += outcome.done.bytes;
   // One at a time: spread into arguments, a few hundred thousand paths overflow the stack.
   for (const p of external.paths) written.paths.push(p);
+  return outcome.done.carried ?? [];
 }
 
 export interface WriteSiteResult {
@@ -164,11 +189,22 @@ async function writeSwapped(out: string, target: Target, files: SiteFiles, versi
     throw new OutputError(`cannot create ${temp}: ${(e as Error).message}`, { cause: e });
   }
   const written: Written = { paths: [], bytes: 0 };
+  const listed = new Set(target.kind === 'dir' ? (target.manifest?.files ?? []) : []);
+  // The folder to carry over, when the site being replaced has it (a real folder, not a link).
+  const carry = opts.carry !== undefined && listed.size > 0 && lstatIsDir(path.join(out, opts.carry)) ? opts.carry : null;
+  let carried: readonly string[] = [];
+  let others: Set<string> | null = null;
   try {
     writeManifest(temp, { tool: 'trace-report', version, inPlace: false, building: true, files: [] });
-    // The site being replaced stays whole until the swap: its unchanged files are linked, not copied.
-    const previous = target.kind === 'dir' && target.manifest ? new PreviousSite(out, new Set(target.manifest.files)) : undefined;
-    await writeAll(temp, files, true, opts, written, previous);
+    // The site being replaced stays whole until the swap: its unchanged files are linked, not
+    // copied, or (in the folder carried over) left where they are.
+    const previous = target.kind === 'dir' && target.manifest ? new PreviousSite(out, listed, carry) : undefined;
+    carried = await writeAll(temp, files, true, opts, written, previous);
+    if (carried.length > 0) {
+      others = carryable(out, carry!, listed, carried);
+      // The folder holds files its build did not write (or lost some meanwhile): the files left there are linked after all.
+      if (others === null) linkCarried(out, temp, carried);
+    }
     writeManifest(temp, { tool: 'trace-report', version, inPlace: false, files: written.paths, build: opts.record?.({ files: written.paths.length, bytes: written.bytes }) });
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });
@@ -180,17 +216,48 @@ async function writeSwapped(out: string, target: Target, files: SiteFiles, versi
     return result;
   }
   renameOrUndo(out, aside, () => rmSync(temp, { recursive: true, force: true }));
-  renameOrUndo(temp, out, () => {
+  const back = (): void => {
     try {
       renameSync(aside, out);
     } finally {
       rmSync(temp, { recursive: true, force: true });
     }
+  };
+  let over: CarriedOver | null = null;
+  if (others !== null) {
+    try {
+      over = carryOver(aside, temp, carry!, others);
+    } catch (e) {
+      back();
+      throw new OutputError(`cannot move ${path.join(aside, carry!)} into the new site: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  renameOrUndo(temp, out, () => {
+    over?.undo();
+    back();
   });
-  // The only deletion of a build, and it comes after the new site is in place.
-  const gone = removeListed(aside, [...(target.manifest?.files ?? []), MANIFEST_NAME], true);
+  // The only deletion of a build, and it comes after the new site is in place. A carried folder's
+  // files are the new site's now: only those it no longer has are removed, from where they were held.
+  const old = over === null ? listed : [...listed].filter((f) => !f.startsWith(`${carry}/`));
+  const gone = removeListed(aside, [...old, ...(over?.held ?? []), MANIFEST_NAME], true);
   if (!gone) result.kept = aside;
   return result;
+}
+
+/**
+ * Links the files `carried` (site paths) of the site being replaced into the new one, when their
+ * folder can no longer be carried over whole: each must still be a regular file.
+ */
+function linkCarried(out: string, temp: string, carried: readonly string[]): void {
+  for (const p of carried) {
+    const abs = resolveInside(temp, p);
+    try {
+      linkSync(resolveInside(out, p), abs);
+      if (!lstatSync(abs).isFile()) throw new Error('not a regular file');
+    } catch (e) {
+      throw new OutputError(`${path.join(out, p)} changed while the site was being built; build again (${(e as Error).message})`, { cause: e });
+    }
+  }
 }
 
 async function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }>, files: SiteFiles, version: string, opts: WriteSiteOptions): Promise<WriteSiteResult> {
@@ -198,7 +265,7 @@ async function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }
   const inPlace = old ? old.inPlace : !target.empty;
   const written: Written = { paths: [], bytes: 0 };
   // A file of the earlier build that already holds what this build writes is left untouched.
-  const previous = old ? new PreviousSite(out, new Set(old.files)) : undefined;
+  const previous = old ? new PreviousSite(out, new Set(old.files), null) : undefined;
   try {
     await writeAll(out, files, false, opts, written, previous);
   } catch (e) {
