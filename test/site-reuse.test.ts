@@ -270,14 +270,19 @@ describe('a large build after lines were appended to its input', () => {
     expect(tree).toEqual(fresh);
   });
 
-  it('carries the pages of the runs still there over, and removes those of the runs that are gone', async () => {
+  /** A site built from two inputs: runs 1-3 in a.jsonl, runs 4-6 in b.jsonl. */
+  const twoInputs = async () => {
     const dir = tempDir();
     const [a, b] = [path.join(dir, 'a.jsonl'), path.join(dir, 'b.jsonl')];
     writeFileSync(a, [1, 2, 3].map((n) => callLines(n)).join(''));
     writeFileSync(b, [4, 5, 6].map((n) => callLines(n)).join(''));
     const out = path.join(dir, 'site');
     await buildSite({ inputs: [a, b], outDir: out, ...threads });
-    const before = runPageInodes(out);
+    return { dir, a, b, out, before: runPageInodes(out) };
+  };
+
+  it('carries the pages of the runs still there over, and removes those of the runs that are gone', async () => {
+    const { dir, a, out, before } = await twoInputs();
     const folder = lstatSync(path.join(out, 'runs')).ino;
     // Run 1's page edited by hand to another size: made again, not carried.
     appendFileSync(path.join(out, 'runs', runPageOf(before.keys(), 'run-01')), '<!-- mine -->');
@@ -294,13 +299,7 @@ describe('a large build after lines were appended to its input', () => {
   });
 
   it('keeps the pages of runs read from an input that did not change beside one that did', async () => {
-    const dir = tempDir();
-    const [a, b] = [path.join(dir, 'a.jsonl'), path.join(dir, 'b.jsonl')];
-    writeFileSync(a, [1, 2, 3].map((n) => callLines(n)).join(''));
-    writeFileSync(b, [4, 5, 6].map((n) => callLines(n)).join(''));
-    const out = path.join(dir, 'site');
-    await buildSite({ inputs: [a, b], outDir: out, ...threads });
-    const before = runPageInodes(out);
+    const { a, b, out, before } = await twoInputs();
     // Edited by hand, sizes kept: a page kept by its key keeps the edit, a page made again loses it.
     const pages = Object.fromEntries([1, 2, 3, 4].map((n) => [n, editSameSize(out, `run-0${n}`)]));
     // b rewritten: its runs change. a's stay, but run 3's page links to run 4, which changed: made again too.
