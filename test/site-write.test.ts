@@ -687,6 +687,15 @@ describe('carrying the run pages’ folder over at the swap', () => {
     expect(readdirSync(root).sort()).toEqual(['site']);
   });
 
+  it('refuses files left to carry over when no folder is carried, and leaves the earlier site as it was', async () => {
+    const { root, out, opts } = await earlier({ 'a.html': 'A1' });
+    const before = tree(out);
+    const external = { paths: ['runs/a.html'], write: async () => ({ bytes: 2, carried: ['runs/a.html'] }) };
+    await expect(writeSite(out, files({ 'index.html': 'two' }), { ...opts, external })).rejects.toThrow(/no folder of it is carried/);
+    expect(tree(out)).toEqual(before);
+    expect(readdirSync(root).sort()).toEqual(['site']);
+  });
+
   it('moves every file back when a move fails, and the earlier site stays in place', async () => {
     const { root, out, opts } = await earlier({ 'a.html': 'A1', 'b.html': 'B1' });
     const before = tree(out);

@@ -201,7 +201,8 @@ async function writeSwapped(out: string, target: Target, files: SiteFiles, versi
     const previous = target.kind === 'dir' && target.manifest ? new PreviousSite(out, listed, carry) : undefined;
     carried = await writeAll(temp, files, true, opts, written, previous);
     if (carried.length > 0) {
-      others = carryable(out, carry!, listed, carried);
+      if (carry === null) throw new Error('files were left in the earlier site to carry over, but no folder of it is carried');
+      others = carryable(out, carry, listed, carried);
       // The folder holds files its build did not write (or lost some meanwhile): the files left there are linked after all.
       if (others === null) linkCarried(out, temp, carried);
     }
