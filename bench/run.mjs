@@ -47,6 +47,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
 const int = (n) => Math.round(n).toLocaleString('en-US');
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
+/** Above this share of a build's CPU time as system time, the bench says the file system was slow. */
+const SLOW_FS_SHARE = 0.4;
 
 /**
  * A fresh output folder name: builds never write over a folder that was just deleted. The sites
@@ -147,6 +149,11 @@ for (const spans of sizes) {
   if (build) {
     console.log(`  build (full)       ${f(build.full.s).padStart(8)} ${cpu(build.full)}   ${int(build.size.files)} files, ${f(build.size.bytes / 1e6, 1)} MB, ${int(build.size.files / build.full.s)} files/s, peak RSS ${f(build.full.rss, 0)} MB`);
     console.log(`  build (unchanged)  ${f(build.again.seconds).padStart(8)} ${cpu(build.again)}   ${f((100 * build.again.seconds) / build.full.s, 0)}% of a full build`);
+    // A quiet file system gives a full build 15-30% of its CPU time as system time. Far more means
+    // files being made where many were deleted in the last hours (BENCHMARKS.md, twenty-first round).
+    if (build.full.sys > SLOW_FS_SHARE * build.full.cpu) {
+      console.log(`  note: ${f((100 * build.full.sys) / build.full.cpu, 0)}% of the full builds' CPU time was system time: the file system was slow (many files deleted in the last hours, a bench run's own sites too), and so are these build figures`);
+    }
   }
   if (m.summary && m.DuckDB) {
     const ratio = m.summary.s / m.DuckDB.s;
