@@ -154,11 +154,10 @@ export function runPagesBoard(site: RunPagesSite, previous: PreviousSite | undef
       }
       if (keep !== null) keep[r] = all === 1 ? kept![r]! : NaN;
     }
-    // The run pages' folder carried over whole: their kept pages are left in the previous site.
-    const carry = previous.carry !== null && keep !== null;
-    b.previous = { root: previous.root, has, firstFile, carry };
+    b.previous = { root: previous.root, has, firstFile };
     b.kept = keep;
-    if (carry) b.carried = sharedArray(Uint8Array, n);
+    // The run pages' folder carried over whole: their kept pages are left in the previous site.
+    if (previous.carry !== null && keep !== null) b.carried = sharedArray(Uint8Array, n);
   }
   return b;
 }

@@ -34,7 +34,7 @@ export interface RunPagesBoard {
    * page's path (linked instead when unchanged, see reuse-file.ts), and where each run's files
    * start in that list. Null without one.
    */
-  previous: { root: string; has: Uint8Array; firstFile: Int32Array; carry: boolean } | null;
+  previous: { root: string; has: Uint8Array; firstFile: Int32Array } | null;
   /**
    * By a run's number in the plan: the bytes of its page files when they are known to be the
    * previous build's, byte for byte (its key and its neighbours' are the same, see
@@ -46,8 +46,8 @@ export interface RunPagesBoard {
   written: Float64Array;
   /**
    * In shared memory, by a run's number in the plan: 1 when its kept pages were left in the
-   * previous site for the swap to carry over (`previous.carry`) rather than linked. Null unless
-   * `previous.carry`.
+   * previous site for the swap to carry over (PreviousSite's `carry`) rather than linked. Null
+   * when kept pages are linked.
    */
   carried: Uint8Array | null;
 }
@@ -121,8 +121,8 @@ export class RunPagesWriter {
     if (previous !== null && kept !== null && !Number.isNaN(kept[r]!)) {
       const paths = Array.from({ length: planned }, (_, i) => partPath(page, i + 1));
       const olds = paths.map((p) => resolveInside(previous.root, p));
-      if (previous.carry && carried !== null ? carryFiles(olds, kept[r]!) : keepFiles(olds, paths.map((p) => resolveInside(job.root, p)), kept[r]!)) {
-        if (previous.carry && carried !== null) carried[r] = 1;
+      if (carried !== null ? carryFiles(olds, kept[r]!) : keepFiles(olds, paths.map((p) => resolveInside(job.root, p)), kept[r]!)) {
+        if (carried !== null) carried[r] = 1;
         this.bytes += kept[r]!;
         job.pages.written[r] = kept[r]!;
         this.pages += planned;
