@@ -92,6 +92,34 @@ describe('choosing worker threads', () => {
     expect(await readOnThreads([file, { path: '/dev/fd/63', name: 'p', stream: true }], 2, 101)).toBe(false);
   });
 
+  it('tells once, as the reading begins, whether it is on threads: before any file is read, and on threads once they were started', async () => {
+    const seen: string[] = [];
+    const options = (workers: number) => ({
+      cwd: ROOT,
+      workers,
+      parallelFrom: 0,
+      chunkBytes: 4096,
+      keepPlan: true,
+      onReading: (threads: boolean) => seen.push(`reading ${threads}`),
+      onFile: (_f: unknown, i: number) => seen.push(`file ${i}`),
+      onRead: () => seen.push('read'),
+    });
+    await loadTraces(['test/fixtures/dialects'], options(2));
+    expect(seen[0]).toBe('reading true');
+    expect(seen.filter((s) => s.startsWith('reading'))).toEqual(['reading true']);
+    expect(seen.at(-1)).toBe('read');
+    seen.length = 0;
+    await loadTraces(['test/fixtures/dialects'], options(0));
+    expect(seen[0]).toBe('reading false');
+    expect(seen.filter((s) => s.startsWith('reading'))).toEqual(['reading false']);
+    expect(seen).not.toContain('read');
+    seen.length = 0;
+    // The spans of `query`, read on threads too.
+    await loadTraces(['test/fixtures/dialects'], { ...options(2), onSpan: () => undefined, keepRuns: false, spanFields: false });
+    expect(seen.filter((s) => s.startsWith('reading'))).toEqual(['reading true']);
+    expect(seen[0]).toBe('reading true');
+  });
+
   it('counts a gzipped file as the bytes it holds uncompressed', async () => {
     const text = `${'{"event_type":"llm_call","model":"gpt-4o","input_tokens":10}\n'.repeat(2000)}`;
     // writeTree gzips the files named .gz.

@@ -56,6 +56,12 @@ export interface LoadOptions {
    * build starts its page-writing threads then, while one core would otherwise wait.
    */
   onRead?: () => void;
+  /**
+   * Called once as the reading begins, with whether it is on worker threads (then once they were
+   * started): a build loads the code it needs next meanwhile. Loading modules on this thread before
+   * the threads start holds their start back (vega's, 0.3-0.4 s at 1M spans).
+   */
+  onReading?: (threads: boolean) => void;
 }
 
 /** Below this much input, starting workers costs more than it saves. */
@@ -127,6 +133,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
     // Read on the workers and route each line to its run here; then build the runs from their
     // events (the same code the summary's threads run, see build-runs.ts).
     const pool = new WorkerPool(Math.min(options.workers ?? defaultWorkers(), chunks.length), { keepText, fast, shared: options.keepPlan === true });
+    options.onReading?.(true);
     try {
       plan = await readIntoPlan(pool, files.length, chunks, counts, options.onFile);
     } finally {
@@ -137,6 +144,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
   } else {
     // Runs not kept are only the context of their spans: their calls and step trees are not made.
     const assembler = new RunAssembler(keepText, options.keepRuns === false);
+    options.onReading?.(false);
     for (const [index, file] of files.entries()) {
       assembler.beginFile();
       const name = file.name;
@@ -272,6 +280,7 @@ async function readSpansOnThreads(
   spanFields: boolean,
 ): Promise<void> {
   const pool = new WorkerPool(Math.min(options.workers ?? defaultWorkers(), chunks.length), { keepText: false, fast: options.fastPath !== false, shared: false });
+  options.onReading?.(true);
   const assembler = new RunAssembler(false, true);
   // One event object decoded into again and again: a context-only run keeps none of it.
   const event = emptyEvent();

@@ -193,8 +193,6 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     };
   }
   progress?.('reading traces');
-  // The charts' code loads while the traces are read (on threads, for large inputs).
-  preloadCharts();
   // Inputs read on worker threads (large ones) are written as pages by worker threads too: those
   // start as soon as the reading ends, and load their code while this thread builds the runs.
   const threads: { pages: ParallelRunPages | null; exports: ParallelExports | null } = { pages: null, exports: null };
@@ -209,6 +207,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       chunkBytes: options.chunkBytes,
       // The events stay, for the page-writing threads to build the runs again.
       keepPlan: !options.singleFile,
+      // The charts' code loads while the traces are read (on threads, once those were started).
+      onReading: preloadCharts,
       onRead: options.singleFile
         ? undefined
         : () => {
