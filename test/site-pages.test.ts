@@ -10,6 +10,7 @@ import { loadTraces } from '../src/read/load.js';
 import { renderSite } from '../src/site/build.js';
 import { siteFileText } from '../src/site/write/site-file.js';
 import { escapeHtml, idFragment, jsonForScript, relativeUrl, urlSegment } from '../src/site/html.js';
+import { cellHtml } from '../src/site/pages/cells.js';
 import { RUNS_PER_PAGE } from '../src/site/pages/index-page.js';
 import { RUNS_GLOBAL, runsData, runsDataScript } from '../src/site/pages/runs-data.js';
 import { svgNumber } from '../src/site/pages/waterfall.js';
@@ -193,6 +194,25 @@ describe('html escaping helpers', () => {
     for (let i = 0; i < 20_000; i++) values.push(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 10 ** (i % 11));
     for (const n of values) expect(svgNumber(n), String(n)).toBe(reference(n));
     expect([svgNumber(419.29), svgNumber(5.1), svgNumber(250), svgNumber(-0.001), svgNumber(0.049)]).toEqual(['419.29', '5.1', '250', '0', '0.05']);
+  });
+
+  it('writes a table cell with every part escaped: header, class, value, title, link, code, badge and share bar', () => {
+    expect(cellHtml({ text: 'run <1> & "x"', href: '../runs/a.html', code: true, head: true, cls: 'id' })).toBe(
+      '<th scope="row" class="id"><a href="../runs/a.html"><code>run &lt;1&gt; &amp; &quot;x&quot;</code></a></th>',
+    );
+    expect(cellHtml({ text: '1,204', num: true, value: 1204, title: `3 'failed'` })).toBe('<td class="num" data-value="1204" title="3 &#39;failed&#39;">1,204</td>');
+    expect(cellHtml({ text: '', num: true, value: null, badge: 'unpriced', badgeTitle: 'no <price>' })).toBe(
+      '<td class="num"> <span class="badge badge-unpriced" title="no &lt;price&gt;">unpriced</span></td>',
+    );
+    expect(cellHtml({ text: '~$0.10', num: true, value: 'k<ey', cls: ' est ', bar: 12.5 })).toBe(
+      '<td class="num  est" data-value="k&lt;ey"><span class="share">~$0.10<svg class="bar" width="64" height="8" viewBox="0 0 64 8" aria-hidden="true" focusable="false">' +
+        '<rect class="track" width="64" height="8" rx="2"/><rect class="fill" width="8" height="8" rx="2"/></svg></span></td>',
+    );
+    // A bar of a share above 0 is never drawn thinner than 1; a share of 0 draws none; no class is written without one.
+    expect(cellHtml({ text: 'a\u0000b', bar: 0.2 })).toContain('<td><span class="share">a\uFFFDb<svg');
+    expect(cellHtml({ text: 'x', bar: 0.2 })).toContain('<rect class="fill" width="1" height="8"');
+    expect(cellHtml({ text: 'x', bar: 0 })).toContain('<rect class="fill" width="0" height="8"');
+    expect(cellHtml({ text: 'ok', cls: 'status status-ok', value: 0 })).toBe('<td class="status status-ok" data-value="0">ok</td>');
   });
 
   it('makes ids one to one', () => {

@@ -6,6 +6,7 @@
 import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd, formatUtcMinute } from '../../format/money.js';
 import type { CallStatus, LlmCall, Run, RunStatus, RunTotals } from '../../model/types.js';
 import { picoToUsd } from '../../model/types.js';
+import { escapeHtml } from '../html.js';
 
 export interface Cell {
   text: string;
@@ -163,4 +164,29 @@ export function tokensText(input: number | null, output: number | null, total: n
 export function tokensCell(input: number | null, output: number | null, total: number | null): Cell {
   const text = tokensText(input, output, total);
   return { text: text === '—' ? text : `${text} tok`, num: true, value: (input ?? 0) + (output ?? 0) || total };
+}
+
+/**
+ * A cell's HTML: `<th scope="row">` or `<td>`, its class, `data-value` and title, the text (in
+ * `<code>`, a link of our own), a badge and a share bar, every value escaped. Written out rather
+ * than as a template closure: a run list page has 900 cells, and this is a third of their cost.
+ */
+export function cellHtml(c: Cell): string {
+  let html = c.head ? '<th scope="row"' : '<td';
+  if (c.num || c.cls) html += ` class="${escapeHtml(`${c.num ? 'num' : ''} ${c.cls || ''}`.trim())}"`;
+  // A number's text never needs escaping; a key given as the value may.
+  if (typeof c.value === 'number') html += ` data-value="${c.value}"`;
+  else if (c.value !== undefined && c.value !== null) html += ` data-value="${escapeHtml(c.value)}"`;
+  if (c.title) html += ` title="${escapeHtml(c.title)}"`;
+  html += '>';
+  if (c.bar !== undefined) html += '<span class="share">';
+  if (c.href) html += `<a href="${escapeHtml(c.href)}">`;
+  html += c.code ? `<code>${escapeHtml(c.text)}</code>` : escapeHtml(c.text);
+  if (c.href) html += '</a>';
+  if (c.badge) html += ` <span class="badge badge-unpriced"${c.badgeTitle ? ` title="${escapeHtml(c.badgeTitle)}"` : ''}>${escapeHtml(c.badge)}</span>`;
+  if (c.bar !== undefined) {
+    const width = Math.max(c.bar > 0 ? 1 : 0, Math.round(c.bar * 64) / 100);
+    html += `<svg class="bar" width="64" height="8" viewBox="0 0 64 8" aria-hidden="true" focusable="false"><rect class="track" width="64" height="8" rx="2"/><rect class="fill" width="${width}" height="8" rx="2"/></svg></span>`;
+  }
+  return html + (c.head ? '</th>' : '</td>');
 }

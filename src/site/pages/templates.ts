@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import { escapeHtml } from '../html.js';
+import { cellHtml } from './cells.js';
 
 // src/site/pages and dist/site/pages sit at the same depth below the package root.
 const PACKAGE_ROOT = new URL('../../../', import.meta.url);
@@ -13,11 +14,16 @@ const TEMPLATES = new URL('templates/', PACKAGE_ROOT);
 
 export type TemplateName = 'layout' | 'index' | 'run' | 'cost' | 'latency' | 'errors';
 
-let eta: Eta | undefined;
+/** The engine, with what templates call as `this.<name>`: a table cell's HTML (cells.ts). */
+class ReportEta extends Eta {
+  readonly cellHtml = cellHtml;
+}
 
-function engine(): Eta {
+let eta: ReportEta | undefined;
+
+function engine(): ReportEta {
   if (eta) return eta;
-  const e = new Eta({ autoEscape: true, escapeFunction: escapeHtml, autoTrim: [false, 'nl'], cache: true, useWith: false });
+  const e = new ReportEta({ autoEscape: true, escapeFunction: escapeHtml, autoTrim: [false, 'nl'], cache: true, useWith: false });
   for (const dir of ['', 'partials/']) {
     for (const file of readdirSync(new URL(dir, TEMPLATES)).sort()) {
       if (!file.endsWith('.eta')) continue;
