@@ -126,6 +126,11 @@ describe('a large build after lines were appended to its input', () => {
     expect(first.callEnds.csv.length).toBe(12);
     expect(first.callEnds.csv[11]).toBe(lstatSync(path.join(out, 'calls.csv')).size);
     expect(first.callEnds.jsonl[11]).toBe(lstatSync(path.join(out, 'calls.jsonl')).size);
+    // And each run's row of runs.csv, after its header.
+    const runsCsv = readFileSync(path.join(out, 'runs.csv'), 'latin1');
+    expect(first.runEnds.length).toBe(12);
+    expect(first.runEnds[0]).toBe(runsCsv.indexOf('\r\nrun-02,') + 2);
+    expect(first.runEnds[11]).toBe(runsCsv.length);
     expect(first.pageBytes[0]).toBe(lstatSync(path.join(out, 'runs', runPageOf(before.keys(), 'run-01'))).size);
 
     // Run 5 gets one more call (later than its others), and a new run 13 comes after run 12.
@@ -153,22 +158,34 @@ describe('a large build after lines were appended to its input', () => {
     await expectFresh(trace, out);
   });
 
-  it('begins the exports of calls with the rows the previous build wrote for the runs before the first that changed', async () => {
+  it('begins runs.csv and the exports of calls with the rows the previous build wrote for the runs before the first that changed', async () => {
     const { dir, trace, out } = await setUp();
     // A byte of run 1's first row changed by hand, its size kept: the rows are taken as written (by their record, not read).
+    const editRow = (file: string) => {
+      const text = readFileSync(file, 'latin1');
+      const at = text.indexOf('\r\nrun-01,') + 2;
+      expect(at).toBeGreaterThan(2);
+      writeFileSync(file, `${text.slice(0, at)}RUN${text.slice(at + 3)}`, 'latin1');
+    };
     const csv = path.join(out, 'calls.csv');
-    const text = readFileSync(csv, 'latin1');
-    const at = text.indexOf('\r\nrun-01,') + 2;
-    expect(at).toBeGreaterThan(2);
-    writeFileSync(csv, `${text.slice(0, at)}RUN${text.slice(at + 3)}`, 'latin1');
+    const runsCsv = path.join(out, 'runs.csv');
+    editRow(csv);
+    editRow(runsCsv);
     appendFileSync(trace, callLines(13));
     await buildSite({ inputs: [trace], outDir: out, ...threads });
     expect(readFileSync(csv, 'latin1')).toContain('\r\nRUN-01,');
+    expect(readFileSync(runsCsv, 'latin1')).toContain('\r\nRUN-01,');
     // The rows of the new run follow the kept ones: everything after the changed byte is a fresh build's.
     const fresh = path.join(dir, 'fresh');
     await buildSite({ inputs: [trace], outDir: fresh, ...threads });
     expect(readFileSync(csv, 'latin1').replace('\r\nRUN-01,', '\r\nrun-01,')).toBe(readFileSync(path.join(fresh, 'calls.csv'), 'latin1'));
+    expect(readFileSync(runsCsv, 'latin1').replace('\r\nRUN-01,', '\r\nrun-01,')).toBe(readFileSync(path.join(fresh, 'runs.csv'), 'latin1'));
     expect(readFileSync(path.join(out, 'calls.jsonl'), 'utf8')).toBe(readFileSync(path.join(fresh, 'calls.jsonl'), 'utf8'));
+    // The record's ends are the new file's: the next build begins with them in turn.
+    const ends = record(out)!.runEnds;
+    expect(ends.length).toBe(13);
+    expect(ends[12]).toBe(lstatSync(runsCsv).size);
+    expect(ends[11]).toBe(readFileSync(runsCsv, 'latin1').indexOf('\r\nrun-13,') + 2);
   });
 
   it('writes again an export or a page whose size changed since, and a page that became a link', async () => {
@@ -176,6 +193,7 @@ describe('a large build after lines were appended to its input', () => {
     const names = [...before.keys()];
     appendFileSync(path.join(out, 'calls.csv'), 'more\r\n');
     writeFileSync(path.join(out, 'calls.jsonl'), '');
+    appendFileSync(path.join(out, 'runs.csv'), 'more\r\n');
     writeFileSync(path.join(out, 'runs', runPageOf(names, 'run-02')), 'edited by hand');
     // Run 4's page a link to a file outside with the same bytes.
     const linked = path.join(out, 'runs', runPageOf(names, 'run-04'));

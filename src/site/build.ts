@@ -13,7 +13,7 @@
  * rendered and written by worker threads from step 2 on (they need only the runs' order and
  * names, known after that pass), and by this thread too once its own pages are written.
  */
-import { lstatSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { SummaryAccumulator } from '../aggregate/summary-accumulator.js';
 import type { Summary } from '../aggregate/summary-types.js';
@@ -31,7 +31,7 @@ import { CALL_EXPORTS } from './exports.js';
 import type { HashedInput, InputRecord } from './reuse/input-hashes.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
 import { readReuseRecord, REUSE_FILE, reuseRecordBytes, type ReuseRecord } from './reuse/reuse-record.js';
-import { dataExports } from './exports.js';
+import { dataExports, type RunRowEnds } from './exports.js';
 import { nameAt, RUN_PAGES_DIR, runFileNames, type PageNames, type RunPageNames } from './file-names.js';
 import { partPath } from './pages/run-parts.js';
 import { preloadCharts } from '../charts/render.js';
@@ -45,7 +45,7 @@ import { toolVersion } from './pages/templates.js';
 import { windowSummary } from './pages/window.js';
 import type { SiteFile } from './write/site-file.js';
 import { resolveInside } from './write/site-path.js';
-import { writeNoFollow } from './write/write-file.js';
+import { isFileOfSize, writeNoFollow } from './write/write-file.js';
 import { writeSite, type ExternalFiles } from './write/write-site.js';
 
 export interface BuildOptions {
@@ -90,6 +90,8 @@ export interface RenderOptions {
   withoutRunPages?: boolean;
   /** Leave out `calls.csv` and `calls.jsonl`: another thread writes them (parallel-exports.ts). */
   withoutCallExports?: boolean;
+  /** Where `runs.csv`'s rows end, for the record of a build that keeps one, and which the previous build's file holds. */
+  runRows?: RunRowEnds;
   onProgress?: (message: string) => void;
 }
 
@@ -151,7 +153,7 @@ export function* siteFiles(model: SiteModel, opts: RenderOptions = {}): Generato
     },
     withoutRunPages: opts.withoutRunPages,
   });
-  yield* dataExports(model.summary, { facts: model.facts.runs, source: model.facts.source }, model.names, model.stepParts, { calls: !opts.withoutCallExports });
+  yield* dataExports(model.summary, { facts: model.facts.runs, source: model.facts.source }, model.names, model.stepParts, { calls: !opts.withoutCallExports, runRows: opts.runRows });
 }
 
 /** Renders the whole site in memory (tests, and callers that write files their own way). */
@@ -338,12 +340,7 @@ function carriedPages(site: RunPagesSite, carried: Uint8Array | null): string[] 
 
 /** Whether `file` is a regular file (not a link) of the size that `ends` ends at. */
 function sizeIs(file: string, ends: Float64Array): boolean {
-  try {
-    const st = lstatSync(file);
-    return st.isFile() && ends.length > 0 && st.size === ends[ends.length - 1];
-  } catch {
-    return false;
-  }
+  return ends.length > 0 && isFileOfSize(file, ends[ends.length - 1]!);
 }
 
 async function render(
@@ -439,9 +436,14 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
   // threads write them from here on, while this thread summarises and renders the charts.
   const context = { version: toolVersion(), priceTable: loaded.prices.date };
   const reusePlan = keys && reuse ? planReuse(await keys, facts.runs, reuse.frame, reuse.takePrevious()) : null;
+  // Filled as this thread writes `runs.csv`, before the record is made.
+  const runRows: RunRowEnds | undefined = reusePlan ? { ends: new Float64Array(facts.runs.length), kept: reusePlan.keptRunRows } : undefined;
   const recorded =
-    reuse && reusePlan
-      ? { plan: reusePlan, record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ({ frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, callEnds: ends }) }
+    reuse && reusePlan && runRows
+      ? {
+          plan: reusePlan,
+          record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ({ frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, runEnds: runRows.ends, callEnds: ends }),
+        }
       : null;
   const external = elsewhere && plan ? externalWriters(elsewhere, runPagesSite(plan, facts.runs, names, context, elsewhere.threadPlan), facts.stepParts, recorded) : undefined;
   const seen = { pages: external?.pages ?? 0 };
@@ -462,7 +464,7 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
     const model = await siteModel({ facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: options.onProgress, names });
     options.onProgress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.
-    return countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: options.onProgress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined }), seen);
+    return countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: options.onProgress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined, runRows }), seen);
   };
   return {
     files,

@@ -28,17 +28,26 @@ export const CALLS_CSV_HEADER = [
 export const FILES_SEPARATOR = '; ';
 
 
+/** Where `runs.csv`'s rows end, for a build that keeps a record for the next one (reuse/). */
+export interface RunRowEnds {
+  /** Filled as the file is written: the byte offset after each run's row (in list order). */
+  ends: Float64Array;
+  /** The first `runs` runs' rows are the previous build's, which ended them at `ends` (its last: that file's size); null: none are. */
+  kept: { runs: number; ends: Float64Array } | null;
+}
+
 /**
  * `runs`: the runs' facts in list order, and their source (the calls' rows read each run again,
  * with its prompts and responses). `stepParts`: the part of each call of the runs whose page
- * comes in parts (run-parts.ts), for the `page` column.
+ * comes in parts (run-parts.ts), for the `page` column. `runRows`: where `runs.csv`'s rows end,
+ * and which the previous build's file already holds (it is then begun with that file's bytes).
  */
 export function dataExports(
   summary: Summary,
   runs: { facts: readonly RunFacts[]; source: RunSource },
   names: PageNames,
   stepParts: ReadonlyMap<string, Int32Array> = new Map(),
-  opts: { calls?: boolean } = {},
+  opts: { calls?: boolean; runRows?: RunRowEnds } = {},
 ): SiteFile[] {
   const pageOf = (id: string): string => {
     const page = names.get(id);
@@ -58,15 +67,40 @@ export function dataExports(
       yield rows.add(run, pageOf(run.id), stepParts.get(run.id), files)[file];
     }
   }
+  const ends = opts.runRows?.ends;
+  if (ends !== undefined && ends.length !== runs.facts.length) throw new Error('the ends of runs.csv’s rows are not one a run');
+  // The rows from run `from` on, after `at` bytes, each one's end noted when asked for.
+  function* runRows(from: number, at: number): Generator<string> {
+    for (let i = from; i < runs.facts.length; i++) {
+      const run = runs.facts[i]!;
+      const row = csvRow(runRow(run, pageOf(run.id)));
+      if (ends !== undefined) ends[i] = at += Buffer.byteLength(row, 'utf8');
+      yield row;
+    }
+  }
+  const kept = opts.runRows?.kept ?? null;
+  const keptBytes = kept === null ? 0 : kept.ends[kept.runs - 1]!;
   const files: SiteFile[] = [
     { path: 'summary.json', content: `${JSON.stringify(summary, null, 2)}\n` },
     {
       path: 'runs.csv',
       content: {
         *chunks() {
-          yield csvRow(RUNS_CSV_HEADER);
-          for (const run of runs.facts) yield csvRow(runRow(run, pageOf(run.id)));
+          yield RUNS_CSV_HEAD;
+          yield* runRows(0, RUNS_CSV_HEAD.length);
         },
+        ...(kept === null
+          ? {}
+          : {
+              head: {
+                bytes: keptBytes,
+                size: kept.ends[kept.ends.length - 1]!,
+                rest: () => {
+                  ends?.set(kept.ends.subarray(0, kept.runs));
+                  return runRows(kept.runs, keptBytes);
+                },
+              },
+            }),
       },
     },
   ];
@@ -82,6 +116,9 @@ export function dataExports(
 export const CALL_EXPORTS = ['calls.csv', 'calls.jsonl'] as const;
 
 export const CALLS_CSV_HEAD = csvRow(CALLS_CSV_HEADER);
+
+/** `runs.csv`'s first line (ASCII: its length is its bytes). */
+const RUNS_CSV_HEAD = csvRow(RUNS_CSV_HEADER);
 
 function runRow(run: RunFacts, page: string): CsvValue[] {
   const t = run.totals;

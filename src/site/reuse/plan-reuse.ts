@@ -14,14 +14,16 @@ export interface ReusePlan {
   kept: Float64Array | null;
   /** The runs with calls at the head of the list whose rows the previous build's exports hold, and where those rows end. */
   keptRows: { runs: number; ends: ReuseRecord['callEnds'] } | null;
+  /** The runs at the head of the list whose rows the previous build's `runs.csv` holds, and where each row ends there. */
+  keptRunRows: { runs: number; ends: Float64Array } | null;
 }
 
 /**
  * Compares this build's runs with the previous build's record. A run's pages are kept when a run
  * of the previous build had the same key (the same run, named the same) and the same neighbours'
- * keys (its page links to them, with their starts). The exports' rows are kept for the longest
- * head of the list whose keys are the previous build's, in the same places: a log appended to
- * adds its runs at the end of the list. The keys were made in the plan's order (runKeysJob, on
+ * keys (its page links to them, with their starts). The rows of `runs.csv` and of the exports of
+ * calls are kept for the longest head of the list whose keys are the previous build's, in the
+ * same places: a log appended to adds its runs at the end of the list. The keys were made in the plan's order (runKeysJob, on
  * the exports' thread while this one gathered the facts); null when they could not be.
  */
 export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFacts[], frame: string, previous: ReuseRecord | null): ReusePlan | null {
@@ -29,7 +31,7 @@ export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFa
   const order = Int32Array.from(runs, (f) => f.at);
   const made = keysInListOrder(madeByPlan, order);
   const { keys, before } = made;
-  if (previous === null || previous.frame !== frame) return { keys, kept: null, keptRows: null };
+  if (previous === null || previous.frame !== frame) return { keys, kept: null, keptRows: null, keptRunRows: null };
   const old = previous.keys;
   const n = runs.length;
   const m = old.length / KEY_BYTES;
@@ -50,5 +52,6 @@ export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFa
   for (let j = 0; j < head; j++) if (runs[j]!.totals.calls > 0) withCalls++;
   const ends = previous.callEnds;
   const keptRows = withCalls > 0 && withCalls <= ends.csv.length ? { runs: withCalls, ends } : null;
-  return { keys, kept, keptRows };
+  const keptRunRows = head > 0 && head <= previous.runEnds.length ? { runs: head, ends: previous.runEnds } : null;
+  return { keys, kept, keptRows, keptRunRows };
 }

@@ -6,14 +6,14 @@ import { readNoFollow } from '../write/write-file.js';
 /**
  * What a build records for the next one to keep of its site: its inputs, the frame every run page
  * and export row was made in, each run's key in list order, the bytes of each run's pages, and
- * where each run's rows end in the exports of calls. It is a file of the site (listed in its
+ * where each run's row ends in `runs.csv` and its rows in the exports of calls. It is a file of the site (listed in its
  * manifest like any other), in binary: a first line naming the format, a line of JSON (the frame,
  * the inputs and the counts), then the numbers, little-endian. At 72k runs it is about 3.5 MB,
  * read without parsing JSON of that size.
  */
 export const REUSE_FILE = '.trace-report-reuse.bin';
 
-const MAGIC = 'trace-report reuse 1\n';
+const MAGIC = 'trace-report reuse 2\n';
 
 const headSchema = z.object({
   frame: z.string(),
@@ -30,6 +30,8 @@ export interface ReuseRecord {
   keys: Buffer;
   /** Per run, in list order: the bytes of its page files. */
   pageBytes: Float64Array;
+  /** Per run, in list order: the byte offset after its row in `runs.csv`. */
+  runEnds: Float64Array;
   /** Per run with calls, in list order: the byte offset after its rows in `calls.csv` and `calls.jsonl`. */
   callEnds: { csv: Float64Array; jsonl: Float64Array };
 }
@@ -37,9 +39,9 @@ export interface ReuseRecord {
 /** The record as the file's bytes. */
 export function reuseRecordBytes(r: ReuseRecord): Buffer {
   const runs = r.keys.length / KEY_BYTES;
-  if (r.pageBytes.length !== runs || r.callEnds.csv.length !== r.callEnds.jsonl.length) throw new Error('a reuse record whose parts do not match');
+  if (r.pageBytes.length !== runs || r.runEnds.length !== runs || r.callEnds.csv.length !== r.callEnds.jsonl.length) throw new Error('a reuse record whose parts do not match');
   const head = Buffer.from(`${MAGIC}${JSON.stringify({ frame: r.frame, inputs: r.inputs, runs, withCalls: r.callEnds.csv.length })}\n`, 'utf8');
-  const numbers = [r.pageBytes, r.callEnds.csv, r.callEnds.jsonl];
+  const numbers = [r.pageBytes, r.runEnds, r.callEnds.csv, r.callEnds.jsonl];
   const out = Buffer.alloc(head.length + r.keys.length + 8 * numbers.reduce((n, a) => n + a.length, 0));
   head.copy(out);
   r.keys.copy(out, head.length);
@@ -69,7 +71,7 @@ function reuseRecordOf(bytes: Buffer): ReuseRecord | null {
   }
   const { runs, withCalls } = head;
   let at = end + 1;
-  if (withCalls > runs || bytes.length !== at + runs * (KEY_BYTES + 8) + withCalls * 16) return null;
+  if (withCalls > runs || bytes.length !== at + runs * (KEY_BYTES + 16) + withCalls * 16) return null;
   const keys = Buffer.from(bytes.subarray(at, (at += runs * KEY_BYTES)));
   const counts = (n: number, ascending: boolean): Float64Array | null => {
     const a = new Float64Array(n);
@@ -81,8 +83,9 @@ function reuseRecordOf(bytes: Buffer): ReuseRecord | null {
     return a;
   };
   const pageBytes = counts(runs, false);
-  const csv = pageBytes && counts(withCalls, true);
+  const runEnds = pageBytes && counts(runs, true);
+  const csv = runEnds && counts(withCalls, true);
   const jsonl = csv && counts(withCalls, true);
-  if (pageBytes === null || csv === null || jsonl === null) return null;
-  return { frame: head.frame, inputs: head.inputs, keys, pageBytes, callEnds: { csv, jsonl } };
+  if (pageBytes === null || runEnds === null || csv === null || jsonl === null) return null;
+  return { frame: head.frame, inputs: head.inputs, keys, pageBytes, runEnds, callEnds: { csv, jsonl } };
 }

@@ -5,7 +5,19 @@
  */
 export interface SiteFile {
   path: string;
-  content: string | Uint8Array | { chunks: () => Iterable<string> };
+  content: string | Uint8Array | StreamedContent;
+}
+
+/** Content made piece by piece as it is written. */
+export interface StreamedContent {
+  chunks: () => Iterable<string>;
+  /**
+   * The previous build's file at the same path begins with this file's first `bytes` bytes, when it
+   * is still `size` bytes long (it was not edited since): a rebuild then copies them and writes the
+   * pieces `rest` gives after them, the same bytes as `chunks` (a list the runs appended to adds
+   * its rows at the end). Never copied from the file being written (a site rebuilt in place).
+   */
+  head?: { bytes: number; size: number; rest: () => Iterable<string> };
 }
 
 /** The whole text of a file (for tests and the single-file page). */

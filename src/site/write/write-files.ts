@@ -78,7 +78,8 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
         if (batch.length >= writer.batchFiles || chars >= BATCH_CHARS) await send();
       } else {
         // Streamed content (the large data exports) and very large pages are written here.
-        mainBytes += typeof content === 'string' || content instanceof Uint8Array ? writeOrReuse(abs, content, opts.previous?.fileFor(file.path) ?? null) : writeNoFollow(abs, content);
+        const old = opts.previous?.fileFor(file.path) ?? null;
+        mainBytes += typeof content === 'string' || content instanceof Uint8Array ? writeOrReuse(abs, content, old) : writeNoFollow(abs, content, old);
         written.paths.push(file.path);
       }
       count++;
