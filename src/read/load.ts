@@ -59,7 +59,7 @@ export interface LoadOptions {
   /**
    * Called once as the reading begins, with whether it is on worker threads (then once they were
    * started): a build loads the code it needs next meanwhile. Loading modules on this thread before
-   * the threads start holds their start back (vega's, 0.3-0.4 s at 1M spans).
+   * the threads start holds their start back (vega's held it back 0.6 s at 1M spans).
    */
   onReading?: (threads: boolean) => void;
 }

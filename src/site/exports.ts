@@ -68,7 +68,9 @@ export function dataExports(
     }
   }
   const ends = opts.runRows?.ends;
-  if (ends !== undefined && ends.length !== runs.facts.length) throw new Error('the ends of runs.csv’s rows are not one a run');
+  const kept = opts.runRows?.kept ?? null;
+  if (ends !== undefined && ends.length !== runs.facts.length) throw new Error('runs.csv needs one row end a run');
+  if (kept !== null && !(kept.runs >= 1 && kept.runs <= runs.facts.length && kept.runs <= kept.ends.length)) throw new Error('the kept rows of runs.csv are not those of the runs to write');
   // The rows from run `from` on, after `at` bytes, each one's end noted when asked for.
   function* runRows(from: number, at: number): Generator<string> {
     for (let i = from; i < runs.facts.length; i++) {
@@ -78,7 +80,6 @@ export function dataExports(
       yield row;
     }
   }
-  const kept = opts.runRows?.kept ?? null;
   const keptBytes = kept === null ? 0 : kept.ends[kept.runs - 1]!;
   const files: SiteFile[] = [
     { path: 'summary.json', content: `${JSON.stringify(summary, null, 2)}\n` },

@@ -23,8 +23,9 @@ export interface ReusePlan {
  * of the previous build had the same key (the same run, named the same) and the same neighbours'
  * keys (its page links to them, with their starts). The rows of `runs.csv` and of the exports of
  * calls are kept for the longest head of the list whose keys are the previous build's, in the
- * same places: a log appended to adds its runs at the end of the list. The keys were made in the plan's order (runKeysJob, on
- * the exports' thread while this one gathered the facts); null when they could not be.
+ * same places: a log appended to adds its runs at the end of the list. The keys were made in the
+ * plan's order (runKeysJob, on the exports' thread while this one gathered the facts); null when
+ * they could not be.
  */
 export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFacts[], frame: string, previous: ReuseRecord | null): ReusePlan | null {
   if (madeByPlan === null) return null;

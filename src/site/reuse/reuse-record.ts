@@ -6,10 +6,10 @@ import { readNoFollow } from '../write/write-file.js';
 /**
  * What a build records for the next one to keep of its site: its inputs, the frame every run page
  * and export row was made in, each run's key in list order, the bytes of each run's pages, and
- * where each run's row ends in `runs.csv` and its rows in the exports of calls. It is a file of the site (listed in its
- * manifest like any other), in binary: a first line naming the format, a line of JSON (the frame,
- * the inputs and the counts), then the numbers, little-endian. At 72k runs it is about 3.5 MB,
- * read without parsing JSON of that size.
+ * where each run's row ends in `runs.csv` and its rows in the exports of calls. It is a file of
+ * the site (listed in its manifest like any other), in binary: a first line naming the format, a
+ * line of JSON (the frame, the inputs and the counts), then the numbers, little-endian. At 72k
+ * runs it is about 3.5 MB, read without parsing JSON of that size.
  */
 export const REUSE_FILE = '.trace-report-reuse.bin';
 

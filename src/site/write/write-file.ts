@@ -144,8 +144,10 @@ export function isFileOfSize(file: string, size: number): boolean {
   }
 }
 
-function writePieces(fd: number, pieces: Iterable<string>): number {
+/** Writes `pieces` to `fd`, after the bytes of `prefix` when given. */
+function writePieces(fd: number, pieces: Iterable<string>, prefix: FilePrefix | null = null): number {
   const w = new PieceWriter(fd, (gather ??= Buffer.allocUnsafe(GATHER_BYTES)));
+  if (prefix !== null) w.copy(prefix);
   for (const piece of pieces) w.add(piece);
   return w.flush();
 }
@@ -204,12 +206,7 @@ export function writeNoFollow(abs: string, content: SiteFile['content'], old: st
         return fstatSync(fd).size;
       }
       const head = content.head;
-      if (head !== undefined && old !== null && old !== abs && isFileOfSize(old, head.size)) {
-        const w = new PieceWriter(fd, (gather ??= Buffer.allocUnsafe(GATHER_BYTES)));
-        w.copy({ from: old, bytes: head.bytes, size: head.size });
-        for (const piece of head.rest()) w.add(piece);
-        return w.flush();
-      }
+      if (head !== undefined && old !== null && old !== abs && isFileOfSize(old, head.size)) return writePieces(fd, head.rest(), { from: old, bytes: head.bytes, size: head.size });
       return writePieces(fd, content.chunks());
     } finally {
       closeSync(fd);
