@@ -37,6 +37,8 @@ function measure(args) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', RSS, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  // Stopped by a signal (Ctrl-C reaches the child too): the run ends, removing its sites.
+  if (r.signal !== null) stopped(r.signal);
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   const usage = /@@bench maxRssKb=(\d+) cpuUs=(\d+) sysUs=(\d+)/.exec(r.stderr);
   const [rssKb, cpuUs, sysUs] = usage ? usage.slice(1).map(Number) : [NaN, NaN, NaN];
@@ -59,12 +61,21 @@ const outputs = [];
 function freshOut(name) {
   const dir = path.join(data, 'out', `${name}-${process.pid}-${outCounter++}`);
   mkdirSync(path.dirname(dir), { recursive: true });
-  outputs.push(dir, `${dir}.old-trace-report`);
+  // With the folders a build writes beside its site: the new site while it is built, the old one while it is replaced.
+  outputs.push(dir, `${dir}.old-trace-report`, `${dir}.tmp-trace-report`);
   return dir;
 }
 process.on('exit', () => {
   for (const dir of outputs) rmSync(dir, { recursive: true, force: true });
 });
+// Stopped (Ctrl-C, `timeout`, a closed terminal), a run removes its sites too: without a handler
+// Node ends at once, without 'exit', and the gigabytes stayed in .bench/out (twice, until a later
+// run filled the disk). The child being measured gets the signal too; the run then ends here.
+function stopped(signal) {
+  process.stderr.write(`\n${signal}: the bench stops, removing this run's sites from ${path.join(data, 'out')}\n`);
+  process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopped(signal));
 
 function du(dir) {
   let bytes = 0;
