@@ -92,7 +92,7 @@ describe('choosing worker threads', () => {
     expect(await readOnThreads([file, { path: '/dev/fd/63', name: 'p', stream: true }], 2, 101)).toBe(false);
   });
 
-  it('tells once, as the reading begins, whether it is on threads: before any file is read, and on threads once they were started', async () => {
+  it('tells once, as the reading begins and before any file is read, whether it is on threads', async () => {
     const seen: string[] = [];
     const options = (workers: number) => ({
       cwd: ROOT,

@@ -208,7 +208,7 @@ describe('html escaping helpers', () => {
       '<td class="num  est" data-value="k&lt;ey"><span class="share">~$0.10<svg class="bar" width="64" height="8" viewBox="0 0 64 8" aria-hidden="true" focusable="false">' +
         '<rect class="track" width="64" height="8" rx="2"/><rect class="fill" width="8" height="8" rx="2"/></svg></span></td>',
     );
-    // A bar of a share above 0 is never drawn thinner than 1; a share of 0 draws none; no class is written without one.
+    // A share above 0 is never drawn thinner than 1, one of 0 leaves the track empty, and a cell without a class has no class attribute.
     expect(cellHtml({ text: 'a\u0000b', bar: 0.2 })).toContain('<td><span class="share">a\uFFFDb<svg');
     expect(cellHtml({ text: 'x', bar: 0.2 })).toContain('<rect class="fill" width="1" height="8"');
     expect(cellHtml({ text: 'x', bar: 0 })).toContain('<rect class="fill" width="0" height="8"');
