@@ -45,7 +45,7 @@ import { toolVersion } from './pages/templates.js';
 import { windowSummary } from './pages/window.js';
 import type { SiteFile } from './write/site-file.js';
 import { resolveInside } from './write/site-path.js';
-import { isFileOfSize, writeNoFollow } from './write/write-file.js';
+import { regularFileSize, writeNoFollow } from './write/write-file.js';
 import { writeSite, type ExternalFiles } from './write/write-site.js';
 
 export interface BuildOptions {
@@ -340,7 +340,7 @@ function carriedPages(site: RunPagesSite, carried: Uint8Array | null): string[] 
 
 /** Whether `file` is a regular file (not a link) of the size that `ends` ends at. */
 function sizeIs(file: string, ends: Float64Array): boolean {
-  return ends.length > 0 && isFileOfSize(file, ends[ends.length - 1]!);
+  return ends.length > 0 && regularFileSize(file) === ends[ends.length - 1];
 }
 
 async function render(

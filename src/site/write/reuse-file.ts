@@ -16,7 +16,7 @@ import { linkSync, lstatSync, unlinkSync } from 'node:fs';
 import { OutputError } from '../../errors.js';
 import { RealDirs } from './real-dirs.js';
 import { resolveInside } from './site-path.js';
-import { readFully, withRegularFile, writeNoFollow } from './write-file.js';
+import { readFully, regularFileSize, withRegularFile, writeNoFollow } from './write-file.js';
 
 
 /** One buffer per thread for the old file's bytes, grown as needed up to a size worth keeping. */
@@ -114,13 +114,9 @@ export class PreviousSite {
 export function carryFiles(olds: readonly string[], bytes: number): boolean {
   let sizes = 0;
   for (const old of olds) {
-    try {
-      const st = lstatSync(old);
-      if (!st.isFile()) return false;
-      sizes += st.size;
-    } catch {
-      return false;
-    }
+    const size = regularFileSize(old);
+    if (size === null) return false;
+    sizes += size;
   }
   return sizes === bytes;
 }
@@ -154,13 +150,9 @@ export function keepFiles(olds: readonly string[], abss: readonly string[], byte
       linked.push(abs);
     }
     // What was linked (the old name may have been swapped meanwhile): a regular file, whose size counts.
-    try {
-      const st = lstatSync(abs);
-      if (!st.isFile()) return undo();
-      sizes += st.size;
-    } catch {
-      return undo();
-    }
+    const size = regularFileSize(abs);
+    if (size === null) return undo();
+    sizes += size;
   }
   return sizes === bytes || undo();
 }

@@ -134,13 +134,13 @@ export class PieceWriter {
   }
 }
 
-/** Whether `file` is a regular file (not a symbolic link) of `size` bytes. */
-export function isFileOfSize(file: string, size: number): boolean {
+/** The size of `file` when it is a regular file (not a symbolic link); null when it is not there or not one. */
+export function regularFileSize(file: string): number | null {
   try {
     const st = lstatSync(file);
-    return st.isFile() && st.size === size;
+    return st.isFile() ? st.size : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -206,7 +206,7 @@ export function writeNoFollow(abs: string, content: SiteFile['content'], old: st
         return fstatSync(fd).size;
       }
       const head = content.head;
-      if (head !== undefined && old !== null && old !== abs && isFileOfSize(old, head.size)) return writePieces(fd, head.rest(), { from: old, bytes: head.bytes, size: head.size });
+      if (head !== undefined && old !== null && old !== abs && regularFileSize(old) === head.size) return writePieces(fd, head.rest(), { from: old, bytes: head.bytes, size: head.size });
       return writePieces(fd, content.chunks());
     } finally {
       closeSync(fd);
