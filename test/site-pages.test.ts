@@ -561,31 +561,78 @@ describe('the single file', () => {
 
 describe('the run list split into pages', () => {
   let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'trace-report-pages-'));
+  /** `n` runs of one call, run r000 the oldest, one a minute. */
+  const runsFile = (n: number): string => {
     const lines: string[] = [];
-    for (let i = 0; i < RUNS_PER_PAGE * 2 + 5; i++) {
+    for (let i = 0; i < n; i++) {
       const t = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
       lines.push(JSON.stringify({ event_type: 'llm_call_end', run_id: `r${String(i).padStart(3, '0')}`, agent_name: 'a', model: 'gpt-4o-mini', input_tokens: 2000, output_tokens: 0, duration_ms: 10, timestamp: t }));
     }
-    writeFileSync(path.join(dir, 'many.jsonl'), `${lines.join('\n')}\n`);
+    const file = path.join(dir, `runs-${n}.jsonl`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return file;
+  };
+  const listed = (s: Loaded) => [...s.byPath.keys()].filter((p) => p === 'index.html' || p.startsWith('list/'));
+  const rowIds = (html: string) => [...html.matchAll(/<th scope="row" class="id"><a href="[^"]*"><code>(r\d+)<\/code>/g)].map((m) => m[1]);
+  const pagerText = (html: string) => html.match(/<nav class="pager" aria-label="Run list pages">([\s\S]*?)<\/nav>/)![1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'trace-report-pages-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes index.html, list/page-2.html and list/page-3.html, newest first, linked by a pager', async () => {
-    const s = await site([path.join(dir, 'many.jsonl')]);
-    expect([...s.byPath.keys()].filter((p) => p === 'index.html' || p.startsWith('list/'))).toEqual(['index.html', 'list/page-2.html', 'list/page-3.html']);
-    const p3 = s.byPath.get('list/page-3.html')!;
-    expect(p3).toContain('<caption>Runs 201–205 of 205, newest first');
-    expect(p3.match(/<th scope="row" class="id">/g)).toHaveLength(5);
-    expect(p3).toContain('<code>r004</code>');
-    expect(p3).toContain('<a href="../runs/r000-');
-    expect(p3).toContain('<a href="page-2.html" rel="prev">← Newer</a>');
-    expect(s.byPath.get('index.html')!).toContain('<a href="list/page-2.html" rel="next">Older →</a>');
+  it('puts the newest runs on the index and counts the list pages from the oldest, linked by a pager', async () => {
+    // 205 runs: 2 full pages of 100 from the oldest; the newer is on the index with the 5 after it.
+    const s = await site([runsFile(RUNS_PER_PAGE * 2 + 5)]);
+    expect(listed(s)).toEqual(['index.html', 'list/page-1.html']);
+    const index = s.byPath.get('index.html')!;
+    const p1 = s.byPath.get('list/page-1.html')!;
+    expect(index).toContain('<caption>Runs 1–105 of 205, newest first');
+    expect(rowIds(index)).toEqual(Array.from({ length: 105 }, (_, i) => `r${204 - i}`));
+    expect(p1).toContain('<caption>Runs 1–100, counted from the oldest; newest first');
+    expect(rowIds(p1)).toEqual(Array.from({ length: 100 }, (_, i) => `r${String(99 - i).padStart(3, '0')}`));
+    expect(p1).toContain('<h1>Runs, page 1</h1>');
+    // r000 to r099 ended a minute apart from 00:00, each 10 ms after it started: at 23:59:59.990 and 01:38:59.990.
+    expect(p1).toContain('<p class="lede">Started 2025-12-31 23:59 – 2026-01-01 01:38 UTC</p>');
+    expect(p1).toContain('<a href="../runs/r000-');
+    expect(p1).toContain('<a href="../index.html" rel="prev">← Newer</a>');
+    expect(p1).not.toContain('rel="next"');
+    expect(pagerText(p1)).toBe('Page 1, counted from the oldest ← Newer Newest 1');
+    expect(index).toContain('<a href="list/page-1.html" rel="next">Older →</a>');
+    expect(pagerText(index)).toBe('Newest runs Newest 1 Older →');
+    // A list page shows nothing of the whole report: not its count of runs, nor its headline.
+    expect(p1).not.toContain('205');
     for (const [p, html] of htmlFiles(s)) expect(linkProblems(p, html, s.byPath), p).toEqual([]);
     // 205 calls of 2,000 input tokens of gpt-4o-mini at $0.15/M: $0.0003 each, estimated
     expect(s.summary.cost.estimated).toBe(0.0615);
-    expect(s.byPath.get('index.html')!).toContain('<dd data-value="0.0615" class="est">~$0.0615');
+    expect(index).toContain('<dd data-value="0.0615" class="est">~$0.0615');
+  });
+
+  it('up to 199 runs on the index, and every run on it below 200', async () => {
+    const few = await site([runsFile(199)]);
+    expect(listed(few)).toEqual(['index.html']);
+    expect(rowIds(few.byPath.get('index.html')!)).toHaveLength(199);
+    expect(few.byPath.get('index.html')!).not.toContain('aria-label="Run list pages"');
+  });
+
+  it('keeps each list page the same, byte for byte, when newer runs come in, but for the three newest', async () => {
+    // 705 runs: pages 1-6 and the index (105 runs); 905 runs: pages 1-8 and the index.
+    const before = await site([runsFile(705)]);
+    const after = await site([runsFile(905)]);
+    expect(listed(before)).toEqual(['index.html', ...[6, 5, 4, 3, 2, 1].map((n) => `list/page-${n}.html`)]);
+    expect(listed(after)).toEqual(['index.html', ...[8, 7, 6, 5, 4, 3, 2, 1].map((n) => `list/page-${n}.html`)]);
+    for (const n of [1, 2, 3]) expect(after.byPath.get(`list/page-${n}.html`), `page ${n}`).toBe(before.byPath.get(`list/page-${n}.html`));
+    // Pages 4 to 6 hold the same runs, but link to newer pages that were not there.
+    for (const n of [4, 5, 6]) {
+      const a = before.byPath.get(`list/page-${n}.html`)!;
+      const b = after.byPath.get(`list/page-${n}.html`)!;
+      expect(b, `page ${n}`).not.toBe(a);
+      expect(rowIds(b)).toEqual(rowIds(a));
+    }
+    expect(pagerText(before.byPath.get('list/page-3.html')!)).toBe('Page 3, counted from the oldest ← Newer Newest … 5 4 3 2 1 Older →');
+    expect(pagerText(before.byPath.get('list/page-6.html')!)).toBe('Page 6, counted from the oldest ← Newer Newest 6 5 4 … 1 Older →');
+    expect(pagerText(after.byPath.get('list/page-6.html')!)).toBe('Page 6, counted from the oldest ← Newer Newest 8 7 6 5 4 … 1 Older →');
+    expect(rowIds(after.byPath.get('list/page-8.html')!)[0]).toBe('r799');
+    expect(rowIds(after.byPath.get('index.html')!)).toHaveLength(105);
   });
 });
 

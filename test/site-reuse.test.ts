@@ -158,6 +158,40 @@ describe('a large build after lines were appended to its input', () => {
     await expectFresh(trace, out);
   });
 
+  it('keeps the run list pages whose runs and links did not change, without making them, and equals a fresh build', async () => {
+    // 705 runs: list pages 1 to 6 (100 runs each, from the oldest) and the index with the newest 105.
+    const { trace, out } = await setUp(runsLines(705));
+    const listPage = (n: number) => path.join(out, 'list', `page-${n}.html`);
+    const first = record(out)!;
+    expect(first.listKeys.length).toBe(6 * 16);
+    expect([...first.listBytes]).toEqual([1, 2, 3, 4, 5, 6].map((n) => lstatSync(listPage(n)).size));
+    const inodes = () => [1, 2, 3, 4, 5, 6, 7, 8].map((n) => (readdirSync(path.join(out, 'list')).includes(`page-${n}.html`) ? lstatSync(listPage(n)).ino : null));
+    const before = inodes();
+    // Page 3 edited by hand, its size kept: a page kept by its key and size is not read, and the edit stays (as on a run page).
+    const edited = readFileSync(listPage(3), 'utf8').replace('<!doctype html>', '<!DOCTYPE HTML>');
+    writeFileSync(listPage(3), edited);
+    // 200 runs more (pages 7 and 8 are new, and pages 4 to 6 link to them), and run 5 (on page 1) a call more.
+    appendFileSync(trace, callLines(5, 30 * 60_000) + Array.from({ length: 200 }, (_, i) => callLines(706 + i)).join(''));
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    const after = inodes();
+    expect(after[1]).toBe(before[1]);
+    expect(after[2]).toBe(before[2]);
+    expect(readFileSync(listPage(3), 'utf8')).toBe(edited);
+    for (const n of [1, 4, 5, 6]) expect(after[n - 1], `page ${n}`).not.toBe(before[n - 1]);
+    expect(after[6]).not.toBeNull();
+    expect(after[7]).not.toBeNull();
+    writeFileSync(listPage(3), edited.replace('<!DOCTYPE HTML>', '<!doctype html>'));
+    await expectFresh(trace, out);
+
+    // One run more: on the index, no new list page, so every list page is kept (by the keys made from the lines as the last build named them).
+    const grown = inodes();
+    appendFileSync(trace, callLines(906));
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    const again = inodes();
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) expect(again[n - 1], `page ${n}`).toBe(grown[n - 1]);
+    await expectFresh(trace, out);
+  });
+
   it('begins runs.csv and the exports of calls with the rows the previous build wrote for the runs before the first that changed', async () => {
     const { dir, trace, out } = await setUp();
     // A byte of run 1's first row changed by hand, its size kept: the rows are taken as written (by their record, not read).

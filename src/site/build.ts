@@ -29,6 +29,7 @@ import { buildStamp, previousBuild, reuseFrame, skippedForRecord, upToDate, type
 import type { WriteCallExportsResult } from './exports-job.js';
 import { CALL_EXPORTS } from './exports.js';
 import type { HashedInput, InputRecord } from './reuse/input-hashes.js';
+import { listPagesReuse } from './reuse/list-page-keys.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
 import { readReuseRecord, REUSE_FILE, reuseRecordBytes, type ReuseRecord } from './reuse/reuse-record.js';
 import { dataExports, type RunRowEnds } from './exports.js';
@@ -40,7 +41,7 @@ import { errorDetails } from './pages/errors-page.js';
 import { gatherSiteFacts, newestFirst, planRuns, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
 import type { SiteInput, SiteModel } from './pages/site-model.js';
 import { singleFilePage } from './pages/single-file.js';
-import { sitePages } from './pages/site-pages.js';
+import { sitePages, type ListPagesReuse } from './pages/site-pages.js';
 import { toolVersion } from './pages/templates.js';
 import { windowSummary } from './pages/window.js';
 import type { SiteFile } from './write/site-file.js';
@@ -92,6 +93,8 @@ export interface RenderOptions {
   withoutCallExports?: boolean;
   /** Where `runs.csv`'s rows end, for the record of a build that keeps one, and which the previous build's file holds. */
   runRows?: RunRowEnds;
+  /** What a rebuild keeps of the previous site's list pages, and records of this site's. */
+  listPages?: ListPagesReuse;
   onProgress?: (message: string) => void;
 }
 
@@ -152,6 +155,7 @@ export function* siteFiles(model: SiteModel, opts: RenderOptions = {}): Generato
       if (done === total || done % PROGRESS_EVERY === 0) opts.onProgress?.(`rendering pages ${done}/${total}`);
     },
     withoutRunPages: opts.withoutRunPages,
+    listPages: opts.listPages,
   });
   yield* dataExports(model.summary, { facts: model.facts.runs, source: model.facts.source }, model.names, model.stepParts, { calls: !opts.withoutCallExports, runRows: opts.runRows });
 }
@@ -438,11 +442,16 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
   const reusePlan = keys && reuse ? planReuse(await keys, facts.runs, reuse.frame, reuse.takePrevious()) : null;
   // Filled as this thread writes `runs.csv`, before the record is made.
   const runRows: RunRowEnds | undefined = reusePlan ? { ends: new Float64Array(facts.runs.length), kept: reusePlan.keptRunRows } : undefined;
+  // Made with the list pages, once the runs are in the run list's order.
+  let lists: (ListPagesReuse & { keys: Buffer }) | undefined;
   const recorded =
     reuse && reusePlan && runRows
       ? {
           plan: reusePlan,
-          record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ({ frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, runEnds: runRows.ends, callEnds: ends }),
+          record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']): ReuseRecord => {
+            if (lists === undefined) throw new Error('the reuse record is made once the list pages are');
+            return { frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, runEnds: runRows.ends, callEnds: ends, listKeys: lists.keys, listBytes: lists.bytes };
+          },
         }
       : null;
   const external = elsewhere && plan ? externalWriters(elsewhere, runPagesSite(plan, facts.runs, names, context, elsewhere.threadPlan), facts.stepParts, recorded) : undefined;
@@ -462,9 +471,13 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
     });
     if (summary.cost.priceTable !== context.priceTable) throw new Error('the run pages were given another price table than the summary has');
     const model = await siteModel({ facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: options.onProgress, names });
+    if (recorded) lists = listPagesReuse(recorded.plan, facts.runs, model.newestFirst, reuse!.frame);
     options.onProgress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.
-    return countPages(siteFiles(model, { singleFile: options.singleFile, onProgress: options.onProgress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined, runRows }), seen);
+    return countPages(
+      siteFiles(model, { singleFile: options.singleFile, onProgress: options.onProgress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined, runRows, listPages: lists }),
+      seen,
+    );
   };
   return {
     files,

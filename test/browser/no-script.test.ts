@@ -81,11 +81,12 @@ describe.each(MODES)('$name', (mode) => {
       // The script-made explorer stays hidden; the static table is what is read.
       expect(await page.locator('#run-explorer').isVisible()).toBe(false);
       const rows = page.locator('#static-runs #run-table tbody tr');
-      expect(await rows.count()).toBe(100);
+      // 448 runs: the index holds the newest 148, the runs after the newest of 4 full pages of 100 counted from the oldest.
+      expect(await rows.count()).toBe(148);
       expect(await rows.first().isVisible()).toBe(true);
-      expect(await page.locator('#static-runs #run-table caption').innerText()).toMatch(/^Runs 1–100 of 448, newest first/);
+      expect(await page.locator('#static-runs #run-table caption').innerText()).toMatch(/^Runs 1–148 of 448, newest first/);
       const starts = await page.locator('#static-runs #run-table tbody tr td:last-child').allTextContents();
-      expect(starts.length).toBe(100);
+      expect(starts.length).toBe(148);
       expect([...starts].sort().reverse()).toEqual(starts);
       const newest = [...runs].filter((r) => r.start !== null).sort((a, b) => b.start! - a.start!)[0]!;
       expect(await rows.first().locator('th code').textContent()).toBe(newest.id);
@@ -99,10 +100,14 @@ describe.each(MODES)('$name', (mode) => {
     const { context, page, watch } = await open('index.html');
     try {
       await page.locator('#static-runs nav.pager a[rel="next"]').first().click();
-      await page.waitForURL(/\/list\/page-2\.html$/);
-      expect(await page.locator('h1').textContent()).toBe('Runs, page 2 of 5');
+      await page.waitForURL(/\/list\/page-3\.html$/);
+      expect(await page.locator('h1').textContent()).toBe('Runs, page 3');
       expect(await page.locator('#static-runs #run-table tbody tr').count()).toBe(100);
-      expect(await page.locator('#static-runs #run-table caption').innerText()).toMatch(/^Runs 101–200 of 448/);
+      expect(await page.locator('#static-runs #run-table caption').innerText()).toMatch(/^Runs 201–300, counted from the oldest; newest first/);
+      expect(await page.locator('#static-runs nav.pager').first().innerText()).toMatch(/^Page 3, counted from the oldest/);
+      // Back to the newest runs.
+      await page.locator('#static-runs nav.pager a[rel="prev"]').first().click();
+      await page.waitForURL(/\/index\.html$/);
       expect(problems(watch)).toEqual([]);
     } finally {
       await context.close();

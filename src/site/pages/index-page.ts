@@ -1,7 +1,9 @@
 /**
  * The index: inputs, headline numbers and the run table, newest first. Without scripts the table
- * is split into static pages of RUNS_PER_PAGE (index.html, list/page-2.html, ...); with scripts,
- * report.js replaces it by a windowed, filterable table over every run, fed by runs-data.js.
+ * is split into static pages: the index holds the newest runs, and the older ones come in pages of
+ * RUNS_PER_PAGE counted from the oldest (list/page-1.html holds the 100 oldest runs), so that a
+ * page keeps its runs, and its bytes, when newer runs come in (runListLayout). With scripts,
+ * report.js replaces the table by a windowed, filterable table over every run, fed by runs-data.js.
  */
 import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd, formatUtcMinute } from '../../format/money.js';
 import type { RunFacts } from './site-facts.js';
@@ -26,8 +28,32 @@ export interface Card {
   badge?: string;
 }
 
+/**
+ * How `runs` runs are split into static pages: the full pages of RUNS_PER_PAGE counted from the
+ * oldest run, of which the newest is on the index with the runs after it (RUNS_PER_PAGE to twice
+ * that less one there, or every run when there are fewer), and `pages` list pages for the rest.
+ * The runs on list page `n` never change when newer runs are added.
+ */
+export interface RunListLayout {
+  /** The newest runs, on the index. */
+  indexRuns: number;
+  /** List pages besides the index (list/page-1.html holds the oldest runs). */
+  pages: number;
+}
+
+export function runListLayout(runs: number): RunListLayout {
+  const pages = Math.max(0, Math.floor(runs / RUNS_PER_PAGE) - 1);
+  return { indexRuns: runs - pages * RUNS_PER_PAGE, pages };
+}
+
+/** Where list page `n` (1: the oldest runs) begins and ends in the list of `runs` runs, newest first. */
+export function listPageSlice(runs: number, n: number): { from: number; to: number } {
+  return { from: runs - n * RUNS_PER_PAGE, to: runs - (n - 1) * RUNS_PER_PAGE };
+}
+
+/** How many HTML pages the static run list has, the index included. */
 export function pageCount(runs: number): number {
-  return Math.max(1, Math.ceil(runs / RUNS_PER_PAGE));
+  return 1 + runListLayout(runs).pages;
 }
 
 export function headlineCards(m: SiteModel): Card[] {
@@ -118,18 +144,58 @@ export interface PagerWords {
 }
 
 export interface Pager extends PagerWords {
-  page: number;
-  pages: number;
+  /** Where this page stands (`Part 2 of 5`). */
+  where: string;
   prev: string | null;
   next: string | null;
-  items: { n: number; href: string | null; current: boolean; gap?: boolean }[];
+  items: { label: string; href: string | null; current: boolean; gap?: boolean }[];
 }
 
-const RUN_LIST_WORDS: PagerWords = { label: 'Run list pages', noun: 'Page', prevText: '← Newer', nextText: 'Older →' };
+/**
+ * The run list's page links, newest first, from page `page` (0: the index) of the index and
+ * `pages` list pages: the index ("Newest"), the list pages up to two either side of this one, and
+ * page 1 (the oldest runs), with a gap wherever pages are left out. Pages are numbered as
+ * listPagePath numbers them (0: the index). A list page with at least three newer list pages
+ * links to the same pages whatever their number, so that it stays the same, byte for byte, when
+ * newer runs are added (the key of a kept list page, list-page-keys.ts, includes these links).
+ */
+export interface RunListLinks {
+  items: { n: number; current: boolean; gap?: boolean }[];
+  prev: number | null;
+  next: number | null;
+}
 
-/** The run list's page links. */
+export function runListLinks(page: number, pages: number): RunListLinks | null {
+  if (pages === 0) return null;
+  // In order, the index comes after the newest list page.
+  const top = pages + 1;
+  const at = page === 0 ? top : page;
+  const number = (n: number) => (n === top ? 0 : n);
+  const items: RunListLinks['items'] = [];
+  let last = top + 1;
+  for (let n = top; n >= 1; n--) {
+    if (n !== top && n !== 1 && Math.abs(n - at) > 2) continue;
+    if (last - n > 1) items.push({ n: -1, current: false, gap: true });
+    items.push({ n: number(n), current: n === at });
+    last = n;
+  }
+  return { items, prev: at < top ? number(at + 1) : null, next: at > 1 ? at - 1 : null };
+}
+
+/** The run list's pager on page `page` (0: the index) of `pages` list pages; null when there is only the index. */
 export function pager(page: number, pages: number, link: Linker): Pager | null {
-  return pagerOf(page, pages, (n) => link.listPage(n), RUN_LIST_WORDS);
+  const links = runListLinks(page, pages);
+  if (links === null) return null;
+  return {
+    label: 'Run list pages',
+    noun: 'Page',
+    prevText: '← Newer',
+    nextText: 'Older →',
+    where: page === 0 ? 'Newest runs' : `Page ${formatCount(page)}, counted from the oldest`,
+    prev: links.prev === null ? null : link.listPage(links.prev),
+    next: links.next === null ? null : link.listPage(links.next),
+    items: links.items.map((i) => (i.gap ? { label: '', href: null, current: false, gap: true } : { label: i.n === 0 ? 'Newest' : formatCount(i.n), href: link.listPage(i.n), current: i.current })),
+  };
 }
 
 /** Page links: first, last, and two either side of the current page; null for a single page. */
@@ -139,11 +205,11 @@ export function pagerOf(page: number, pages: number, href: (n: number) => string
   let last = 0;
   for (let n = 1; n <= pages; n++) {
     if (n !== 1 && n !== pages && Math.abs(n - page) > 2) continue;
-    if (n - last > 1) items.push({ n: -n, href: null, current: false, gap: true });
-    items.push({ n, href: href(n), current: n === page });
+    if (n - last > 1) items.push({ label: '', href: null, current: false, gap: true });
+    items.push({ label: formatCount(n), href: href(n), current: n === page });
     last = n;
   }
-  return { ...words, page, pages, prev: page > 1 ? href(page - 1) : null, next: page < pages ? href(page + 1) : null, items };
+  return { ...words, where: `${words.noun} ${formatCount(page)} of ${formatCount(pages)}`, prev: page > 1 ? href(page - 1) : null, next: page < pages ? href(page + 1) : null, items };
 }
 
 function runsPerDayTable(m: SiteModel, link: Linker): TableModel {
@@ -165,10 +231,12 @@ function runsPerDayTable(m: SiteModel, link: Linker): TableModel {
 }
 
 export interface IndexPageOptions {
+  /** 0: the index; else list page `page` (1: the oldest runs). */
   page: number;
   link: Linker;
   /** Runs on this page (single file: the runs that have a section). */
   runs: readonly RunFacts[];
+  /** List pages besides the index. */
   pages: number;
   /** The explorer's data: `window.TRACE_REPORT_RUNS` from a script file, or this JSON block id. */
   dataBlock?: string;
@@ -177,23 +245,28 @@ export interface IndexPageOptions {
   note?: string;
 }
 
-/** The body of index page `page` (page 1 carries the headline and the inputs). */
+/**
+ * The body of the index (`page` 0: the headline, the inputs and the newest runs) or of a list page.
+ * A list page shows nothing of the whole report, only its runs and its links (runListLinks), so
+ * that it depends on nothing else.
+ */
 export function indexBody(m: SiteModel, o: IndexPageOptions): string {
   const s = m.summary;
-  const first = (o.page - 1) * RUNS_PER_PAGE;
-  const caption = s.runs === 0
-    ? 'Runs'
-    : `Runs ${formatCount(first + 1)}–${formatCount(first + o.runs.length)} of ${formatCount(o.dataBlock ? o.runs.length : s.runs)}, newest first`;
+  const index = o.page === 0;
+  const caption = index
+    ? s.runs === 0
+      ? 'Runs'
+      : `Runs 1–${formatCount(o.runs.length)} of ${formatCount(o.dataBlock ? o.runs.length : s.runs)}, newest first`
+    : `Runs ${formatCount((o.page - 1) * RUNS_PER_PAGE + 1)}–${formatCount((o.page - 1) * RUNS_PER_PAGE + o.runs.length)}, counted from the oldest; newest first`;
   return renderTemplate('index', {
-    first: o.page === 1,
-    page: o.page,
-    pages: o.pages,
+    first: index,
+    page: formatCount(o.page),
     s,
     headline: `${plural(s.spans, 'span')} from ${plural(s.runs, 'run')}`,
-    range: s.timeRange.start ? `${formatUtcMinute(s.timeRange.start)} – ${formatUtcMinute(s.timeRange.end)} UTC` : 'no times in the traces',
-    cards: headlineCards(m),
+    range: index ? (s.timeRange.start ? `${formatUtcMinute(s.timeRange.start)} – ${formatUtcMinute(s.timeRange.end)} UTC` : 'no times in the traces') : startsOf(o.runs),
+    cards: index ? headlineCards(m) : [],
     skipped: { count: formatCount(s.skippedLines), href: o.link.page('errors', 'skipped') },
-    runsChart: o.page === 1 ? chartBlock(m.charts, 'runs-per-day', 'Runs per day', runsPerDayTable(m, o.link), true) : null,
+    runsChart: index ? chartBlock(m.charts, 'runs-per-day', 'Runs per day', runsPerDayTable(m, o.link), true) : null,
     table: runTable(o.runs, o.link, caption),
     pager: pager(o.page, o.pages, o.link),
     explorer: { root: o.root, dataBlock: o.dataBlock ?? '' },
@@ -201,4 +274,14 @@ export function indexBody(m: SiteModel, o: IndexPageOptions): string {
     note: o.note ?? '',
     files: s.files,
   });
+}
+
+/** When the runs of a list page (newest first) started. */
+function startsOf(runs: readonly RunFacts[]): string {
+  const dated = runs.filter((r) => r.start !== null);
+  const undated = runs.length - dated.length;
+  const without = undated > 0 ? `${plural(undated, 'run')} without a start time` : '';
+  if (dated.length === 0) return without;
+  const span = `Started ${formatUtcMinute(dated[dated.length - 1]!.start!)} – ${formatUtcMinute(dated[0]!.start!)} UTC`;
+  return without ? `${span}; ${without}` : span;
 }

@@ -20,7 +20,7 @@ export const PAGE_FILES: Record<PageKey, string> = {
 
 export interface Linker {
   page(key: PageKey, fragment?: string): string;
-  /** Page `n` (1-based) of the static run list; page 1 is the index. */
+  /** List page `n` of the static run list (1: the oldest runs); 0: the index. */
   listPage(n: number): string;
   /** A run page, or one step on it; null when the run has no page (single-file cap). */
   run(runId: string, step?: number): string | null;
@@ -32,9 +32,9 @@ export interface Linker {
   file(path: string): string | null;
 }
 
-/** The path of static run-list page `n` inside the site. */
+/** The path of list page `n` of the static run list inside the site (1: the oldest runs; 0: the index). */
 export function listPagePath(n: number): string {
-  return n <= 1 ? PAGE_FILES.index : `list/page-${n}.html`;
+  return n === 0 ? PAGE_FILES.index : `list/page-${n}.html`;
 }
 
 /**

@@ -37,7 +37,7 @@ export function singleFilePage(m: SiteModel): SiteFile {
     ? `This single file holds the newest ${formatCount(shown.length)} of ${formatCount(runs.length)} runs in detail; the run list searches all of them. Build the site without --single-file for every run page and the CSV exports.`
     : 'Single-file report: the CSV and JSON exports come with the full site (build without --single-file).';
   const parts: string[] = [];
-  parts.push(section('overview', indexBody(m, { page: 1, pages: 1, runs: shown, link, root: '', dataBlock: DATA_BLOCK, note })));
+  parts.push(section('overview', indexBody(m, { page: 0, pages: 0, runs: shown, link, root: '', dataBlock: DATA_BLOCK, note })));
   parts.push(section('page-cost', costBody({ key: 'cost', summary: m.summary, facts: m.facts, prefix: '', window: m.window }, m.charts, link)));
   if (m.window) {
     const w = m.window;

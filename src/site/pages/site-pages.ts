@@ -5,9 +5,10 @@
  */
 import type { Run } from '../../model/types.js';
 import type { SiteFile } from '../write/site-file.js';
+import { formatCount } from '../../format/money.js';
 import { costBody } from './cost-page.js';
 import { errorsBody } from './errors-page.js';
-import { indexBody, pageCount, RUNS_PER_PAGE } from './index-page.js';
+import { indexBody, listPageSlice, pageCount, runListLayout } from './index-page.js';
 import { pageDocument } from './layout.js';
 import { latencyBody } from './latency-page.js';
 import { listPagePath, PAGE_FILES, siteLinker, type Linker, type PageKey } from './links.js';
@@ -98,10 +99,19 @@ export function* runPageFiles(c: PageContext, run: Run, prev: Neighbour | null, 
   }
 }
 
+/** What a rebuild keeps of the previous site's run list pages (list-page-keys.ts), and what it records of this site's. */
+export interface ListPagesReuse {
+  /** The size of list page `n` in the previous site when that is this page byte for byte; else null. */
+  kept(n: number): number | null;
+  /** Each list page's size in bytes (page n at n − 1), filled as the pages are made. */
+  bytes: Float64Array;
+}
+
 export interface SitePagesOptions {
   onPage?: PageProgress;
   /** Leave out the run pages (another thread writes them, see parallel-run-pages.ts). */
   withoutRunPages?: boolean;
+  listPages?: ListPagesReuse;
 }
 
 export function* sitePages(m: SiteModel, opts: SitePagesOptions = {}): Generator<SiteFile> {
@@ -110,14 +120,29 @@ export function* sitePages(m: SiteModel, opts: SitePagesOptions = {}): Generator
   const total = sitePageTotal(m, opts.withoutRunPages);
   let done = 0;
   const tick = () => onPage?.(++done, total);
-  const pages = pageCount(m.newestFirst.length);
+  const listed = m.newestFirst.length;
+  const { indexRuns, pages } = runListLayout(listed);
   const title = `${plural(m.summary.runs, 'run')} · trace report`;
-
-  for (let page = 1; page <= pages; page++) {
+  yield doc(c, PAGE_FILES.index, 'index', title, (link) => indexBody(m, { page: 0, pages, runs: m.newestFirst.slice(0, indexRuns), link, root: '' }), [RUNS_DATA_FILE]);
+  tick();
+  // The list pages, newest first, show nothing of the whole report (no counts in the frame):
+  // each depends only on its runs and its links, and a rebuild keeps those it has already.
+  const frame = { ...c, counts: undefined };
+  const reuse = opts.listPages;
+  for (let page = pages; page >= 1; page--) {
     const path = listPagePath(page);
-    const runs = m.newestFirst.slice((page - 1) * RUNS_PER_PAGE, page * RUNS_PER_PAGE);
-    const root = '../'.repeat(path.split('/').length - 1);
-    yield doc(c, path, 'index', page === 1 ? title : `Runs, page ${page} · trace report`, (link) => indexBody(m, { page, pages, runs, link, root }), [RUNS_DATA_FILE]);
+    const { from, to } = listPageSlice(listed, page);
+    const render = () =>
+      doc(frame, path, 'index', `Runs, page ${formatCount(page)} · trace report`, (link) => indexBody(m, { page, pages, runs: m.newestFirst.slice(from, to), link, root: '../' }), [RUNS_DATA_FILE]).content;
+    const kept = reuse?.kept(page) ?? null;
+    if (kept !== null) {
+      reuse!.bytes[page - 1] = kept;
+      yield { path, content: { kept, render } };
+    } else {
+      const content = render();
+      if (reuse) reuse.bytes[page - 1] = Buffer.byteLength(content);
+      yield { path, content };
+    }
     tick();
   }
 

@@ -6,6 +6,10 @@ import { KEY_BYTES, keysInListOrder, type PlanOrderKeys } from './run-keys.js';
 export interface ReusePlan {
   /** Every run's key, in list order. */
   keys: Buffer;
+  /** The same with each line the previous build read named as it named it (runKeys); `keys` itself when no input was appended to. */
+  before: Buffer;
+  /** The keys and bytes of the previous build's list pages, when it was made in the same frame. */
+  previousList: { keys: Buffer; bytes: Float64Array } | null;
   /**
    * By a run's number in the plan: the bytes of its page files in the previous build when they
    * are that build's pages byte for byte (its key and its neighbours' are the same), else NaN.
@@ -32,7 +36,7 @@ export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFa
   const order = Int32Array.from(runs, (f) => f.at);
   const made = keysInListOrder(madeByPlan, order);
   const { keys, before } = made;
-  if (previous === null || previous.frame !== frame) return { keys, kept: null, keptRows: null, keptRunRows: null };
+  if (previous === null || previous.frame !== frame) return { keys, before, previousList: null, kept: null, keptRows: null, keptRunRows: null };
   const old = previous.keys;
   const n = runs.length;
   const m = old.length / KEY_BYTES;
@@ -54,5 +58,5 @@ export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFa
   const ends = previous.callEnds;
   const keptRows = withCalls > 0 && withCalls <= ends.csv.length ? { runs: withCalls, ends } : null;
   const keptRunRows = head > 0 && head <= previous.runEnds.length ? { runs: head, ends: previous.runEnds } : null;
-  return { keys, kept, keptRows, keptRunRows };
+  return { keys, before, previousList: { keys: previous.listKeys, bytes: previous.listBytes }, kept, keptRows, keptRunRows };
 }

@@ -5,15 +5,16 @@ import { readNoFollow } from '../write/write-file.js';
 
 /**
  * What a build records for the next one to keep of its site: its inputs, the frame every run page
- * and export row was made in, each run's key in list order, the bytes of each run's pages, and
- * where each run's row ends in `runs.csv` and its rows in the exports of calls. It is a file of
+ * and export row was made in, each run's key in list order, the bytes of each run's pages, where
+ * each run's row ends in `runs.csv` and its rows in the exports of calls, and the key and bytes
+ * of each list page of the static run list (list-page-keys.ts). It is a file of
  * the site (listed in its manifest like any other), in binary: a first line naming the format, a
  * line of JSON (the frame, the inputs and the counts), then the numbers, little-endian. At 72k
  * runs it is about 3.5 MB, read without parsing JSON of that size.
  */
 export const REUSE_FILE = '.trace-report-reuse.bin';
 
-const MAGIC = 'trace-report reuse 2\n';
+const MAGIC = 'trace-report reuse 3\n';
 
 const headSchema = z.object({
   frame: z.string(),
@@ -21,6 +22,8 @@ const headSchema = z.object({
   /** Runs, and the runs with calls (the rows of the exports). */
   runs: z.number().int().nonnegative(),
   withCalls: z.number().int().nonnegative(),
+  /** List pages of the static run list (list/page-N.html). */
+  listPages: z.number().int().nonnegative(),
 });
 
 export interface ReuseRecord {
@@ -34,18 +37,26 @@ export interface ReuseRecord {
   runEnds: Float64Array;
   /** Per run with calls, in list order: the byte offset after its rows in `calls.csv` and `calls.jsonl`. */
   callEnds: { csv: Float64Array; jsonl: Float64Array };
+  /** KEY_BYTES per list page of the static run list (page n at n − 1). */
+  listKeys: Buffer;
+  /** The bytes of each list page. */
+  listBytes: Float64Array;
 }
 
 /** The record as the file's bytes. */
 export function reuseRecordBytes(r: ReuseRecord): Buffer {
   const runs = r.keys.length / KEY_BYTES;
-  if (r.pageBytes.length !== runs || r.runEnds.length !== runs || r.callEnds.csv.length !== r.callEnds.jsonl.length) throw new Error('a reuse record whose parts do not match');
-  const head = Buffer.from(`${MAGIC}${JSON.stringify({ frame: r.frame, inputs: r.inputs, runs, withCalls: r.callEnds.csv.length })}\n`, 'utf8');
-  const numbers = [r.pageBytes, r.runEnds, r.callEnds.csv, r.callEnds.jsonl];
-  const out = Buffer.alloc(head.length + r.keys.length + 8 * numbers.reduce((n, a) => n + a.length, 0));
+  const listPages = r.listBytes.length;
+  if (r.pageBytes.length !== runs || r.runEnds.length !== runs || r.callEnds.csv.length !== r.callEnds.jsonl.length || r.listKeys.length !== listPages * KEY_BYTES) {
+    throw new Error('a reuse record whose parts do not match');
+  }
+  const head = Buffer.from(`${MAGIC}${JSON.stringify({ frame: r.frame, inputs: r.inputs, runs, withCalls: r.callEnds.csv.length, listPages })}\n`, 'utf8');
+  const numbers = [r.pageBytes, r.runEnds, r.callEnds.csv, r.callEnds.jsonl, r.listBytes];
+  const out = Buffer.alloc(head.length + r.keys.length + r.listKeys.length + 8 * numbers.reduce((n, a) => n + a.length, 0));
   head.copy(out);
   r.keys.copy(out, head.length);
-  let at = head.length + r.keys.length;
+  r.listKeys.copy(out, head.length + r.keys.length);
+  let at = head.length + r.keys.length + r.listKeys.length;
   for (const a of numbers) for (let i = 0; i < a.length; i++, at += 8) out.writeDoubleLE(a[i]!, at);
   return out;
 }
@@ -69,10 +80,11 @@ function reuseRecordOf(bytes: Buffer): ReuseRecord | null {
   } catch {
     return null;
   }
-  const { runs, withCalls } = head;
+  const { runs, withCalls, listPages } = head;
   let at = end + 1;
-  if (withCalls > runs || bytes.length !== at + runs * (KEY_BYTES + 16) + withCalls * 16) return null;
+  if (withCalls > runs || bytes.length !== at + runs * (KEY_BYTES + 16) + withCalls * 16 + listPages * (KEY_BYTES + 8)) return null;
   const keys = Buffer.from(bytes.subarray(at, (at += runs * KEY_BYTES)));
+  const listKeys = Buffer.from(bytes.subarray(at, (at += listPages * KEY_BYTES)));
   const counts = (n: number, ascending: boolean): Float64Array | null => {
     const a = new Float64Array(n);
     for (let i = 0; i < n; i++, at += 8) {
@@ -86,6 +98,7 @@ function reuseRecordOf(bytes: Buffer): ReuseRecord | null {
   const runEnds = pageBytes && counts(runs, true);
   const csv = runEnds && counts(withCalls, true);
   const jsonl = csv && counts(withCalls, true);
-  if (pageBytes === null || runEnds === null || csv === null || jsonl === null) return null;
-  return { frame: head.frame, inputs: head.inputs, keys, pageBytes, runEnds, callEnds: { csv, jsonl } };
+  const listBytes = jsonl && counts(listPages, false);
+  if (pageBytes === null || runEnds === null || csv === null || jsonl === null || listBytes === null) return null;
+  return { frame: head.frame, inputs: head.inputs, keys, pageBytes, runEnds, callEnds: { csv, jsonl }, listKeys, listBytes };
 }

@@ -5,7 +5,20 @@
  */
 export interface SiteFile {
   path: string;
-  content: string | Uint8Array | StreamedContent;
+  content: string | Uint8Array | StreamedContent | KeptContent;
+}
+
+/**
+ * A page the previous build wrote exactly so (a rebuild knows by its key): that build's file at
+ * the same path is kept when it is still `kept` bytes long, else the page is rendered.
+ */
+export interface KeptContent {
+  kept: number;
+  render: () => string;
+}
+
+export function isKept(c: SiteFile['content']): c is KeptContent {
+  return typeof c === 'object' && 'kept' in c;
 }
 
 /** Content made piece by piece as it is written. */
@@ -25,5 +38,6 @@ export function siteFileText(f: SiteFile): string {
   const c = f.content;
   if (typeof c === 'string') return c;
   if (c instanceof Uint8Array) return Buffer.from(c).toString('utf8');
+  if (isKept(c)) return c.render();
   return [...c.chunks()].join('');
 }

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, writeFileSync, type Stats } from 'node:fs';
 import { OutputError } from '../../errors.js';
-import type { SiteFile } from './site-file.js';
+import type { KeptContent, SiteFile } from './site-file.js';
 
 /** Never write through a symbolic link planted where a page goes (POSIX only; Windows has no flag). */
 const WRITE_FLAGS =
@@ -190,7 +190,7 @@ export function writeStreams(paths: readonly string[], fill: (writers: PieceWrit
  * `old`: the previous build's file at the same path, for streamed content that may begin with its
  * bytes (StreamedContent's `head`; never the file at `abs` itself).
  */
-export function writeNoFollow(abs: string, content: SiteFile['content'], old: string | null = null): number {
+export function writeNoFollow(abs: string, content: Exclude<SiteFile['content'], KeptContent>, old: string | null = null): number {
   try {
     const fd = openSync(abs, WRITE_FLAGS, 0o666);
     try {

@@ -11,9 +11,9 @@ import { lstatSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { OutputError } from '../../errors.js';
 import { MANIFEST_NAME } from './manifest.js';
-import type { SiteFile } from './site-file.js';
+import { isKept, type SiteFile } from './site-file.js';
 import { resolveInside } from './site-path.js';
-import { writeOrReuse, type PreviousSite } from './reuse-file.js';
+import { keepFiles, writeOrReuse, type PreviousSite } from './reuse-file.js';
 import { writeNoFollow } from './write-file.js';
 import type { WriteBatch } from './write-worker.js';
 import { InlineWriter, type BatchWriter } from './inline-writer.js';
@@ -77,9 +77,11 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
         chars += content.length;
         if (batch.length >= writer.batchFiles || chars >= BATCH_CHARS) await send();
       } else {
-        // Streamed content (the large data exports) and very large pages are written here.
+        // Streamed content (the large data exports), very large pages and pages the previous
+        // build may hold already are written here.
         const old = opts.previous?.fileFor(file.path) ?? null;
-        mainBytes += typeof content === 'string' || content instanceof Uint8Array ? writeOrReuse(abs, content, old) : writeNoFollow(abs, content, old);
+        if (isKept(content)) mainBytes += old !== null && keepFiles([old], [abs], content.kept) ? content.kept : writeOrReuse(abs, content.render(), old);
+        else mainBytes += typeof content === 'string' || content instanceof Uint8Array ? writeOrReuse(abs, content, old) : writeNoFollow(abs, content, old);
         written.paths.push(file.path);
       }
       count++;
