@@ -599,8 +599,13 @@ describe('the run list split into pages', () => {
     expect(pagerText(p1)).toBe('Page 1, counted from the oldest ← Newer Newest 1');
     expect(index).toContain('<a href="list/page-1.html" rel="next">Older →</a>');
     expect(pagerText(index)).toBe('Newest runs Newest 1 Older →');
-    // A list page shows nothing of the whole report: not its count of runs, nor its headline.
+    // A list page shows nothing of the whole report: not its count of runs, nor its headline, nor
+    // the explorer over every run (with scripts too, it is its runs); the index has the explorer.
     expect(p1).not.toContain('205');
+    expect(p1).not.toContain('id="run-explorer"');
+    expect(p1).not.toContain('runs-data.js');
+    expect(index).toContain('id="run-explorer"');
+    expect(index).toContain('<script src="assets/runs-data.js" defer></script>');
     for (const [p, html] of htmlFiles(s)) expect(linkProblems(p, html, s.byPath), p).toEqual([]);
     // 205 calls of 2,000 input tokens of gpt-4o-mini at $0.15/M: $0.0003 each, estimated
     expect(s.summary.cost.estimated).toBe(0.0615);

@@ -125,15 +125,16 @@ export function* sitePages(m: SiteModel, opts: SitePagesOptions = {}): Generator
   const title = `${plural(m.summary.runs, 'run')} · trace report`;
   yield doc(c, PAGE_FILES.index, 'index', title, (link) => indexBody(m, { page: 0, pages, runs: m.newestFirst.slice(0, indexRuns), link, root: '' }), [RUNS_DATA_FILE]);
   tick();
-  // The list pages, newest first, show nothing of the whole report (no counts in the frame):
-  // each depends only on its runs and its links, and a rebuild keeps those it has already.
+  // The list pages, newest first, show nothing of the whole report (no counts in the frame, no
+  // explorer over every run: a list page is its runs, with scripts too): each depends only on its
+  // runs and its links, and a rebuild keeps those it has already.
   const frame = { ...c, counts: undefined };
   const reuse = opts.listPages;
   for (let page = pages; page >= 1; page--) {
     const path = listPagePath(page);
     const { from, to } = listPageSlice(listed, page);
     const render = () =>
-      doc(frame, path, 'index', `Runs, page ${formatCount(page)} · trace report`, (link) => indexBody(m, { page, pages, runs: m.newestFirst.slice(from, to), link, root: '../' }), [RUNS_DATA_FILE]).content;
+      doc(frame, path, 'index', `Runs, page ${formatCount(page)} · trace report`, (link) => indexBody(m, { page, pages, runs: m.newestFirst.slice(from, to), link, root: '../' })).content;
     const kept = reuse?.kept(page) ?? null;
     if (kept !== null) {
       reuse!.bytes[page - 1] = kept;
