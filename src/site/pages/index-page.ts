@@ -3,7 +3,8 @@
  * is split into static pages: the index holds the newest runs, and the older ones come in pages of
  * RUNS_PER_PAGE counted from the oldest (list/page-1.html holds the 100 oldest runs), so that a
  * page keeps its runs, and its bytes, when newer runs come in (runListLayout). With scripts,
- * report.js replaces the table by a windowed, filterable table over every run, fed by runs-data.js.
+ * report.js replaces the index's table by a windowed, filterable table over every run, fed by
+ * runs-data.js; a list page stays its own runs.
  */
 import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd, formatUtcMinute } from '../../format/money.js';
 import type { RunFacts } from './site-facts.js';
