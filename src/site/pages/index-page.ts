@@ -144,7 +144,7 @@ export interface PagerWords {
   nextText: string;
 }
 
-export interface Pager extends PagerWords {
+export interface Pager extends Omit<PagerWords, 'noun'> {
   /** Where this page stands (`Part 2 of 5`). */
   where: string;
   prev: string | null;
@@ -189,7 +189,6 @@ export function pager(page: number, pages: number, link: Linker): Pager | null {
   if (links === null) return null;
   return {
     label: 'Run list pages',
-    noun: 'Page',
     prevText: '← Newer',
     nextText: 'Older →',
     where: page === 0 ? 'Newest runs' : `Page ${formatCount(page)}, counted from the oldest`,
@@ -210,7 +209,8 @@ export function pagerOf(page: number, pages: number, href: (n: number) => string
     items.push({ label: formatCount(n), href: href(n), current: n === page });
     last = n;
   }
-  return { ...words, where: `${words.noun} ${formatCount(page)} of ${formatCount(pages)}`, prev: page > 1 ? href(page - 1) : null, next: page < pages ? href(page + 1) : null, items };
+  const { noun, ...said } = words;
+  return { ...said, where: `${noun} ${formatCount(page)} of ${formatCount(pages)}`, prev: page > 1 ? href(page - 1) : null, next: page < pages ? href(page + 1) : null, items };
 }
 
 function runsPerDayTable(m: SiteModel, link: Linker): TableModel {

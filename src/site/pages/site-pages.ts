@@ -136,14 +136,9 @@ export function* sitePages(m: SiteModel, opts: SitePagesOptions = {}): Generator
     const render = () =>
       doc(frame, path, 'index', `Runs, page ${formatCount(page)} · trace report`, (link) => indexBody(m, { page, pages, runs: m.newestFirst.slice(from, to), link, root: '../' })).content;
     const kept = reuse?.kept(page) ?? null;
-    if (kept !== null) {
-      reuse!.bytes[page - 1] = kept;
-      yield { path, content: { kept, render } };
-    } else {
-      const content = render();
-      if (reuse) reuse.bytes[page - 1] = Buffer.byteLength(content);
-      yield { path, content };
-    }
+    const content = kept === null ? render() : { kept, render };
+    if (reuse) reuse.bytes[page - 1] = kept ?? Buffer.byteLength(content as string);
+    yield { path, content };
     tick();
   }
 
