@@ -379,14 +379,23 @@ describe('the site of the dialect fixtures', () => {
     expect(cost).toContain('<caption>Cost by model');
   });
 
-  it('writes the run list for the script with every run, newest first', () => {
+  it('writes the run list for the script with every run, in list order, and the order of the table, newest first', () => {
     const js = s.byPath.get('assets/runs-data.js')!;
     const m = /^window\.TRACE_REPORT_RUNS = (.*);\n$/s.exec(js);
-    const data = JSON.parse(m![1]!) as { fields: string[]; rows: unknown[][] };
+    const data = JSON.parse(m![1]!) as { version: number; fields: string[]; rows: unknown[][]; order: number[] };
+    expect(data.version).toBe(2);
     expect(data.rows).toHaveLength(9);
     const id = data.fields.indexOf('id');
     const href = data.fields.indexOf('href');
-    expect(data.rows[0]![id]).toBe('run-11');
+    // The rows in the order of runs.csv (the list order: a rebuild keeps their beginning).
+    const csvIds = s.byPath.get('runs.csv')!.trim().split('\r\n').slice(1).map((line) => line.split(',')[0]);
+    expect(data.rows.map((r) => r[id])).toEqual(csvIds);
+    // The table's order: a permutation of the rows, as the index shows them.
+    expect([...data.order].sort((a, b) => a - b)).toEqual([...Array(9).keys()]);
+    const tableIds = [...s.byPath.get('index.html')!.matchAll(/<th scope="row" class="id"><a href="[^"]*"><code>([^<]+)<\/code>/g)].map((x) => x[1]);
+    expect(data.order.map((n) => data.rows[n]![id])).toEqual(tableIds);
+    expect(tableIds[0]).toBe('run-11');
+    expect(data.order).not.toEqual([...Array(9).keys()]);
     for (const row of data.rows) expect(s.byPath.has(row[href] as string)).toBe(true);
   });
 
@@ -783,11 +792,12 @@ describe('the run list data', () => {
       const href = (id: string) => (id === 'r3' ? null : `runs/${id}.html`);
       for (const n of [0, 1, 1000, 1001, 2500]) {
         const some = runs.slice(0, n);
-        const pieces = [...runsDataScript(some, href)];
-        expect(pieces.join('')).toBe(`window.${RUNS_GLOBAL} = ${jsonForScript(runsData(some, href))};\n`);
+        const table = [...some].reverse();
+        const pieces = [...runsDataScript(some, table, href).chunks()];
+        expect(pieces.join('')).toBe(`window.${RUNS_GLOBAL} = ${jsonForScript(runsData(some, table, href))};\n`);
         expect(pieces).toHaveLength(Math.ceil(n / 1000) + 2);
       }
-      const text = [...runsDataScript(runs, href)].join('');
+      const text = [...runsDataScript(runs, runs, href).chunks()].join('');
       expect(text).not.toMatch(/<\/script|<!--|\u2028/);
       expect(text).toContain('r7\\u003c/script\\u003e\\u003c!--\\u2028\\u0026');
     } finally {

@@ -192,7 +192,7 @@ describe('a large build after lines were appended to its input', () => {
     await expectFresh(trace, out);
   });
 
-  it('begins runs.csv and the exports of calls with the rows the previous build wrote for the runs before the first that changed', async () => {
+  it('begins runs.csv, the run list data and the exports of calls with the rows the previous build wrote for the runs before the first that changed', async () => {
     const { dir, trace, out } = await setUp();
     // A byte of run 1's first row changed by hand, its size kept: the rows are taken as written (by their record, not read).
     const editRow = (file: string) => {
@@ -203,23 +203,35 @@ describe('a large build after lines were appended to its input', () => {
     };
     const csv = path.join(out, 'calls.csv');
     const runsCsv = path.join(out, 'runs.csv');
+    const data = path.join(out, 'assets', 'runs-data.js');
     editRow(csv);
     editRow(runsCsv);
+    // And run 1's id in the run list's data (its first row).
+    writeFileSync(data, readFileSync(data, 'latin1').replace('"run-01"', '"RUN-01"'), 'latin1');
     appendFileSync(trace, callLines(13));
     await buildSite({ inputs: [trace], outDir: out, ...threads });
     expect(readFileSync(csv, 'latin1')).toContain('\r\nRUN-01,');
     expect(readFileSync(runsCsv, 'latin1')).toContain('\r\nRUN-01,');
+    expect(readFileSync(data, 'latin1')).toContain('"RUN-01"');
     // The rows of the new run follow the kept ones: everything after the changed byte is a fresh build's.
     const fresh = path.join(dir, 'fresh');
     await buildSite({ inputs: [trace], outDir: fresh, ...threads });
     expect(readFileSync(csv, 'latin1').replace('\r\nRUN-01,', '\r\nrun-01,')).toBe(readFileSync(path.join(fresh, 'calls.csv'), 'latin1'));
     expect(readFileSync(runsCsv, 'latin1').replace('\r\nRUN-01,', '\r\nrun-01,')).toBe(readFileSync(path.join(fresh, 'runs.csv'), 'latin1'));
     expect(readFileSync(path.join(out, 'calls.jsonl'), 'utf8')).toBe(readFileSync(path.join(fresh, 'calls.jsonl'), 'utf8'));
+    const dataText = readFileSync(data, 'latin1');
+    expect(dataText.replace('"RUN-01"', '"run-01"')).toBe(readFileSync(path.join(fresh, 'assets', 'runs-data.js'), 'latin1'));
     // The record's ends are the new file's: the next build begins with them in turn.
-    const ends = record(out)!.runEnds;
+    const { runEnds: ends, dataEnds, dataBytes } = record(out)!;
     expect(ends.length).toBe(13);
     expect(ends[12]).toBe(lstatSync(runsCsv).size);
     expect(ends[11]).toBe(readFileSync(runsCsv, 'latin1').indexOf('\r\nrun-13,') + 2);
+    // Run 13's row begins after run 12's, with its comma, and the lists follow the last row.
+    expect(dataEnds.length).toBe(13);
+    expect(dataText.slice(dataEnds[11], dataEnds[11]! + 9)).toBe(',["runs/r');
+    expect(dataText.slice(dataEnds[11], dataEnds[12])).toContain('"run-13"');
+    expect(dataText.slice(dataEnds[12]).startsWith('],"order":[12,11,')).toBe(true);
+    expect(dataBytes).toBe(lstatSync(data).size);
   });
 
   it('writes again an export or a page whose size changed since, and a page that became a link', async () => {
@@ -228,6 +240,7 @@ describe('a large build after lines were appended to its input', () => {
     appendFileSync(path.join(out, 'calls.csv'), 'more\r\n');
     writeFileSync(path.join(out, 'calls.jsonl'), '');
     appendFileSync(path.join(out, 'runs.csv'), 'more\r\n');
+    appendFileSync(path.join(out, 'assets', 'runs-data.js'), '// more\n');
     writeFileSync(path.join(out, 'runs', runPageOf(names, 'run-02')), 'edited by hand');
     // Run 4's page a link to a file outside with the same bytes.
     const linked = path.join(out, 'runs', runPageOf(names, 'run-04'));

@@ -43,6 +43,7 @@ import { gatherSiteFacts, newestFirst, planRuns, siteFactsOf, type SiteFacts } f
 import type { SiteDraft, SiteInput, SiteModel } from './pages/site-model.js';
 import { singleFilePage } from './pages/single-file.js';
 import { sitePages, type ListPagesReuse } from './pages/site-pages.js';
+import type { DataRowEnds } from './pages/runs-data.js';
 import { toolVersion } from './pages/templates.js';
 import { windowSummary } from './pages/window.js';
 import type { SiteFile } from './write/site-file.js';
@@ -96,6 +97,8 @@ export interface RenderOptions {
   runRows?: RunRowEnds;
   /** What a rebuild keeps of the previous site's list pages, and records of this site's. */
   listPages?: ListPagesReuse;
+  /** Where `assets/runs-data.js`'s rows end, for the record, and which the previous build's file holds. */
+  dataRows?: DataRowEnds;
   onProgress?: (message: string) => void;
 }
 
@@ -177,6 +180,7 @@ export async function* siteFiles(draft: SiteDraft, charts: Promise<ChartSet>, op
     },
     withoutRunPages: opts.withoutRunPages,
     listPages: opts.listPages,
+    dataRows: opts.dataRows,
   });
   yield* pages.withoutCharts;
   yield* dataExports(draft.summary, { facts: draft.facts.runs, source: draft.facts.source }, draft.names, draft.stepParts, { calls: !opts.withoutCallExports, runRows: opts.runRows });
@@ -492,17 +496,18 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: Buil
   // Awaited with the window's; a failure meanwhile is not an unhandled rejection.
   report?.catch(() => undefined);
   const reusePlan = keys && reuse ? planReuse(await keys, facts.runs, reuse.frame, reuse.takePrevious()) : null;
-  // Filled as this thread writes `runs.csv`, before the record is made.
+  // Filled as this thread writes `runs.csv` and `assets/runs-data.js`, before the record is made.
   const runRows: RunRowEnds | undefined = reusePlan ? { ends: new Float64Array(facts.runs.length), kept: reusePlan.keptRunRows } : undefined;
+  const dataRows: DataRowEnds | undefined = reusePlan ? { ends: new Float64Array(facts.runs.length), size: 0, kept: reusePlan.keptDataRows } : undefined;
   // Made with the list pages, once the runs are in the run list's order.
   let lists: (ListPagesReuse & { keys: Buffer }) | undefined;
   const recorded =
-    reuse && reusePlan && runRows
+    reuse && reusePlan && runRows && dataRows
       ? {
           plan: reusePlan,
           record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']): ReuseRecord => {
             if (lists === undefined) throw new Error('the reuse record is made once the list pages are');
-            return { frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, runEnds: runRows.ends, callEnds: ends, listKeys: lists.keys, listBytes: lists.bytes };
+            return { frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, runEnds: runRows.ends, dataEnds: dataRows.ends, dataBytes: dataRows.size, callEnds: ends, listKeys: lists.keys, listBytes: lists.bytes };
           },
         }
       : null;
@@ -519,7 +524,7 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: Buil
     options.onProgress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.
     return countPages(
-      siteFiles(draft, charts, { singleFile: options.singleFile, onProgress: options.onProgress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined, runRows, listPages: lists }),
+      siteFiles(draft, charts, { singleFile: options.singleFile, onProgress: options.onProgress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined, runRows, dataRows, listPages: lists }),
       seen,
     );
   };

@@ -55,7 +55,7 @@ export function singleFilePage(m: SiteModel): SiteFile {
     const part = split && { parts: split.parts, n: 1, href: null };
     parts.push(section(id, runBody(run, { link, prev: runs[i - 1] ?? null, next: runs[i + 1] ?? null, priceTable: m.priceTable, sectionId: id, ...(part ? { part } : {}) })));
   }
-  const data = runsData(m.newestFirst, (id) => link.run(id));
+  const data = runsData(m.facts.runs, m.newestFirst, (id) => link.run(id));
   parts.push(`<script type="application/json" id="${DATA_BLOCK}">${jsonForScript(data)}</script>\n`);
   return {
     path: 'index.html',

@@ -16,7 +16,7 @@ import { listPagePath, PAGE_FILES, siteLinker, type Linker, type PageKey } from 
 import { plural } from './plural.js';
 import { runBody, runWaterfall } from './run-page.js';
 import { partPath, runParts } from './run-parts.js';
-import { runsDataScript } from './runs-data.js';
+import { runsDataScript, type DataRowEnds } from './runs-data.js';
 import type { SiteDraft, SiteModel } from './site-model.js';
 import type { ChartSet } from './charts.js';
 import { assetText } from './templates.js';
@@ -114,6 +114,8 @@ export interface SitePagesOptions {
   /** Leave out the run pages (another thread writes them, see parallel-run-pages.ts). */
   withoutRunPages?: boolean;
   listPages?: ListPagesReuse;
+  /** Where the rows of `assets/runs-data.js` end, for the record of a build that keeps one, and which the previous build's file holds. */
+  dataRows?: DataRowEnds;
 }
 
 /**
@@ -161,7 +163,7 @@ function* pagesWithoutCharts(m: SiteDraft, c: PageContext, tick: () => void, opt
     }
   }
 
-  yield { path: RUNS_DATA_FILE, content: { chunks: () => runsDataScript(m.newestFirst, (id) => m.names.get(id) ?? null) } };
+  yield { path: RUNS_DATA_FILE, content: runsDataScript(m.facts.runs, m.newestFirst, (id) => m.names.get(id) ?? null, opts.dataRows) };
   yield { path: 'assets/report.css', content: assetText('report.css') };
   yield { path: 'assets/report.js', content: assetText('report.js') };
 }

@@ -20,6 +20,8 @@ export interface ReusePlan {
   keptRows: { runs: number; ends: ReuseRecord['callEnds'] } | null;
   /** The runs at the head of the list whose rows the previous build's `runs.csv` holds, and where each row ends there. */
   keptRunRows: { runs: number; ends: Float64Array } | null;
+  /** The same runs' rows of `assets/runs-data.js`, where they end in the previous build's file, and its size. */
+  keptDataRows: { runs: number; ends: Float64Array; size: number } | null;
 }
 
 /**
@@ -36,7 +38,7 @@ export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFa
   const order = Int32Array.from(runs, (f) => f.at);
   const made = keysInListOrder(madeByPlan, order);
   const { keys, before } = made;
-  if (previous === null || previous.frame !== frame) return { keys, before, previousList: null, kept: null, keptRows: null, keptRunRows: null };
+  if (previous === null || previous.frame !== frame) return { keys, before, previousList: null, kept: null, keptRows: null, keptRunRows: null, keptDataRows: null };
   const old = previous.keys;
   const n = runs.length;
   const m = old.length / KEY_BYTES;
@@ -58,5 +60,6 @@ export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFa
   const ends = previous.callEnds;
   const keptRows = withCalls > 0 && withCalls <= ends.csv.length ? { runs: withCalls, ends } : null;
   const keptRunRows = head > 0 && head <= previous.runEnds.length ? { runs: head, ends: previous.runEnds } : null;
-  return { keys, before, previousList: { keys: previous.listKeys, bytes: previous.listBytes }, kept, keptRows, keptRunRows };
+  const keptDataRows = head > 0 && head <= previous.dataEnds.length ? { runs: head, ends: previous.dataEnds, size: previous.dataBytes } : null;
+  return { keys, before, previousList: { keys: previous.listKeys, bytes: previous.listBytes }, kept, keptRows, keptRunRows, keptDataRows };
 }

@@ -6,7 +6,8 @@ import { readNoFollow } from '../write/write-file.js';
 /**
  * What a build records for the next one to keep of its site: its inputs, the frame every run page
  * and export row was made in, each run's key in list order, the bytes of each run's pages, where
- * each run's row ends in `runs.csv` and its rows in the exports of calls, and the key and bytes
+ * each run's row ends in `runs.csv` and `assets/runs-data.js` and its rows in the exports of
+ * calls, and the key and bytes
  * of each list page of the static run list (list-page-keys.ts). It is a file of
  * the site (listed in its manifest like any other), in binary: a first line naming the format, a
  * line of JSON (the frame, the inputs and the counts), then the numbers, little-endian. At 72k
@@ -14,7 +15,7 @@ import { readNoFollow } from '../write/write-file.js';
  */
 export const REUSE_FILE = '.trace-report-reuse.bin';
 
-const MAGIC = 'trace-report reuse 3\n';
+const MAGIC = 'trace-report reuse 4\n';
 
 const headSchema = z.object({
   frame: z.string(),
@@ -24,6 +25,8 @@ const headSchema = z.object({
   withCalls: z.number().int().nonnegative(),
   /** List pages of the static run list (list/page-N.html). */
   listPages: z.number().int().nonnegative(),
+  /** The bytes of `assets/runs-data.js`. */
+  dataBytes: z.number().int().nonnegative(),
 });
 
 export interface ReuseRecord {
@@ -35,6 +38,9 @@ export interface ReuseRecord {
   pageBytes: Float64Array;
   /** Per run, in list order: the byte offset after its row in `runs.csv`. */
   runEnds: Float64Array;
+  /** Per run, in list order: the byte offset after its row in `assets/runs-data.js`, and that file's bytes. */
+  dataEnds: Float64Array;
+  dataBytes: number;
   /** Per run with calls, in list order: the byte offset after its rows in `calls.csv` and `calls.jsonl`. */
   callEnds: { csv: Float64Array; jsonl: Float64Array };
   /** KEY_BYTES per list page of the static run list (page n at n − 1). */
@@ -47,11 +53,11 @@ export interface ReuseRecord {
 export function reuseRecordBytes(r: ReuseRecord): Buffer {
   const runs = r.keys.length / KEY_BYTES;
   const listPages = r.listBytes.length;
-  if (r.pageBytes.length !== runs || r.runEnds.length !== runs || r.callEnds.csv.length !== r.callEnds.jsonl.length || r.listKeys.length !== listPages * KEY_BYTES) {
+  if (r.pageBytes.length !== runs || r.runEnds.length !== runs || r.dataEnds.length !== runs || r.callEnds.csv.length !== r.callEnds.jsonl.length || r.listKeys.length !== listPages * KEY_BYTES) {
     throw new Error('a reuse record whose parts do not match');
   }
-  const head = Buffer.from(`${MAGIC}${JSON.stringify({ frame: r.frame, inputs: r.inputs, runs, withCalls: r.callEnds.csv.length, listPages })}\n`, 'utf8');
-  const numbers = [r.pageBytes, r.runEnds, r.callEnds.csv, r.callEnds.jsonl, r.listBytes];
+  const head = Buffer.from(`${MAGIC}${JSON.stringify({ frame: r.frame, inputs: r.inputs, runs, withCalls: r.callEnds.csv.length, listPages, dataBytes: r.dataBytes })}\n`, 'utf8');
+  const numbers = [r.pageBytes, r.runEnds, r.dataEnds, r.callEnds.csv, r.callEnds.jsonl, r.listBytes];
   const out = Buffer.alloc(head.length + r.keys.length + r.listKeys.length + 8 * numbers.reduce((n, a) => n + a.length, 0));
   head.copy(out);
   r.keys.copy(out, head.length);
@@ -82,7 +88,7 @@ function reuseRecordOf(bytes: Buffer): ReuseRecord | null {
   }
   const { runs, withCalls, listPages } = head;
   let at = end + 1;
-  if (withCalls > runs || bytes.length !== at + runs * (KEY_BYTES + 16) + withCalls * 16 + listPages * (KEY_BYTES + 8)) return null;
+  if (withCalls > runs || bytes.length !== at + runs * (KEY_BYTES + 24) + withCalls * 16 + listPages * (KEY_BYTES + 8)) return null;
   const keys = Buffer.from(bytes.subarray(at, (at += runs * KEY_BYTES)));
   const listKeys = Buffer.from(bytes.subarray(at, (at += listPages * KEY_BYTES)));
   const counts = (n: number, ascending: boolean): Float64Array | null => {
@@ -96,9 +102,11 @@ function reuseRecordOf(bytes: Buffer): ReuseRecord | null {
   };
   const pageBytes = counts(runs, false);
   const runEnds = pageBytes && counts(runs, true);
-  const csv = runEnds && counts(withCalls, true);
+  const dataEnds = runEnds && counts(runs, true);
+  const csv = dataEnds && counts(withCalls, true);
   const jsonl = csv && counts(withCalls, true);
   const listBytes = jsonl && counts(listPages, false);
-  if (pageBytes === null || runEnds === null || csv === null || jsonl === null || listBytes === null) return null;
-  return { frame: head.frame, inputs: head.inputs, keys, pageBytes, runEnds, callEnds: { csv, jsonl }, listKeys, listBytes };
+  if (pageBytes === null || runEnds === null || dataEnds === null || csv === null || jsonl === null || listBytes === null) return null;
+  if (runs > 0 && dataEnds[runs - 1]! > head.dataBytes) return null;
+  return { frame: head.frame, inputs: head.inputs, keys, pageBytes, runEnds, dataEnds, dataBytes: head.dataBytes, callEnds: { csv, jsonl }, listKeys, listBytes };
 }

@@ -95,11 +95,13 @@
 
   function explorer(box) {
     var data = readData(box);
-    if (!data || !data.rows) return;
+    if (!data || !data.rows || !data.order) return;
     var f = {};
     data.fields.forEach(function (name, i) { f[name] = i; });
     var root = box.getAttribute('data-root') || '';
-    var runs = data.rows.map(function (r, i) {
+    // The rows come in the runs' list order; `order` numbers them in the run table's (newest first).
+    var runs = data.order.map(function (n, i) {
+      var r = data.rows[n];
       var wf = r[f.workflow] >= 0 ? data.workflows[r[f.workflow]] : null;
       var pat = r[f.pattern] >= 0 ? data.patterns[r[f.pattern]] : null;
       var agents = r[f.agents].map(function (a) { return data.agents[a]; });
