@@ -14,8 +14,6 @@ import {
   usdDecimals,
 } from '../src/charts/specs.js';
 import { FONT, chartConfig } from '../src/charts/theme.js';
-import { renderWanted, type WantedChart } from '../src/site/pages/charts.js';
-import { ParallelCharts } from '../src/site/parallel-charts.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const GOLDEN = path.join(ROOT, 'test/golden/charts/cost-by-model.svg');
@@ -248,34 +246,6 @@ describe('renderChartSvg', () => {
 
   it('rejects an id that cannot prefix definition ids', async () => {
     await expect(renderChartSvg(costByModelSpec([]), { id: '1 x"', title: 't' })).rejects.toThrow(/chart id/);
-  });
-});
-
-describe('charts on a thread of their own', () => {
-  const wanted: WantedChart[] = [
-    { id: 'cost-model', spec: costByModelSpec(MODELS, { title: 'Cost by model (USD)' }), hasData: true },
-    { id: 'cost-agent', spec: costByAgentSpec([], { title: 'Cost by agent (USD)' }), hasData: false },
-    { id: 'cost-daily', spec: dailySpendSpec(DAYS, { title: 'Daily spend by model (USD, UTC days)' }), hasData: true },
-  ];
-
-  it('renders the bytes this thread renders, each set as asked; a set that fails fails alone', async () => {
-    const here = await renderWanted(wanted);
-    expect(here.map((c) => c.id)).toEqual(['cost-model', 'cost-daily']);
-    const thread = new ParallelCharts();
-    try {
-      // Asked for before the others, all three at once: the failure is this set's only.
-      const bad = expect(thread.render([{ ...wanted[0]!, id: 'not an id' }])).rejects.toThrow(/chart id must match/);
-      const [all, last] = await Promise.all([thread.render(wanted), thread.render(wanted.slice(2))]);
-      await bad;
-      expect([...all.keys()]).toEqual(['cost-model', 'cost-daily']);
-      expect([...all.values()]).toEqual(here);
-      expect([...last.values()]).toEqual(here.slice(1));
-    } finally {
-      await thread.close();
-    }
-    // Closed once, however often asked; nothing more is rendered.
-    await thread.close();
-    await expect(thread.render(wanted)).rejects.toThrow(/asked to stop/);
   });
 });
 

@@ -592,8 +592,7 @@ describe('the run list split into pages', () => {
   it('puts the newest runs on the index and counts the list pages from the oldest, linked by a pager', async () => {
     // 205 runs: 2 full pages of 100 from the oldest; the newer is on the index with the 5 after it.
     const s = await site([runsFile(RUNS_PER_PAGE * 2 + 5)]);
-    // The list pages come first, newest first: the index shows a chart, and is made once the charts are rendered.
-    expect(listed(s)).toEqual(['list/page-1.html', 'index.html']);
+    expect(listed(s)).toEqual(['index.html', 'list/page-1.html']);
     const index = s.byPath.get('index.html')!;
     const p1 = s.byPath.get('list/page-1.html')!;
     expect(index).toContain('<caption>Runs 1–105 of 205, newest first');
@@ -633,8 +632,8 @@ describe('the run list split into pages', () => {
     // 705 runs: pages 1-6 and the index (105 runs); 905 runs: pages 1-8 and the index.
     const before = await site([runsFile(705)]);
     const after = await site([runsFile(905)]);
-    expect(listed(before)).toEqual([...[6, 5, 4, 3, 2, 1].map((n) => `list/page-${n}.html`), 'index.html']);
-    expect(listed(after)).toEqual([...[8, 7, 6, 5, 4, 3, 2, 1].map((n) => `list/page-${n}.html`), 'index.html']);
+    expect(listed(before)).toEqual(['index.html', ...[6, 5, 4, 3, 2, 1].map((n) => `list/page-${n}.html`)]);
+    expect(listed(after)).toEqual(['index.html', ...[8, 7, 6, 5, 4, 3, 2, 1].map((n) => `list/page-${n}.html`)]);
     for (const n of [1, 2, 3]) expect(after.byPath.get(`list/page-${n}.html`), `page ${n}`).toBe(before.byPath.get(`list/page-${n}.html`));
     // Pages 4 to 6 hold the same runs, but link to newer pages that were not there.
     for (const n of [4, 5, 6]) {

@@ -22,7 +22,6 @@ import { PriceTable } from '../prices/price-table.js';
 import { isStream, resolveInputs, type InputFile } from '../read/inputs.js';
 import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
 import { planForThreads } from '../read/parallel/run-index.js';
-import { ParallelCharts } from './parallel-charts.js';
 import { ParallelExports } from './parallel-exports.js';
 import { ParallelRunPages, runPagePaths, runPagesSite, type RunPagesSite } from './parallel-run-pages.js';
 import { stopTaking } from './run-pages-job.js';
@@ -37,10 +36,10 @@ import { dataExports, type RunRowEnds } from './exports.js';
 import { nameAt, RUN_PAGES_DIR, runFileNames, type PageNames, type RunPageNames } from './file-names.js';
 import { partPath } from './pages/run-parts.js';
 import { preloadCharts } from '../charts/render.js';
-import { renderCharts, reportCharts, windowCharts, type ChartSet } from './pages/charts.js';
+import { renderCharts } from './pages/charts.js';
 import { errorDetails } from './pages/errors-page.js';
 import { gatherSiteFacts, newestFirst, planRuns, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
-import type { SiteDraft, SiteInput, SiteModel } from './pages/site-model.js';
+import type { SiteInput, SiteModel } from './pages/site-model.js';
 import { singleFilePage } from './pages/single-file.js';
 import { sitePages, type ListPagesReuse } from './pages/site-pages.js';
 import type { DataRowEnds } from './pages/runs-data.js';
@@ -114,8 +113,7 @@ const PROGRESS_EVERY = 500;
 
 /** Step 2-3 for runs held in memory, with their summary: the model every page reads. */
 export async function prepareSite(input: SiteInput, opts: RenderOptions = {}): Promise<SiteModel> {
-  const { draft, charts } = draftSite({ ...input, facts: siteFactsOf(input.runs), ownSummary: false }, opts);
-  return { ...draft, charts: await charts };
+  return siteModel({ ...input, facts: siteFactsOf(input.runs), ownSummary: false }, opts);
 }
 
 interface GatheredSite extends Omit<SiteInput, 'runs'> {
@@ -124,21 +122,15 @@ interface GatheredSite extends Omit<SiteInput, 'runs'> {
   ownSummary: boolean;
 }
 
-/**
- * Step 2-3: names, order and window from the runs' facts, and the charts begun: on this thread
- * as they are awaited, or on the charts' thread, which a build gives the whole report's charts
- * as soon as it has the summary (`onThread.report`).
- */
-function draftSite(g: GatheredSite, opts: RenderOptions, onThread?: { thread: ParallelCharts; report: Promise<ChartSet> } | null): { draft: SiteDraft; charts: Promise<ChartSet> } {
+/** Step 2-3: names, order, window and charts, from the runs' facts. */
+async function siteModel(g: GatheredSite, opts: RenderOptions): Promise<SiteModel> {
   const { facts, summary } = g;
   const names = opts.names ?? runFileNames(facts.runs.map((r) => r.id));
   const window = windowSummary(summary, facts, g.ownSummary);
   opts.onProgress?.('rendering charts');
-  const rendered = onThread ? bothSets(onThread.thread, onThread.report, window ? onThread.thread.render(windowCharts(window)) : null) : renderCharts(summary, facts, window);
-  // Awaited once the pages without charts are made; a failure meanwhile is not an unhandled rejection.
-  rendered.catch(() => undefined);
+  const charts = await renderCharts(summary, facts, window);
   const newest = newestFirst(facts.runs);
-  const draft: SiteDraft = {
+  return {
     facts,
     summary,
     skipped: g.skipped,
@@ -148,33 +140,20 @@ function draftSite(g: GatheredSite, opts: RenderOptions, onThread?: { thread: Pa
     newestFirst: newest,
     errors: errorDetails(newest, facts.source),
     window,
+    charts,
     version: toolVersion(),
     priceTable: summary.cost.priceTable,
   };
-  return { draft, charts: rendered };
 }
 
-/** The charts of the whole report and of the window, rendered on `thread`, which then stops. */
-async function bothSets(thread: ParallelCharts, report: Promise<ChartSet>, inWindow: Promise<ChartSet> | null): Promise<ChartSet> {
-  try {
-    const sets = await Promise.all([report, inWindow]);
-    return new Map(sets.flatMap((set) => (set ? [...set] : [])));
-  } finally {
-    void thread.close();
-  }
-}
-
-/**
- * Step 4, lazily: the site's files in a fixed order, the data exports included. The pages that
- * show no chart and the data come first, made while the charts are rendered.
- */
-export async function* siteFiles(draft: SiteDraft, charts: Promise<ChartSet>, opts: RenderOptions = {}): AsyncGenerator<SiteFile> {
+/** Step 4, lazily: the site's files in a fixed order, the data exports included. */
+export function* siteFiles(model: SiteModel, opts: RenderOptions = {}): Generator<SiteFile> {
   if (opts.singleFile) {
     opts.onProgress?.('rendering the single file');
-    yield singleFilePage({ ...draft, charts: await charts });
+    yield singleFilePage(model);
     return;
   }
-  const pages = sitePages(draft, {
+  yield* sitePages(model, {
     onPage: (done, total) => {
       if (done === total || done % PROGRESS_EVERY === 0) opts.onProgress?.(`rendering pages ${done}/${total}`);
     },
@@ -182,24 +161,23 @@ export async function* siteFiles(draft: SiteDraft, charts: Promise<ChartSet>, op
     listPages: opts.listPages,
     dataRows: opts.dataRows,
   });
-  yield* pages.withoutCharts;
-  yield* dataExports(draft.summary, { facts: draft.facts.runs, source: draft.facts.source }, draft.names, draft.stepParts, { calls: !opts.withoutCallExports, runRows: opts.runRows });
-  yield* pages.withCharts(await charts);
+  yield* dataExports(model.summary, { facts: model.facts.runs, source: model.facts.source }, model.names, model.stepParts, { calls: !opts.withoutCallExports, runRows: opts.runRows });
 }
 
 /** Renders the whole site in memory (tests, and callers that write files their own way). */
 export async function renderSite(input: SiteInput, opts: RenderOptions = {}): Promise<SiteFile[]> {
-  const { draft, charts } = draftSite({ ...input, facts: siteFactsOf(input.runs), ownSummary: false }, opts);
-  const files: SiteFile[] = [];
-  for await (const f of siteFiles(draft, charts, opts)) files.push(f);
-  return files;
+  return [...siteFiles(await prepareSite(input, opts), opts)];
 }
 
-async function* countPages(files: AsyncIterable<SiteFile>, seen: { pages: number }): AsyncGenerator<SiteFile> {
-  for await (const f of files) {
-    if (f.path.endsWith('.html')) seen.pages++;
-    yield f;
-  }
+function countPages(files: Iterable<SiteFile>, seen: { pages: number }): Iterable<SiteFile> {
+  return {
+    *[Symbol.iterator]() {
+      for (const f of files) {
+        if (f.path.endsWith('.html')) seen.pages++;
+        yield f;
+      }
+    },
+  };
 }
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
@@ -227,7 +205,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   progress?.('reading traces');
   // Inputs read on worker threads (large ones) are written as pages by worker threads too: those
   // start as soon as the reading ends, and load their code while this thread builds the runs.
-  const threads: BuildThreads = { pages: null, exports: null, charts: null };
+  const threads: { pages: ParallelRunPages | null; exports: ParallelExports | null } = { pages: null, exports: null };
   try {
     const loaded = await loadTraces(options.inputs, {
       files: inputs,
@@ -240,14 +218,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       // The events stay, for the page-writing threads to build the runs again.
       keepPlan: !options.singleFile,
       // The charts' code loads while the traces are read (on threads, once those were started).
-      // A rebuild that may keep the earlier site's pages renders them on a thread of their own:
-      // it makes few pages, and this thread's own work is what it waits for. A first build
-      // keeps every thread busy with run pages, where that thread's 30 MB would only add to
-      // the peak.
-      onReading: (onThreads) => {
-        if (onThreads && reusable !== null) threads.charts = new ParallelCharts();
-        else preloadCharts();
-      },
+      onReading: preloadCharts,
       onRead: options.singleFile
         ? undefined
         : () => {
@@ -262,18 +233,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const reuse = stamped === null ? null : new BuildReuse(stamped.inputs, reuseFrame(prices), reusable);
     return await render(options, loaded, threads, stamped?.stamp ?? null, reuse);
   } finally {
-    await Promise.all([threads.pages?.close(), threads.exports?.close(), threads.charts?.close()]);
+    await Promise.all([threads.pages?.close(), threads.exports?.close()]);
   }
-}
-
-/** The threads a build starts besides the reading ones; null: not started (the work is this thread's). */
-interface BuildThreads {
-  /** The run pages (none on two cores). */
-  pages: ParallelRunPages | null;
-  /** The exports of calls, then run pages. */
-  exports: ParallelExports | null;
-  /** The charts, started when the traces are read on threads. */
-  charts: ParallelCharts | null;
 }
 
 /**
@@ -393,8 +354,8 @@ function sizeIs(file: string, ends: Float64Array): boolean {
 async function render(
   options: BuildOptions,
   loaded: LoadResult,
-  /** The threads that write the run pages and the exports of calls, for a site read into a plan, and render the charts. */
-  threads: BuildThreads,
+  /** The threads that write the run pages and the exports of calls, for a site read into a plan. */
+  threads: { pages: ParallelRunPages | null; exports: ParallelExports | null },
   stamp: string | null,
   /** This build's inputs as read for its stamp, and what it may keep of the previous site; null: nothing (a pipe). */
   reuse: BuildReuse | null,
@@ -424,19 +385,20 @@ async function render(
     bytes: written.bytes,
     skippedLines: loaded.skippedLines,
     skipped: loaded.skipped,
-    summary: own.summary,
+    summary: own.summary(),
     ...(written.kept ? { kept: written.kept } : {}),
   };
 }
 
 interface OwnPages {
   /** This thread's own pages and files (all of them without other threads), rendered as they are written; to be asked for once. */
-  files: () => Promise<AsyncIterable<SiteFile>>;
+  files: () => Promise<Iterable<SiteFile>>;
   /** The run pages and the exports of calls, written by other threads and then this one too. */
   external: (ExternalFiles & { pages: number }) | undefined;
   /** Pages rendered so far (the run pages written elsewhere counted from the start). */
   seen: { pages: number };
-  summary: Summary;
+  /** The summary, once the files were asked for. */
+  summary: () => Summary;
 }
 
 /** What a build knows for keeping the previous site's files: its inputs as read for its stamp, its frame, and the previous build's record. */
@@ -457,15 +419,15 @@ class BuildReuse {
 
 /**
  * Step 2 for a build, and what steps 3-5 start from. The summary and the facts come from one pass
- * over the runs (built again from the plan one at a time, or held), and the whole report's
- * charts are begun on their thread right after it. Only this thread's own pages need the facts
- * and the names by id, and they are let go once those pages are rendered: the run pages this thread writes next need none of them (at 1M spans, the facts kept
+ * over the runs (built again from the plan one at a time, or held). Only this thread's own pages
+ * need the facts, the names by id and the accumulator, and they are let go once those pages are
+ * rendered: the run pages this thread writes next need none of them (at 1M spans, the facts kept
  * about 15 MB of this thread's heap and 12 MB of typed arrays alive until the last run page). An
  * async function keeps its parameters and variables while it waits (`render` waits for the whole
  * writing), so they are made here, in a function that returns once the runs' keys are made (on
  * the exports' thread, during the facts' pass), and held only by `held`.
  */
-async function ownPages(options: BuildOptions, loaded: LoadResult, threads: BuildThreads, reuse: BuildReuse | null): Promise<OwnPages> {
+async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: ParallelRunPages | null; exports: ParallelExports | null }, reuse: BuildReuse | null): Promise<OwnPages> {
   options.onProgress?.('summarising the runs');
   const plan = loaded.plan;
   const elsewhere = plan && plan.ids.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports, threadPlan: planForThreads(plan) } : null;
@@ -481,20 +443,6 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: Buil
   // The run pages need only the runs in order, their names and the frame's facts: the other
   // threads write them from here on, while this thread summarises and renders the charts.
   const context = { version: toolVersion(), priceTable: loaded.prices.date };
-  const summary = acc.result({
-    inputs: loaded.inputs,
-    files: loaded.files,
-    spans: loaded.spans,
-    skippedLines: loaded.skippedLines,
-    priceTable: loaded.prices.date,
-  });
-  if (summary.cost.priceTable !== context.priceTable) throw new Error('the run pages were given another price table than the summary has');
-  // The whole report's charts are begun on their thread (when there is one) before this thread
-  // plans what to keep, and makes the pages that show no chart.
-  const thread = threads.charts;
-  const report = thread ? thread.render(reportCharts(summary, facts)) : null;
-  // Awaited with the window's; a failure meanwhile is not an unhandled rejection.
-  report?.catch(() => undefined);
   const reusePlan = keys && reuse ? planReuse(await keys, facts.runs, reuse.frame, reuse.takePrevious()) : null;
   // Filled as this thread writes `runs.csv` and `assets/runs-data.js`, before the record is made.
   const runRows: RunRowEnds | undefined = reusePlan ? { ends: new Float64Array(facts.runs.length), kept: reusePlan.keptRunRows } : undefined;
@@ -513,18 +461,26 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: Buil
       : null;
   const external = elsewhere && plan ? externalWriters(elsewhere, runPagesSite(plan, facts.runs, names, context, elsewhere.threadPlan), facts.stepParts, recorded) : undefined;
   const seen = { pages: external?.pages ?? 0 };
-  let held: { facts: SiteFacts; names: RunPageNames } | null = { facts, names };
-  const files = async (): Promise<AsyncIterable<SiteFile>> => {
+  let held: { facts: SiteFacts; names: RunPageNames; acc: SummaryAccumulator } | null = { facts, names, acc };
+  let summary: Summary | undefined;
+  const files = async (): Promise<Iterable<SiteFile>> => {
     if (held === null) throw new Error("a build's own pages are rendered once");
-    const { facts, names } = held;
+    const { facts, names, acc } = held;
     held = null;
-    const gathered = { facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines };
-    const { draft, charts } = draftSite(gathered, { onProgress: options.onProgress, names }, thread && report ? { thread, report } : null);
-    if (recorded) lists = listPagesReuse(recorded.plan, facts.runs, draft.newestFirst, reuse!.frame);
+    summary = acc.result({
+      inputs: loaded.inputs,
+      files: loaded.files,
+      spans: loaded.spans,
+      skippedLines: loaded.skippedLines,
+      priceTable: loaded.prices.date,
+    });
+    if (summary.cost.priceTable !== context.priceTable) throw new Error('the run pages were given another price table than the summary has');
+    const model = await siteModel({ facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: options.onProgress, names });
+    if (recorded) lists = listPagesReuse(recorded.plan, facts.runs, model.newestFirst, reuse!.frame);
     options.onProgress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.
     return countPages(
-      siteFiles(draft, charts, { singleFile: options.singleFile, onProgress: options.onProgress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined, runRows, dataRows, listPages: lists }),
+      siteFiles(model, { singleFile: options.singleFile, onProgress: options.onProgress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined, runRows, dataRows, listPages: lists }),
       seen,
     );
   };
@@ -532,6 +488,9 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: Buil
     files,
     external,
     seen,
-    summary,
+    summary: () => {
+      if (summary === undefined) throw new Error('the summary is made with the pages');
+      return summary;
+    },
   };
 }

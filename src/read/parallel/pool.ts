@@ -26,7 +26,7 @@ export interface JobFailure {
 }
 
 /** A job's error as thrown on this thread: the tool's own errors keep their kind (and exit code). */
-export function rethrown(f: JobFailure['jobFailed']): Error {
+function rethrown(f: JobFailure['jobFailed']): Error {
   const err = f.name === 'OutputError' ? new OutputError(f.message) : f.name === 'InputError' ? new InputError(f.message) : new Error(f.message);
   err.stack = f.stack;
   return err;

@@ -1,8 +1,7 @@
 /**
- * The site's charts: Vega-Lite specs from src/charts/specs.ts, rendered to SVG before the pages
- * that show them are built (rendering is async, the pages are plain functions), on this thread or
- * on a thread of their own (parallel-charts.ts). Each chart keeps its spec for the
- * `<script type="application/json">` block beside it.
+ * The site's charts: Vega-Lite specs from src/charts/specs.ts, rendered to SVG once before the
+ * pages are built (rendering is async, the pages are plain functions). Each chart keeps its spec
+ * for the `<script type="application/json">` block beside it.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Summary } from '../../aggregate/summary-types.js';
@@ -36,14 +35,13 @@ export interface ChartBlock {
 
 export type ChartSet = ReadonlyMap<string, RenderedChart>;
 
-/** A chart to render: its spec, and whether there is anything to draw (else its block is its table alone). */
-export interface WantedChart {
+interface Wanted {
   id: string;
   spec: TopLevelSpec;
   hasData: boolean;
 }
 
-function costCharts(prefix: string, s: Summary, label: string): WantedChart[] {
+function costCharts(prefix: string, s: Summary, label: string): Wanted[] {
   const title = (t: string) => (label ? `${t}, ${label}` : t);
   const priced = s.cost.total > 0;
   return [
@@ -55,47 +53,28 @@ function costCharts(prefix: string, s: Summary, label: string): WantedChart[] {
   ];
 }
 
-/** The charts of the whole report's time (the index, cost and latency pages). */
-export function reportCharts(summary: Summary, facts: SiteFacts): WantedChart[] {
+/** Every chart of the site, rendered in a fixed order (the SVG ids depend only on the chart id). */
+export async function renderCharts(summary: Summary, facts: SiteFacts, win: WindowSummary | null, onChart?: (done: number, total: number) => void): Promise<ChartSet> {
   const { durations, runs } = facts;
-  return [
+  const wanted: Wanted[] = [
     { id: 'runs-per-day', spec: runsPerDaySpec(countRunsByDay(runs)), hasData: runs.some((r) => r.start !== null) },
     ...costCharts('', summary, ''),
+    ...(win ? costCharts('w-', win.summary, `last ${win.window.days} days`) : []),
     { id: 'lat-model', spec: latencyByModelSpec(summary.byModel), hasData: summary.byModel.some((m) => m.p95Ms !== null) },
     { id: 'lat-agent', spec: latencyByAgentSpec(summary.byAgent), hasData: summary.byAgent.some((a) => a.p95Ms !== null) },
     { id: 'lat-hist', spec: latencyHistogramSpec(durations), hasData: durations.count > 0 },
   ];
-}
-
-/** The charts of the 7-day window's cost page. */
-export function windowCharts(win: WindowSummary): WantedChart[] {
-  return costCharts('w-', win.summary, `last ${win.window.days} days`);
-}
-
-/**
- * Renders the charts that have data, in the order given (the SVG ids depend only on the chart
- * id, so the same chart is the same bytes on any thread and in any company).
- */
-export async function renderWanted(wanted: readonly WantedChart[]): Promise<RenderedChart[]> {
-  const out: RenderedChart[] = [];
+  const out = new Map<string, RenderedChart>();
+  let done = 0;
   for (const w of wanted) {
     if (w.hasData) {
       const title = specTitle(w.spec);
       const svg = await renderChartSvg(w.spec, { id: w.id, title });
-      out.push({ id: w.id, title, svg, specJson: jsonForScript(w.spec) });
+      out.set(w.id, { id: w.id, title, svg, specJson: jsonForScript(w.spec) });
     }
+    onChart?.(++done, wanted.length);
   }
   return out;
-}
-
-/** The rendered charts by id. */
-export function chartSet(rendered: Iterable<RenderedChart>): ChartSet {
-  return new Map([...rendered].map((c) => [c.id, c]));
-}
-
-/** Every chart of the site, rendered on this thread. */
-export async function renderCharts(summary: Summary, facts: SiteFacts, win: WindowSummary | null): Promise<ChartSet> {
-  return chartSet(await renderWanted([...reportCharts(summary, facts), ...(win ? windowCharts(win) : [])]));
 }
 
 /** A chart block for a page; without data the block is the table alone (which says so). */

@@ -9,13 +9,13 @@
 import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd, formatUtcMinute } from '../../format/money.js';
 import type { RunFacts } from './site-facts.js';
 import { countRunsByDay } from '../../charts/specs.js';
-import { chartBlock, type ChartSet } from './charts.js';
+import { chartBlock } from './charts.js';
 import {
   countCell, runCostCell, runDurationCell, statusCell, textCell, utcCell, type Cell, type TableModel,
 } from './cells.js';
 import { plural } from './plural.js';
 import type { Linker } from './links.js';
-import type { SiteDraft } from './site-model.js';
+import type { SiteModel } from './site-model.js';
 import { renderTemplate } from './templates.js';
 
 export const RUNS_PER_PAGE = 100;
@@ -57,7 +57,7 @@ export function pageCount(runs: number): number {
   return 1 + runListLayout(runs).pages;
 }
 
-export function headlineCards(m: SiteDraft): Card[] {
+export function headlineCards(m: SiteModel): Card[] {
   const s = m.summary;
   const ok = s.runs - s.failedRuns - s.incompleteRuns;
   const estimated = s.cost.estimated > 0;
@@ -213,7 +213,7 @@ export function pagerOf(page: number, pages: number, href: (n: number) => string
   return { ...said, where: `${noun} ${formatCount(page)} of ${formatCount(pages)}`, prev: page > 1 ? href(page - 1) : null, next: page < pages ? href(page + 1) : null, items };
 }
 
-function runsPerDayTable(m: SiteDraft, link: Linker): TableModel {
+function runsPerDayTable(m: SiteModel, link: Linker): TableModel {
   const days = countRunsByDay(m.facts.runs);
   const csv = link.data('runs.csv');
   return {
@@ -251,8 +251,7 @@ export interface IndexPageOptions {
  * A list page shows nothing of the whole report, only its runs and its links (runListLinks), so
  * that it depends on nothing else.
  */
-/** The index (page 0, which shows the runs-per-day chart: `m.charts` is then needed) or a list page. */
-export function indexBody(m: SiteDraft & { charts?: ChartSet }, o: IndexPageOptions): string {
+export function indexBody(m: SiteModel, o: IndexPageOptions): string {
   const s = m.summary;
   const index = o.page === 0;
   const caption = index
@@ -268,7 +267,7 @@ export function indexBody(m: SiteDraft & { charts?: ChartSet }, o: IndexPageOpti
     range: index ? (s.timeRange.start ? `${formatUtcMinute(s.timeRange.start)} – ${formatUtcMinute(s.timeRange.end)} UTC` : 'no times in the traces') : startsOf(o.runs),
     cards: index ? headlineCards(m) : [],
     skipped: { count: formatCount(s.skippedLines), href: o.link.page('errors', 'skipped') },
-    runsChart: index ? chartBlock(chartsOf(m), 'runs-per-day', 'Runs per day', runsPerDayTable(m, o.link), true) : null,
+    runsChart: index ? chartBlock(m.charts, 'runs-per-day', 'Runs per day', runsPerDayTable(m, o.link), true) : null,
     table: runTable(o.runs, o.link, caption),
     pager: pager(o.page, o.pages, o.link),
     explorer: { root: o.root, dataBlock: o.dataBlock ?? '' },
@@ -276,11 +275,6 @@ export function indexBody(m: SiteDraft & { charts?: ChartSet }, o: IndexPageOpti
     note: o.note ?? '',
     files: s.files,
   });
-}
-
-function chartsOf(m: { charts?: ChartSet }): ChartSet {
-  if (m.charts === undefined) throw new Error('the index is made once the charts are rendered');
-  return m.charts;
 }
 
 /** When the runs of a list page (newest first) started. */

@@ -39,9 +39,3 @@ export interface SiteModel {
   version: string;
   priceTable: string;
 }
-
-/**
- * The model before its charts are rendered: what the pages that show no chart read (a build
- * makes and writes those meanwhile).
- */
-export type SiteDraft = Omit<SiteModel, 'charts'>;

@@ -1,8 +1,7 @@
 /**
  * The multi-page site as a lazy sequence of files: index pages, one page per run, cost (all time
  * and 7 days), latency, errors, the run list data and the two assets. Lazy, so that a site of
- * 100k runs is written page by page rather than held whole in memory; in two parts, so that the
- * pages without charts are made while the charts are rendered.
+ * 100k runs is written page by page rather than held whole in memory.
  */
 import type { Run } from '../../model/types.js';
 import type { SiteFile } from '../write/site-file.js';
@@ -17,8 +16,7 @@ import { plural } from './plural.js';
 import { runBody, runWaterfall } from './run-page.js';
 import { partPath, runParts } from './run-parts.js';
 import { runsDataScript, type DataRowEnds } from './runs-data.js';
-import type { SiteDraft, SiteModel } from './site-model.js';
-import type { ChartSet } from './charts.js';
+import type { SiteModel } from './site-model.js';
 import { assetText } from './templates.js';
 import type { PageNames } from '../file-names.js';
 
@@ -29,7 +27,7 @@ export interface PageProgress {
 }
 
 /** How many HTML pages the site has. */
-export function sitePageTotal(m: SiteDraft, withoutRunPages = false): number {
+export function sitePageTotal(m: SiteModel, withoutRunPages = false): number {
   let runPages = 0;
   if (!withoutRunPages) for (const run of m.facts.runs) runPages += run.pages;
   return pageCount(m.newestFirst.length) + runPages + (m.window ? 4 : 3);
@@ -48,7 +46,7 @@ export interface PageContext {
   counts?: { runs: number; spans: number };
 }
 
-function contextOf(m: SiteDraft): PageContext {
+function contextOf(m: SiteModel): PageContext {
   return { names: m.names, stepParts: m.stepParts, version: m.version, priceTable: m.priceTable, counts: { runs: m.summary.runs, spans: m.summary.spans } };
 }
 
@@ -118,23 +116,17 @@ export interface SitePagesOptions {
   dataRows?: DataRowEnds;
 }
 
-/**
- * The site's pages in two parts: first those that show no chart (the run list's pages, the
- * errors page, the run pages, the run list's data and the assets), made while the charts are
- * rendered; then, given the charts, the index, cost and latency pages.
- */
-export function sitePages(m: SiteDraft, opts: SitePagesOptions = {}): { withoutCharts: Iterable<SiteFile>; withCharts: (charts: ChartSet) => Iterable<SiteFile> } {
+export function* sitePages(m: SiteModel, opts: SitePagesOptions = {}): Generator<SiteFile> {
   const onPage = opts.onPage;
   const c = contextOf(m);
   const total = sitePageTotal(m, opts.withoutRunPages);
   let done = 0;
   const tick = () => onPage?.(++done, total);
-  return { withoutCharts: pagesWithoutCharts(m, c, tick, opts), withCharts: (charts) => pagesWithCharts({ ...m, charts }, c, tick) };
-}
-
-function* pagesWithoutCharts(m: SiteDraft, c: PageContext, tick: () => void, opts: SitePagesOptions): Generator<SiteFile> {
   const listed = m.newestFirst.length;
-  const { pages } = runListLayout(listed);
+  const { indexRuns, pages } = runListLayout(listed);
+  const title = `${plural(m.summary.runs, 'run')} · trace report`;
+  yield doc(c, PAGE_FILES.index, 'index', title, (link) => indexBody(m, { page: 0, pages, runs: m.newestFirst.slice(0, indexRuns), link, root: '' }), [RUNS_DATA_FILE]);
+  tick();
   // The list pages, newest first, show nothing of the whole report (no counts in the frame, no
   // explorer over every run: a list page is its runs, with scripts too): each depends only on its
   // runs and its links, and a rebuild keeps those it has already.
@@ -151,6 +143,18 @@ function* pagesWithoutCharts(m: SiteDraft, c: PageContext, tick: () => void, opt
     yield { path, content };
     tick();
   }
+
+  yield doc(c, PAGE_FILES.cost, 'cost', 'Cost · trace report', (link) =>
+    costBody({ key: 'cost', summary: m.summary, facts: m.facts, prefix: '', window: m.window }, m.charts, link));
+  tick();
+  if (m.window) {
+    const w = m.window;
+    yield doc(c, PAGE_FILES['cost-7d'], 'cost-7d', `Cost, last ${w.window.days} days · trace report`, (link) =>
+      costBody({ key: 'cost-7d', summary: w.summary, facts: w.facts, prefix: 'w-', window: w }, m.charts, link));
+    tick();
+  }
+  yield doc(c, PAGE_FILES.latency, 'latency', 'Latency · trace report', (link) => latencyBody(m.summary, m.facts, m.charts, link));
+  tick();
   yield doc(c, PAGE_FILES.errors, 'errors', 'Errors · trace report', (link) => errorsBody(m.summary, m.newestFirst, m.errors, m.skipped, link));
   tick();
 
@@ -166,22 +170,4 @@ function* pagesWithoutCharts(m: SiteDraft, c: PageContext, tick: () => void, opt
   yield { path: RUNS_DATA_FILE, content: runsDataScript(m.facts.runs, m.newestFirst, (id) => m.names.get(id) ?? null, opts.dataRows) };
   yield { path: 'assets/report.css', content: assetText('report.css') };
   yield { path: 'assets/report.js', content: assetText('report.js') };
-}
-
-function* pagesWithCharts(m: SiteModel, c: PageContext, tick: () => void): Generator<SiteFile> {
-  const { indexRuns, pages } = runListLayout(m.newestFirst.length);
-  const title = `${plural(m.summary.runs, 'run')} · trace report`;
-  yield doc(c, PAGE_FILES.index, 'index', title, (link) => indexBody(m, { page: 0, pages, runs: m.newestFirst.slice(0, indexRuns), link, root: '' }), [RUNS_DATA_FILE]);
-  tick();
-  yield doc(c, PAGE_FILES.cost, 'cost', 'Cost · trace report', (link) =>
-    costBody({ key: 'cost', summary: m.summary, facts: m.facts, prefix: '', window: m.window }, m.charts, link));
-  tick();
-  if (m.window) {
-    const w = m.window;
-    yield doc(c, PAGE_FILES['cost-7d'], 'cost-7d', `Cost, last ${w.window.days} days · trace report`, (link) =>
-      costBody({ key: 'cost-7d', summary: w.summary, facts: w.facts, prefix: 'w-', window: w }, m.charts, link));
-    tick();
-  }
-  yield doc(c, PAGE_FILES.latency, 'latency', 'Latency · trace report', (link) => latencyBody(m.summary, m.facts, m.charts, link));
-  tick();
 }

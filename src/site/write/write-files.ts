@@ -41,7 +41,7 @@ export interface WriteFilesOptions {
   onThisThread?: boolean;
 }
 
-export async function writeFiles(root: string, files: Iterable<SiteFile> | AsyncIterable<SiteFile>, opts: WriteFilesOptions, written: Written): Promise<void> {
+export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: WriteFilesOptions, written: Written): Promise<void> {
   const seen = new Set<string>();
   const dirs = new Set<string>([root]);
   const writer: BatchWriter = opts.onThisThread ? new InlineWriter() : new WriterThread();
@@ -60,7 +60,7 @@ export async function writeFiles(root: string, files: Iterable<SiteFile> | Async
     await writer.write(sending);
   };
   try {
-    for await (const file of files) {
+    for (const file of files) {
       if (writer.failed) break;
       const abs = resolveInside(root, file.path);
       if (file.path === MANIFEST_NAME) throw new Error(`${MANIFEST_NAME} is written by writeSite itself`);

@@ -79,7 +79,7 @@ export interface ExternalWritten {
  * The files to write: a sequence, or the work that makes one, which is then done while the
  * external files are already being written.
  */
-export type SiteFiles = Iterable<SiteFile> | AsyncIterable<SiteFile> | (() => Promise<Iterable<SiteFile> | AsyncIterable<SiteFile>>);
+export type SiteFiles = Iterable<SiteFile> | (() => Promise<Iterable<SiteFile>>);
 
 /**
  * Writes `files` here and the external files elsewhere at the same time, into `root`. Both are
