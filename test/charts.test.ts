@@ -185,6 +185,25 @@ describe('renderChartSvg', () => {
     expect(await render(a)).toBe(first);
   });
 
+  it('draws its own title on each chart, where charts alike but for their titles share one compiled shape', async () => {
+    // The cost of all time and of the last days: the same shape, the title a signal's value.
+    const all = costByModelSpec(MODELS.slice(0, 4), { title: 'Cost by model (USD)' });
+    const recent = costByModelSpec(MODELS.slice(0, 4), { title: 'Cost by model (USD), last 7 days' });
+    const alone = async (spec: TopLevelSpec) => {
+      clearChartCache();
+      return render(spec);
+    };
+    const first = await alone(recent);
+    expect(first).toContain('>Cost by model (USD), last 7 days</text>');
+    clearChartCache();
+    const shared = [await render(all), await render(recent), await render(all)];
+    expect(shared[1]).toBe(first);
+    expect(shared[0]).toBe(await alone(all));
+    expect(shared[2]).toBe(shared[0]);
+    expect(shared[0]).toContain('>Cost by model (USD)</text>');
+    expect(shared[0]).not.toContain('last 7 days');
+  });
+
   it('matches the golden SVG (UPDATE_GOLDEN=1 rewrites it)', async () => {
     const spec = costByModelSpec([model('gpt-4o', 1.25), model('claude-sonnet-4', 0.5, { unpricedCalls: 1 }), model('small', 0.004)]);
     const svg = await renderChartSvg(spec, { id: 'golden', title: specTitle(spec) });

@@ -1,7 +1,8 @@
 /**
  * Vega-Lite spec → static SVG, at build time, byte-identical on every machine.
  *
- * 1. Split the spec into its shape (everything but `datasets`) and its data.
+ * 1. Split the spec into its shape (everything but `datasets`, and a plain title, which becomes
+ *    a signal's value) and its data.
  * 2. Compile the shape (vega-lite) and parse it (vega) once per shape; the parsed runtime is
  *    cached, so charts of one shape with other data cost about half as much. A View is never
  *    reused: its scenegraph keeps items from earlier data, which reorders the SVG.
@@ -40,6 +41,8 @@ interface CachedShape {
 }
 
 const CACHE_LIMIT = 64;
+/** The signal a chart's plain title is given by. */
+const TITLE_SIGNAL = 'chart_title';
 const cache = new Map<string, CachedShape>();
 let libs: Promise<Libs> | undefined;
 
@@ -102,8 +105,11 @@ export function clearChartCache(): void {
  */
 export async function renderChartSvg(spec: TopLevelSpec, opts: ChartRenderOptions): Promise<string> {
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(opts.id)) throw new Error(`chart id must match [A-Za-z][A-Za-z0-9_-]*: ${JSON.stringify(opts.id)}`);
-  const { datasets, ...rest } = spec as TopLevelSpec & { datasets?: Record<string, unknown[]> };
-  const shape = rest as TopLevelSpec;
+  const { datasets, title, ...rest } = spec as TopLevelSpec & { datasets?: Record<string, unknown[]>; params?: unknown[] };
+  // A plain title is the value of a signal: charts alike but for their titles (the cost of each
+  // group, of all time and of the last days) share one compiled shape.
+  const titled = typeof title === 'string';
+  const shape = (titled ? { ...rest, title: { text: { expr: TITLE_SIGNAL } }, params: [...(rest.params ?? []), { name: TITLE_SIGNAL, value: '' }] } : { ...rest, title }) as TopLevelSpec;
   const { vega } = await loadLibs();
   const { runtime, inputs } = await shapeFor(JSON.stringify(shape), shape);
   estimateTextWidths(vega);
@@ -120,6 +126,7 @@ export async function renderChartSvg(spec: TopLevelSpec, opts: ChartRenderOption
       // A copy: vega adds tuple ids to the objects it is given.
       if (inputs.has(name)) view.data(name, JSON.parse(JSON.stringify(rows)) as object[]);
     }
+    if (titled) view.signal(TITLE_SIGNAL, title);
     const raw = await view.toSVG();
     if (errors.length > 0) throw new Error(`vega failed to render chart ${opts.id}: ${errors.join('; ')}`);
     return finishSvg(raw, opts);
