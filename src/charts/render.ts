@@ -1,8 +1,8 @@
 /**
  * Vega-Lite spec → static SVG, at build time, byte-identical on every machine.
  *
- * 1. Split the spec into its shape (everything but `datasets`, and a plain title, which becomes
- *    a signal's value) and its data.
+ * 1. Split the spec into its shape and its data: `datasets`, and the values of signals (a plain
+ *    title, a fixed height, the top-level params' values).
  * 2. Compile the shape (vega-lite) and parse it (vega) once per shape; the parsed runtime is
  *    cached, so charts of one shape with other data cost about half as much. A View is never
  *    reused: its scenegraph keeps items from earlier data, which reorders the SVG.
@@ -105,11 +105,20 @@ export function clearChartCache(): void {
  */
 export async function renderChartSvg(spec: TopLevelSpec, opts: ChartRenderOptions): Promise<string> {
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(opts.id)) throw new Error(`chart id must match [A-Za-z][A-Za-z0-9_-]*: ${JSON.stringify(opts.id)}`);
-  const { datasets, title, ...rest } = spec as TopLevelSpec & { datasets?: Record<string, unknown[]>; params?: unknown[] };
-  // A plain title is the value of a signal: charts alike but for their titles (the cost of each
-  // group, of all time and of the last days) share one compiled shape.
+  const { datasets, title, height, params, ...rest } = spec as TopLevelSpec & { datasets?: Record<string, unknown[]>; height?: unknown; params?: { name: string; value?: unknown }[] };
+  // What charts of one kind differ in besides their data is given as signals' values: a plain
+  // title, a fixed height and the values of the top-level params (the cost of each group, of all
+  // time and of the last days, then share one compiled shape).
   const titled = typeof title === 'string';
-  const shape = (titled ? { ...rest, title: { text: { expr: TITLE_SIGNAL } }, params: [...(rest.params ?? []), { name: TITLE_SIGNAL, value: '' }] } : { ...rest, title }) as TopLevelSpec;
+  const sized = typeof height === 'number';
+  const values = new Map<string, unknown>((params ?? []).filter((p) => 'value' in p).map((p) => [p.name, p.value]));
+  if (titled) values.set(TITLE_SIGNAL, title);
+  const shape = {
+    ...rest,
+    ...(titled ? { title: { text: { expr: TITLE_SIGNAL } } } : title === undefined ? {} : { title }),
+    ...(sized ? { height: 1 } : height === undefined ? {} : { height }),
+    ...(values.size > 0 ? { params: [...(params ?? []).map((p) => ('value' in p ? { ...p, value: null } : p)), ...(titled ? [{ name: TITLE_SIGNAL, value: null }] : [])] } : params === undefined ? {} : { params }),
+  } as TopLevelSpec;
   const { vega } = await loadLibs();
   const { runtime, inputs } = await shapeFor(JSON.stringify(shape), shape);
   estimateTextWidths(vega);
@@ -126,7 +135,8 @@ export async function renderChartSvg(spec: TopLevelSpec, opts: ChartRenderOption
       // A copy: vega adds tuple ids to the objects it is given.
       if (inputs.has(name)) view.data(name, JSON.parse(JSON.stringify(rows)) as object[]);
     }
-    if (titled) view.signal(TITLE_SIGNAL, title);
+    for (const [name, value] of values) view.signal(name, value);
+    if (sized) view.height(height);
     const raw = await view.toSVG();
     if (errors.length > 0) throw new Error(`vega failed to render chart ${opts.id}: ${errors.join('; ')}`);
     return finishSvg(raw, opts);

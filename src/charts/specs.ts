@@ -163,9 +163,10 @@ function costBars(items: CostItem[], baseTitle: string, noun: string, opts: Char
         title: 'Cost (USD)',
         axis: { format: `$,.${usdDecimals(max)}f`, tickCount: 5 },
         // Head room on the right for the labels, so that they sit inside the plot.
-        scale: { domainMax: max > 0 ? max * 1.3 : 1, nice: false },
+        scale: { domainMax: { expr: 'cost_max' }, nice: false },
       },
     },
+    params: [{ name: 'cost_max', value: max > 0 ? max * 1.3 : 1 }],
     layer: [
       {
         mark: { type: 'bar', color: BAR_COLOR },
