@@ -107,8 +107,8 @@ export async function renderChartSvg(spec: TopLevelSpec, opts: ChartRenderOption
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(opts.id)) throw new Error(`chart id must match [A-Za-z][A-Za-z0-9_-]*: ${JSON.stringify(opts.id)}`);
   const { datasets, title, height, params, ...rest } = spec as TopLevelSpec & { datasets?: Record<string, unknown[]>; height?: unknown; params?: { name: string; value?: unknown }[] };
   // What charts of one kind differ in besides their data is given as signals' values: a plain
-  // title, a fixed height and the values of the top-level params (the cost of each group, of all
-  // time and of the last days, then share one compiled shape).
+  // title, a fixed height and the values of the top-level params. So the cost bars of every
+  // group, of all time and of the last days, share one compiled shape.
   const titled = typeof title === 'string';
   const sized = typeof height === 'number';
   const values = new Map<string, unknown>((params ?? []).filter((p) => 'value' in p).map((p) => [p.name, p.value]));

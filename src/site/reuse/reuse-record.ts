@@ -7,11 +7,10 @@ import { readNoFollow } from '../write/write-file.js';
  * What a build records for the next one to keep of its site: its inputs, the frame every run page
  * and export row was made in, each run's key in list order, the bytes of each run's pages, where
  * each run's row ends in `runs.csv` and `assets/runs-data.js` and its rows in the exports of
- * calls, and the key and bytes
- * of each list page of the static run list (list-page-keys.ts). It is a file of
- * the site (listed in its manifest like any other), in binary: a first line naming the format, a
- * line of JSON (the frame, the inputs and the counts), then the numbers, little-endian. At 72k
- * runs it is about 3.5 MB, read without parsing JSON of that size.
+ * calls, and the key and bytes of each list page of the static run list (list-page-keys.ts). It
+ * is a file of the site (listed in its manifest like any other), in binary: a first line naming
+ * the format, a line of JSON (the frame, the inputs and the counts), then the numbers,
+ * little-endian. At 72k runs it is about 4 MB, read without parsing JSON of that size.
  */
 export const REUSE_FILE = '.trace-report-reuse.bin';
 
