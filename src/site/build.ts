@@ -32,7 +32,7 @@ import type { HashedInput, InputRecord } from './reuse/input-hashes.js';
 import { listPagesReuse } from './reuse/list-page-keys.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
 import { readReuseRecord, REUSE_FILE, reuseRecordBytes, type ReuseRecord } from './reuse/reuse-record.js';
-import { dataExports, type RunRowEnds } from './exports.js';
+import { dataExports } from './exports.js';
 import { nameAt, RUN_PAGES_DIR, runFileNames, type PageNames, type RunPageNames } from './file-names.js';
 import { partPath } from './pages/run-parts.js';
 import { preloadCharts } from '../charts/render.js';
@@ -42,9 +42,9 @@ import { gatherSiteFacts, newestFirst, planRuns, siteFactsOf, type SiteFacts } f
 import type { SiteInput, SiteModel } from './pages/site-model.js';
 import { singleFilePage } from './pages/single-file.js';
 import { sitePages, type ListPagesReuse } from './pages/site-pages.js';
-import type { DataRowEnds } from './pages/runs-data.js';
 import { toolVersion } from './pages/templates.js';
 import { windowSummary } from './pages/window.js';
+import type { RowEnds } from './write/row-file.js';
 import type { SiteFile } from './write/site-file.js';
 import { resolveInside } from './write/site-path.js';
 import { regularFileSize, writeNoFollow } from './write/write-file.js';
@@ -93,11 +93,11 @@ export interface RenderOptions {
   /** Leave out `calls.csv` and `calls.jsonl`: another thread writes them (parallel-exports.ts). */
   withoutCallExports?: boolean;
   /** Where `runs.csv`'s rows end, for the record of a build that keeps one, and which the previous build's file holds. */
-  runRows?: RunRowEnds;
+  runRows?: RowEnds;
   /** What a rebuild keeps of the previous site's list pages, and records of this site's. */
   listPages?: ListPagesReuse;
   /** Where `assets/runs-data.js`'s rows end, for the record, and which the previous build's file holds. */
-  dataRows?: DataRowEnds;
+  dataRows?: RowEnds;
   onProgress?: (message: string) => void;
 }
 
@@ -445,8 +445,9 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
   const context = { version: toolVersion(), priceTable: loaded.prices.date };
   const reusePlan = keys && reuse ? planReuse(await keys, facts.runs, reuse.frame, reuse.takePrevious()) : null;
   // Filled as this thread writes `runs.csv` and `assets/runs-data.js`, before the record is made.
-  const runRows: RunRowEnds | undefined = reusePlan ? { ends: new Float64Array(facts.runs.length), kept: reusePlan.keptRunRows } : undefined;
-  const dataRows: DataRowEnds | undefined = reusePlan ? { ends: new Float64Array(facts.runs.length), size: 0, kept: reusePlan.keptDataRows } : undefined;
+  const rowEnds = (kept: RowEnds['kept']): RowEnds => ({ ends: new Float64Array(facts.runs.length), size: 0, kept });
+  const runRows = reusePlan ? rowEnds(reusePlan.keptRunRows) : undefined;
+  const dataRows = reusePlan ? rowEnds(reusePlan.keptDataRows) : undefined;
   // Made with the list pages, once the runs are in the run list's order.
   let lists: (ListPagesReuse & { keys: Buffer }) | undefined;
   const recorded =

@@ -9,6 +9,7 @@ import { csvCell, type CsvValue } from '../format/csv.js';
 import { picoToDecimal } from '../format/money.js';
 import { CallRows, isoTime, type CallFiles } from './call-rows.js';
 import type { RunFacts, RunSource } from './pages/site-facts.js';
+import { rowFile, type RowEnds } from './write/row-file.js';
 import type { SiteFile } from './write/site-file.js';
 import type { PageNames } from './file-names.js';
 
@@ -28,14 +29,6 @@ export const CALLS_CSV_HEADER = [
 export const FILES_SEPARATOR = '; ';
 
 
-/** Where `runs.csv`'s rows end, for a build that keeps a record for the next one (reuse/). */
-export interface RunRowEnds {
-  /** Filled as the file is written: the byte offset after each run's row (in list order). */
-  ends: Float64Array;
-  /** The first `runs` runs' rows are the previous build's, which ended them at `ends` (its last: that file's size); null: none are. */
-  kept: { runs: number; ends: Float64Array } | null;
-}
-
 /**
  * `runs`: the runs' facts in list order, and their source (the calls' rows read each run again,
  * with its prompts and responses). `stepParts`: the part of each call of the runs whose page
@@ -47,7 +40,7 @@ export function dataExports(
   runs: { facts: readonly RunFacts[]; source: RunSource },
   names: PageNames,
   stepParts: ReadonlyMap<string, Int32Array> = new Map(),
-  opts: { calls?: boolean; runRows?: RunRowEnds } = {},
+  opts: { calls?: boolean; runRows?: RowEnds } = {},
 ): SiteFile[] {
   const pageOf = (id: string): string => {
     const page = names.get(id);
@@ -67,43 +60,9 @@ export function dataExports(
       yield rows.add(run, pageOf(run.id), stepParts.get(run.id), files)[file];
     }
   }
-  const ends = opts.runRows?.ends;
-  const kept = opts.runRows?.kept ?? null;
-  if (ends !== undefined && ends.length !== runs.facts.length) throw new Error('runs.csv needs one row end a run');
-  if (kept !== null && !(kept.runs >= 1 && kept.runs <= runs.facts.length && kept.runs <= kept.ends.length)) throw new Error('the kept rows of runs.csv are not those of the runs to write');
-  // The rows from run `from` on, after `at` bytes, each one's end noted when asked for.
-  function* runRows(from: number, at: number): Generator<string> {
-    for (let i = from; i < runs.facts.length; i++) {
-      const run = runs.facts[i]!;
-      const row = csvRow(runRow(run, pageOf(run.id)));
-      if (ends !== undefined) ends[i] = at += Buffer.byteLength(row, 'utf8');
-      yield row;
-    }
-  }
-  const keptBytes = kept === null ? 0 : kept.ends[kept.runs - 1]!;
   const files: SiteFile[] = [
     { path: 'summary.json', content: `${JSON.stringify(summary, null, 2)}\n` },
-    {
-      path: 'runs.csv',
-      content: {
-        *chunks() {
-          yield RUNS_CSV_HEAD;
-          yield* runRows(0, RUNS_CSV_HEAD.length);
-        },
-        ...(kept === null
-          ? {}
-          : {
-              head: {
-                bytes: keptBytes,
-                size: kept.ends[kept.ends.length - 1]!,
-                rest: () => {
-                  ends?.set(kept.ends.subarray(0, kept.runs));
-                  return runRows(kept.runs, keptBytes);
-                },
-              },
-            }),
-      },
-    },
+    { path: 'runs.csv', content: rowFile(RUNS_CSV_HEAD, runs.facts.length, () => ({ row: (i) => runCsvRow(runs.facts[i]!, pageOf) }), opts.runRows) },
   ];
   if (opts.calls === false) return files;
   files.push(
@@ -120,6 +79,10 @@ export const CALLS_CSV_HEAD = csvRow(CALLS_CSV_HEADER);
 
 /** `runs.csv`'s first line (ASCII: its length is its bytes). */
 const RUNS_CSV_HEAD = csvRow(RUNS_CSV_HEADER);
+
+function runCsvRow(run: RunFacts, pageOf: (id: string) => string): string {
+  return csvRow(runRow(run, pageOf(run.id)));
+}
 
 function runRow(run: RunFacts, page: string): CsvValue[] {
   const t = run.totals;

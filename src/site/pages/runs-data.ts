@@ -8,7 +8,8 @@
 import { picoToUsd } from '../../model/types.js';
 import { jsonForScript } from '../html.js';
 import { runDurationMs } from './cells.js';
-import type { RunFacts } from './site-facts.js';
+import { tableOrder, type RunFacts } from './site-facts.js';
+import { rowFile, type RowEnds, type RowMaker } from '../write/row-file.js';
 import type { StreamedContent } from '../write/site-file.js';
 
 export const RUNS_GLOBAL = 'TRACE_REPORT_RUNS';
@@ -96,17 +97,6 @@ class RowLists {
 
 const HEAD = { version: 2, fields: RUN_FIELDS, statuses: STATUSES } as const;
 
-/** The numbers of `table`'s runs (the run table's order) in `runs` (the list order). */
-function tableOrder(runs: readonly RunFacts[], table: readonly RunFacts[]): number[] {
-  const at = new Map<RunFacts, number>();
-  runs.forEach((r, i) => at.set(r, i));
-  return table.map((r) => {
-    const i = at.get(r);
-    if (i === undefined) throw new Error(`run ${r.id} is in the run table but not in the list`);
-    return i;
-  });
-}
-
 /** `runs` in list order, `table` the same runs newest first. */
 export function runsData(runs: readonly RunFacts[], table: readonly RunFacts[], href: (runId: string) => string | null): RunsData {
   const lists = new RowLists();
@@ -117,63 +107,24 @@ export function runsData(runs: readonly RunFacts[], table: readonly RunFacts[], 
 /** Rows per piece of the script. */
 const ROWS_PER_PIECE = 1000;
 
-/** Where the rows of `assets/runs-data.js` end, for a rebuild to begin the file with the previous build's rows (as `runs.csv`'s, exports.ts). */
-export interface DataRowEnds {
-  /** Filled as the file is written: the byte offset after each run's row (in list order), and the file's size. */
-  ends: Float64Array;
-  size: number;
-  /** The first `runs` runs' rows are the previous build's, which ended them at `ends`, in a file of `size` bytes; null: none are. */
-  kept: { runs: number; ends: Float64Array; size: number } | null;
-}
-
 /**
  * `assets/runs-data.js`: one assignment, the data escaped as for a script block. Made in pieces
  * (the same text as one `jsonForScript` of runsData: the rows come before the lists they number
  * into, which they fill), so that neither the rows nor their text are held whole: at 357,000
  * runs, about 150 MB. With `rows`, a rebuild copies the rows of the runs the previous build had
- * in the same places (the list order puts new runs last) and makes only the others.
+ * in the same places (the list order puts new runs last) and makes only the others (rowFile).
  */
-export function runsDataScript(runs: readonly RunFacts[], table: readonly RunFacts[], href: (runId: string) => string | null, rows?: DataRowEnds): StreamedContent {
+export function runsDataScript(runs: readonly RunFacts[], table: readonly RunFacts[], href: (runId: string) => string | null, rows?: RowEnds): StreamedContent {
   const empty = jsonForScript({ ...HEAD, rows: [] });
   if (!empty.endsWith('[]}')) throw new Error('the run list data does not begin with its rows');
   const head = `window.${RUNS_GLOBAL} = ${empty.slice(0, -3)}[`;
-  const kept = rows?.kept ?? null;
-  if (rows && rows.ends.length !== runs.length) throw new Error('runs-data.js needs one row end a run');
-  if (kept !== null && !(kept.runs >= 1 && kept.runs <= runs.length && kept.runs <= kept.ends.length)) throw new Error('the kept rows of runs-data.js are not those of the runs to write');
-  // The rows from run `from` on, after `at` bytes (the lists filled by the rows before), then the lists.
-  function* from(first: number, at: number, lists: RowLists): Generator<string> {
-    for (let start = first; start < runs.length; start += ROWS_PER_PIECE) {
-      let piece = '';
-      const to = Math.min(runs.length, start + ROWS_PER_PIECE);
-      for (let i = start; i < to; i++) {
-        const row = (i === 0 ? '' : ',') + jsonForScript(lists.row(runs[i]!, href));
-        if (rows) rows.ends[i] = at += Buffer.byteLength(row, 'utf8');
-        piece += row;
-      }
-      yield piece;
-    }
-    const tail = `],${jsonForScript(lists.lists(tableOrder(runs, table))).slice(1)};\n`;
-    if (rows) rows.size = at + Buffer.byteLength(tail, 'utf8');
-    yield tail;
-  }
-  return {
-    *chunks() {
-      yield head;
-      yield* from(0, Buffer.byteLength(head, 'utf8'), new RowLists());
-    },
-    ...(kept === null || !rows
-      ? {}
-      : {
-          head: {
-            bytes: kept.ends[kept.runs - 1]!,
-            size: kept.size,
-            rest: () => {
-              rows.ends.set(kept.ends.subarray(0, kept.runs));
-              const lists = new RowLists();
-              for (let i = 0; i < kept.runs; i++) lists.fill(runs[i]!);
-              return from(kept.runs, kept.ends[kept.runs - 1]!, lists);
-            },
-          },
-        }),
+  const maker = (): RowMaker => {
+    const lists = new RowLists();
+    return {
+      row: (i) => (i === 0 ? '' : ',') + jsonForScript(lists.row(runs[i]!, href)),
+      keep: (i) => lists.fill(runs[i]!),
+      tail: () => `],${jsonForScript(lists.lists(tableOrder(runs, table))).slice(1)};\n`,
+    };
   };
+  return rowFile(head, runs.length, maker, rows, ROWS_PER_PIECE);
 }

@@ -451,6 +451,17 @@ export function siteFactsOf(runs: readonly Run[], summary: SummaryAccumulator | 
   return gatherSiteFacts(heldRuns(runs), true, summary);
 }
 
+/** Where each run of `table` (the run table's order, newestFirst) is in `runs` (the list order). */
+export function tableOrder(runs: readonly RunFacts[], table: readonly RunFacts[]): number[] {
+  const at = new Map<RunFacts, number>();
+  runs.forEach((r, i) => at.set(r, i));
+  return table.map((r) => {
+    const i = at.get(r);
+    if (i === undefined) throw new Error(`run ${r.id} is in the run table but not in the list`);
+    return i;
+  });
+}
+
 /** Latest start first; runs without a start time after them, by id. */
 export function newestFirst<T extends Pick<Run, 'start' | 'id'>>(runs: readonly T[]): T[] {
   const dated = runs.filter((r) => r.start !== null);

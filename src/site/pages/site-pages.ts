@@ -15,7 +15,8 @@ import { listPagePath, PAGE_FILES, siteLinker, type Linker, type PageKey } from 
 import { plural } from './plural.js';
 import { runBody, runWaterfall } from './run-page.js';
 import { partPath, runParts } from './run-parts.js';
-import { runsDataScript, type DataRowEnds } from './runs-data.js';
+import { runsDataScript } from './runs-data.js';
+import type { RowEnds } from '../write/row-file.js';
 import type { SiteModel } from './site-model.js';
 import { assetText } from './templates.js';
 import type { PageNames } from '../file-names.js';
@@ -113,7 +114,7 @@ export interface SitePagesOptions {
   withoutRunPages?: boolean;
   listPages?: ListPagesReuse;
   /** Where the rows of `assets/runs-data.js` end, for the record of a build that keeps one, and which the previous build's file holds. */
-  dataRows?: DataRowEnds;
+  dataRows?: RowEnds;
 }
 
 export function* sitePages(m: SiteModel, opts: SitePagesOptions = {}): Generator<SiteFile> {

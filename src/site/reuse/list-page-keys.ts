@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { listPageSlice, runListLayout, runListLinks } from '../pages/index-page.js';
-import type { RunFacts } from '../pages/site-facts.js';
+import { tableOrder, type RunFacts } from '../pages/site-facts.js';
 import type { ListPagesReuse } from '../pages/site-pages.js';
 import type { ReusePlan } from './plan-reuse.js';
 import { KEY_BYTES } from './run-keys.js';
@@ -16,9 +16,7 @@ import { KEY_BYTES } from './run-keys.js';
  * first, as the run list shows them.
  */
 export function listPageKeys(keys: Buffer, runs: readonly RunFacts[], newest: readonly RunFacts[], frame: string): Buffer {
-  // Where each run is in list order, by its number in the source.
-  const listed = new Int32Array(runs.length);
-  runs.forEach((r, j) => (listed[r.at] = j));
+  const listed = tableOrder(runs, newest);
   const { pages } = runListLayout(newest.length);
   const head = createHash('sha256').update(`trace-report list page\0${frame}`).digest();
   const out = Buffer.alloc(pages * KEY_BYTES);
@@ -29,7 +27,7 @@ export function listPageKeys(keys: Buffer, runs: readonly RunFacts[], newest: re
     const { from, to } = listPageSlice(newest.length, page);
     if (gathered.length < (to - from) * KEY_BYTES) gathered = Buffer.alloc((to - from) * KEY_BYTES);
     for (let i = from; i < to; i++) {
-      const j = listed[newest[i]!.at]!;
+      const j = listed[i]!;
       keys.copy(gathered, (i - from) * KEY_BYTES, j * KEY_BYTES, (j + 1) * KEY_BYTES);
     }
     h.update(gathered.subarray(0, (to - from) * KEY_BYTES));

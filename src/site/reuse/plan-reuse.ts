@@ -1,4 +1,5 @@
 import type { RunFacts } from '../pages/site-facts.js';
+import type { RowEnds } from '../write/row-file.js';
 import type { ReuseRecord } from './reuse-record.js';
 import { KEY_BYTES, keysInListOrder, type PlanOrderKeys } from './run-keys.js';
 
@@ -19,9 +20,9 @@ export interface ReusePlan {
   /** The runs with calls at the head of the list whose rows the previous build's exports hold, and where those rows end. */
   keptRows: { runs: number; ends: ReuseRecord['callEnds'] } | null;
   /** The runs at the head of the list whose rows the previous build's `runs.csv` holds, and where each row ends there. */
-  keptRunRows: { runs: number; ends: Float64Array } | null;
+  keptRunRows: RowEnds['kept'];
   /** The same runs' rows of `assets/runs-data.js`, where they end in the previous build's file, and its size. */
-  keptDataRows: { runs: number; ends: Float64Array; size: number } | null;
+  keptDataRows: RowEnds['kept'];
 }
 
 /**
@@ -59,7 +60,7 @@ export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFa
   for (let j = 0; j < head; j++) if (runs[j]!.totals.calls > 0) withCalls++;
   const ends = previous.callEnds;
   const keptRows = withCalls > 0 && withCalls <= ends.csv.length ? { runs: withCalls, ends } : null;
-  const keptRunRows = head > 0 && head <= previous.runEnds.length ? { runs: head, ends: previous.runEnds } : null;
+  const keptRunRows = head > 0 && head <= previous.runEnds.length ? { runs: head, ends: previous.runEnds, size: previous.runEnds[previous.runEnds.length - 1]! } : null;
   const keptDataRows = head > 0 && head <= previous.dataEnds.length ? { runs: head, ends: previous.dataEnds, size: previous.dataBytes } : null;
   return { keys, before, previousList: { keys: previous.listKeys, bytes: previous.listBytes }, kept, keptRows, keptRunRows, keptDataRows };
 }
