@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PriceTable } from '../src/prices/price-table.js';
 import { buildSite, type BuildOptions } from '../src/site/build.js';
 import { hashInputs, type InputRecord } from '../src/site/reuse/input-hashes.js';
+import { FACTS_FILE } from '../src/site/reuse/facts-snapshot.js';
 import { readReuseRecord, REUSE_FILE } from '../src/site/reuse/reuse-record.js';
 import { MANIFEST_NAME } from '../src/site/write/manifest.js';
 import { callLines, expectPagesMadeAgain, freshTree, runPageInodes, runPageOf, runsLines, tempDir, treeOf } from './helpers.js';
@@ -379,5 +380,89 @@ describe('a large build after lines were appended to its input', () => {
     for (const n of [3, 4]) expect(readFileSync(pages[n]!, 'utf8'), `run ${n}`).toContain('<!doctype html>');
     for (const n of [1, 2]) writeFileSync(pages[n]!, readFileSync(pages[n]!, 'utf8').replace('<!DOCTYPE HTML>', '<!doctype html>'));
     expect(treeOf(out)).toEqual(await freshTree({ inputs: [a, b], ...threads }));
+  });
+});
+
+describe('the facts a large build keeps for the next (facts-snapshot.ts)', () => {
+  const threads = { workers: 2, parallelFrom: 0 };
+  const line = (o: object) => `${JSON.stringify(o)}\n`;
+  /**
+   * Run `n`: calls of several workflows, agents and models, some priced by the trace, some by the
+   * price table, some unpriced, some failed; run 3 has 20,050 calls when `big` (its page comes in parts).
+   */
+  const runLines = (n: number, big: boolean): string => {
+    const id = `run-${String(n).padStart(3, '0')}`;
+    const calls = n === 3 && big ? 20_050 : 1 + (n % 4);
+    const base = { run_id: id, workflow: `flow-${n % 3}`, agent_name: `agent-${n % 2}` };
+    let out = '';
+    for (let c = 0; c < calls; c++) {
+      const start = Date.UTC(2026, 0, 1, 0, 0, 0) + n * 3_600_000 + c * 1_000;
+      const model = ['gpt-4o', 'gpt-4o-mini', 'mystery-model'][(n + c) % 3];
+      out += line({ event_type: 'llm_call_start', ...base, model, timestamp: new Date(start).toISOString() });
+      const end = { ...base, model, input_tokens: 100 + n + c, output_tokens: 10 + (c % 7), duration_ms: 200 + ((n * 37 + c * 11) % 5_000), timestamp: new Date(start + 800).toISOString() };
+      if ((n + c) % 11 === 0) out += line({ event_type: 'llm_call_error', ...end, error: `timeout ${n}` });
+      else if ((n + c) % 5 === 0) out += line({ event_type: 'llm_call_end', ...end, cost_estimate: 0.0001 * ((n % 9) + 1) });
+      else out += line({ event_type: 'llm_call_end', ...end });
+    }
+    return out;
+  };
+  const runs = (from: number, to: number, big = false) => Array.from({ length: to - from + 1 }, (_, i) => runLines(from + i, big)).join('');
+  /** A build that notes what it says it did (the message of the facts kept). */
+  const build = async (inputs: string[], outDir: string) => {
+    const said: string[] = [];
+    await buildSite({ inputs, outDir, ...threads, onProgress: (m) => said.push(m) });
+    return said.find((m) => m.startsWith('summarised')) ?? null;
+  };
+
+  it('goes on from the facts of every run before the last 64th of the previous build, and equals a fresh build', async () => {
+    const dir = tempDir();
+    const trace = path.join(dir, 't.jsonl');
+    writeFileSync(trace, runs(1, 130, true));
+    const out = path.join(dir, 'site');
+    expect(await build([trace], out)).toBeNull();
+    // The snapshot is a file of the site, listed with the others.
+    expect(JSON.parse(readFileSync(path.join(out, MANIFEST_NAME), 'utf8')).files).toContain(FACTS_FILE);
+    // Taken before run 128 (130 less a 64th, rounded up): the runs after it may still grow.
+    appendFileSync(trace, runs(131, 134));
+    expect(await build([trace], out)).toBe('summarised 7 runs, the facts of 127 kept from the previous build');
+    expect(treeOf(out)).toEqual(await freshTree({ inputs: [trace], ...threads }));
+    // And from this build's, taken before run 132.
+    appendFileSync(trace, runs(135, 135) + line({ event_type: 'llm_call_start', run_id: 'run-134', model: 'gpt-4o', timestamp: '2026-01-07T00:00:00Z' }));
+    expect(await build([trace], out)).toBe('summarised 4 runs, the facts of 131 kept from the previous build');
+    expect(treeOf(out)).toEqual(await freshTree({ inputs: [trace], ...threads }));
+  });
+
+  it('gathers every run again when a run before that point got lines, its snapshot is not whole, or another input comes first', async () => {
+    const dir = tempDir();
+    const trace = path.join(dir, 't.jsonl');
+    writeFileSync(trace, runs(1, 130));
+    const out = path.join(dir, 'site');
+    await build([trace], out);
+    // Run 5 gets a call more.
+    appendFileSync(trace, runs(131, 131) + line({ event_type: 'llm_call_start', run_id: 'run-005', model: 'gpt-4o', timestamp: '2026-01-09T00:00:00Z' }));
+    expect(await build([trace], out)).toBeNull();
+    expect(treeOf(out)).toEqual(await freshTree({ inputs: [trace], ...threads }));
+    // A byte of the snapshot's numbers changed (its SHA-256 tells).
+    const file = path.join(out, FACTS_FILE);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 100]! ^= 1;
+    writeFileSync(file, bytes);
+    appendFileSync(trace, runs(132, 132));
+    expect(await build([trace], out)).toBeNull();
+    expect(treeOf(out)).toEqual(await freshTree({ inputs: [trace], ...threads }));
+    // Two inputs: lines appended to the first come before the second's, so every run of the second moved.
+    const a = path.join(dir, 'a.jsonl');
+    const b = path.join(dir, 'b.jsonl');
+    writeFileSync(a, runs(1, 70));
+    writeFileSync(b, runs(71, 130));
+    const two = path.join(dir, 'two');
+    await build([a, b], two);
+    appendFileSync(a, runs(131, 132));
+    expect(await build([a, b], two)).toBeNull();
+    expect(treeOf(two)).toEqual(await freshTree({ inputs: [a, b], ...threads }));
+    // Appended to the last input, the runs of both before the point are kept.
+    appendFileSync(b, runs(133, 133));
+    expect(await build([a, b], two)).toBe('summarised 4 runs, the facts of 129 kept from the previous build');
+    expect(treeOf(two)).toEqual(await freshTree({ inputs: [a, b], ...threads }));
   });
 });

@@ -62,6 +62,39 @@ interface DayBucket {
   calls: number;
   models: Map<string, PicoSum>;
 }
+/** Two halves of a PicoSum, and an ExactSum's parts, as plain values. */
+type PicoState = { thousands: number; rest: number };
+type ExactState = { whole: number; parts: readonly number[] };
+interface GroupState {
+  workflow: string;
+  agent: string;
+  model: string;
+  provider: string;
+  written: string[];
+  calls: { calls: number; failed: number; inputTokens: ExactState; outputTokens: ExactState; cost: PicoState; reported: PicoState; estimated: PicoState; unpriced: number; durations: number | null };
+}
+/** A SummaryAccumulator as plain values (its `mark`), but for its groups' durations. */
+export interface AccumulatorState {
+  runs: number;
+  failedRuns: number;
+  incompleteRuns: number;
+  incompleteSteps: number;
+  totalTokens: ExactState;
+  start: number | null;
+  end: number | null;
+  workflows: [string, number, number][];
+  groups: GroupState[];
+  days: [string, { cost: PicoState; runs: number; calls: number; models: [string, PicoState][] }][];
+  mostExpensive: Ranked[];
+  slowest: Ranked[];
+}
+
+/** An accumulator's plain values at a point, and the groups whose durations reach back to it. */
+export interface AccumulatorMark {
+  state: AccumulatorState;
+  durations: { groups: readonly Group[]; lengths: readonly number[] };
+}
+
 /** A run in a top list: its sort key and its row. */
 interface Ranked {
   key: number;
@@ -306,6 +339,85 @@ export class SummaryAccumulator {
     }
     for (const r of o.mostExpensive) keepTop(this.mostExpensive, r);
     for (const r of o.slowest) keepTop(this.slowest, r);
+  }
+
+  /**
+   * The accumulator as it is now, for a snapshot (facts-snapshot.ts): its plain values, copied,
+   * and where each group's durations end now. Durations are only ever appended to, so they are
+   * read up to there later (`durationsAt`), when the snapshot is written, and not copied here.
+   */
+  mark(): AccumulatorMark {
+    const groups: Group[] = [];
+    const states: GroupState[] = [];
+    const lengths: number[] = [];
+    for (const g of groupsIn(this.groups)) {
+      const b = g.calls;
+      if (b.durations !== null) {
+        groups.push(g);
+        lengths.push(b.durations.length);
+      }
+      states.push({
+        workflow: g.workflow,
+        agent: g.agent,
+        model: g.model,
+        provider: g.provider,
+        written: [...g.written],
+        calls: { calls: b.calls, failed: b.failed, inputTokens: b.inputTokens, outputTokens: b.outputTokens, cost: b.cost, reported: b.reported, estimated: b.estimated, unpriced: b.unpriced, durations: b.durations === null ? null : b.durations.length },
+      });
+    }
+    const state: AccumulatorState = structuredClone({
+      runs: this.runs,
+      failedRuns: this.failedRuns,
+      incompleteRuns: this.incompleteRuns,
+      incompleteSteps: this.incompleteSteps,
+      totalTokens: this.totalTokens,
+      start: this.start,
+      end: this.end,
+      workflows: [...this.workflows].map(([k, w]): [string, number, number] => [k, w.runs, w.failedRuns]),
+      groups: states,
+      days: [...this.days].map(([k, d]): AccumulatorState['days'][number] => [k, { cost: d.cost, runs: d.runs, calls: d.calls, models: [...d.models] }]),
+      mostExpensive: this.mostExpensive,
+      slowest: this.slowest,
+    });
+    return { state, durations: { groups, lengths } };
+  }
+
+  /** The durations of each group that keeps them, as far as they went when `mark` was taken (views, not copies). */
+  static durationsAt(mark: AccumulatorMark): Float64Array[] {
+    const { groups, lengths } = mark.durations;
+    return groups.map((g, k) => g.calls.durations!.values.subarray(0, lengths[k]));
+  }
+
+  /** An accumulator as `mark` found it (`durations`: durationsAt's arrays, one a group that keeps them, in order, taken as they are; one may be longer than the group's durations, room for more). */
+  static restore(state: AccumulatorState, durations: readonly Float64Array[]): SummaryAccumulator {
+    const a = new SummaryAccumulator();
+    a.runs = state.runs;
+    a.failedRuns = state.failedRuns;
+    a.incompleteRuns = state.incompleteRuns;
+    a.incompleteSteps = state.incompleteSteps;
+    a.totalTokens = ExactSum.from(state.totalTokens);
+    a.start = state.start;
+    a.end = state.end;
+    for (const [k, runs, failedRuns] of state.workflows) a.workflows.set(k, { runs, failedRuns });
+    let next = 0;
+    for (const g of state.groups) {
+      const into = a.group(g.workflow, g.agent, g.model, g.provider);
+      for (const w of g.written) into.written.add(w);
+      const c = g.calls;
+      let kept: Durations | null = null;
+      if (c.durations !== null) {
+        const values = durations[next++];
+        if (values === undefined || values.length < c.durations) throw new Error('the durations of a group are not the ones its snapshot counts');
+        // Kept as they are: an array read for it may have room for more after them.
+        kept = { values, length: c.durations };
+      }
+      into.calls = { calls: c.calls, failed: c.failed, inputTokens: ExactSum.from(c.inputTokens), outputTokens: ExactSum.from(c.outputTokens), cost: PicoSum.from(c.cost), reported: PicoSum.from(c.reported), estimated: PicoSum.from(c.estimated), unpriced: c.unpriced, durations: kept };
+    }
+    if (next !== durations.length) throw new Error('a snapshot has more durations than groups that keep them');
+    for (const [k, d] of state.days) a.days.set(k, { cost: PicoSum.from(d.cost), runs: d.runs, calls: d.calls, models: new Map(d.models.map(([m, sum]) => [m, PicoSum.from(sum)])) });
+    a.mostExpensive = state.mostExpensive.map((r) => ({ ...r }));
+    a.slowest = state.slowest.map((r) => ({ ...r }));
+    return a;
   }
 
   /**

@@ -46,6 +46,19 @@ export class DurationHistogram {
     this.calls[k]!++;
   }
 
+  /** Its counts as plain values, for a histogram made again by `restore` (of the same thresholds) to go on from. */
+  state(): { count: number; calls: number[]; atLeast: number[] } {
+    return { count: this.count, calls: [...this.calls], atLeast: [...this.atLeastCounts] };
+  }
+
+  /** Into a histogram with nothing counted yet: the counts `state` gave. */
+  restore(state: { count: number; calls: readonly number[]; atLeast: readonly number[] }): void {
+    if (this.count !== 0 || state.atLeast.length !== this.thresholds.length) throw new Error('a histogram is restored with nothing counted, from one of the same thresholds');
+    this.count = state.count;
+    this.calls.push(...state.calls);
+    this.atLeastCounts.splice(0, this.atLeastCounts.length, ...state.atLeast);
+  }
+
   /** Durations of at least `ms`, one of the thresholds given. */
   atLeast(ms: number): number {
     const t = this.thresholds.indexOf(ms);

@@ -17,7 +17,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { SummaryAccumulator } from '../aggregate/summary-accumulator.js';
 import type { Summary } from '../aggregate/summary-types.js';
-import type { SkippedLine } from '../model/types.js';
+import type { Run, SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
 import { isStream, resolveInputs, type InputFile } from '../read/inputs.js';
 import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
@@ -29,6 +29,8 @@ import { buildStamp, previousBuild, reuseFrame, skippedForRecord, upToDate, type
 import type { WriteCallExportsResult } from './exports-job.js';
 import { CALL_EXPORTS } from './exports.js';
 import type { HashedInput, InputRecord } from './reuse/input-hashes.js';
+import { FACTS_FILE } from './reuse/facts-snapshot.js';
+import { gatherPlanFacts, type PlanFacts } from './reuse/kept-facts.js';
 import { listPagesReuse } from './reuse/list-page-keys.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
 import { readReuseRecord, REUSE_FILE, reuseRecordBytes, type ReuseRecord } from './reuse/reuse-record.js';
@@ -38,7 +40,7 @@ import { partPath } from './pages/run-parts.js';
 import { preloadCharts } from '../charts/render.js';
 import { renderCharts } from './pages/charts.js';
 import { errorDetails } from './pages/errors-page.js';
-import { gatherSiteFacts, newestFirst, planRuns, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
+import { newestFirst, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
 import type { SiteInput, SiteModel } from './pages/site-model.js';
 import { singleFilePage } from './pages/single-file.js';
 import { sitePages, type ListPagesReuse } from './pages/site-pages.js';
@@ -169,6 +171,12 @@ export async function renderSite(input: SiteInput, opts: RenderOptions = {}): Pr
   return [...siteFiles(await prepareSite(input, opts), opts)];
 }
 
+/** The facts' pass over runs held in list order (a small build), which keeps nothing for the next. */
+function heldFacts(runs: readonly Run[]): PlanFacts {
+  const summary = new SummaryAccumulator();
+  return { facts: siteFactsOf(runs, summary), summary, snapshot: null, kept: 0 };
+}
+
 function countPages(files: Iterable<SiteFile>, seen: { pages: number }): Iterable<SiteFile> {
   return {
     *[Symbol.iterator]() {
@@ -187,7 +195,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Unchanged inputs, options and code: the site already there is what this build would write.
   progress?.('checking the inputs against the last build');
   const outDir = path.resolve(options.cwd ?? process.cwd(), options.outDir);
-  const { stamping, reusable, previous } = await lookBack(outDir, inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true });
+  const { stamping, reusable, previous, factsFile } = await lookBack(outDir, inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true });
   if (previous) {
     const { record, summary } = previous;
     return {
@@ -217,20 +225,24 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       chunkBytes: options.chunkBytes,
       // The events stay, for the page-writing threads to build the runs again.
       keepPlan: !options.singleFile,
-      // The charts' code loads while the traces are read (on threads, once those were started).
-      onReading: preloadCharts,
+      // The charts' code loads while the traces are read (on threads, once those were started),
+      // and so does the exports' thread's (EXPERIMENT).
+      onReading: (onThreads) => {
+        preloadCharts();
+        if (onThreads && !options.singleFile) threads.exports = new ParallelExports(prices);
+      },
       onRead: options.singleFile
         ? undefined
         : () => {
             // The exports' thread and this one write run pages too once their own work is done:
             // two threads fewer (none more on two cores).
             threads.pages = new ParallelRunPages(prices, Math.max(0, (options.workers ?? defaultWorkers()) - 2));
-            threads.exports = new ParallelExports(prices);
+            threads.exports ??= new ParallelExports(prices);
           },
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
     });
     const stamped = await stamping;
-    const reuse = stamped === null ? null : new BuildReuse(stamped.inputs, reuseFrame(prices), reusable);
+    const reuse = stamped === null ? null : new BuildReuse(stamped.inputs, reuseFrame(prices), reusable, factsFile);
     return await render(options, loaded, threads, stamped?.stamp ?? null, reuse);
   } finally {
     await Promise.all([threads.pages?.close(), threads.exports?.close()]);
@@ -249,7 +261,7 @@ async function lookBack(
   outDir: string,
   inputs: readonly InputFile[],
   opts: Parameters<typeof buildStamp>[1],
-): Promise<{ stamping: ReturnType<typeof buildStamp>; reusable: ReuseRecord | null; previous: ReturnType<typeof upToDate> }> {
+): Promise<{ stamping: ReturnType<typeof buildStamp>; reusable: ReuseRecord | null; previous: ReturnType<typeof upToDate>; factsFile: string | null }> {
   const before = previousBuild(outDir);
   // The record of what may be kept is a file of that site, when it lists one.
   const reusable = before !== null && before.files.includes(REUSE_FILE) ? readReuseRecord(path.join(outDir, REUSE_FILE)) : null;
@@ -258,7 +270,9 @@ async function lookBack(
   stamping.catch(() => undefined);
   const mayBeCurrent = before !== null && (reusable === null || sameSizes(inputs, reusable.inputs));
   const stamped = mayBeCurrent ? await stamping : null;
-  return { stamping, reusable, previous: stamped ? upToDate(outDir, before, stamped.stamp) : null };
+  // And the snapshot of its facts, read when this build's runs were read (kept-facts.ts).
+  const factsFile = reusable !== null && before !== null && before.files.includes(FACTS_FILE) ? path.join(outDir, FACTS_FILE) : null;
+  return { stamping, reusable, previous: stamped ? upToDate(outDir, before, stamped.stamp) : null, factsFile };
 }
 
 /** Whether `inputs` are the recorded inputs by name, each of the recorded size (a pipe never is). */
@@ -284,10 +298,15 @@ function externalWriters(
   threads: { pages: ParallelRunPages; exports: ParallelExports },
   site: RunPagesSite,
   stepParts: SiteFacts['stepParts'],
-  /** What may be kept of the previous site, and the record of this one for the next build (written last, as REUSE_FILE); null: none. */
-  reuse: { plan: ReusePlan; record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ReuseRecord } | null,
+  /**
+   * What may be kept of the previous site, and the record of this one for the next build (written
+   * last, as REUSE_FILE) with the snapshot of its facts (FACTS_FILE, written as the threads start
+   * on the run pages); null: none.
+   */
+  reuse: { plan: ReusePlan; record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ReuseRecord; facts: ((abs: string) => number) | null } | null,
 ): ExternalFiles & { pages: number } {
   const planned = site.files.reduce((sum, files) => sum + files, 0);
+  const writesFacts = reuse !== null && reuse.facts !== null;
   return {
     pages: planned,
     // Listed as they are asked for: held as strings, the paths of 5M spans' pages were about 30 MB while the pages were written.
@@ -295,6 +314,7 @@ function externalWriters(
       *[Symbol.iterator]() {
         yield* runPagePaths(site);
         yield* threads.exports.paths;
+        if (writesFacts) yield FACTS_FILE;
         if (reuse) yield REUSE_FILE;
       },
     },
@@ -316,7 +336,17 @@ function externalWriters(
         stopTaking(job.pages);
         return { pages: 0, bytes: 0 };
       });
-      const [pages, exports, own] = await Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site, stepParts, job, kept), here]);
+      const settled = Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site, stepParts, job, kept), here]);
+      // Written while the threads begin (and made from the facts, let go once written).
+      let factsBytes = 0;
+      try {
+        if (reuse) factsBytes = writeFacts(reuse, root);
+      } catch (e) {
+        stopTaking(job.pages);
+        await settled;
+        throw e;
+      }
+      const [pages, exports, own] = await settled;
       // Their work is done: the threads and what they hold go before this thread lists the site's files.
       await Promise.all([threads.pages.close(), threads.exports.close()]);
       if (pages.status === 'rejected') throw pages.reason;
@@ -329,9 +359,19 @@ function externalWriters(
         const pageBytes = Float64Array.from(site.order, (r) => job.pages.written[r]!);
         record = writeNoFollow(resolveInside(root, REUSE_FILE), reuseRecordBytes(reuse.record(pageBytes, exports.value.ends)));
       }
-      return { bytes: pages.value.bytes + exports.value.pages.bytes + exports.value.bytes + own.value.bytes + record, carried: carriedPages(site, job.pages.carried) };
+      return { bytes: pages.value.bytes + exports.value.pages.bytes + exports.value.bytes + own.value.bytes + factsBytes + record, carried: carriedPages(site, job.pages.carried) };
     },
   };
+}
+
+/**
+ * Writes the snapshot of the facts, once, and lets it go: what makes it holds the facts, which
+ * this thread lets go once its own pages are written (ownPages), not at the end of the run pages.
+ */
+function writeFacts(reuse: { facts: ((abs: string) => number) | null }, root: string): number {
+  const facts = reuse.facts;
+  reuse.facts = null;
+  return facts === null ? 0 : facts(resolveInside(root, FACTS_FILE));
 }
 
 /** The run pages left in the previous site for the swap to carry over (`carried`, by a run's number in the plan), in the order of the run list. */
@@ -407,6 +447,8 @@ class BuildReuse {
     readonly inputs: HashedInput[],
     readonly frame: string,
     private previous: ReuseRecord | null,
+    /** The previous build's snapshot of its facts, when it wrote one. */
+    readonly facts: string | null,
   ) {}
 
   /** The previous build's record, once: it is let go when this build's runs were compared with it. */
@@ -437,8 +479,13 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
   const keys = elsewhere && reuse ? elsewhere.exports.runKeys({ plan: elsewhere.threadPlan, names: early!.list, inputs: reuse.inputs, frame: reuse.frame }) : null;
   // Awaited below; a failure of the facts' pass must not leave it an unhandled rejection.
   keys?.catch(() => undefined);
-  const acc = new SummaryAccumulator();
-  const facts = plan ? gatherSiteFacts(planRuns(plan, loaded.prices), false, acc) : siteFactsOf(loaded.runs, acc);
+  // A build that records its site goes on from the previous build's facts where it can, and keeps its own.
+  const gathered = plan
+    ? gatherPlanFacts(plan, loaded.prices, keys && reuse ? { frame: reuse.frame, inputs: reuse.inputs, previous: reuse.facts } : null)
+    : heldFacts(loaded.runs);
+  const { facts, summary: acc } = gathered;
+  if (gathered.kept > 0) options.onProgress?.(`summarised ${facts.runs.length - gathered.kept} runs, the facts of ${gathered.kept} kept from the previous build`);
+
   const names = early ?? runFileNames(facts.runs.map((r) => r.id));
   // The run pages need only the runs in order, their names and the frame's facts: the other
   // threads write them from here on, while this thread summarises and renders the charts.
@@ -454,6 +501,8 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
     reuse && reusePlan && runRows && dataRows
       ? {
           plan: reusePlan,
+          // The snapshot of the facts goes with the record of the site.
+          facts: gathered.snapshot,
           record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']): ReuseRecord => {
             if (lists === undefined) throw new Error('the reuse record is made once the list pages are');
             return { frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, runEnds: runRows.ends, dataEnds: dataRows.ends, dataBytes: dataRows.size, callEnds: ends, listKeys: lists.keys, listBytes: lists.bytes };
@@ -480,10 +529,8 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
     if (recorded) lists = listPagesReuse(recorded.plan, facts.runs, model.newestFirst, reuse!.frame);
     options.onProgress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.
-    return countPages(
-      siteFiles(model, { singleFile: options.singleFile, onProgress: options.onProgress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined, runRows, dataRows, listPages: lists }),
-      seen,
-    );
+    const pages = siteFiles(model, { singleFile: options.singleFile, onProgress: options.onProgress, withoutRunPages: external !== undefined, withoutCallExports: external !== undefined, runRows, dataRows, listPages: lists });
+    return countPages(pages, seen);
   };
   return {
     files,

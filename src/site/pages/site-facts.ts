@@ -8,7 +8,7 @@
  * A large build reads its runs from the events kept in shared memory (RunPlan) and builds each
  * again when it is needed; a small one holds them (heldRuns). Both give the same facts.
  */
-import { NO_AGENT, NO_WORKFLOW, type SummaryAccumulator } from '../../aggregate/summary-accumulator.js';
+import { NO_AGENT, NO_WORKFLOW, SummaryAccumulator, type AccumulatorMark, type AccumulatorState } from '../../aggregate/summary-accumulator.js';
 import { picoToUsd, type LlmCall, type Run, type RunTotals, type StepNode } from '../../model/types.js';
 import { compareRuns } from '../../model/finalise.js';
 import { utcDay } from '../../normalise/timestamp.js';
@@ -103,6 +103,70 @@ export interface SiteFacts extends CostFacts {
   latest: number | null;
   /** The part of each call of the runs whose page comes in parts (run-parts.ts), for links. */
   stepParts: Map<string, Int32Array>;
+}
+
+/** What a run's facts hold in FactsSnapshot's `columns`, a row of this many a run (see costSnapshot). */
+const COLUMNS = 10;
+const TOKEN_COUNTS: readonly TokenCounts[] = ['none', 'total', 'split'];
+
+/** Strings given numbers in the order they are first asked for (null: -1). */
+export class StringTable {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  of(s: string | null): number {
+    if (s === null) return -1;
+    let k = this.index.get(s);
+    if (k === undefined) {
+      k = this.list.length;
+      this.index.set(s, k);
+      this.list.push(s);
+    }
+    return k;
+  }
+}
+
+/** The sums of the cost facts at a point (CostFactsBuilder.costMark), and the runs added until then. */
+type CostMark = Omit<CostSnapshot['state'], 'lists'> & { runs: number };
+
+/** What SiteFactsBuilder.mark notes: its sums and its summary's, copied, and how far its other facts reach. */
+export interface FactsMark {
+  cost: CostMark;
+  site: Omit<FactsSnapshot['site'], 'split'>;
+  /** The runs whose page comes in parts, so far (the first of `stepParts`). */
+  split: number;
+  summary: AccumulatorMark;
+}
+
+/** The cost facts of the first runs of a source, as CostFactsBuilder.costSnapshot makes them. */
+export interface CostSnapshot {
+  /** The runs (their ids are the source's: see restore). */
+  runs: number;
+  /** FactNumbers' rows. */
+  numbers: Float64Array;
+  /** COLUMNS numbers a run: its strings and lists (by their number in the string table and `state.lists`), token counts, pages and untimed calls. */
+  columns: Int32Array;
+  state: {
+    lists: number[][];
+    unpriced: { total: number; reasons: [string, number][] };
+    estimated: Record<keyof EstimatedParts, [string, number][]>;
+    days: [string, number, number][];
+  };
+}
+
+/** The site's facts of the first runs of a source, and their summary's accumulator: SiteFactsBuilder.snapshot. */
+export interface FactsSnapshot extends CostSnapshot {
+  strings: string[];
+  site: {
+    durations: ReturnType<DurationHistogram['state']>;
+    /** The slowest calls, by their run's number and the call's index. */
+    slowest: [number, number][];
+    latest: number | null;
+    /** The runs whose page comes in parts, with the number of their calls; their parts of calls follow each other in `stepParts`. */
+    split: [string, number][];
+  };
+  stepParts: Int32Array;
+  summary: { state: AccumulatorState; durations: Float64Array[] };
 }
 
 /** Unpriced calls listed one by one, at most this many (all are counted, all are in calls.csv). */
@@ -220,6 +284,83 @@ export class CostFactsBuilder {
     this.runs.push(facts);
   }
 
+  /**
+   * The cost facts as they are now, for a snapshot of the runs added so far (costSnapshot): the
+   * sums, copied. Only for runs added in their source's order (run `i` as `at` i) and not in list
+   * order: the first unpriced calls are then found once the runs are sorted, from the source.
+   */
+  protected costMark(): CostMark {
+    if (this.inOrder) throw new Error('only the facts of runs fed by their number are kept between builds');
+    const pairs = (m: Map<string, number>): [string, number][] => [...m];
+    return {
+      runs: this.runs.length,
+      unpriced: { total: this.unpriced.total, reasons: pairs(this.unpriced.reasons) },
+      estimated: { workflow: pairs(this.estimatedPico.workflow), agent: pairs(this.estimatedPico.agent), provider: pairs(this.estimatedPico.provider) },
+      days: [...this.days].map(([k, d]) => [k, d.estimatedPico, d.unpriced]),
+    };
+  }
+
+  /** The cost facts of the runs before `mark` as plain values and columns, made from the runs' facts (which never change once added) and the sums the mark copied. */
+  protected costSnapshot(strings: StringTable, mark: CostMark): CostSnapshot {
+    const n = mark.runs;
+    // In the runs' order by number: the facts may have been sorted into list order since.
+    const byAt: RunFacts[] = new Array<RunFacts>(n);
+    for (const f of this.runs) if (f.at < n) byAt[f.at] = f;
+    const columns = new Int32Array(n * COLUMNS);
+    const lists = new Map<readonly string[], number>();
+    const listOf = (list: readonly string[]): number => {
+      let k = lists.get(list);
+      if (k === undefined) lists.set(list, (k = lists.size));
+      return k;
+    };
+    for (let i = 0; i < n; i++) {
+      const f = byAt[i];
+      if (f === undefined) throw new Error(`run ${i} has no facts`);
+      const o = i * COLUMNS;
+      columns[o] = strings.of(f.workflow);
+      columns[o + 1] = strings.of(f.pattern);
+      columns[o + 2] = strings.of(f.status);
+      columns[o + 3] = strings.of(f.statusText);
+      columns[o + 4] = listOf(f.files);
+      columns[o + 5] = listOf(f.agents);
+      columns[o + 6] = listOf(f.models);
+      columns[o + 7] = TOKEN_COUNTS.indexOf(f.tokens);
+      columns[o + 8] = f.pages;
+      columns[o + 9] = f.untimedCalls;
+    }
+    const { runs: _runs, ...sums } = mark;
+    return {
+      runs: n,
+      // Row i is run i's: rows are added as runs are.
+      numbers: this.numbers.prefix(n),
+      columns,
+      state: { lists: [...lists.keys()].map((list) => list.map((s) => strings.of(s))), ...sums },
+    };
+  }
+
+  /** Gives this (new) builder the facts `costSnapshot` took. */
+  protected restoreCost(snap: CostSnapshot, strings: readonly string[], idOf: (i: number) => string): void {
+    if (this.inOrder || this.runs.length > 0) throw new Error('facts are restored into a new builder of runs fed by their number');
+    const at = (k: number): string | null => (k === -1 ? null : strings[k]!);
+    const lists = snap.state.lists.map((list) => this.shared(list.map((k) => strings[k]!)));
+    const n = snap.runs;
+    if (snap.columns.length !== n * COLUMNS) throw new Error('the columns of the facts are not those of their runs');
+    this.numbers.restore(snap.numbers, n);
+    for (let i = 0; i < n; i++) {
+      const o = i * COLUMNS;
+      const c = snap.columns;
+      const tokens = TOKEN_COUNTS[c[o + 7]!];
+      const status = at(c[o + 2]!) as Run['status'] | null;
+      if (tokens === undefined || status === null) throw new Error(`the facts of run ${i} are not whole`);
+      const run = { id: idOf(i), workflow: at(c[o]!), pattern: at(c[o + 1]!), status, statusText: at(c[o + 3]!) };
+      this.runs.push(new PackedRunFacts(this.numbers, i, run, { files: lists[c[o + 4]!]!, at: i, tokens, agents: lists[c[o + 5]!]!, models: lists[c[o + 6]!]!, pages: c[o + 8]!, untimedCalls: c[o + 9]! }));
+    }
+    this.unpriced.total = snap.state.unpriced.total;
+    for (const [k, v] of snap.state.unpriced.reasons) this.unpriced.reasons.set(k, v);
+    for (const part of ['workflow', 'agent', 'provider'] as const) for (const [k, v] of snap.state.estimated[part]) this.estimatedPico[part].set(k, v);
+    for (const [k, estimatedPico, unpriced] of snap.state.days) this.days.set(k, { estimatedPico, unpriced });
+  }
+
   /** The facts, the runs sorted into list order unless they came in it. */
   costFacts(source: RunSource | null): CostFacts {
     if (!this.inOrder) this.runs.sort(compareRuns);
@@ -262,6 +403,20 @@ class FactNumbers {
   /** No room kept for more runs. */
   trim(): void {
     if (this.data.length > this.rows * ROW) this.data = this.data.slice(0, this.rows * ROW);
+  }
+
+  /** The first `rows` rows (a view: rows never change once added). */
+  prefix(rows: number): Float64Array {
+    return this.data.subarray(0, rows * ROW);
+  }
+
+  /** Into numbers with no rows yet: `rows` rows that `prefix` gave, at the start of `data`, which is taken as it is (it may have room for more rows). */
+  restore(data: Float64Array, rows: number): void {
+    if (this.rows !== 0 || data.length < rows * ROW) throw new Error('the numbers of the facts are not those of their runs');
+    if (data.length < this.data.length) {
+      this.data.set(data.subarray(0, rows * ROW));
+    } else this.data = data;
+    this.rows = rows;
   }
 
   /** Adds a run's numbers; returns its row. */
@@ -329,7 +484,7 @@ class PackedRunFacts implements RunFacts {
   constructor(
     private readonly numbers: FactNumbers,
     private readonly row: number,
-    run: Run,
+    run: Pick<Run, 'id' | 'workflow' | 'pattern' | 'status' | 'statusText'>,
     rest: Pick<RunFacts, 'files' | 'at' | 'tokens' | 'agents' | 'models' | 'pages' | 'untimedCalls'>,
   ) {
     this.id = run.id;
@@ -395,6 +550,8 @@ function firstUnpriced(runs: readonly RunFacts[], source: RunSource): CallRef[] 
 export class SiteFactsBuilder extends CostFactsBuilder {
   private readonly durations = new DurationHistogram(THRESHOLDS_MS);
   private readonly slowest: CallRef[] = [];
+  /** The run number of each of `slowest`. */
+  private readonly slowestAt: number[] = [];
   private latest: number | null = null;
   private readonly stepParts = new Map<string, Int32Array>();
 
@@ -423,8 +580,84 @@ export class SiteFactsBuilder extends CostFactsBuilder {
       let i = top.length;
       while (i > 0 && slower(ref, top[i - 1]!)) i--;
       top.splice(i, 0, ref);
-      if (top.length > SLOWEST_CALLS) top.pop();
+      this.slowestAt.splice(i, 0, at);
+      if (top.length > SLOWEST_CALLS) {
+        top.pop();
+        this.slowestAt.pop();
+      }
     }
+  }
+
+  /**
+   * The facts of the runs added so far (by their number, from 0), and their summary's
+   * accumulator, as they are now: the sums copied, the rest read later by `snapshotAt` (the facts
+   * of a run and the durations added never change). For a later build to go on from (restore).
+   */
+  mark(): FactsMark {
+    if (this.summary === null) throw new Error('facts are kept between builds with their summary');
+    return {
+      cost: this.costMark(),
+      site: structuredClone({ durations: this.durations.state(), slowest: this.slowest.map((ref, k): [number, number] => [this.slowestAt[k]!, ref.call.index]), latest: this.latest }),
+      split: this.stepParts.size,
+      summary: this.summary.mark(),
+    };
+  }
+
+  /** The snapshot of the runs before `mark` (taken of this builder), made now. */
+  snapshotAt(mark: FactsMark): FactsSnapshot {
+    const strings = new StringTable();
+    const cost = this.costSnapshot(strings, mark.cost);
+    const runs: [string, Int32Array][] = [];
+    for (const entry of this.stepParts) {
+      if (runs.length === mark.split) break;
+      runs.push(entry);
+    }
+    const stepParts = new Int32Array(runs.reduce((n, [, parts]) => n + parts.length, 0));
+    let o = 0;
+    for (const [, parts] of runs) {
+      stepParts.set(parts, o);
+      o += parts.length;
+    }
+    return {
+      ...cost,
+      strings: strings.list,
+      site: { ...mark.site, split: runs.map(([id, parts]) => [id, parts.length]) },
+      stepParts,
+      summary: { state: mark.summary.state, durations: SummaryAccumulator.durationsAt(mark.summary) },
+    };
+  }
+
+  /**
+   * A builder, and its summary's accumulator, with the facts of `snap` (the first runs of
+   * `source`, whose ids `idOf` gives: the strings the source holds already) in it: the next run to
+   * add is number `snap.runs`.
+   */
+  static restore(snap: FactsSnapshot, source: RunSource, idOf: (i: number) => string): SiteFactsBuilder {
+    const summary = SummaryAccumulator.restore(snap.summary.state, snap.summary.durations);
+    // Room for one row: the numbers read come with room for every run (FactNumbers.restore).
+    const b = new SiteFactsBuilder(false, summary, 1);
+    b.restoreCost(snap, snap.strings, idOf);
+    b.durations.restore(snap.site.durations);
+    for (const [at, index] of snap.site.slowest) {
+      const run = source.run(at, false);
+      const call = run.calls.find((c) => c.index === index);
+      if (call === undefined || call.durationMs === null) throw new Error(`run ${at} has no call ${index} with a duration`);
+      b.slowest.push({ runId: run.id, call });
+      b.slowestAt.push(at);
+    }
+    b.latest = snap.site.latest;
+    let o = 0;
+    for (const [id, calls] of snap.site.split) {
+      b.stepParts.set(id, snap.stepParts.slice(o, o + calls));
+      o += calls;
+    }
+    if (o !== snap.stepParts.length) throw new Error('the parts of calls are not those of the runs in parts');
+    return b;
+  }
+
+  /** The summary's accumulator this builder adds to. */
+  get accumulator(): SummaryAccumulator | null {
+    return this.summary;
   }
 
   private see(t: number | null): void {

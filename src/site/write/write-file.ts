@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fstatSync, ftruncateSync, lstatSync, openSync, readSync, writeFileSync, type Stats } from 'node:fs';
 import { OutputError } from '../../errors.js';
 import type { KeptContent, SiteFile } from './site-file.js';
 
@@ -27,10 +27,10 @@ export function withRegularFile<T>(file: string, use: (fd: number, st: Stats) =>
   }
 }
 
-/** Reads the first `size` bytes of `fd` into `buf`; false when the file ends before. */
-export function readFully(fd: number, buf: Uint8Array, size: number): boolean {
+/** Reads `size` bytes of `fd` from offset `from` into `buf`; false when the file ends before. */
+export function readFully(fd: number, buf: Uint8Array, size: number, from = 0): boolean {
   for (let got = 0; got < size; ) {
-    const n = readSync(fd, buf, got, size - got, got);
+    const n = readSync(fd, buf, got, size - got, from + got);
     if (n === 0) return false;
     got += n;
   }
@@ -50,6 +50,55 @@ export interface FilePrefix {
   from: string;
   bytes: number;
   size: number;
+}
+
+/** Where a process sees the files it has open (Linux): a path that names an open file, not what is at its path now. */
+const OPEN_FILES = '/proc/self/fd';
+const hasOpenFiles = existsSync(OPEN_FILES);
+
+/**
+ * Creates `abs` begun with the first `p.bytes` bytes of `p.from`, and opens it to write after them
+ * (O_APPEND). The kernel copies the file (copy_file_range), then it is cut to those bytes: for the
+ * 326 MB of kept rows of a 1M-span site's exports about 0.1 s, where a copy through a buffer took
+ * 0.6–1.1 s. The file copied is `p.from` as opened here, never through a symbolic link, when it has
+ * exactly `p.size` bytes. Null when the copy cannot be made so (no /proc, or `abs` is there
+ * already): the caller copies through its buffer (PieceWriter.copy).
+ */
+function openBegunWith(abs: string, p: FilePrefix): number | null {
+  if (!hasOpenFiles || constants.O_NOFOLLOW === undefined) return null;
+  let from: number;
+  try {
+    from = openSync(p.from, READ_FLAGS);
+  } catch (e) {
+    throw new OutputError(`cannot read ${p.from}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    const st = fstatSync(from);
+    if (!st.isFile() || st.size !== p.size) throw new OutputError(`${p.from} changed while the site was built`);
+    try {
+      // COPYFILE_EXCL: never over a file (or a link) already at `abs`.
+      copyFileSync(`${OPEN_FILES}/${from}`, abs, constants.COPYFILE_EXCL);
+    } catch {
+      return null;
+    }
+  } finally {
+    closeSync(from);
+  }
+  const fd = openSync(abs, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+  try {
+    if (fstatSync(fd).size !== p.size) throw new OutputError(`${p.from} changed while the site was built`);
+    ftruncateSync(fd, p.bytes);
+    return fd;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** Opens `abs` to write, begun with the bytes of `prefix` when given: the file, and whether the writer must still copy them. */
+function openToWrite(abs: string, prefix: FilePrefix | null): { fd: number; copied: boolean } {
+  const begun = prefix === null ? null : openBegunWith(abs, prefix);
+  return begun === null ? { fd: openSync(abs, WRITE_FLAGS, 0o666), copied: false } : { fd: begun, copied: true };
 }
 
 /** Streamed content is gathered into a buffer this big (one kept a thread for `writePieces`) and written when it is full. */
@@ -102,8 +151,15 @@ export class PieceWriter {
     return this.bytes;
   }
 
+  /** Goes on after the first `p.bytes` bytes of `p.from`, already at the start of the file (openBegunWith), or copies them there. */
+  begin(p: FilePrefix, copied: boolean): void {
+    if (!copied) this.copy(p);
+    else if (this.position !== 0) throw new Error('a prefix is copied before the pieces');
+    else this.bytes = p.bytes;
+  }
+
   /** Writes the first `p.bytes` bytes of the file `p.from` (before any piece). */
-  copy(p: FilePrefix): void {
+  private copy(p: FilePrefix): void {
     if (this.position !== 0) throw new Error('a prefix is copied before the pieces');
     let fd: number;
     try {
@@ -144,10 +200,10 @@ export function regularFileSize(file: string): number | null {
   }
 }
 
-/** Writes `pieces` to `fd`, after the bytes of `prefix` when given. */
-function writePieces(fd: number, pieces: Iterable<string>, prefix: FilePrefix | null = null): number {
+/** Writes `pieces` to `fd`, after the bytes of `prefix` when given (`copied`: they are there already). */
+function writePieces(fd: number, pieces: Iterable<string>, prefix: FilePrefix | null = null, copied = false): number {
   const w = new PieceWriter(fd, (gather ??= Buffer.allocUnsafe(GATHER_BYTES)));
-  if (prefix !== null) w.copy(prefix);
+  if (prefix !== null) w.begin(prefix, copied);
   for (const piece of pieces) w.add(piece);
   return w.flush();
 }
@@ -165,22 +221,44 @@ function writeError(abs: string, e: unknown): OutputError {
  */
 export function writeStreams(paths: readonly string[], fill: (writers: PieceWriter[]) => void, prefixes: readonly (FilePrefix | null)[] = []): number {
   const fds: number[] = [];
+  const copied: boolean[] = [];
   try {
-    for (const abs of paths) {
+    for (const [k, abs] of paths.entries()) {
       try {
-        fds.push(openSync(abs, WRITE_FLAGS, 0o666));
+        const opened = openToWrite(abs, prefixes[k] ?? null);
+        fds.push(opened.fd);
+        copied.push(opened.copied);
       } catch (e) {
-        throw writeError(abs, e);
+        throw e instanceof OutputError ? e : writeError(abs, e);
       }
     }
     const writers = fds.map((fd, k) => new PieceWriter(fd, undefined, paths[k]));
     prefixes.forEach((p, k) => {
-      if (p !== null) writers[k]!.copy(p);
+      if (p !== null) writers[k]!.begin(p, copied[k]!);
     });
     fill(writers);
     return writers.reduce((sum, w) => sum + w.flush(), 0);
   } finally {
     for (const fd of fds) closeSync(fd);
+  }
+}
+
+/** Writes a file of `parts` (made as they are written), refusing to follow a symbolic link at its path; returns its size in bytes. */
+export function writePartsNoFollow(abs: string, parts: Iterable<Uint8Array>): number {
+  try {
+    const fd = openSync(abs, WRITE_FLAGS, 0o666);
+    try {
+      let bytes = 0;
+      for (const part of parts) {
+        writeFileSync(fd, part);
+        bytes += part.byteLength;
+      }
+      return bytes;
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw e instanceof OutputError ? e : writeError(abs, e);
   }
 }
 
@@ -192,7 +270,9 @@ export function writeStreams(paths: readonly string[], fill: (writers: PieceWrit
  */
 export function writeNoFollow(abs: string, content: Exclude<SiteFile['content'], KeptContent>, old: string | null = null): number {
   try {
-    const fd = openSync(abs, WRITE_FLAGS, 0o666);
+    const head = typeof content === 'object' && !(content instanceof Uint8Array) ? content.head : undefined;
+    const prefix = head !== undefined && old !== null && old !== abs && regularFileSize(old) === head.size ? { from: old, bytes: head.bytes, size: head.size } : null;
+    const { fd, copied } = openToWrite(abs, prefix);
     try {
       if (content instanceof Uint8Array) {
         writeFileSync(fd, content);
@@ -205,13 +285,12 @@ export function writeNoFollow(abs: string, content: Exclude<SiteFile['content'],
         // not all Latin-1, as most pages are not; 72k pages at 1M spans).
         return fstatSync(fd).size;
       }
-      const head = content.head;
-      if (head !== undefined && old !== null && old !== abs && regularFileSize(old) === head.size) return writePieces(fd, head.rest(), { from: old, bytes: head.bytes, size: head.size });
+      if (prefix !== null) return writePieces(fd, head!.rest(), prefix, copied);
       return writePieces(fd, content.chunks());
     } finally {
       closeSync(fd);
     }
   } catch (e) {
-    throw writeError(abs, e);
+    throw e instanceof OutputError ? e : writeError(abs, e);
   }
 }

@@ -1,0 +1,77 @@
+import { SummaryAccumulator } from '../../aggregate/summary-accumulator.js';
+import type { PriceTable } from '../../prices/price-table.js';
+import { runIdAt, type RunPlan } from '../../read/parallel/run-index.js';
+import { planRuns, SiteFactsBuilder, type SiteFacts } from '../pages/site-facts.js';
+import { checkpointOf, jsonSafe, readFactsSnapshot, resumableRuns, snapshotFrame, writeFactsSnapshot } from './facts-snapshot.js';
+import type { HashedInput } from './input-hashes.js';
+
+/** What a build that records its site for the next one knows to keep the facts by (facts-snapshot.ts). */
+export interface FactsKeeping {
+  frame: string;
+  /** This build's inputs, as read for its stamp. */
+  inputs: readonly HashedInput[];
+  /** The previous build's snapshot (a file of the site being replaced), if it wrote one. */
+  previous: string | null;
+}
+
+export interface PlanFacts {
+  facts: SiteFacts;
+  /** The summary's accumulator of every run. */
+  summary: SummaryAccumulator;
+  /**
+   * Writes this build's snapshot, for the next build, to the path given (made from the facts as
+   * it is written); returns its bytes. Null when it keeps none: a small build, or facts with a
+   * number JSON cannot give back.
+   */
+  snapshot: ((abs: string) => number) | null;
+  /** The runs whose facts came from the previous build's snapshot (the first, in the plan's order). */
+  kept: number;
+}
+
+/**
+ * The facts' pass over the runs of a plan (gatherSiteFacts), for a build that keeps what it can:
+ * it goes on from the previous build's snapshot when that holds the first runs of this plan
+ * (building only the runs after them), and takes this build's snapshot on the way.
+ */
+export function gatherPlanFacts(plan: RunPlan, prices: PriceTable, keeping: FactsKeeping | null): PlanFacts {
+  const source = planRuns(plan, prices);
+  const n = source.count;
+  const checkpoint = keeping && n > 0 ? checkpointOf(n) : -1;
+  let builder: SiteFactsBuilder | null = null;
+  let from = 0;
+  let runs = 0;
+  // Read only when it holds this plan's first runs, never past this build's own snapshot (taken
+  // on the way); its numbers straight into arrays with room for the runs after them.
+  let read =
+    keeping?.previous && checkpoint > 0
+      ? readFactsSnapshot(keeping.previous, (at) => {
+          runs = resumableRuns(at, plan, keeping.inputs, keeping.frame);
+          if (runs === 0 || runs > checkpoint) return null;
+          return (column, length) => (column === 0 ? (length / runs) * n : length + Math.max(16, length >> 4));
+        })
+      : null;
+  if (read && keeping) {
+    if (read.facts.runs === runs) {
+      try {
+        builder = SiteFactsBuilder.restore(read.facts, source, (i) => runIdAt(plan, i));
+        from = runs;
+      } catch {
+        // Not whole after all: every run is gathered.
+        builder = null;
+      }
+    }
+  }
+  read = null;
+  builder ??= new SiteFactsBuilder(false, new SummaryAccumulator(), n);
+  let snapshot: PlanFacts['snapshot'] = null;
+  for (let i = from; i < n; i++) {
+    if (i === checkpoint) {
+      const at = snapshotFrame(plan, i, keeping!.inputs, keeping!.frame);
+      const mark = builder.mark();
+      const b = builder;
+      if (at !== null && jsonSafe({ cost: mark.cost, site: mark.site, summary: mark.summary.state })) snapshot = (abs) => writeFactsSnapshot(abs, at, b.snapshotAt(mark));
+    }
+    builder.addRun(source.run(i, false), i);
+  }
+  return { facts: builder.siteFacts(source), summary: builder.accumulator!, snapshot, kept: from };
+}
