@@ -34,6 +34,26 @@ describe('summary accumulator', () => {
     expect(JSON.stringify(oneByOne.result(META))).toBe(whole);
   });
 
+  it('goes on from a mark, through JSON, as it would have without one, and marks the same again', async () => {
+    const { runs } = await loadTraces(['fixtures', 'test/fixtures/dialects', 'test/fixtures/otlp'], { cwd: ROOT, workers: 0 });
+    const whole = JSON.stringify(accumulate(runs).result(META));
+    const k = Math.floor(runs.length * 0.7);
+    const acc = accumulate(runs.slice(0, k));
+    const mark = acc.mark();
+    const state = JSON.stringify(mark.state);
+    // Durations added after the mark are not in it; the mark's copy of the sums does not move either.
+    for (const run of runs.slice(k)) acc.add(run);
+    expect(JSON.stringify(mark.state)).toBe(state);
+    const durations = SummaryAccumulator.durationsAt(mark).map((d) => Float64Array.from(d));
+    expect(durations.reduce((n, d) => n + d.length, 0)).toBeGreaterThan(0);
+    // Read back as a snapshot is (plain values, the durations with room after them).
+    const restored = SummaryAccumulator.restore(JSON.parse(state), durations.map((d) => { const room = new Float64Array(d.length + 5); room.set(d); return room; }));
+    expect(JSON.stringify(restored.mark().state)).toBe(state);
+    for (const run of runs.slice(k)) restored.add(run);
+    expect(JSON.stringify(restored.result(META))).toBe(whole);
+    expect(() => SummaryAccumulator.restore(JSON.parse(state), durations.slice(1))).toThrow(/durations/);
+  });
+
   it('sums a model over its agents and workflows, with every call once in the totals and percentiles', () => {
     const call = (agent: string, provider: string, durationMs: number, costPico: number) =>
       ({ agent, provider, model: 'gpt-4o-2024-08-06', modelId: 'gpt-4o', status: 'ok', inputTokens: 10, outputTokens: 5, costPico, costSource: 'reported', durationMs, start: 0, end: durationMs }) as unknown as Run['calls'][number];

@@ -30,7 +30,7 @@ import type { WriteCallExportsResult } from './exports-job.js';
 import { CALL_EXPORTS } from './exports.js';
 import type { HashedInput, InputRecord } from './reuse/input-hashes.js';
 import { FACTS_FILE } from './reuse/facts-snapshot.js';
-import { gatherPlanFacts, type PlanFacts } from './reuse/kept-facts.js';
+import { gatherPlanFacts, keptFacts, type PlanFacts } from './reuse/kept-facts.js';
 import { listPagesReuse } from './reuse/list-page-keys.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
 import { readReuseRecord, REUSE_FILE, reuseRecordBytes, type ReuseRecord } from './reuse/reuse-record.js';
@@ -45,7 +45,7 @@ import type { SiteInput, SiteModel } from './pages/site-model.js';
 import { singleFilePage } from './pages/single-file.js';
 import { sitePages, type ListPagesReuse } from './pages/site-pages.js';
 import { toolVersion } from './pages/templates.js';
-import { windowSummary } from './pages/window.js';
+import { windowSummary, type WindowSummary } from './pages/window.js';
 import type { RowEnds } from './write/row-file.js';
 import type { SiteFile } from './write/site-file.js';
 import { resolveInside } from './write/site-path.js';
@@ -122,13 +122,15 @@ interface GatheredSite extends Omit<SiteInput, 'runs'> {
   facts: SiteFacts;
   /** The summary was made in the same pass as the facts, from exactly these runs. */
   ownSummary: boolean;
+  /** The 7-day window's summary, when made already (windowSummary of the same). */
+  window?: WindowSummary | null;
 }
 
 /** Step 2-3: names, order, window and charts, from the runs' facts. */
 async function siteModel(g: GatheredSite, opts: RenderOptions): Promise<SiteModel> {
   const { facts, summary } = g;
   const names = opts.names ?? runFileNames(facts.runs.map((r) => r.id));
-  const window = windowSummary(summary, facts, g.ownSummary);
+  const window = g.window !== undefined ? g.window : windowSummary(summary, facts, g.ownSummary);
   opts.onProgress?.('rendering charts');
   const charts = await renderCharts(summary, facts, window);
   const newest = newestFirst(facts.runs);
@@ -225,19 +227,15 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       chunkBytes: options.chunkBytes,
       // The events stay, for the page-writing threads to build the runs again.
       keepPlan: !options.singleFile,
-      // The charts' code loads while the traces are read (on threads, once those were started),
-      // and so does the exports' thread's (EXPERIMENT).
-      onReading: (onThreads) => {
-        preloadCharts();
-        if (onThreads && !options.singleFile) threads.exports = new ParallelExports(prices);
-      },
+      // The charts' code loads while the traces are read (on threads, once those were started).
+      onReading: preloadCharts,
       onRead: options.singleFile
         ? undefined
         : () => {
             // The exports' thread and this one write run pages too once their own work is done:
             // two threads fewer (none more on two cores).
             threads.pages = new ParallelRunPages(prices, Math.max(0, (options.workers ?? defaultWorkers()) - 2));
-            threads.exports ??= new ParallelExports(prices);
+            threads.exports = new ParallelExports(prices);
           },
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
     });
@@ -476,13 +474,13 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
   // Named as the plan numbers the runs (`at`, for the threads): from the plan's ids, before the
   // facts, so that the exports' thread makes the runs' keys meanwhile (it has nothing else to do yet).
   const early = plan ? runFileNames(plan.ids) : null;
+  // A build that records its site goes on from the previous build's facts where it can, and keeps its own.
+  const keeping = plan && elsewhere && reuse ? { frame: reuse.frame, inputs: reuse.inputs, previous: reuse.facts } : null;
+  const kept = { facts: plan ? keptFacts(plan, keeping) : null };
   const keys = elsewhere && reuse ? elsewhere.exports.runKeys({ plan: elsewhere.threadPlan, names: early!.list, inputs: reuse.inputs, frame: reuse.frame }) : null;
   // Awaited below; a failure of the facts' pass must not leave it an unhandled rejection.
   keys?.catch(() => undefined);
-  // A build that records its site goes on from the previous build's facts where it can, and keeps its own.
-  const gathered = plan
-    ? gatherPlanFacts(plan, loaded.prices, keys && reuse ? { frame: reuse.frame, inputs: reuse.inputs, previous: reuse.facts } : null)
-    : heldFacts(loaded.runs);
+  const gathered = plan ? gatherPlanFacts(plan, loaded.prices, keeping, kept) : heldFacts(loaded.runs);
   const { facts, summary: acc } = gathered;
   if (gathered.kept > 0) options.onProgress?.(`summarised ${facts.runs.length - gathered.kept} runs, the facts of ${gathered.kept} kept from the previous build`);
 
@@ -490,6 +488,28 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
   // The run pages need only the runs in order, their names and the frame's facts: the other
   // threads write them from here on, while this thread summarises and renders the charts.
   const context = { version: toolVersion(), priceTable: loaded.prices.date };
+  const summarise = (from: SummaryAccumulator): Summary =>
+    from.result({
+      inputs: loaded.inputs,
+      files: loaded.files,
+      spans: loaded.spans,
+      skippedLines: loaded.skippedLines,
+      priceTable: loaded.prices.date,
+    });
+  // While the keys are still being made (as after a facts' pass that went on from the previous
+  // build's), this thread makes the summary and the 7-day window's meanwhile; once they are made,
+  // the run pages' threads are given their runs first, and these wait for the charts.
+  let ahead: { summary: Summary; window: WindowSummary | null } | null = null;
+  if (keys) {
+    let made = false;
+    void keys.then(() => (made = true), () => (made = true));
+    // The thread's answer, if it came during the pass, is heard once this thread lets it in.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!made) {
+      const summary = summarise(acc);
+      ahead = { summary, window: windowSummary(summary, facts, true) };
+    }
+  }
   const reusePlan = keys && reuse ? planReuse(await keys, facts.runs, reuse.frame, reuse.takePrevious()) : null;
   // Filled as this thread writes `runs.csv` and `assets/runs-data.js`, before the record is made.
   const rowEnds = (kept: RowEnds['kept']): RowEnds => ({ ends: new Float64Array(facts.runs.length), size: 0, kept });
@@ -517,15 +537,11 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
     if (held === null) throw new Error("a build's own pages are rendered once");
     const { facts, names, acc } = held;
     held = null;
-    summary = acc.result({
-      inputs: loaded.inputs,
-      files: loaded.files,
-      spans: loaded.spans,
-      skippedLines: loaded.skippedLines,
-      priceTable: loaded.prices.date,
-    });
+    const made = ahead;
+    ahead = null;
+    summary = made?.summary ?? summarise(acc);
     if (summary.cost.priceTable !== context.priceTable) throw new Error('the run pages were given another price table than the summary has');
-    const model = await siteModel({ facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines }, { onProgress: options.onProgress, names });
+    const model = await siteModel({ facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines, ...(made ? { window: made.window } : {}) }, { onProgress: options.onProgress, names });
     if (recorded) lists = listPagesReuse(recorded.plan, facts.runs, model.newestFirst, reuse!.frame);
     options.onProgress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.

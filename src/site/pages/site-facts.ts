@@ -9,7 +9,7 @@
  * again when it is needed; a small one holds them (heldRuns). Both give the same facts.
  */
 import { NO_AGENT, NO_WORKFLOW, SummaryAccumulator, type AccumulatorMark, type AccumulatorState } from '../../aggregate/summary-accumulator.js';
-import { picoToUsd, type LlmCall, type Run, type RunTotals, type StepNode } from '../../model/types.js';
+import { picoToUsd, type LlmCall, type Run, type StepNode } from '../../model/types.js';
 import { compareRuns } from '../../model/finalise.js';
 import { utcDay } from '../../normalise/timestamp.js';
 import type { PriceTable } from '../../prices/price-table.js';
@@ -17,6 +17,8 @@ import { PlanRuns } from '../../read/parallel/build-runs.js';
 import { DurationHistogram } from '../../charts/duration-histogram.js';
 import type { RunPlan } from '../../read/parallel/run-index.js';
 import { tokenCountsOf, type TokenCounts } from './cells.js';
+import { COLUMNS, StringTable, TOKEN_COUNTS, type CostMark, type CostSnapshot, type FactsMark, type FactsSnapshot } from './facts-state.js';
+import { FactNumbers, PackedRunFacts } from './packed-run-facts.js';
 import { runParts } from './run-parts.js';
 
 /** The runs of a site, by number: held in memory, or built again from the events read. */
@@ -105,69 +107,6 @@ export interface SiteFacts extends CostFacts {
   stepParts: Map<string, Int32Array>;
 }
 
-/** What a run's facts hold in FactsSnapshot's `columns`, a row of this many a run (see costSnapshot). */
-const COLUMNS = 10;
-const TOKEN_COUNTS: readonly TokenCounts[] = ['none', 'total', 'split'];
-
-/** Strings given numbers in the order they are first asked for (null: -1). */
-export class StringTable {
-  readonly list: string[] = [];
-  private readonly index = new Map<string, number>();
-
-  of(s: string | null): number {
-    if (s === null) return -1;
-    let k = this.index.get(s);
-    if (k === undefined) {
-      k = this.list.length;
-      this.index.set(s, k);
-      this.list.push(s);
-    }
-    return k;
-  }
-}
-
-/** The sums of the cost facts at a point (CostFactsBuilder.costMark), and the runs added until then. */
-type CostMark = Omit<CostSnapshot['state'], 'lists'> & { runs: number };
-
-/** What SiteFactsBuilder.mark notes: its sums and its summary's, copied, and how far its other facts reach. */
-export interface FactsMark {
-  cost: CostMark;
-  site: Omit<FactsSnapshot['site'], 'split'>;
-  /** The runs whose page comes in parts, so far (the first of `stepParts`). */
-  split: number;
-  summary: AccumulatorMark;
-}
-
-/** The cost facts of the first runs of a source, as CostFactsBuilder.costSnapshot makes them. */
-export interface CostSnapshot {
-  /** The runs (their ids are the source's: see restore). */
-  runs: number;
-  /** FactNumbers' rows. */
-  numbers: Float64Array;
-  /** COLUMNS numbers a run: its strings and lists (by their number in the string table and `state.lists`), token counts, pages and untimed calls. */
-  columns: Int32Array;
-  state: {
-    lists: number[][];
-    unpriced: { total: number; reasons: [string, number][] };
-    estimated: Record<keyof EstimatedParts, [string, number][]>;
-    days: [string, number, number][];
-  };
-}
-
-/** The site's facts of the first runs of a source, and their summary's accumulator: SiteFactsBuilder.snapshot. */
-export interface FactsSnapshot extends CostSnapshot {
-  strings: string[];
-  site: {
-    durations: ReturnType<DurationHistogram['state']>;
-    /** The slowest calls, by their run's number and the call's index. */
-    slowest: [number, number][];
-    latest: number | null;
-    /** The runs whose page comes in parts, with the number of their calls; their parts of calls follow each other in `stepParts`. */
-    split: [string, number][];
-  };
-  stepParts: Int32Array;
-  summary: { state: AccumulatorState; durations: Float64Array[] };
-}
 
 /** Unpriced calls listed one by one, at most this many (all are counted, all are in calls.csv). */
 export const UNPRICED_LIST_LIMIT = 500;
@@ -372,154 +311,6 @@ export class CostFactsBuilder {
   }
 }
 
-/** A run's numbers in FactNumbers: its times and duration (NaN: none), then its totals in the order of TOTALS. */
-const START = 0;
-const END = 1;
-const DURATION = 2;
-const FIRST_CALL = 3;
-const LAST_CALL = 4;
-const TOTALS = ['calls', 'failedCalls', 'incompleteCalls', 'inputTokens', 'outputTokens', 'totalTokens', 'costPico', 'reportedPico', 'estimatedPico', 'unpricedCalls'] as const;
-const FIRST_TOTAL = 5;
-const ROW = FIRST_TOTAL + TOTALS.length;
-// Every field of RunTotals has its column (FactNumbers.totals reads them in this order).
-const everyTotal: Exclude<keyof RunTotals, (typeof TOTALS)[number]> extends never ? true : never = true;
-void everyTotal;
-
-/**
- * The numbers of many runs' facts, a row of ROW doubles a run. Held as fields of each run's facts,
- * most of them would be an object of their own: V8 boxes a number that is not a small integer
- * (a time, a cost in pico-dollars), 16 bytes and a pointer where a column takes 8, and the totals
- * were one more object a run. The facts of 71,735 runs took 12.6 MB less (BENCHMARKS.md, tenth round).
- */
-class FactNumbers {
-  private data: Float64Array;
-  private rows = 0;
-
-  /** `capacity`: the runs expected (more may come). */
-  constructor(capacity = 1024) {
-    this.data = new Float64Array(ROW * Math.max(1, capacity));
-  }
-
-  /** No room kept for more runs. */
-  trim(): void {
-    if (this.data.length > this.rows * ROW) this.data = this.data.slice(0, this.rows * ROW);
-  }
-
-  /** The first `rows` rows (a view: rows never change once added). */
-  prefix(rows: number): Float64Array {
-    return this.data.subarray(0, rows * ROW);
-  }
-
-  /** Into numbers with no rows yet: `rows` rows that `prefix` gave, at the start of `data`, which is taken as it is (it may have room for more rows). */
-  restore(data: Float64Array, rows: number): void {
-    if (this.rows !== 0 || data.length < rows * ROW) throw new Error('the numbers of the facts are not those of their runs');
-    if (data.length < this.data.length) {
-      this.data.set(data.subarray(0, rows * ROW));
-    } else this.data = data;
-    this.rows = rows;
-  }
-
-  /** Adds a run's numbers; returns its row. */
-  add(run: Run, firstCallTime: number | null, lastCallTime: number | null): number {
-    if ((this.rows + 1) * ROW > this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    const o = this.rows * ROW;
-    const d = this.data;
-    d[o + START] = run.start ?? NaN;
-    d[o + END] = run.end ?? NaN;
-    d[o + DURATION] = run.durationMs ?? NaN;
-    d[o + FIRST_CALL] = firstCallTime ?? NaN;
-    d[o + LAST_CALL] = lastCallTime ?? NaN;
-    for (let k = 0; k < TOTALS.length; k++) d[o + FIRST_TOTAL + k] = run.totals[TOTALS[k]!];
-    return this.rows++;
-  }
-
-  /** Number `k` of row `row`, one of the times (finite or null: NaN stands for null). */
-  time(row: number, k: number): number | null {
-    const v = this.data[row * ROW + k]!;
-    return Number.isNaN(v) ? null : v;
-  }
-
-  /**
-   * A run's totals, a new object: written as one literal, in the order of TOTALS, so that every
-   * such object has one shape from the start (filled in by a loop over the names, they were a
-   * tenth of a second of a build at 1M spans, read about ten times a run).
-   */
-  totals(row: number): RunTotals {
-    const o = row * ROW + FIRST_TOTAL;
-    const d = this.data;
-    return {
-      calls: d[o]!,
-      failedCalls: d[o + 1]!,
-      incompleteCalls: d[o + 2]!,
-      inputTokens: d[o + 3]!,
-      outputTokens: d[o + 4]!,
-      totalTokens: d[o + 5]!,
-      costPico: d[o + 6]!,
-      reportedPico: d[o + 7]!,
-      estimatedPico: d[o + 8]!,
-      unpricedCalls: d[o + 9]!,
-    };
-  }
-}
-
-/** A run's facts, its numbers read from FactNumbers (`totals` is a new object each time). */
-class PackedRunFacts implements RunFacts {
-  readonly id: string;
-  readonly workflow: string | null;
-  readonly pattern: string | null;
-  readonly status: Run['status'];
-  readonly statusText: string | null;
-  readonly files: readonly string[];
-  readonly at: number;
-  readonly tokens: TokenCounts;
-  readonly agents: readonly string[];
-  readonly models: readonly string[];
-  readonly pages: number;
-  readonly untimedCalls: number;
-
-  constructor(
-    private readonly numbers: FactNumbers,
-    private readonly row: number,
-    run: Pick<Run, 'id' | 'workflow' | 'pattern' | 'status' | 'statusText'>,
-    rest: Pick<RunFacts, 'files' | 'at' | 'tokens' | 'agents' | 'models' | 'pages' | 'untimedCalls'>,
-  ) {
-    this.id = run.id;
-    this.workflow = run.workflow;
-    this.pattern = run.pattern;
-    this.status = run.status;
-    this.statusText = run.statusText;
-    this.files = rest.files;
-    this.at = rest.at;
-    this.tokens = rest.tokens;
-    this.agents = rest.agents;
-    this.models = rest.models;
-    this.pages = rest.pages;
-    this.untimedCalls = rest.untimedCalls;
-  }
-
-  get start(): number | null {
-    return this.numbers.time(this.row, START);
-  }
-  get end(): number | null {
-    return this.numbers.time(this.row, END);
-  }
-  get durationMs(): number | null {
-    return this.numbers.time(this.row, DURATION);
-  }
-  get firstCallTime(): number | null {
-    return this.numbers.time(this.row, FIRST_CALL);
-  }
-  get lastCallTime(): number | null {
-    return this.numbers.time(this.row, LAST_CALL);
-  }
-  get totals(): RunTotals {
-    return this.numbers.totals(this.row);
-  }
-}
 
 interface ListNode {
   list: readonly string[] | null;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { lineOf } from '../../read/parallel/event-batch.js';
 import type { RunPlan } from '../../read/parallel/run-index.js';
-import type { FactsSnapshot } from '../pages/site-facts.js';
+import type { FactsSnapshot } from '../pages/facts-state.js';
 import { readFully, withRegularFile, writePartsNoFollow } from '../write/write-file.js';
 import type { HashedInput } from './input-hashes.js';
 

@@ -2,7 +2,7 @@ import { SummaryAccumulator } from '../../aggregate/summary-accumulator.js';
 import type { PriceTable } from '../../prices/price-table.js';
 import { runIdAt, type RunPlan } from '../../read/parallel/run-index.js';
 import { planRuns, SiteFactsBuilder, type SiteFacts } from '../pages/site-facts.js';
-import { checkpointOf, jsonSafe, readFactsSnapshot, resumableRuns, snapshotFrame, writeFactsSnapshot } from './facts-snapshot.js';
+import { checkpointOf, jsonSafe, readFactsSnapshot, resumableRuns, snapshotFrame, writeFactsSnapshot, type ReadSnapshot } from './facts-snapshot.js';
 import type { HashedInput } from './input-hashes.js';
 
 /** What a build that records its site for the next one knows to keep the facts by (facts-snapshot.ts). */
@@ -28,40 +28,52 @@ export interface PlanFacts {
   kept: number;
 }
 
+/** The previous build's snapshot, read: it holds the facts of the first `runs` runs of this build's plan. */
+export interface KeptFacts {
+  read: ReadSnapshot;
+  runs: number;
+}
+
+/**
+ * The previous build's snapshot when it holds the first runs of `plan` (facts-snapshot.ts), and
+ * never more than this build's own snapshot will (taken on the way): read with its numbers
+ * straight into arrays with room for the runs after them. Null otherwise.
+ */
+export function keptFacts(plan: RunPlan, keeping: FactsKeeping | null): KeptFacts | null {
+  const n = plan.offsets.length - 1;
+  const checkpoint = keeping && n > 0 ? checkpointOf(n) : -1;
+  if (keeping?.previous == null || checkpoint <= 0) return null;
+  let runs = 0;
+  const read = readFactsSnapshot(keeping.previous, (at) => {
+    runs = resumableRuns(at, plan, keeping.inputs, keeping.frame);
+    if (runs === 0 || runs > checkpoint) return null;
+    return (column, length) => (column === 0 ? (length / runs) * n : length + Math.max(16, length >> 4));
+  });
+  return read !== null && read.facts.runs === runs ? { read, runs } : null;
+}
+
 /**
  * The facts' pass over the runs of a plan (gatherSiteFacts), for a build that keeps what it can:
- * it goes on from the previous build's snapshot when that holds the first runs of this plan
- * (building only the runs after them), and takes this build's snapshot on the way.
+ * it goes on from the previous build's snapshot (`kept`, which it lets go) when it can, building
+ * only the runs after those it holds, and takes this build's snapshot on the way.
  */
-export function gatherPlanFacts(plan: RunPlan, prices: PriceTable, keeping: FactsKeeping | null): PlanFacts {
+export function gatherPlanFacts(plan: RunPlan, prices: PriceTable, keeping: FactsKeeping | null, kept: { facts: KeptFacts | null }): PlanFacts {
   const source = planRuns(plan, prices);
   const n = source.count;
   const checkpoint = keeping && n > 0 ? checkpointOf(n) : -1;
   let builder: SiteFactsBuilder | null = null;
   let from = 0;
-  let runs = 0;
-  // Read only when it holds this plan's first runs, never past this build's own snapshot (taken
-  // on the way); its numbers straight into arrays with room for the runs after them.
-  let read =
-    keeping?.previous && checkpoint > 0
-      ? readFactsSnapshot(keeping.previous, (at) => {
-          runs = resumableRuns(at, plan, keeping.inputs, keeping.frame);
-          if (runs === 0 || runs > checkpoint) return null;
-          return (column, length) => (column === 0 ? (length / runs) * n : length + Math.max(16, length >> 4));
-        })
-      : null;
-  if (read && keeping) {
-    if (read.facts.runs === runs) {
-      try {
-        builder = SiteFactsBuilder.restore(read.facts, source, (i) => runIdAt(plan, i));
-        from = runs;
-      } catch {
-        // Not whole after all: every run is gathered.
-        builder = null;
-      }
+  const resume = kept.facts;
+  kept.facts = null;
+  if (resume !== null) {
+    try {
+      builder = SiteFactsBuilder.restore(resume.read.facts, source, (i) => runIdAt(plan, i));
+      from = resume.runs;
+    } catch {
+      // Not whole after all: every run is gathered.
+      builder = null;
     }
   }
-  read = null;
   builder ??= new SiteFactsBuilder(false, new SummaryAccumulator(), n);
   let snapshot: PlanFacts['snapshot'] = null;
   for (let i = from; i < n; i++) {
