@@ -66,15 +66,8 @@ const hasOpenFiles = existsSync(OPEN_FILES);
  */
 function openBegunWith(abs: string, p: FilePrefix): number | null {
   if (!hasOpenFiles || constants.O_NOFOLLOW === undefined) return null;
-  let from: number;
+  const from = openPrefix(p);
   try {
-    from = openSync(p.from, READ_FLAGS);
-  } catch (e) {
-    throw new OutputError(`cannot read ${p.from}: ${(e as Error).message}`, { cause: e });
-  }
-  try {
-    const st = fstatSync(from);
-    if (!st.isFile() || st.size !== p.size) throw new OutputError(`${p.from} changed while the site was built`);
     try {
       // COPYFILE_EXCL: never over a file (or a link) already at `abs`.
       copyFileSync(`${OPEN_FILES}/${from}`, abs, constants.COPYFILE_EXCL);
@@ -88,6 +81,24 @@ function openBegunWith(abs: string, p: FilePrefix): number | null {
   try {
     if (fstatSync(fd).size !== p.size) throw new OutputError(`${p.from} changed while the site was built`);
     ftruncateSync(fd, p.bytes);
+    return fd;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** `p.from` opened to read (never through a symbolic link), when it is a regular file of `p.size` bytes; else an OutputError. */
+function openPrefix(p: FilePrefix): number {
+  let fd: number;
+  try {
+    fd = openSync(p.from, READ_FLAGS);
+  } catch (e) {
+    throw new OutputError(`cannot read ${p.from}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size !== p.size) throw new OutputError(`${p.from} changed while the site was built`);
     return fd;
   } catch (e) {
     closeSync(fd);
@@ -161,15 +172,8 @@ export class PieceWriter {
   /** Writes the first `p.bytes` bytes of the file `p.from` (before any piece). */
   private copy(p: FilePrefix): void {
     if (this.position !== 0) throw new Error('a prefix is copied before the pieces');
-    let fd: number;
+    const fd = openPrefix(p);
     try {
-      fd = openSync(p.from, READ_FLAGS);
-    } catch (e) {
-      throw new OutputError(`cannot read ${p.from}: ${(e as Error).message}`, { cause: e });
-    }
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile() || st.size !== p.size) throw new OutputError(`${p.from} changed while the site was built`);
       while (this.bytes < p.bytes) {
         const n = readSync(fd, this.buf, 0, Math.min(this.buf.length, p.bytes - this.bytes), this.bytes);
         if (n === 0) throw new OutputError(`${p.from} changed while the site was built`);
