@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PriceTable } from '../src/prices/price-table.js';
 import { buildSite, type BuildOptions } from '../src/site/build.js';
-import { hashInputs, type InputRecord } from '../src/site/reuse/input-hashes.js';
+import { hashInputs, hashInputsOnThread, type InputRecord } from '../src/site/reuse/input-hashes.js';
 import { FACTS_FILE } from '../src/site/reuse/facts-snapshot.js';
 import { readReuseRecord, REUSE_FILE } from '../src/site/reuse/reuse-record.js';
 import { MANIFEST_NAME } from '../src/site/write/manifest.js';
@@ -60,6 +60,21 @@ describe('the record of an input, and what the next build keeps of it', () => {
     expect((await again(open, openOld)).kept).toBeNull();
     // Another file's record (by name) is not this one's.
     expect((await hashInputs([{ path: file, name: 'g' }], [old]))[0]!.kept).toBeNull();
+  });
+
+  it('reads the same on a thread of its own (a large build\'s stamp), and says so when a file is not there', async () => {
+    const file = at('one\ntwo\n');
+    const old = await sha(file);
+    appendFileSync(file, 'three\n');
+    const gz = at(gzipSync('one\n'));
+    const files = [
+      { path: file, name: 'f' },
+      { path: gz, name: 'g' },
+    ];
+    const here = await hashInputs(files, [old]);
+    expect(here[0]!.kept).toEqual({ lines: 2, sha256: old.sha256 });
+    expect(await hashInputsOnThread(files, [old])).toEqual(here);
+    await expect(hashInputsOnThread([{ path: path.join(tempDir(), 'gone.jsonl'), name: 'gone' }], [])).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('keeps a gzipped file only whole', async () => {

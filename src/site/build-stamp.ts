@@ -7,7 +7,7 @@ import type { Summary } from '../aggregate/summary-types.js';
 import type { SkippedLine } from '../model/types.js';
 import type { PriceTable } from '../prices/price-table.js';
 import { isStream, type InputFile } from '../read/inputs.js';
-import { hashInputs, type HashedInput, type InputRecord } from './reuse/input-hashes.js';
+import { hashInputs, hashInputsOnThread, type HashedInput, type InputRecord } from './reuse/input-hashes.js';
 import { toolVersion } from './pages/templates.js';
 import { MANIFEST_NAME, readManifest } from './write/manifest.js';
 
@@ -20,12 +20,13 @@ import { MANIFEST_NAME, readManifest } from './write/manifest.js';
  */
 export async function buildStamp(
   files: readonly InputFile[],
-  opts: { inputs: readonly string[]; prices: PriceTable; singleFile: boolean },
+  /** `thread`: the inputs are read on a thread of their own (hashInputsOnThread), as a large build's are. */
+  opts: { inputs: readonly string[]; prices: PriceTable; singleFile: boolean; thread?: boolean },
   previousInputs: readonly InputRecord[] = [],
 ): Promise<{ stamp: string; inputs: HashedInput[] } | null> {
   // A pipe can be read only once: such a build is never known to be up to date.
   if (files.some(isStream)) return null;
-  const inputs = await hashInputs(files, previousInputs);
+  const inputs = await (opts.thread ? hashInputsOnThread(files, previousInputs) : hashInputs(files, previousInputs));
   const h = createHash('sha256');
   h.update(JSON.stringify({ inputs: opts.inputs, singleFile: opts.singleFile, code: codeHash(), prices: priceKey(opts.prices) }));
   for (const { record } of inputs) h.update(`\0${record.name}\0${record.sha256}`);

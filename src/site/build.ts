@@ -263,14 +263,29 @@ async function lookBack(
   const before = previousBuild(outDir);
   // The record of what may be kept is a file of that site, when it lists one.
   const reusable = before !== null && before.files.includes(REUSE_FILE) ? readReuseRecord(path.join(outDir, REUSE_FILE)) : null;
-  const stamping = buildStamp(inputs, opts, reusable?.inputs);
+  const mayBeCurrent = before !== null && (reusable === null || sameSizes(inputs, reusable.inputs));
+  // Read beside the traces, a large input's stamp is made on a thread of its own.
+  const stamping = buildStamp(inputs, { ...opts, thread: !mayBeCurrent && bytesOf(inputs) >= BUILD_PARALLEL_FROM }, reusable?.inputs);
   // Awaited by the caller after the traces are read; should that read fail, not an unhandled rejection.
   stamping.catch(() => undefined);
-  const mayBeCurrent = before !== null && (reusable === null || sameSizes(inputs, reusable.inputs));
   const stamped = mayBeCurrent ? await stamping : null;
   // And the snapshot of its facts, read when this build's runs were read (kept-facts.ts).
   const factsFile = reusable !== null && before !== null && before.files.includes(FACTS_FILE) ? path.join(outDir, FACTS_FILE) : null;
   return { stamping, reusable, previous: stamped ? upToDate(outDir, before, stamped.stamp) : null, factsFile };
+}
+
+/** The bytes of the files of `inputs` (a pipe and a file that cannot be looked at count none). */
+function bytesOf(inputs: readonly InputFile[]): number {
+  let bytes = 0;
+  for (const f of inputs) {
+    if (isStream(f)) continue;
+    try {
+      bytes += statSync(f.path).size;
+    } catch {
+      // Not there: the reading says so.
+    }
+  }
+  return bytes;
 }
 
 /** Whether `inputs` are the recorded inputs by name, each of the recorded size (a pipe never is). */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import type { InputFile } from '../../read/inputs.js';
+import { startWorker, workerScript } from '../../start-worker.js';
 
 /**
  * What a build records of each input file (in its site's record, reuse-record.ts), for the next
@@ -32,6 +33,30 @@ export interface HashedInput {
 }
 
 const LF = 0x0a;
+
+/** What hashInputsOnThread gives its thread. */
+export interface HashJob {
+  files: { path: string; name: string }[];
+  previous: readonly InputRecord[];
+}
+
+/**
+ * hashInputs on a thread of its own: the same result. A build reads its traces meanwhile, and
+ * this thread routes their lines: hashed here, a 265 MB input's SHA-256 and lines took 0.15–0.25
+ * s of this thread's time, and ended about 0.2 s after the traces were read.
+ */
+export function hashInputsOnThread(files: readonly InputFile[], previous: readonly InputRecord[]): Promise<HashedInput[]> {
+  const job: HashJob = { files: files.map((f) => ({ path: f.path, name: f.name })), previous };
+  const worker = startWorker(workerScript(import.meta.url, 'site/reuse/hash-inputs-worker.js'), { workerData: job });
+  return new Promise<HashedInput[]>((resolve, reject) => {
+    worker.once('message', (m: { inputs: HashedInput[] } | { failed: { message: string; code?: string } }) => {
+      if ('inputs' in m) resolve(m.inputs);
+      else reject(Object.assign(new Error(m.failed.message), m.failed.code === undefined ? {} : { code: m.failed.code }));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the thread that read the inputs for the stamp ended (${code}) before it answered`)));
+  });
+}
 
 /**
  * Reads every input once: each file's record, and how much of the file of the same name that
