@@ -511,11 +511,12 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
       skippedLines: loaded.skippedLines,
       priceTable: loaded.prices.date,
     });
-  // While the keys are still being made (as after a facts' pass that went on from the previous
-  // build's), this thread makes the summary and the 7-day window's meanwhile; once they are made,
-  // the run pages' threads are given their runs first, and these wait for the charts.
+  // After a facts' pass that went on from the previous build's, the keys are still being made:
+  // this thread makes the summary and the 7-day window's meanwhile. Once the keys are made, the
+  // run pages' threads are given their runs first, and these wait for the charts (as in a fresh
+  // build, whose exports' thread must begin its long work as soon as it can).
   let ahead: { summary: Summary; window: WindowSummary | null } | null = null;
-  if (keys) {
+  if (keys && gathered.kept > 0) {
     let made = false;
     void keys.then(() => (made = true), () => (made = true));
     // The thread's answer, if it came during the pass, is heard once this thread lets it in.
