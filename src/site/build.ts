@@ -197,7 +197,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Unchanged inputs, options and code: the site already there is what this build would write.
   progress?.('checking the inputs against the last build');
   const outDir = path.resolve(options.cwd ?? process.cwd(), options.outDir);
-  const { stamping, reusable, previous, factsFile } = await lookBack(outDir, inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true });
+  // Read on threads (as a large input is), the stamp is made on a thread of its own too.
+  const large = (options.workers ?? defaultWorkers()) > 0 && bytesOf(inputs) >= (options.parallelFrom ?? BUILD_PARALLEL_FROM);
+  const { stamping, reusable, previous, factsFile } = await lookBack(outDir, inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true, thread: large });
   if (previous) {
     const { record, summary } = previous;
     return {
@@ -264,8 +266,9 @@ async function lookBack(
   // The record of what may be kept is a file of that site, when it lists one.
   const reusable = before !== null && before.files.includes(REUSE_FILE) ? readReuseRecord(path.join(outDir, REUSE_FILE)) : null;
   const mayBeCurrent = before !== null && (reusable === null || sameSizes(inputs, reusable.inputs));
-  // Read beside the traces, a large input's stamp is made on a thread of its own.
-  const stamping = buildStamp(inputs, { ...opts, thread: !mayBeCurrent && bytesOf(inputs) >= BUILD_PARALLEL_FROM }, reusable?.inputs);
+  // Read beside the traces, a large input's stamp is made on a thread of its own (`opts.thread`);
+  // awaited before anything else, on this one (a thread would only add its start).
+  const stamping = buildStamp(inputs, { ...opts, thread: opts.thread === true && !mayBeCurrent }, reusable?.inputs);
   // Awaited by the caller after the traces are read; should that read fail, not an unhandled rejection.
   stamping.catch(() => undefined);
   const stamped = mayBeCurrent ? await stamping : null;
