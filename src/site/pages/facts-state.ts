@@ -58,7 +58,7 @@ export interface CostSnapshot {
   };
 }
 
-/** The site's facts of the first runs of a source, and their summary's accumulator: SiteFactsBuilder.snapshot. */
+/** The site's facts of the first runs of a source, and their summary's accumulator: SiteFactsBuilder.snapshotAt. */
 export interface FactsSnapshot extends CostSnapshot {
   strings: string[];
   site: {

@@ -8,7 +8,7 @@
  * A large build reads its runs from the events kept in shared memory (RunPlan) and builds each
  * again when it is needed; a small one holds them (heldRuns). Both give the same facts.
  */
-import { NO_AGENT, NO_WORKFLOW, SummaryAccumulator, type AccumulatorMark, type AccumulatorState } from '../../aggregate/summary-accumulator.js';
+import { NO_AGENT, NO_WORKFLOW, SummaryAccumulator } from '../../aggregate/summary-accumulator.js';
 import { picoToUsd, type LlmCall, type Run, type StepNode } from '../../model/types.js';
 import { compareRuns } from '../../model/finalise.js';
 import { utcDay } from '../../normalise/timestamp.js';
@@ -106,7 +106,6 @@ export interface SiteFacts extends CostFacts {
   /** The part of each call of the runs whose page comes in parts (run-parts.ts), for links. */
   stepParts: Map<string, Int32Array>;
 }
-
 
 /** Unpriced calls listed one by one, at most this many (all are counted, all are in calls.csv). */
 export const UNPRICED_LIST_LIMIT = 500;
@@ -311,7 +310,6 @@ export class CostFactsBuilder {
   }
 }
 
-
 interface ListNode {
   list: readonly string[] | null;
   next: Map<string, ListNode> | null;
@@ -388,7 +386,8 @@ export class SiteFactsBuilder extends CostFactsBuilder {
     if (this.summary === null) throw new Error('facts are kept between builds with their summary');
     return {
       cost: this.costMark(),
-      site: structuredClone({ durations: this.durations.state(), slowest: this.slowest.map((ref, k): [number, number] => [this.slowestAt[k]!, ref.call.index]), latest: this.latest }),
+      // Copies: the histogram's counts (`state`), the slowest calls' numbers.
+      site: { durations: this.durations.state(), slowest: this.slowest.map((ref, k): [number, number] => [this.slowestAt[k]!, ref.call.index]), latest: this.latest },
       split: this.stepParts.size,
       summary: this.summary.mark(),
     };

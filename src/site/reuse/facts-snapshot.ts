@@ -4,6 +4,7 @@ import { lineOf } from '../../read/parallel/event-batch.js';
 import type { RunPlan } from '../../read/parallel/run-index.js';
 import type { FactsSnapshot } from '../pages/facts-state.js';
 import { readFully, withRegularFile, writePartsNoFollow } from '../write/write-file.js';
+import { headLine } from './head-line.js';
 import type { HashedInput } from './input-hashes.js';
 
 /**
@@ -152,31 +153,25 @@ export function readFactsSnapshot(file: string, room: (at: SnapshotFrame) => ((c
       pos += n;
       return into;
     };
-    // The first line after the format's: what it was taken of, and the sizes of the rest.
-    const first = Buffer.allocUnsafe(Math.min(size, 1 << 16));
-    if (size < MAGIC.length || !readFully(fd, first, first.length, 0) || first.toString('latin1', 0, MAGIC.length) !== MAGIC) return null;
-    let line = first;
-    let end = line.indexOf(0x0a, MAGIC.length);
-    if (end === -1 && size > first.length) {
-      line = Buffer.allocUnsafe(size);
-      if (!readFully(fd, line, size, 0)) return null;
-      end = line.indexOf(0x0a, MAGIC.length);
+    // The first line after the format's: what it was taken of, and the sizes of the rest (in the
+    // first 64 KB, unless its inputs are very many).
+    if (size < MAGIC.length) return null;
+    let lines = Buffer.allocUnsafe(Math.min(size, 1 << 16));
+    if (!readFully(fd, lines, lines.length, 0)) return null;
+    let first = headLine(lines, MAGIC, frameSchema);
+    if (first === null && size > lines.length) {
+      lines = Buffer.allocUnsafe(size);
+      if (!readFully(fd, lines, size, 0)) return null;
+      first = headLine(lines, MAGIC, frameSchema);
     }
-    if (end === -1) return null;
-    let meta: z.infer<typeof frameSchema>;
-    try {
-      const parsed = frameSchema.safeParse(JSON.parse(line.toString('utf8', MAGIC.length, end)));
-      if (!parsed.success) return null;
-      meta = parsed.data;
-    } catch {
-      return null;
-    }
-    const { f64, i32, factsBytes, ...at } = meta;
+    if (first === null) return null;
+    const { head, end } = first;
+    const { f64, i32, factsBytes, ...at } = head;
     if (f64.length < 1 || i32.length !== 2) return null;
     if (aligned(end + 1 + factsBytes) + 8 * f64.reduce((n, k) => n + k, 0) + 4 * i32.reduce((n, k) => n + k, 0) !== size) return null;
     const roomOf = room(at);
     if (roomOf === null) return null;
-    hash.update(line.subarray(0, end + 1));
+    hash.update(lines.subarray(0, end + 1));
     pos = end + 1;
     const json = next(factsBytes);
     if (json === null || next(aligned(pos) - pos) === null) return null;

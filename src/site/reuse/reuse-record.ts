@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { inputRecordSchema, type InputRecord } from './input-hashes.js';
 import { KEY_BYTES } from './run-keys.js';
 import { readNoFollow } from '../write/write-file.js';
+import { headLine } from './head-line.js';
 
 /**
  * What a build records for the next one to keep of its site: its inputs, the frame every run page
@@ -74,17 +75,9 @@ export function readReuseRecord(file: string): ReuseRecord | null {
 
 /** The record in `bytes`, checked; null when they are not one. */
 function reuseRecordOf(bytes: Buffer): ReuseRecord | null {
-  if (bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) return null;
-  const end = bytes.indexOf(0x0a, MAGIC.length);
-  if (end === -1) return null;
-  let head: z.infer<typeof headSchema>;
-  try {
-    const parsed = headSchema.safeParse(JSON.parse(bytes.toString('utf8', MAGIC.length, end)));
-    if (!parsed.success) return null;
-    head = parsed.data;
-  } catch {
-    return null;
-  }
+  const line = headLine(bytes, MAGIC, headSchema);
+  if (line === null) return null;
+  const { head, end } = line;
   const { runs, withCalls, listPages } = head;
   let at = end + 1;
   if (withCalls > runs || bytes.length !== at + runs * (KEY_BYTES + 24) + withCalls * 16 + listPages * (KEY_BYTES + 8)) return null;

@@ -67,16 +67,16 @@ const hasOpenFiles = existsSync(OPEN_FILES);
 function openBegunWith(abs: string, p: FilePrefix): number | null {
   if (!hasOpenFiles || constants.O_NOFOLLOW === undefined) return null;
   const from = openPrefix(p);
+  let copied = true;
   try {
-    try {
-      // COPYFILE_EXCL: never over a file (or a link) already at `abs`.
-      copyFileSync(`${OPEN_FILES}/${from}`, abs, constants.COPYFILE_EXCL);
-    } catch {
-      return null;
-    }
+    // COPYFILE_EXCL: never over a file (or a link) already at `abs`.
+    copyFileSync(`${OPEN_FILES}/${from}`, abs, constants.COPYFILE_EXCL);
+  } catch {
+    copied = false;
   } finally {
     closeSync(from);
   }
+  if (!copied) return null;
   const fd = openSync(abs, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
   try {
     if (fstatSync(fd).size !== p.size) throw new OutputError(`${p.from} changed while the site was built`);
