@@ -47,3 +47,9 @@ export function sharedTextAt(t: SharedTexts, i: number): string {
   }
   return buffer.toString(t.wide[i] === 1 ? 'utf16le' : 'latin1', i === 0 ? 0 : t.ends[i - 1]!, t.ends[i]!);
 }
+
+/** String `i` of the list as it is kept: its bytes (a view, not a copy), and whether they are UTF-16. */
+export function sharedTextBytes(t: SharedTexts, i: number): { bytes: Uint8Array; wide: boolean } {
+  if (!(i >= 0 && i < t.ends.length)) throw new Error(`no string number ${i} in a list of ${t.ends.length}`);
+  return { bytes: t.bytes.subarray(i === 0 ? 0 : t.ends[i - 1]!, t.ends[i]!), wide: t.wide[i] === 1 };
+}
