@@ -402,8 +402,10 @@ describe('the facts a large build keeps for the next (facts-snapshot.ts)', () =>
   const threads = { workers: 2, parallelFrom: 0 };
   const line = (o: object) => `${JSON.stringify(o)}\n`;
   /**
-   * Run `n`: calls of several workflows, agents and models, some priced by the trace, some by the
-   * price table, some unpriced, some failed; run 3 has 20,050 calls when `big` (its page comes in parts).
+   * Run `n`, begun 90 minutes after run n - 1 (runs 1 to 130 span 8 days, so the 7-day window
+   * leaves out the first): calls of several workflows, agents and models, some priced by the
+   * trace, some by the price table, some unpriced, some failed; run 3 has 20,050 calls when `big`
+   * (its page comes in parts).
    */
   const runLines = (n: number, big: boolean): string => {
     const id = `run-${String(n).padStart(3, '0')}`;
@@ -411,7 +413,7 @@ describe('the facts a large build keeps for the next (facts-snapshot.ts)', () =>
     const base = { run_id: id, workflow: `flow-${n % 3}`, agent_name: `agent-${n % 2}` };
     let out = '';
     for (let c = 0; c < calls; c++) {
-      const start = Date.UTC(2026, 0, 1, 0, 0, 0) + n * 3_600_000 + c * 1_000;
+      const start = Date.UTC(2026, 0, 1, 0, 0, 0) + n * 5_400_000 + c * 1_000;
       const model = ['gpt-4o', 'gpt-4o-mini', 'mystery-model'][(n + c) % 3];
       out += line({ event_type: 'llm_call_start', ...base, model, timestamp: new Date(start).toISOString() });
       const end = { ...base, model, input_tokens: 100 + n + c, output_tokens: 10 + (c % 7), duration_ms: 200 + ((n * 37 + c * 11) % 5_000), timestamp: new Date(start + 800).toISOString() };
@@ -422,28 +424,36 @@ describe('the facts a large build keeps for the next (facts-snapshot.ts)', () =>
     return out;
   };
   const runs = (from: number, to: number, big = false) => Array.from({ length: to - from + 1 }, (_, i) => runLines(from + i, big)).join('');
-  /** A build that notes what it says it did (the message of the facts kept). */
-  const build = async (inputs: string[], outDir: string) => {
+  /** A build that notes what it says it did: the messages of the facts kept and of the window's facts kept. */
+  const builds = async (inputs: string[], outDir: string) => {
     const said: string[] = [];
     await buildSite({ inputs, outDir, ...threads, onProgress: (m) => said.push(m) });
-    return said.find((m) => m.startsWith('summarised')) ?? null;
+    return said.filter((m) => m.startsWith('summarised') || m.startsWith('the 7-day window'));
   };
+  /** The message of the facts kept, or null. */
+  const build = async (inputs: string[], outDir: string) => (await builds(inputs, outDir)).find((m) => m.startsWith('summarised')) ?? null;
 
   it('goes on from the facts of every run before the last 64th of the previous build, and equals a fresh build', async () => {
     const dir = tempDir();
     const trace = path.join(dir, 't.jsonl');
-    writeFileSync(trace, runs(1, 130, true));
+    // The window (from 2026-01-03, 7 days to 2026-01-09) cuts run 31, begun the day before, to its last call.
+    writeFileSync(trace, runs(1, 130, true) + line({ event_type: 'llm_call_start', run_id: 'run-031', model: 'gpt-4o', timestamp: '2026-01-03T01:00:00Z' }));
     const out = path.join(dir, 'site');
-    expect(await build([trace], out)).toBeNull();
+    expect(await builds([trace], out)).toEqual([]);
     // The snapshot is a file of the site, listed with the others.
     expect(JSON.parse(readFileSync(path.join(out, MANIFEST_NAME), 'utf8')).files).toContain(FACTS_FILE);
-    // Taken before run 128 (130 less a 64th, rounded up): the runs after it may still grow.
+    // Taken before run 128 (130 less a 64th, rounded up): the runs after it may still grow. The
+    // window begins the same day: its facts of those runs are kept too.
     appendFileSync(trace, runs(131, 134));
-    expect(await build([trace], out)).toBe('summarised 7 runs, the facts of 127 kept from the previous build');
+    expect(await builds([trace], out)).toEqual(['summarised 7 runs, the facts of 127 kept from the previous build', 'the 7-day window: the facts of 127 runs kept from the previous build']);
     expect(treeOf(out)).toEqual(await freshTree({ inputs: [trace], ...threads }));
     // And from this build's, taken before run 132.
     appendFileSync(trace, runs(135, 135) + line({ event_type: 'llm_call_start', run_id: 'run-134', model: 'gpt-4o', timestamp: '2026-01-07T00:00:00Z' }));
-    expect(await build([trace], out)).toBe('summarised 4 runs, the facts of 131 kept from the previous build');
+    expect(await builds([trace], out)).toEqual(['summarised 4 runs, the facts of 131 kept from the previous build', 'the 7-day window: the facts of 131 runs kept from the previous build']);
+    expect(treeOf(out)).toEqual(await freshTree({ inputs: [trace], ...threads }));
+    // A day later the window begins a day later: the runs are read again for it, not for the rest.
+    appendFileSync(trace, runs(136, 150));
+    expect(await builds([trace], out)).toEqual(['summarised 18 runs, the facts of 132 kept from the previous build']);
     expect(treeOf(out)).toEqual(await freshTree({ inputs: [trace], ...threads }));
   });
 

@@ -45,7 +45,7 @@ import type { SiteInput, SiteModel } from './pages/site-model.js';
 import { singleFilePage } from './pages/single-file.js';
 import { sitePages, type ListPagesReuse } from './pages/site-pages.js';
 import { toolVersion } from './pages/templates.js';
-import { windowSummary, type WindowSummary } from './pages/window.js';
+import { windowSummary, type WindowKeeping, type WindowSummary } from './pages/window.js';
 import type { RowEnds } from './write/row-file.js';
 import type { SiteFile } from './write/site-file.js';
 import { resolveInside } from './write/site-path.js';
@@ -101,6 +101,8 @@ export interface RenderOptions {
   /** Where `assets/runs-data.js`'s rows end, for the record, and which the previous build's file holds. */
   dataRows?: RowEnds;
   onProgress?: (message: string) => void;
+  /** Called once the 7-day window's summary is made. */
+  onWindow?: () => void;
 }
 
 /**
@@ -124,13 +126,16 @@ interface GatheredSite extends Omit<SiteInput, 'runs'> {
   ownSummary: boolean;
   /** The 7-day window's summary, when made already (windowSummary of the same). */
   window?: WindowSummary | null;
+  /** What a build that keeps its facts asks of the window's pass (reuse/kept-facts.ts). */
+  windowKeeping?: WindowKeeping | null;
 }
 
 /** Step 2-3: names, order, window and charts, from the runs' facts. */
 async function siteModel(g: GatheredSite, opts: RenderOptions): Promise<SiteModel> {
   const { facts, summary } = g;
   const names = opts.names ?? runFileNames(facts.runs.map((r) => r.id));
-  const window = g.window !== undefined ? g.window : windowSummary(summary, facts, g.ownSummary);
+  const window = g.window !== undefined ? g.window : windowSummary(summary, facts, g.ownSummary, g.windowKeeping ?? null);
+  opts.onWindow?.();
   opts.onProgress?.('rendering charts');
   const charts = await renderCharts(summary, facts, window);
   const newest = newestFirst(facts.runs);
@@ -176,7 +181,7 @@ export async function renderSite(input: SiteInput, opts: RenderOptions = {}): Pr
 /** The facts' pass over runs held in list order (a small build), which keeps nothing for the next. */
 function heldFacts(runs: readonly Run[]): PlanFacts {
   const summary = new SummaryAccumulator();
-  return { facts: siteFactsOf(runs, summary), summary, snapshot: null, kept: 0 };
+  return { facts: siteFactsOf(runs, summary), summary, snapshot: null, kept: 0, window: null };
 }
 
 function countPages(files: Iterable<SiteFile>, seen: { pages: number }): Iterable<SiteFile> {
@@ -319,7 +324,7 @@ function externalWriters(
    * last, as REUSE_FILE) with the snapshot of its facts (FACTS_FILE, written as the threads start
    * on the run pages); null: none.
    */
-  reuse: { plan: ReusePlan; record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ReuseRecord; facts: ((abs: string) => number) | null } | null,
+  reuse: { plan: ReusePlan; record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ReuseRecord; facts: ((abs: string) => number) | null; windowDone: Promise<void> } | null,
 ): ExternalFiles & { pages: number } {
   const planned = site.files.reduce((sum, files) => sum + files, 0);
   const writesFacts = reuse !== null && reuse.facts !== null;
@@ -352,22 +357,25 @@ function externalWriters(
         stopTaking(job.pages);
         return { pages: 0, bytes: 0 };
       });
-      const settled = Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site, stepParts, job, kept), here]);
-      // Written while the threads begin (and made from the facts, let go once written).
-      let factsBytes = 0;
-      try {
-        if (reuse) factsBytes = writeFacts(reuse, root);
-      } catch (e) {
-        stopTaking(job.pages);
-        await settled;
-        throw e;
-      }
-      const [pages, exports, own] = await settled;
+      // The snapshot of the facts is written while the threads work, once the window's pass (which
+      // it holds a mark of) is done, or this thread's own pages are written without one. Should it
+      // fail, no thread takes more runs.
+      const facts = reuse
+        ? Promise.race([reuse.windowDone, ownWritten])
+            .then((ok) => (ok === false ? 0 : writeFacts(reuse, root)))
+            .catch((e: unknown) => {
+              stopTaking(job.pages);
+              throw e;
+            })
+        : Promise.resolve(0);
+      const [pages, exports, own, factsWritten] = await Promise.allSettled([threads.pages.write(job), threads.exports.write(root, site, stepParts, job, kept), here, facts]);
       // Their work is done: the threads and what they hold go before this thread lists the site's files.
       await Promise.all([threads.pages.close(), threads.exports.close()]);
+      if (factsWritten.status === 'rejected') throw factsWritten.reason;
       if (pages.status === 'rejected') throw pages.reason;
       if (exports.status === 'rejected') throw exports.reason;
       if (own.status === 'rejected') throw own.reason;
+      const factsBytes = factsWritten.value;
       const count = pages.value.pages + exports.value.pages.pages + own.value.pages;
       if (count !== planned) throw new Error(`${count} run pages were written of the ${planned} planned`);
       let record = 0;
@@ -499,7 +507,7 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
   // Awaited below; a failure of the facts' pass must not leave it an unhandled rejection.
   keys?.catch(() => undefined);
   const gathered = plan ? gatherPlanFacts(plan, loaded.prices, keeping, kept) : heldFacts(loaded.runs);
-  const { facts, summary: acc } = gathered;
+  const { facts, summary: acc, window: windowKeeping } = gathered;
   if (gathered.kept > 0) options.onProgress?.(`summarised ${facts.runs.length - gathered.kept} runs, the facts of ${gathered.kept} kept from the previous build`);
 
   const names = early ?? runFileNames(facts.runs.map((r) => r.id));
@@ -519,6 +527,16 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
   // run pages' threads are given their runs first, and these wait for the charts (as in a fresh
   // build, whose exports' thread must begin its long work as soon as it can).
   let ahead: { summary: Summary; window: WindowSummary | null } | null = null;
+  // Settled once the window's pass is done: the snapshot of the facts holds a mark of it.
+  let windowMadeNow!: () => void;
+  const windowMade = new Promise<void>((resolve) => (windowMadeNow = resolve));
+  let windowSaid = false;
+  const windowDone = (): void => {
+    if (windowSaid) return;
+    windowSaid = true;
+    if (windowKeeping && windowKeeping.keptRuns > 0) options.onProgress?.(`the 7-day window: the facts of ${windowKeeping.keptRuns} runs kept from the previous build`);
+    windowMadeNow();
+  };
   if (keys && gathered.kept > 0) {
     let made = false;
     void keys.then(() => (made = true), () => (made = true));
@@ -526,7 +544,8 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
     await new Promise((resolve) => setImmediate(resolve));
     if (!made) {
       const summary = summarise(acc);
-      ahead = { summary, window: windowSummary(summary, facts, true) };
+      ahead = { summary, window: windowSummary(summary, facts, true, windowKeeping) };
+      windowDone();
     }
   }
   const reusePlan = keys && reuse ? planReuse(await keys, facts.runs, reuse.frame, reuse.takePrevious()) : null;
@@ -542,6 +561,7 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
           plan: reusePlan,
           // The snapshot of the facts goes with the record of the site.
           facts: gathered.snapshot,
+          windowDone: windowMade,
           record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']): ReuseRecord => {
             if (lists === undefined) throw new Error('the reuse record is made once the list pages are');
             return { frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, runEnds: runRows.ends, dataEnds: dataRows.ends, dataBytes: dataRows.size, callEnds: ends, listKeys: lists.keys, listBytes: lists.bytes };
@@ -560,7 +580,10 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
     ahead = null;
     summary = made?.summary ?? summarise(acc);
     if (summary.cost.priceTable !== context.priceTable) throw new Error('the run pages were given another price table than the summary has');
-    const model = await siteModel({ facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines, ...(made ? { window: made.window } : {}) }, { onProgress: options.onProgress, names });
+    const model = await siteModel(
+      { facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines, windowKeeping, ...(made ? { window: made.window } : {}) },
+      { onProgress: options.onProgress, names, onWindow: windowDone },
+    );
     if (recorded) lists = listPagesReuse(recorded.plan, facts.runs, model.newestFirst, reuse!.frame);
     options.onProgress?.(`writing ${options.outDir}`);
     // Pages are rendered as they are written: the whole site is never in memory at once.

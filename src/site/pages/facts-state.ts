@@ -10,7 +10,7 @@ import type { EstimatedParts } from './site-facts.js';
  */
 
 /** What a run's facts hold in FactsSnapshot's `columns`, a row of this many a run (see costSnapshot). */
-export const COLUMNS = 10;
+export const COLUMNS = 11;
 export const TOKEN_COUNTS: readonly TokenCounts[] = ['none', 'total', 'split'];
 
 /** Strings given numbers in the order they are first asked for (null: -1). */
@@ -42,13 +42,13 @@ export interface FactsMark {
   summary: AccumulatorMark;
 }
 
-/** The cost facts of the first runs of a source, as CostFactsBuilder.costSnapshot makes them. */
+/** The cost facts of the first runs added to a builder, as CostFactsBuilder.costSnapshot makes them. */
 export interface CostSnapshot {
-  /** The runs (their ids are the source's: see restore). */
+  /** The runs (their ids are the source's, by their number: see restore). */
   runs: number;
-  /** FactNumbers' rows. */
+  /** FactNumbers' rows, a run's row in the order they were added. */
   numbers: Float64Array;
-  /** COLUMNS numbers a run: its strings and lists (by their number in the string table and `state.lists`), token counts, pages and untimed calls. */
+  /** COLUMNS numbers a run, in the same order: its strings and lists (by their number in the string table and `state.lists`), token counts, pages, untimed calls, and its number in the source. */
   columns: Int32Array;
   state: {
     lists: number[][];
@@ -70,5 +70,25 @@ export interface FactsSnapshot extends CostSnapshot {
     split: [string, number][];
   };
   stepParts: Int32Array;
-  summary: { state: AccumulatorState; durations: Float64Array[] };
+  summary: SummarySnapshot;
+  /** The 7-day window's facts of the same runs, when this build's window pass took them (window.ts); their strings are in `strings`. */
+  window: WindowSnapshot | null;
+}
+
+/** An accumulator as a mark found it, with the durations it holds (SummaryAccumulator.durationsAt). */
+export interface SummarySnapshot {
+  state: AccumulatorState;
+  durations: Float64Array[];
+}
+
+/**
+ * What the 7-day window's pass kept of the runs before a snapshot's point: the cost facts of
+ * those with a call in the window, each cut to those calls, and their summary's accumulator. A
+ * run is cut by the window's first day only (no call is later than its end, the latest time of
+ * all), so a later build whose window begins the same day goes on from them.
+ */
+export interface WindowSnapshot extends CostSnapshot {
+  /** Epoch ms: 00:00 UTC of the window's first day (TimeWindow.from). */
+  from: number;
+  summary: SummarySnapshot;
 }

@@ -119,7 +119,8 @@ export class PackedRunFacts implements RunFacts {
 
   constructor(
     private readonly numbers: FactNumbers,
-    private readonly row: number,
+    /** Its row of numbers: the order it was added in (CostFactsBuilder.costSnapshot). */
+    readonly row: number,
     run: Pick<Run, 'id' | 'workflow' | 'pattern' | 'status' | 'statusText'>,
     rest: Pick<RunFacts, 'files' | 'at' | 'tokens' | 'agents' | 'models' | 'pages' | 'untimedCalls'>,
   ) {

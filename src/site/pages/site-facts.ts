@@ -17,7 +17,7 @@ import { PlanRuns } from '../../read/parallel/build-runs.js';
 import { DurationHistogram } from '../../charts/duration-histogram.js';
 import type { RunPlan } from '../../read/parallel/run-index.js';
 import { tokenCountsOf, type TokenCounts } from './cells.js';
-import { COLUMNS, StringTable, TOKEN_COUNTS, type CostMark, type CostSnapshot, type FactsMark, type FactsSnapshot } from './facts-state.js';
+import { COLUMNS, StringTable, TOKEN_COUNTS, type CostMark, type CostSnapshot, type FactsMark, type FactsSnapshot, type WindowSnapshot } from './facts-state.js';
 import { FactNumbers, PackedRunFacts } from './packed-run-facts.js';
 import { runParts } from './run-parts.js';
 
@@ -140,7 +140,7 @@ function agentsOf(nodes: readonly StepNode[], out: Set<string>): Set<string> {
  * sorted (`costFacts`).
  */
 export class CostFactsBuilder {
-  protected readonly runs: RunFacts[] = [];
+  protected readonly runs: PackedRunFacts[] = [];
   private readonly unpriced: UnpricedCalls = { total: 0, reasons: new Map(), first: [] };
   private readonly estimatedPico: EstimatedParts = { workflow: new Map(), agent: new Map(), provider: new Map() };
   private readonly days = new Map<string, DayProvenance>();
@@ -224,8 +224,8 @@ export class CostFactsBuilder {
 
   /**
    * The cost facts as they are now, for a snapshot of the runs added so far (costSnapshot): the
-   * sums, copied. Only for runs added in their source's order (run `i` as `at` i) and not in list
-   * order: the first unpriced calls are then found once the runs are sorted, from the source.
+   * sums, copied. Only for runs not fed in list order: the first unpriced calls are then found
+   * once the runs are sorted, from the source.
    */
   protected costMark(): CostMark {
     if (this.inOrder) throw new Error('only the facts of runs fed by their number are kept between builds');
@@ -238,12 +238,12 @@ export class CostFactsBuilder {
     };
   }
 
-  /** The cost facts of the runs before `mark` as plain values and columns, made from the runs' facts (which never change once added) and the sums the mark copied. */
+  /** The cost facts of the runs added before `mark` as plain values and columns, made from the runs' facts (which never change once added) and the sums the mark copied. */
   protected costSnapshot(strings: StringTable, mark: CostMark): CostSnapshot {
     const n = mark.runs;
-    // In the runs' order by number: the facts may have been sorted into list order since.
-    const byAt: RunFacts[] = new Array<RunFacts>(n);
-    for (const f of this.runs) if (f.at < n) byAt[f.at] = f;
+    // In the order they were added: the facts may have been sorted into list order since.
+    const byRow: PackedRunFacts[] = new Array<PackedRunFacts>(n);
+    for (const f of this.runs) if (f.row < n) byRow[f.row] = f;
     const columns = new Int32Array(n * COLUMNS);
     const lists = new Map<readonly string[], number>();
     const listOf = (list: readonly string[]): number => {
@@ -252,8 +252,8 @@ export class CostFactsBuilder {
       return k;
     };
     for (let i = 0; i < n; i++) {
-      const f = byAt[i];
-      if (f === undefined) throw new Error(`run ${i} has no facts`);
+      const f = byRow[i];
+      if (f === undefined) throw new Error(`row ${i} has no facts`);
       const o = i * COLUMNS;
       columns[o] = strings.of(f.workflow);
       columns[o + 1] = strings.of(f.pattern);
@@ -265,18 +265,18 @@ export class CostFactsBuilder {
       columns[o + 7] = TOKEN_COUNTS.indexOf(f.tokens);
       columns[o + 8] = f.pages;
       columns[o + 9] = f.untimedCalls;
+      columns[o + 10] = f.at;
     }
     const { runs: _runs, ...sums } = mark;
     return {
       runs: n,
-      // Row i is run i's: rows are added as runs are.
       numbers: this.numbers.prefix(n),
       columns,
       state: { lists: [...lists.keys()].map((list) => list.map((s) => strings.of(s))), ...sums },
     };
   }
 
-  /** Gives this (new) builder the facts `costSnapshot` took. */
+  /** Gives this (new) builder the facts `costSnapshot` took (`idOf`: a run's id by its number in the source). */
   protected restoreCost(snap: CostSnapshot, strings: readonly string[], idOf: (i: number) => string): void {
     if (this.inOrder || this.runs.length > 0) throw new Error('facts are restored into a new builder of runs fed by their number');
     const at = (k: number): string | null => (k === -1 ? null : strings[k]!);
@@ -289,9 +289,10 @@ export class CostFactsBuilder {
       const c = snap.columns;
       const tokens = TOKEN_COUNTS[c[o + 7]!];
       const status = at(c[o + 2]!) as Run['status'] | null;
-      if (tokens === undefined || status === null) throw new Error(`the facts of run ${i} are not whole`);
-      const run = { id: idOf(i), workflow: at(c[o]!), pattern: at(c[o + 1]!), status, statusText: at(c[o + 3]!) };
-      this.runs.push(new PackedRunFacts(this.numbers, i, run, { files: lists[c[o + 4]!]!, at: i, tokens, agents: lists[c[o + 5]!]!, models: lists[c[o + 6]!]!, pages: c[o + 8]!, untimedCalls: c[o + 9]! }));
+      const number = c[o + 10]!;
+      if (tokens === undefined || status === null || number < 0) throw new Error(`the facts of row ${i} are not whole`);
+      const run = { id: idOf(number), workflow: at(c[o]!), pattern: at(c[o + 1]!), status, statusText: at(c[o + 3]!) };
+      this.runs.push(new PackedRunFacts(this.numbers, i, run, { files: lists[c[o + 4]!]!, at: number, tokens, agents: lists[c[o + 5]!]!, models: lists[c[o + 6]!]!, pages: c[o + 8]!, untimedCalls: c[o + 9]! }));
     }
     this.unpriced.total = snap.state.unpriced.total;
     for (const [k, v] of snap.state.unpriced.reasons) this.unpriced.reasons.set(k, v);
@@ -393,8 +394,8 @@ export class SiteFactsBuilder extends CostFactsBuilder {
     };
   }
 
-  /** The snapshot of the runs before `mark` (taken of this builder), made now. */
-  snapshotAt(mark: FactsMark): FactsSnapshot {
+  /** The snapshot of the runs before `mark` (taken of this builder), made now, with the window's facts of the same runs when given (window.ts). */
+  snapshotAt(mark: FactsMark, window: { snapshotAt(strings: StringTable): WindowSnapshot } | null = null): FactsSnapshot {
     const strings = new StringTable();
     const cost = this.costSnapshot(strings, mark.cost);
     const runs: [string, Int32Array][] = [];
@@ -414,6 +415,7 @@ export class SiteFactsBuilder extends CostFactsBuilder {
       site: { ...mark.site, split: runs.map(([id, parts]) => [id, parts.length]) },
       stepParts,
       summary: { state: mark.summary.state, durations: SummaryAccumulator.durationsAt(mark.summary) },
+      window: window?.snapshotAt(strings) ?? null,
     };
   }
 

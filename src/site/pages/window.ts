@@ -9,12 +9,13 @@
  * days. The runs' facts say which runs have a call in the window: only those are read again, and
  * none when every run lies wholly in it (traces of a few days, as CI writes them).
  */
-import { SummaryAccumulator } from '../../aggregate/summary-accumulator.js';
+import { SummaryAccumulator, type AccumulatorMark } from '../../aggregate/summary-accumulator.js';
 import type { Summary } from '../../aggregate/summary-types.js';
 import { totalsOf } from '../../model/finalise.js';
 import type { Run } from '../../model/types.js';
 import { utcDay } from '../../normalise/timestamp.js';
-import { callTime, CostFactsBuilder, type CostFacts, type RunFacts, type SiteFacts } from './site-facts.js';
+import type { CostMark, CostSnapshot, StringTable, WindowSnapshot } from './facts-state.js';
+import { callTime, CostFactsBuilder, type CostFacts, type RunFacts, type RunSource, type SiteFacts } from './site-facts.js';
 
 const DAY_MS = 86_400_000;
 export const WINDOW_DAYS = 7;
@@ -62,29 +63,130 @@ function placeOf(f: RunFacts, w: TimeWindow): 'out' | 'in' | 'part' {
   return f.untimedCalls === 0 && f.firstCallTime! >= w.from ? 'in' : 'part';
 }
 
+/** The window's cost facts, fed runs by their number (not in list order), so that a snapshot can keep those of the first runs. */
+class WindowFactsBuilder extends CostFactsBuilder {
+  constructor(expected?: number) {
+    super(false, expected);
+  }
+
+  mark(): CostMark {
+    return this.costMark();
+  }
+
+  snapshotAt(strings: StringTable, mark: CostMark): CostSnapshot {
+    return this.costSnapshot(strings, mark);
+  }
+
+  static restore(snap: CostSnapshot, strings: readonly string[], idOf: (i: number) => string): WindowFactsBuilder {
+    // Room for one row: the numbers read come with room for more (FactNumbers grows them).
+    const b = new WindowFactsBuilder(1);
+    b.restoreCost(snap, strings, idOf);
+    return b;
+  }
+}
+
+/** What the window's pass noted of the runs before a snapshot's point (WindowKeeping.checkpoint). */
+export interface WindowMark {
+  from: number;
+  /** The sums, copied: checked to be plain JSON before the snapshot keeps them. */
+  cost: CostMark;
+  summary: AccumulatorMark;
+  /** The snapshot of those runs, made now (their facts and durations never change once added). */
+  snapshotAt(strings: StringTable): WindowSnapshot;
+}
+
+/**
+ * What a build that keeps its facts between builds (reuse/kept-facts.ts) asks of the window's
+ * pass: a mark at its snapshot's point, and the previous build's window facts to go on from.
+ */
+export interface WindowKeeping {
+  /** The runs (the first, by number) this build's snapshot holds; -1: it takes none. */
+  checkpoint: number;
+  /** The previous build's window facts of the first `runs` runs (whose facts this build kept), and the strings they refer to; taken (and let go) by the pass. */
+  kept: { snapshot: WindowSnapshot; runs: number; strings: readonly string[] } | null;
+  /** Given the mark at `checkpoint`, when the pass takes one. */
+  marked(mark: WindowMark): void;
+  /** Set by the pass: the runs whose window facts it took from `kept` (0: none). */
+  keptRuns: number;
+}
+
 /**
  * The window summary, or null when no trace time is known. `own`: `all` was summarised from
  * exactly these runs, so when every run lies wholly in the window it is the window's summary too
  * (only its days are cut), and the runs are not read again.
+ *
+ * Otherwise the runs with a call in the window are read again, by their number (which is the
+ * order the input gave them), and `keeping` may give the window facts of the first runs from the
+ * previous build, when its window began the same day: only the runs after them are read then.
  */
-export function windowSummary(all: Summary, facts: SiteFacts, own: boolean): WindowSummary | null {
+export function windowSummary(all: Summary, facts: SiteFacts, own: boolean, keeping: WindowKeeping | null = null): WindowSummary | null {
+  const kept = keeping?.kept ?? null;
+  if (keeping) keeping.kept = null;
   if (facts.latest === null) return null;
   const window = lastDays(facts.latest);
   const keepDays = (days: Summary['byDay']) => days.filter((d) => d.date >= window.fromDay && d.date <= window.toDay);
   const places = facts.runs.map((f) => placeOf(f, window));
   if (own && places.every((p) => p === 'in')) return { window, facts, summary: { ...all, byDay: keepDays(all.byDay) } };
-  const acc = new SummaryAccumulator();
-  const builder = new CostFactsBuilder(true);
+  // The runs by their number.
+  const n = facts.runs.length;
+  const byNumber = new Array<RunFacts | undefined>(n);
+  const placeOfNumber = new Array<'out' | 'in' | 'part'>(n);
   facts.runs.forEach((f, i) => {
-    if (places[i] === 'out') return;
-    const run = facts.source.run(f.at, false);
-    const clipped = places[i] === 'in' ? run : clipToWindow(run, window);
-    if (clipped === null) return;
-    acc.add(clipped);
-    builder.add(clipped, f.at, f.pages);
+    if (f.at < 0 || f.at >= n || byNumber[f.at] !== undefined) throw new Error(`run ${f.id} has no number of its own`);
+    byNumber[f.at] = f;
+    placeOfNumber[f.at] = places[i]!;
   });
+  let acc: SummaryAccumulator | null = null;
+  let builder: WindowFactsBuilder | null = null;
+  let next = 0;
+  if (kept !== null && kept.snapshot.from === window.from && kept.runs <= n) {
+    try {
+      acc = SummaryAccumulator.restore(kept.snapshot.summary.state, kept.snapshot.summary.durations);
+      builder = WindowFactsBuilder.restore(kept.snapshot, kept.strings, (i) => byNumber[i]!.id);
+      next = kept.runs;
+      keeping!.keptRuns = next;
+    } catch {
+      // Not whole after all: every run is read.
+      acc = null;
+    }
+  }
+  if (acc === null || builder === null) {
+    if (keeping) keeping.keptRuns = 0;
+    acc = new SummaryAccumulator();
+    builder = new WindowFactsBuilder();
+    next = 0;
+  }
+  const b = builder;
+  const a = acc;
+  const markHere = (): void => {
+    const mark = { cost: b.mark(), summary: a.mark() };
+    keeping!.marked({
+      from: window.from,
+      ...mark,
+      snapshotAt: (strings) => ({ ...b.snapshotAt(strings, mark.cost), from: window.from, summary: { state: mark.summary.state, durations: SummaryAccumulator.durationsAt(mark.summary) } }),
+    });
+  };
+  for (let at = next; at < n; at++) {
+    if (keeping !== null && at === keeping.checkpoint) markHere();
+    const place = placeOfNumber[at]!;
+    if (place === 'out') continue;
+    const run = facts.source.run(at, false);
+    const clipped = place === 'in' ? run : clipToWindow(run, window);
+    if (clipped === null) continue;
+    acc.add(clipped);
+    builder.add(clipped, at, byNumber[at]!.pages);
+  }
   const summary = acc.result({ inputs: all.inputs, files: all.files, spans: all.spans, skippedLines: all.skippedLines, priceTable: all.cost.priceTable });
   // Runs that began before the window add their start day; only the window's days are shown.
   summary.byDay = keepDays(summary.byDay);
-  return { window, facts: builder.costFacts(null), summary };
+  // The first unpriced calls are found in the runs cut to the window, once they are in list order.
+  const clippedSource: RunSource = {
+    count: facts.source.count,
+    run: (i, text) => {
+      const clipped = clipToWindow(facts.source.run(i, text), window);
+      if (clipped === null) throw new Error(`run ${i} has no call in the window`);
+      return clipped;
+    },
+  };
+  return { window, facts: builder.costFacts(clippedSource), summary };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { lineOf } from '../../read/parallel/event-batch.js';
 import type { RunPlan } from '../../read/parallel/run-index.js';
-import type { FactsSnapshot } from '../pages/facts-state.js';
+import type { FactsSnapshot, WindowSnapshot } from '../pages/facts-state.js';
 import { readFully, withRegularFile, writePartsNoFollow } from '../write/write-file.js';
 import { headLine } from './head-line.js';
 import type { HashedInput } from './input-hashes.js';
@@ -21,14 +21,18 @@ import type { HashedInput } from './input-hashes.js';
  * the run they go to, depend only on the lines before it (run-keys.ts), so those runs are built
  * the same, and come first in the same order.
  *
+ * It holds the 7-day window's facts of the same runs too, when the build's window pass read runs
+ * again (window.ts): a later build whose window begins the same day goes on from those as well.
+ *
  * It is a file of the site, in binary: a line naming the format, a line of JSON (what it was taken
  * of, and the sizes of the rest), the JSON of the facts' plain values, then the number columns,
- * little-endian, from an offset that is a multiple of 8, then the SHA-256 of all that. At 72k runs
- * it is about 15 MB (the numbers of each run's facts, and every call's duration, are most of it).
+ * little-endian, from an offset that is a multiple of 8 (the facts', then the window's), then the
+ * SHA-256 of all that. At 72k runs it is about 18 MB (the numbers of each run's facts, and every
+ * call's duration, are most of it).
  */
 export const FACTS_FILE = '.trace-report-facts.bin';
 
-const MAGIC = 'trace-report facts 1\n';
+const MAGIC = 'trace-report facts 2\n';
 const HASH_BYTES = 32;
 
 /** The run a build takes its snapshot before: all but the last 1/64 of `runs` (at least one). */
@@ -100,11 +104,26 @@ export function writeFactsSnapshot(abs: string, at: SnapshotFrame, snap: FactsSn
   return writePartsNoFollow(abs, snapshotParts(at, snap));
 }
 
+/** The plain values of a snapshot's window facts, as its JSON holds them: `durations`, the number of the columns of durations that are the window's. */
+type PlainWindow = Omit<WindowSnapshot, 'numbers' | 'columns' | 'summary'> & { summary: WindowSnapshot['summary']['state']; durations: number };
+
+/** The plain values of a snapshot, as its JSON holds them. */
+type PlainFacts = Omit<FactsSnapshot, 'numbers' | 'columns' | 'stepParts' | 'summary' | 'window'> & { summary: FactsSnapshot['summary']['state']; window: PlainWindow | null };
+
 function* snapshotParts(at: SnapshotFrame, snap: FactsSnapshot): Generator<Uint8Array> {
-  const { numbers, columns, stepParts, summary, ...plain } = snap;
+  const { numbers, columns, stepParts, summary, window, ...plain } = snap;
+  // The window's columns follow the facts' own.
   const f64 = [numbers, ...summary.durations];
   const i32 = [columns, stepParts];
-  const facts = Buffer.from(JSON.stringify({ ...plain, summary: summary.state }), 'utf8');
+  let plainWindow: PlainWindow | null = null;
+  if (window !== null) {
+    const { numbers: wNumbers, columns: wColumns, summary: wSummary, ...rest } = window;
+    f64.push(wNumbers, ...wSummary.durations);
+    i32.push(wColumns);
+    plainWindow = { ...rest, summary: wSummary.state, durations: wSummary.durations.length };
+  }
+  const json: PlainFacts = { ...plain, summary: summary.state, window: plainWindow };
+  const facts = Buffer.from(JSON.stringify(json), 'utf8');
   const head = Buffer.from(`${MAGIC}${JSON.stringify({ ...at, factsBytes: facts.length, f64: f64.map((a) => a.length), i32: i32.map((a) => a.length) })}\n`, 'utf8');
   const hash = createHash('sha256');
   const hashed = (part: Uint8Array): Uint8Array => {
@@ -167,7 +186,7 @@ export function readFactsSnapshot(file: string, room: (at: SnapshotFrame) => ((c
     if (first === null) return null;
     const { head, end } = first;
     const { f64, i32, factsBytes, ...at } = head;
-    if (f64.length < 1 || i32.length !== 2) return null;
+    if (f64.length < 1 || i32.length < 2 || i32.length > 3) return null;
     if (aligned(end + 1 + factsBytes) + 8 * f64.reduce((n, k) => n + k, 0) + 4 * i32.reduce((n, k) => n + k, 0) !== size) return null;
     const roomOf = room(at);
     if (roomOf === null) return null;
@@ -175,12 +194,17 @@ export function readFactsSnapshot(file: string, room: (at: SnapshotFrame) => ((c
     pos = end + 1;
     const json = next(factsBytes);
     if (json === null || next(aligned(pos) - pos) === null) return null;
-    let facts: Omit<FactsSnapshot, 'numbers' | 'columns' | 'stepParts' | 'summary'> & { summary: FactsSnapshot['summary']['state'] };
+    let facts: PlainFacts;
     try {
-      facts = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.length).toString('utf8')) as typeof facts;
+      facts = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.length).toString('utf8')) as PlainFacts;
     } catch {
       return null;
     }
+    if (typeof facts !== 'object' || facts === null) return null;
+    // The window's columns, when it has any: its numbers and durations, the last of the doubles, and its columns, the last of the ints.
+    const w = facts.window ?? null;
+    const windowDoubles = w === null ? 0 : 1 + w.durations;
+    if (i32.length !== (w === null ? 2 : 3) || !Number.isInteger(windowDoubles) || windowDoubles < 0 || windowDoubles >= f64.length) return null;
     const doubles: Float64Array[] = [];
     for (const [k, n] of f64.entries()) {
       const a = new Float64Array(Math.max(n, roomOf(k, n)));
@@ -195,8 +219,13 @@ export function readFactsSnapshot(file: string, room: (at: SnapshotFrame) => ((c
     }
     const digest = Buffer.allocUnsafe(HASH_BYTES);
     if (!readFully(fd, digest, HASH_BYTES, size) || !hash.digest().equals(digest)) return null;
-    if (typeof facts !== 'object' || facts === null) return null;
-    return { at, facts: { ...facts, numbers: doubles[0]!, columns: ints[0]!, stepParts: ints[1]!, summary: { state: facts.summary, durations: doubles.slice(1) } } };
+    const own = f64.length - windowDoubles;
+    let window: WindowSnapshot | null = null;
+    if (w !== null) {
+      const { durations: _count, summary: wState, ...rest } = w;
+      window = { ...rest, numbers: doubles[own]!, columns: ints[2]!, summary: { state: wState, durations: doubles.slice(own + 1) } };
+    }
+    return { at, facts: { ...facts, numbers: doubles[0]!, columns: ints[0]!, stepParts: ints[1]!, summary: { state: facts.summary, durations: doubles.slice(1, own) }, window } };
   });
 }
 

@@ -2,6 +2,7 @@ import { SummaryAccumulator } from '../../aggregate/summary-accumulator.js';
 import type { PriceTable } from '../../prices/price-table.js';
 import { runIdAt, type RunPlan } from '../../read/parallel/run-index.js';
 import { planRuns, SiteFactsBuilder, type SiteFacts } from '../pages/site-facts.js';
+import type { WindowKeeping, WindowMark } from '../pages/window.js';
 import { checkpointOf, jsonSafe, readFactsSnapshot, resumableRuns, snapshotFrame, writeFactsSnapshot, type ReadSnapshot } from './facts-snapshot.js';
 import type { HashedInput } from './input-hashes.js';
 
@@ -26,6 +27,13 @@ export interface PlanFacts {
   snapshot: ((abs: string) => number) | null;
   /** The runs whose facts came from the previous build's snapshot (the first, in the plan's order). */
   kept: number;
+  /**
+   * What the 7-day window's pass is asked (window.ts): a mark at this build's snapshot's point,
+   * which the snapshot then holds, and the previous build's window facts of the runs kept. Null
+   * when the build keeps no snapshot. The snapshot is written once that pass is done (or never
+   * ran: it then holds no window facts).
+   */
+  window: WindowKeeping | null;
 }
 
 /** The previous build's snapshot, read: it holds the facts of the first `runs` runs of this build's plan. */
@@ -76,14 +84,28 @@ export function gatherPlanFacts(plan: RunPlan, prices: PriceTable, keeping: Fact
   }
   builder ??= new SiteFactsBuilder(false, new SummaryAccumulator(), n);
   let snapshot: PlanFacts['snapshot'] = null;
+  // The window's facts of the same runs, marked by the window's pass (made later, from the facts).
+  let windowMark: WindowMark | null = null;
   for (let i = from; i < n; i++) {
     if (i === checkpoint) {
       const at = snapshotFrame(plan, i, keeping!.inputs, keeping!.frame);
       const mark = builder.mark();
       const b = builder;
-      if (at !== null && jsonSafe({ cost: mark.cost, site: mark.site, summary: mark.summary.state })) snapshot = (abs) => writeFactsSnapshot(abs, at, b.snapshotAt(mark));
+      if (at !== null && jsonSafe({ cost: mark.cost, site: mark.site, summary: mark.summary.state })) snapshot = (abs) => writeFactsSnapshot(abs, at, b.snapshotAt(mark, windowMark));
     }
     builder.addRun(source.run(i, false), i);
   }
-  return { facts: builder.siteFacts(source), summary: builder.accumulator!, snapshot, kept: from };
+  const keptWindow = resume?.read.facts.window ?? null;
+  const window: WindowKeeping | null =
+    snapshot === null && keptWindow === null
+      ? null
+      : {
+          checkpoint: snapshot === null ? -1 : checkpoint,
+          kept: keptWindow !== null && from > 0 ? { snapshot: keptWindow, runs: from, strings: resume!.read.facts.strings } : null,
+          marked: (mark) => {
+            if (jsonSafe({ cost: mark.cost, summary: mark.summary.state })) windowMark = mark;
+          },
+          keptRuns: 0,
+        };
+  return { facts: builder.siteFacts(source), summary: builder.accumulator!, snapshot, kept: from, window };
 }
