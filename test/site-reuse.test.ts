@@ -133,6 +133,22 @@ describe('a large build after lines were appended to its input', () => {
     await expectFresh(trace, out);
   });
 
+  it('keeps the pages of the runs after a new run that comes before them in the list', async () => {
+    // Run 13 began between runs 6 and 7: runs 7 to 12 each move one place down the list (by start).
+    const { trace, out, before } = await setUp();
+    // Edited by hand, their sizes kept: a page kept by its key is not made again, and its edit stays.
+    const moved = editSameSize(out, 'run-10');
+    const edited = editSameSize(out, 'run-07');
+    appendFileSync(trace, callLines(13, -6.5 * 3_600_000));
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    // Made again: the new run, and the two it now stands between (their pages link to it).
+    expectPagesMadeAgain(before, runPageInodes(out), ['run-06', 'run-07', 'run-13']);
+    expect(readFileSync(moved, 'utf8')).toContain('<!DOCTYPE HTML>');
+    expect(readFileSync(edited, 'utf8')).not.toContain('<!DOCTYPE HTML>');
+    writeFileSync(moved, readFileSync(moved, 'utf8').replace('<!DOCTYPE HTML>', '<!doctype html>'));
+    await expectFresh(trace, out);
+  });
+
   it('keeps the pages of the runs read before, links them without making them, and equals a fresh build', async () => {
     const { trace, out, before } = await setUp();
     const first = record(out)!;

@@ -502,10 +502,11 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
   const early = plan ? runFileNames(plan.ids) : null;
   // A build that records its site goes on from the previous build's facts where it can, and keeps its own.
   const keeping = plan && elsewhere && reuse ? { frame: reuse.frame, inputs: reuse.inputs, previous: reuse.facts } : null;
-  const kept = { facts: plan ? keptFacts(plan, keeping) : null };
   const keys = elsewhere && reuse ? elsewhere.exports.runKeys({ plan: elsewhere.threadPlan, names: early!.list, inputs: reuse.inputs, frame: reuse.frame }) : null;
   // Awaited below; a failure of the facts' pass must not leave it an unhandled rejection.
   keys?.catch(() => undefined);
+  // Read once the keys are being made: they wait for nothing else.
+  const kept = { facts: plan ? keptFacts(plan, keeping) : null };
   const gathered = plan ? gatherPlanFacts(plan, loaded.prices, keeping, kept) : heldFacts(loaded.runs);
   const { facts, summary: acc, window: windowKeeping } = gathered;
   if (gathered.kept > 0) options.onProgress?.(`summarised ${facts.runs.length - gathered.kept} runs, the facts of ${gathered.kept} kept from the previous build`);
@@ -526,7 +527,7 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
   // this thread makes the summary and the 7-day window's meanwhile. Once the keys are made, the
   // run pages' threads are given their runs first, and these wait for the charts (as in a fresh
   // build, whose exports' thread must begin its long work as soon as it can).
-  let ahead: { summary: Summary; window: WindowSummary | null } | null = null;
+  let ahead: { summary: Summary; window?: WindowSummary | null } | null = null;
   // Settled once the window's pass is done: the snapshot of the facts holds a mark of it.
   let windowMadeNow!: () => void;
   const windowMade = new Promise<void>((resolve) => (windowMadeNow = resolve));
@@ -541,11 +542,15 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
     let made = false;
     void keys.then(() => (made = true), () => (made = true));
     // The thread's answer, if it came during the pass, is heard once this thread lets it in.
-    await new Promise((resolve) => setImmediate(resolve));
+    const letIn = () => new Promise((resolve) => setImmediate(resolve));
+    await letIn();
     if (!made) {
-      const summary = summarise(acc);
-      ahead = { summary, window: windowSummary(summary, facts, true, windowKeeping) };
-      windowDone();
+      ahead = { summary: summarise(acc) };
+      await letIn();
+      if (!made) {
+        ahead.window = windowSummary(ahead.summary, facts, true, windowKeeping);
+        windowDone();
+      }
     }
   }
   const reusePlan = keys && reuse ? planReuse(await keys, facts.runs, reuse.frame, reuse.takePrevious()) : null;
@@ -581,7 +586,7 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
     summary = made?.summary ?? summarise(acc);
     if (summary.cost.priceTable !== context.priceTable) throw new Error('the run pages were given another price table than the summary has');
     const model = await siteModel(
-      { facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines, windowKeeping, ...(made ? { window: made.window } : {}) },
+      { facts, summary, ownSummary: true, skipped: loaded.skipped, skippedLines: loaded.skippedLines, windowKeeping, ...(made?.window !== undefined ? { window: made.window } : {}) },
       { onProgress: options.onProgress, names, onWindow: windowDone },
     );
     if (recorded) lists = listPagesReuse(recorded.plan, facts.runs, model.newestFirst, reuse!.frame);

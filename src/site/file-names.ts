@@ -6,7 +6,8 @@
  */
 
 import * as crypto from 'node:crypto';
-import { sharedTextAt, sharedTexts, type SharedTexts } from '../read/parallel/shared-texts.js';
+import { sharedArray } from '../read/parallel/shared-array.js';
+import { sharedTextAt, type SharedTexts } from '../read/parallel/shared-texts.js';
 
 const SLUG_MAX = 60;
 const HASH_LENGTHS = [8, 16, 32, 64] as const;
@@ -92,41 +93,56 @@ export const RUN_PAGES_DIR = 'runs';
  * on the clashing ids, not on their order.
  */
 export function runFileNames(runIds: readonly string[]): RunPageNames {
-  const entries: NameEntry[] = [...new Set(runIds)].map((id) => ({ id, slug: safeSegment(id), hash: sha256Hex(id), level: 0 }));
+  // Each id once, numbered as it first comes.
+  const numbers = new Map<string, number>();
+  const ids: string[] = [];
+  for (const id of runIds) {
+    if (numbers.has(id)) continue;
+    numbers.set(id, ids.length);
+    ids.push(id);
+  }
+  const slugs = ids.map((id) => safeSegment(id));
+  const hashes = ids.map(sha256Hex);
+  const levels = new Uint8Array(ids.length);
   for (;;) {
-    const byName = new Map<string, NameEntry>();
-    let clashing: Set<NameEntry> | null = null;
-    for (const e of entries) {
-      const name = nameOf(e.slug, e.hash, e.level);
-      const first = byName.get(name);
-      if (first === undefined) byName.set(name, e);
-      else (clashing ??= new Set()).add(first).add(e);
+    const names = ids.map((_, i) => nameOf(slugs[i]!, hashes[i]!, levels[i]!));
+    const byName = new Map<string, number>();
+    let clashing: Set<number> | null = null;
+    for (let i = 0; i < names.length; i++) {
+      const first = byName.get(names[i]!);
+      if (first === undefined) byName.set(names[i]!, i);
+      else (clashing ??= new Set()).add(first).add(i);
     }
-    if (clashing === null) return namesOf(entries);
-    for (const e of clashing) {
-      if (e.level === HASH_LENGTHS.length - 1) {
-        const name = nameOf(e.slug, e.hash, e.level);
-        const group = [...clashing].filter((o) => nameOf(o.slug, o.hash, o.level) === name);
-        throw new Error(`run ids ${JSON.stringify(group.map((g) => g.id))} share a SHA-256`);
+    if (clashing === null) return new RunPageNames(pageNameList(names), numbers);
+    for (const i of clashing) {
+      if (levels[i] === HASH_LENGTHS.length - 1) {
+        const group = [...clashing].filter((o) => names[o] === names[i]);
+        throw new Error(`run ids ${JSON.stringify(group.map((o) => ids[o]))} share a SHA-256`);
       }
     }
-    for (const e of clashing) e.level++;
+    for (const i of clashing) levels[i]!++;
   }
 }
 
-function namesOf(entries: readonly NameEntry[]): RunPageNames {
-  const names = entries.map((e) => `${RUN_PAGES_DIR}/${nameOf(e.slug, e.hash, e.level)}.html`);
-  // A name is [a-z0-9._/-] (safeSegment): one byte a character.
-  for (const name of names) if (!/^[a-z0-9._/-]+$/.test(name)) throw new Error(`page name ${JSON.stringify(name)} is not plain ASCII`);
-  return new RunPageNames(sharedTexts(names), new Map(entries.map((e, i) => [e.id, i])));
-}
-
-interface NameEntry {
-  id: string;
-  slug: string;
-  hash: string;
-  /** Index into HASH_LENGTHS: how much of the hash the name carries. */
-  level: number;
+/**
+ * The pages' paths for names made by nameOf, as SharedTexts: a name is [a-z0-9._-] (safeSegment),
+ * one byte a character, so the list is their Latin-1 bytes one after another (what sharedTexts
+ * gives them), written at once.
+ */
+function pageNameList(names: readonly string[]): RunPageNameList {
+  const n = names.length;
+  const paths = names.map((name) => `${RUN_PAGES_DIR}/${name}.html`);
+  const joined = paths.join('');
+  if (!/^[a-z0-9._/-]*$/.test(joined)) {
+    const bad = paths.find((p) => !/^[a-z0-9._/-]+$/.test(p));
+    throw new Error(`page name ${JSON.stringify(bad)} is not plain ASCII`);
+  }
+  const ends = sharedArray(Int32Array, n);
+  let length = 0;
+  for (let i = 0; i < n; i++) ends[i] = length += paths[i]!.length;
+  const bytes = sharedArray(Uint8Array, length);
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(joined, 'latin1');
+  return { bytes, ends, wide: sharedArray(Uint8Array, n) };
 }
 
 function nameOf(slug: string, hash: string, level: number): string {

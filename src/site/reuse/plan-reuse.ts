@@ -43,16 +43,14 @@ export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFa
   const old = previous.keys;
   const n = runs.length;
   const m = old.length / KEY_BYTES;
-  const keyAt = (b: Buffer, i: number): string => b.toString('latin1', i * KEY_BYTES, (i + 1) * KEY_BYTES);
-  const oldAt = new Map<string, number>();
-  for (let i = 0; i < m; i++) oldAt.set(keyAt(old, i), i);
   /** Whether this build's run j (in list order) is the previous build's run i, or both are no run. */
   const same = (j: number, i: number): boolean =>
     j < 0 || j >= n ? i < 0 || i >= m : i >= 0 && i < m && before.compare(old, i * KEY_BYTES, (i + 1) * KEY_BYTES, j * KEY_BYTES, (j + 1) * KEY_BYTES) === 0;
+  const was = previousPlaces(before, old, n, m, same);
   const kept = new Float64Array(n).fill(NaN);
   for (let j = 0; j < n; j++) {
-    const i = oldAt.get(keyAt(before, j));
-    if (i !== undefined && same(j - 1, i - 1) && same(j + 1, i + 1)) kept[order[j]!] = previous.pageBytes[i]!;
+    const i = was[j]!;
+    if (i !== -1 && same(j - 1, i - 1) && same(j + 1, i + 1)) kept[order[j]!] = previous.pageBytes[i]!;
   }
   let head = 0;
   while (head < n && head < m && same(head, head)) head++;
@@ -63,4 +61,32 @@ export function planReuse(madeByPlan: PlanOrderKeys | null, runs: readonly RunFa
   const keptRunRows = head > 0 && head <= previous.runEnds.length ? { runs: head, ends: previous.runEnds, size: previous.runEnds[previous.runEnds.length - 1]! } : null;
   const keptDataRows = head > 0 && head <= previous.dataEnds.length ? { runs: head, ends: previous.dataEnds, size: previous.dataBytes } : null;
   return { keys, before, previousList: { keys: previous.listKeys, bytes: previous.listBytes }, kept, keptRows, keptRunRows, keptDataRows };
+}
+
+/**
+ * Where each of this build's runs (by its key `before`, in list order) was in the previous build's
+ * list, or -1. A key names one run, so a run found in its own place is found: most are (a log
+ * appended to adds its runs at the end of the list), and only the others are looked up, among the
+ * previous build's runs not found so (a map of all 72k keys took about 40 ms at 1M spans).
+ */
+function previousPlaces(before: Buffer, old: Buffer, n: number, m: number, same: (j: number, i: number) => boolean): Int32Array {
+  const was = new Int32Array(n).fill(-1);
+  const found = new Uint8Array(m);
+  for (let j = 0; j < Math.min(n, m); j++) {
+    if (same(j, j)) {
+      was[j] = j;
+      found[j] = 1;
+    }
+  }
+  const keyAt = (b: Buffer, i: number): string => b.toString('latin1', i * KEY_BYTES, (i + 1) * KEY_BYTES);
+  let rest: Map<string, number> | null = null;
+  for (let j = 0; j < n; j++) {
+    if (was[j] !== -1) continue;
+    if (rest === null) {
+      rest = new Map();
+      for (let i = 0; i < m; i++) if (found[i] === 0) rest.set(keyAt(old, i), i);
+    }
+    was[j] = rest.get(keyAt(before, j)) ?? -1;
+  }
+  return was;
 }
