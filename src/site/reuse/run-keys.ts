@@ -33,7 +33,11 @@ export interface RunKeys {
  * previous build named them) take one hash of the run's bytes, and a file's hash is hashed once
  * a build, not once a run: the keys of 72k runs took 0.4 s of the exports' thread at 1M spans,
  * 190 ms of it in 144k hashes. Two runs share a key only when both hashes are the same, or the
- * XOR of four SHA-256 values matches by chance: 2^-128 a pair, and no shortcut to find one.
+ * XOR of four SHA-256 values is zero in its first 128 bits: 2^-128 a pair by chance. On purpose,
+ * a run whose key stays while its lines change (its page kept stale) takes about 2^64 hashes when
+ * the run's earlier lines were someone else's (one of the four is then fixed); someone who wrote
+ * every line involved, and could as well write the page's lines so, needs about 2^43 (Wagner's
+ * four lists), against 2^64 with one hash of everything.
  */
 export function runKeys(plan: RunPlan, names: RunPageNameList, inputs: readonly HashedInput[], frame: string): RunKeys | null {
   const byName = new Map(inputs.map((r) => [r.record.name, r]));
