@@ -321,8 +321,8 @@ function externalWriters(
   stepParts: SiteFacts['stepParts'],
   /**
    * What may be kept of the previous site, and the record of this one for the next build (written
-   * last, as REUSE_FILE) with the snapshot of its facts (FACTS_FILE, written as the threads start
-   * on the run pages); null: none.
+   * last, as REUSE_FILE) with the snapshot of its facts (FACTS_FILE, written while the threads
+   * work, once the window's pass it holds a mark of is done: `windowDone`); null: none.
    */
   reuse: { plan: ReusePlan; record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ReuseRecord; facts: ((abs: string) => number) | null; windowDone: Promise<void> } | null,
 ): ExternalFiles & { pages: number } {

@@ -91,7 +91,14 @@ export function gatherPlanFacts(plan: RunPlan, prices: PriceTable, keeping: Fact
       const at = snapshotFrame(plan, i, keeping!.inputs, keeping!.frame);
       const mark = builder.mark();
       const b = builder;
-      if (at !== null && jsonSafe({ cost: mark.cost, site: mark.site, summary: mark.summary.state })) snapshot = (abs) => writeFactsSnapshot(abs, at, b.snapshotAt(mark, windowMark));
+      if (at !== null && jsonSafe({ cost: mark.cost, site: mark.site, summary: mark.summary.state })) {
+        snapshot = (abs) => {
+          // The window's mark holds its facts: let go once written, not at the end of the build.
+          const window = windowMark;
+          windowMark = null;
+          return writeFactsSnapshot(abs, at, b.snapshotAt(mark, window));
+        };
+      }
     }
     builder.addRun(source.run(i, false), i);
   }
