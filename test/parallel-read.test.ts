@@ -408,6 +408,13 @@ describe('strings in shared memory', () => {
     expect(t.bytes.length).toBe(0 + 5 + 4 + 1 + 2 + 4 + 2 + 6 + 1 + 300 + 5);
     expect(() => sharedTextAt(t, list.length)).toThrow(/no string number 11 in a list of 11/);
     expect(sharedTexts([]).ends.length).toBe(0);
+    // A list of Latin-1 strings only is written at once: the same bytes, a byte a code unit.
+    const latin = ['', 'run-1', 'café', 'ÿ', '\u0000', 'run-1'];
+    const l = sharedTexts(latin);
+    expect(latin.map((_, i) => sharedTextAt(l, i))).toEqual(latin);
+    expect(Array.from(l.wide)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(l.ends)).toEqual([0, 5, 9, 10, 11, 16]);
+    expect(Buffer.from(l.bytes).toString('latin1')).toBe('run-1caféÿ\u0000run-1');
   });
 
   it('builds a plan\'s runs the same from its ids in shared memory as from its list of ids', async () => {

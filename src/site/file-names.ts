@@ -6,8 +6,7 @@
  */
 
 import * as crypto from 'node:crypto';
-import { sharedArray } from '../read/parallel/shared-array.js';
-import { sharedTextAt, type SharedTexts } from '../read/parallel/shared-texts.js';
+import { sharedTextAt, sharedTexts, type SharedTexts } from '../read/parallel/shared-texts.js';
 
 const SLUG_MAX = 60;
 const HASH_LENGTHS = [8, 16, 32, 64] as const;
@@ -124,25 +123,16 @@ export function runFileNames(runIds: readonly string[]): RunPageNames {
   }
 }
 
-/**
- * The pages' paths for names made by nameOf, as SharedTexts: a name is [a-z0-9._-] (safeSegment),
- * one byte a character, so the list is their Latin-1 bytes one after another (what sharedTexts
- * gives them), written at once.
- */
+/** The pages' paths for names made by nameOf: a name is [a-z0-9._-] (safeSegment), one byte a character. */
 function pageNameList(names: readonly string[]): RunPageNameList {
-  const n = names.length;
   const paths = names.map((name) => `${RUN_PAGES_DIR}/${name}.html`);
+  // Checked as one string; the name at fault found only then.
   const joined = paths.join('');
   if (!/^[a-z0-9._/-]*$/.test(joined)) {
     const bad = paths.find((p) => !/^[a-z0-9._/-]+$/.test(p));
     throw new Error(`page name ${JSON.stringify(bad)} is not plain ASCII`);
   }
-  const ends = sharedArray(Int32Array, n);
-  let length = 0;
-  for (let i = 0; i < n; i++) ends[i] = length += paths[i]!.length;
-  const bytes = sharedArray(Uint8Array, length);
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(joined, 'latin1');
-  return { bytes, ends, wide: sharedArray(Uint8Array, n) };
+  return sharedTexts(paths, joined);
 }
 
 function nameOf(slug: string, hash: string, level: number): string {

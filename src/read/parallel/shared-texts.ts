@@ -17,10 +17,19 @@ export interface SharedTexts {
 /** Code units that Latin-1 cannot hold. */
 const WIDE = /[^\u0000-\u00ff]/;
 
-export function sharedTexts(list: readonly string[]): SharedTexts {
+/** `joined`: `list.join('')`, when the caller made it already. */
+export function sharedTexts(list: readonly string[], joined = list.join('')): SharedTexts {
   const n = list.length;
   const ends = sharedArray(Int32Array, n);
   const wide = sharedArray(Uint8Array, n);
+  // All Latin-1 (page names, most ids): their bytes one after another, written at once.
+  if (!WIDE.test(joined)) {
+    let at = 0;
+    for (let i = 0; i < n; i++) ends[i] = at += list[i]!.length;
+    const bytes = sharedArray(Uint8Array, joined.length);
+    Buffer.from(bytes.buffer).write(joined, 0, 'latin1');
+    return { bytes, ends, wide };
+  }
   let length = 0;
   for (let i = 0; i < n; i++) {
     const s = list[i]!;

@@ -30,8 +30,8 @@ export interface PlanFacts {
   /**
    * What the 7-day window's pass is asked (window.ts): a mark at this build's snapshot's point,
    * which the snapshot then holds, and the previous build's window facts of the runs kept. Null
-   * when the build keeps no snapshot. The snapshot is written once that pass is done (or never
-   * ran: it then holds no window facts).
+   * when there is neither. The snapshot is written once that pass is done (or never ran: it then
+   * holds no window facts).
    */
   window: WindowKeeping | null;
 }
