@@ -1160,6 +1160,9 @@ static napi_value lean_malloc(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* native/folder-check.c */
+int export_folder_check(napi_env env, napi_value exports);
+
 static int export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
   return napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn) == napi_ok && napi_set_named_property(env, exports, name, fn) == napi_ok;
@@ -1171,7 +1174,7 @@ NAPI_MODULE_INIT() {
       !export_fn(env, exports, "tableIntern", table_intern_js) || !export_fn(env, exports, "tableReset", table_reset_js) || !export_fn(env, exports, "emitRows", emit_rows) ||
       !export_fn(env, exports, "renumber", renumber_js) || !export_fn(env, exports, "fillColumns", fill_columns) ||
       !export_fn(env, exports, "intColumn", int_column) ||
-      !export_fn(env, exports, "leanMalloc", lean_malloc))
+      !export_fn(env, exports, "leanMalloc", lean_malloc) || !export_folder_check(env, exports))
     return NULL;
   return exports;
 }

@@ -6,6 +6,7 @@ import { OutputError } from '../src/errors.js';
 import { nameAt, runFileNames, safeSegment } from '../src/site/file-names.js';
 import type { SiteFile } from '../src/site/write/site-file.js';
 import { carryable, carryOver, listedFolder } from '../src/site/write/carry-over.js';
+import { nativeCarryCheck } from '../src/normalise/native-scan.js';
 import { writeSite } from '../src/site/write/write-site.js';
 import { resolveInside, sitePathProblem } from '../src/site/write/site-path.js';
 import { tempDir } from './helpers.js';
@@ -737,6 +738,51 @@ describe('carryOver', () => {
     const linked = path.join(path.dirname(aside), 'linked');
     symlinkSync(path.join(aside, 'runs'), linked);
     expect(listedFolder(path.dirname(aside), 'linked', new Set(['linked/a.html', 'linked/b.html']))).toBeNull();
+  });
+
+  it('checks the folder the same way compiled and in JavaScript', () => {
+    const compiled = nativeCarryCheck();
+    if (compiled === null) throw new Error('the compiled code is not built: run `npm ci` (or `npm rebuild`) with a C compiler, python3 and make installed');
+    const root = tempDir('trace-report-carry-check-');
+    const site = path.join(root, 'site');
+    mkdirSync(path.join(site, 'runs'), { recursive: true });
+    const names = ['a.html', 'b.html', 'c-ü.html', 'd 1.html'];
+    for (const n of names) writeFileSync(path.join(site, 'runs', n), n);
+    const all = new Set([...names.map((n) => `runs/${n}`), 'index.html', 'runs/sub/x.html']);
+    const both = (listed: ReadonlySet<string>, carried: string[], dir = 'runs', at = site) => {
+      const js = carryable(at, dir, listed, carried, null);
+      const c = carryable(at, dir, listed, carried, compiled);
+      expect(c === null ? null : [...c].sort(), `${dir} ${[...listed].join()} | ${carried.join()}`).toEqual(js === null ? null : [...js].sort());
+      return js === null ? null : [...js].sort();
+    };
+    // Carried over: the names not carried come back.
+    expect(both(all, ['runs/a.html', 'runs/c-ü.html'])).toEqual(['b.html', 'd 1.html']);
+    expect(both(all, names.map((n) => `runs/${n}`))).toEqual([]);
+    expect(both(all, [])).toEqual([...names].sort());
+    // Not: a carried file that is not there, carried twice, or outside the folder; an entry not listed.
+    expect(both(all, ['runs/e.html'])).toBeNull();
+    expect(both(all, ['runs/a.html', 'runs/a.html'])).toBeNull();
+    expect(both(all, ['index.html'])).toBeNull();
+    expect(both(all, ['runs/sub/x.html'])).toBeNull();
+    expect(both(new Set([...all].filter((p) => p !== 'runs/b.html')), ['runs/a.html'])).toBeNull();
+    expect(both(new Set(), [])).toBeNull();
+    // A path with a \0 in it is no file's.
+    expect(both(new Set([...all, 'runs/a.html\0x']), ['runs/a.html'])).toEqual(['b.html', 'c-ü.html', 'd 1.html']);
+    // Not: a folder that is missing, or a link to the folder.
+    expect(both(all, ['runs/a.html'], 'missing')).toBeNull();
+    symlinkSync(path.join(site, 'runs'), path.join(site, 'linked'));
+    expect(both(new Set(names.map((n) => `linked/${n}`)), ['linked/a.html'], 'linked')).toBeNull();
+    // Not: a link, a folder or a file not listed among the entries, even one named as listed.
+    for (const plant of ['link', 'folder', 'file'] as const) {
+      const planted = path.join(site, 'runs', 'e.html');
+      if (plant === 'link') symlinkSync(path.join(site, 'runs', 'a.html'), planted);
+      else if (plant === 'folder') mkdirSync(planted);
+      else writeFileSync(planted, 'e');
+      expect(both(all, ['runs/a.html']), plant).toBeNull();
+      if (plant === 'file') expect(both(new Set([...all, 'runs/e.html']), ['runs/a.html']), plant).toEqual(['b.html', 'c-ü.html', 'd 1.html', 'e.html']);
+      expect(both(new Set([...all, 'runs/e.html']), ['runs/a.html']) === null, plant).toBe(plant !== 'file');
+      rmSync(planted, { recursive: true });
+    }
   });
 
   it('moves the folder into the new site and undoes every move on request', () => {

@@ -97,7 +97,11 @@ export interface ColumnCode {
   intColumn(values: Float64Array, n: number, stride: number, offset: number, base: number, ints: Int32Array): number;
 }
 
+/** The swap's check of a folder it carries over (carry-over.ts, `carryable`), compiled (native/folder-check.c). */
+export type CarryCheck = (dir: string, prefix: Buffer, listed: Buffer, carried: Buffer) => Buffer | null;
+
 interface Addon extends ColumnCode {
+  carryCheck: CarryCheck;
   scanLines: ScanLines;
   emitRows: EmitRows;
   newTable(): unknown;
@@ -211,6 +215,16 @@ export function nativeBlock(): NativeBlock | null {
   return block;
 }
 
+/** The compiled check of a folder to carry over, or null when the compiled code is not built (or turned off, as the scan is). */
+export function nativeCarryCheck(): CarryCheck | null {
+  if (process.env.TRACE_REPORT_NATIVE === '0') return null;
+  try {
+    return addonOrThrow().carryCheck;
+  } catch {
+    return null;
+  }
+}
+
 /** Whether the compiled scan is built and in use (the bench says so, and the tests need it). */
 export function nativeScanInUse(): boolean {
   return nativeBlock() !== null;
@@ -232,7 +246,7 @@ function load(): NativeBlock | null {
 function addonOrThrow(): Addon {
   // From src/normalise or dist/normalise alike: the addon is built at the package's root.
   const addon = createRequire(import.meta.url)('../../build/Release/flat_scan.node') as Partial<Record<keyof Addon, unknown>>;
-  for (const name of ['scanLines', 'emitRows', 'renumber', 'fillColumns', 'intColumn', 'newTable', 'tableIntern', 'tableReset', 'leanMalloc'] as const) {
+  for (const name of ['scanLines', 'emitRows', 'renumber', 'fillColumns', 'intColumn', 'newTable', 'tableIntern', 'tableReset', 'leanMalloc', 'carryCheck'] as const) {
     if (typeof addon[name] !== 'function') throw new Error(`build/Release/flat_scan.node has no ${name}`);
   }
   return addon as Addon;

@@ -478,11 +478,16 @@ export function siteFactsOf(runs: readonly Run[], summary: SummaryAccumulator | 
 
 /** Where each run of `table` (the run table's order, newestFirst) is in `runs` (the list order). */
 export function tableOrder(runs: readonly RunFacts[], table: readonly RunFacts[]): number[] {
-  const at = new Map<RunFacts, number>();
-  runs.forEach((r, i) => at.set(r, i));
+  // By each run's own number (`at`, below the runs' count): a map keyed by 360k objects took
+  // 0.2 s at 5M spans.
+  const place = new Int32Array(runs.length).fill(-1);
+  runs.forEach((r, i) => {
+    if (!(r.at >= 0 && r.at < place.length) || place[r.at] !== -1) throw new Error(`run ${r.id} has no number of its own`);
+    place[r.at] = i;
+  });
   return table.map((r) => {
-    const i = at.get(r);
-    if (i === undefined) throw new Error(`run ${r.id} is in the run table but not in the list`);
+    const i = r.at >= 0 && r.at < place.length ? place[r.at]! : -1;
+    if (i === -1 || runs[i] !== r) throw new Error(`run ${r.id} is in the run table but not in the list`);
     return i;
   });
 }

@@ -15,6 +15,7 @@
 
 import { mkdirSync, readdirSync, renameSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
+import { nativeCarryCheck, type CarryCheck } from '../../normalise/native-scan.js';
 import { lstatIsDir } from './real-dirs.js';
 
 /** The folder, in the earlier site renamed aside, that takes the files the carried folder no longer has until they are removed. */
@@ -45,14 +46,36 @@ export function listedFolder(root: string, dir: string, listed: ReadonlySet<stri
  * When `root`'s folder `dir` may be carried over with the files `carried` (site paths,
  * `dir/name`) in it: it holds only regular files `listed`, among them every carried one (their
  * sizes were checked when the build left them there). Returns the names of its other files
- * (those the new site replaces or no longer has), or null when it may not.
+ * (those the new site replaces or no longer has), or null when it may not. `compiled`: the
+ * compiled check, when built (null: JavaScript's).
  */
-export function carryable(root: string, dir: string, listed: ReadonlySet<string>, carried: readonly string[]): Set<string> | null {
+export function carryable(root: string, dir: string, listed: ReadonlySet<string>, carried: readonly string[], compiled: CarryCheck | null = nativeCarryCheck()): Set<string> | null {
+  if (compiled !== null) {
+    // The same check compiled (native/folder-check.c, from 0.12–0.2 s to about 0.07 s at 1M
+    // spans, 1 s to 0.5 s at 5M): the paths go as bytes, each ended by \0. A path with a \0 of
+    // its own (no file's) leaves the check to JavaScript.
+    const listedBytes = zeroEnded(listed);
+    const carriedBytes = zeroEnded(carried);
+    if (listedBytes !== null && carriedBytes !== null) {
+      const others = compiled(path.join(root, dir), Buffer.from(`${dir}/`), listedBytes, carriedBytes);
+      return others === null ? null : new Set(others.toString('utf8').split('\0').slice(0, -1));
+    }
+  }
   const names = listedFolder(root, dir, listed);
   if (names === null) return null;
   const prefix = `${dir}/`;
   for (const p of carried) if (!p.startsWith(prefix) || !names.delete(p.slice(prefix.length))) return null;
   return names;
+}
+
+/** The paths as UTF-8, each ended by \0; null when one holds a \0. */
+function zeroEnded(paths: Iterable<string>): Buffer | null {
+  let joined = '';
+  for (const p of paths) {
+    if (p.includes('\0')) return null;
+    joined += `${p}\0`;
+  }
+  return Buffer.from(joined, 'utf8');
 }
 
 export interface CarriedOver {
