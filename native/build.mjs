@@ -1,8 +1,8 @@
 // `npm install` / `npm ci`: builds the compiled flat-line scan (native/flat-scan.c, with the swap's
 // folder check, native/folder-check.c) with node-gyp, against the headers of the Node.js that
-// runs it (never downloaded). Without a C compiler the
-// build fails and trace-report reads in JavaScript only, slower: this prints why and succeeds,
-// unless TRACE_REPORT_NATIVE=require (CI), where a scan that cannot be built fails the install.
+// runs it (never downloaded). Without a C compiler the build fails and trace-report reads in
+// JavaScript only, slower: this prints why and succeeds, unless TRACE_REPORT_NATIVE=require (CI),
+// where a scan that cannot be built fails the install.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
