@@ -476,15 +476,23 @@ export function siteFactsOf(runs: readonly Run[], summary: SummaryAccumulator | 
   return gatherSiteFacts(heldRuns(runs), true, summary);
 }
 
-/** Where each run of `table` (the run table's order, newestFirst) is in `runs` (the list order). */
-export function tableOrder(runs: readonly RunFacts[], table: readonly RunFacts[]): number[] {
-  // By each run's own number (`at`, below the runs' count): a map keyed by 360k objects took
-  // 0.2 s at 5M spans.
+/**
+ * Where the run of each number (`at`) is in `runs` (the list order): the runs' numbers are
+ * 0..n−1, each once, or this throws.
+ */
+export function listPlaces(runs: readonly RunFacts[]): Int32Array {
   const place = new Int32Array(runs.length).fill(-1);
   runs.forEach((r, i) => {
     if (!(r.at >= 0 && r.at < place.length) || place[r.at] !== -1) throw new Error(`run ${r.id} has no number of its own`);
     place[r.at] = i;
   });
+  return place;
+}
+
+/** Where each run of `table` (the run table's order, newestFirst) is in `runs` (the list order). */
+export function tableOrder(runs: readonly RunFacts[], table: readonly RunFacts[]): number[] {
+  // By each run's number: a map keyed by 360k objects took 0.2 s at 5M spans.
+  const place = listPlaces(runs);
   return table.map((r) => {
     const i = r.at >= 0 && r.at < place.length ? place[r.at]! : -1;
     if (i === -1 || runs[i] !== r) throw new Error(`run ${r.id} is in the run table but not in the list`);

@@ -15,7 +15,7 @@ import { totalsOf } from '../../model/finalise.js';
 import type { Run } from '../../model/types.js';
 import { utcDay } from '../../normalise/timestamp.js';
 import type { CostMark, CostSnapshot, StringTable, WindowSnapshot } from './facts-state.js';
-import { callTime, CostFactsBuilder, type CostFacts, type RunFacts, type RunSource, type SiteFacts } from './site-facts.js';
+import { callTime, CostFactsBuilder, listPlaces, type CostFacts, type RunFacts, type RunSource, type SiteFacts } from './site-facts.js';
 
 const DAY_MS = 86_400_000;
 export const WINDOW_DAYS = 7;
@@ -129,20 +129,15 @@ export function windowSummary(all: Summary, facts: SiteFacts, own: boolean, keep
   if (own && places.every((p) => p === 'in')) return { window, facts, summary: { ...all, byDay: keepDays(all.byDay) } };
   // The runs by their number.
   const n = facts.runs.length;
-  const byNumber = new Array<RunFacts | undefined>(n);
-  const placeOfNumber = new Array<'out' | 'in' | 'part'>(n);
-  facts.runs.forEach((f, i) => {
-    if (f.at < 0 || f.at >= n || byNumber[f.at] !== undefined) throw new Error(`run ${f.id} has no number of its own`);
-    byNumber[f.at] = f;
-    placeOfNumber[f.at] = places[i]!;
-  });
+  const listPlace = listPlaces(facts.runs);
+  const byNumber = (at: number): RunFacts => facts.runs[listPlace[at]!]!;
   let acc: SummaryAccumulator | null = null;
   let builder: WindowFactsBuilder | null = null;
   let next = 0;
   if (kept !== null && kept.snapshot.from === window.from && kept.runs <= n) {
     try {
       acc = SummaryAccumulator.restore(kept.snapshot.summary.state, kept.snapshot.summary.durations);
-      builder = WindowFactsBuilder.restore(kept.snapshot, kept.strings, (i) => byNumber[i]!.id);
+      builder = WindowFactsBuilder.restore(kept.snapshot, kept.strings, (i) => byNumber(i).id);
       next = kept.runs;
       keeping!.keptRuns = next;
     } catch {
@@ -168,13 +163,13 @@ export function windowSummary(all: Summary, facts: SiteFacts, own: boolean, keep
   };
   for (let at = next; at < n; at++) {
     if (keeping !== null && at === keeping.checkpoint) markHere();
-    const place = placeOfNumber[at]!;
+    const place = places[listPlace[at]!]!;
     if (place === 'out') continue;
     const run = facts.source.run(at, false);
     const clipped = place === 'in' ? run : clipToWindow(run, window);
     if (clipped === null) continue;
     acc.add(clipped);
-    builder.add(clipped, at, byNumber[at]!.pages);
+    builder.add(clipped, at, byNumber(at).pages);
   }
   const summary = acc.result({ inputs: all.inputs, files: all.files, spans: all.spans, skippedLines: all.skippedLines, priceTable: all.cost.priceTable });
   // Runs that began before the window add their start day; only the window's days are shown.
