@@ -115,13 +115,13 @@ export function expectPagesMadeAgain(before: ReadonlyMap<string, number>, after:
   }
 }
 
-/** Every file under `dir`: relative path → its text (a symbolic link shown as one). */
+/** Every file under `dir`: relative path → its bytes as Latin-1, one character a byte, so that two trees are equal only byte for byte (a symbolic link shown as one). */
 export function treeOf(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
     const st = lstatSync(path.join(dir, e));
     if (st.isSymbolicLink()) out[e] = '(symbolic link)';
-    else if (st.isFile()) out[e] = readFileSync(path.join(dir, e), 'utf8');
+    else if (st.isFile()) out[e] = readFileSync(path.join(dir, e), 'latin1');
   }
   return out;
 }

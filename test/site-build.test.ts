@@ -13,6 +13,7 @@ import { partPath } from '../src/site/pages/run-parts.js';
 import { gatherSiteFacts, planRuns, siteFactsOf } from '../src/site/pages/site-facts.js';
 import { toolVersion } from '../src/site/pages/templates.js';
 import { FACTS_FILE } from '../src/site/reuse/facts-snapshot.js';
+import { EVENTS_FILE } from '../src/site/reuse/kept-events.js';
 import { REUSE_FILE } from '../src/site/reuse/reuse-record.js';
 import { MANIFEST_NAME } from '../src/site/write/manifest.js';
 import { RUNS_A_CLAIM, writeRunPages, writeRunPagesHere, type WriteRunPagesJob } from '../src/site/run-pages-job.js';
@@ -239,11 +240,11 @@ describe('run pages written by worker threads', () => {
       // Tiny chunks: runs cross chunks and files, and each thread builds a share of them again.
       const b = await buildSite({ inputs, outDir: par, cwd: ROOT, workers, parallelFrom: 0, chunkBytes: 4096 });
       expect(b.pages).toBe(a.pages);
-      expect(b.files).toBe(a.files + 2);
-      expect(b.bytes).toBe(a.bytes + statSync(path.join(par, REUSE_FILE)).size + statSync(path.join(par, FACTS_FILE)).size);
+      expect(b.files).toBe(a.files + 3);
+      expect(b.bytes).toBe(a.bytes + statSync(path.join(par, REUSE_FILE)).size + statSync(path.join(par, FACTS_FILE)).size + statSync(path.join(par, EVENTS_FILE)).size);
       const files = listFiles(one);
-      // Only a build read on threads records what the next may keep of its pages (their runs' events and lines) and of its facts.
-      expect(listFiles(par)).toEqual([...files, REUSE_FILE, FACTS_FILE].sort());
+      // Only a build read on threads records what the next may keep of its pages (their runs' events and lines), of its facts and of its events read.
+      expect(listFiles(par)).toEqual([...files, REUSE_FILE, FACTS_FILE, EVENTS_FILE].sort());
       expect(files.filter((f) => f.startsWith('runs/')).length).toBe(a.summary.runs);
       for (const f of files) expect(siteFileText(par, f), f).toEqual(siteFileText(one, f));
     }
@@ -338,7 +339,7 @@ describe('run pages written by worker threads', () => {
     const a = await buildSite({ inputs: [input], outDir: path.join(scratch, 'limits-one'), workers: 0 });
     const b = await buildSite({ inputs: [input], outDir: path.join(scratch, 'limits-par'), workers: 2, parallelFrom: 0, chunkBytes: 8192 });
     const files = listFiles(a.outDir);
-    expect(listFiles(b.outDir)).toEqual([...files, REUSE_FILE, FACTS_FILE].sort());
+    expect(listFiles(b.outDir)).toEqual([...files, REUSE_FILE, FACTS_FILE, EVENTS_FILE].sort());
     for (const f of files) expect(siteFileText(b.outDir, f), f).toEqual(siteFileText(a.outDir, f));
     const errors = readFileSync(path.join(a.outDir, 'errors.html'), 'utf8');
     expect(errors).toContain('Failed calls, the first 1,000 of 1,300');
@@ -403,7 +404,7 @@ function siteFileText(dir: string, file: string): string {
   if (file !== MANIFEST_NAME) return text;
   const m = JSON.parse(text) as { files: string[]; build: { files: number; bytes: number } };
   // Left out: what only a build read on threads records for the next.
-  for (const kept of [REUSE_FILE, FACTS_FILE]) {
+  for (const kept of [REUSE_FILE, FACTS_FILE, EVENTS_FILE]) {
     if (!m.files.includes(kept)) continue;
     m.files = m.files.filter((f) => f !== kept);
     m.build.files--;

@@ -62,6 +62,43 @@ export interface LoadOptions {
    * the threads start holds their start back (vega's held it back 0.6 s at 1M spans).
    */
   onReading?: (threads: boolean) => void;
+  /**
+   * Events of some inputs read before (a rebuild's, see site/reuse/kept-events.ts): those inputs
+   * are read from where that reading ended, and their earlier events taken as they were. Used only
+   * when the inputs are read on worker threads.
+   */
+  kept?: KeptReading | null;
+}
+
+/** A chunk's events as the reading threads made them, with what placing them needs (kept between builds: site/reuse/kept-events.ts). */
+export interface ReadPiece {
+  /** Index into the inputs. */
+  file: number;
+  /** Where its chunk began in the file, and whether it was the whole file (a small or gzipped one). */
+  start: number;
+  whole: boolean;
+  /** Lines the chunk held, spans read, and its skipped lines (numbered from the chunk's start). */
+  lineCount: number;
+  spans: number;
+  skipped: Omit<SkippedLine, 'file'>[];
+  batch: EventBatch;
+  /** The SHA-256 of its stored bytes, when it was read from a file of kept events. */
+  sha256: string | null;
+}
+
+/** Where a rebuild's reading may go on from the events an earlier build read (see LoadOptions.kept). */
+export interface KeptReading {
+  /**
+   * Where the reading of an input goes on from: the bytes and lines of it whose events are kept
+   * (nothing more is read when that is its size); null when it is read whole. The chunks after it
+   * are cut as a reading of the whole file would cut them (chunks.ts), so that a rebuild's pieces
+   * are a fresh build's, and the next build's kept events with them.
+   */
+  from(name: string): { bytes: number; lines: number } | null;
+  /** The earlier events of those inputs, by name, in order; null when they cannot be had after all (every input is then read whole). */
+  take(): Map<string, ReadPiece[]> | null;
+  /** Whether the inputs, as read for the build's stamp, are the files the earlier events were read from with at most lines appended (else read again, without `kept`). */
+  confirmed(inputs: readonly { record: { name: string; bytes: number }; kept: { lines: number; sha256: string } | null }[]): boolean;
 }
 
 /** Below this much input, starting workers costs more than it saves. */
@@ -98,6 +135,8 @@ export interface LoadResult {
   prices: PriceTable;
   /** The events by run, when read on worker threads and asked for (`keepPlan`): `runs` is then empty. */
   plan?: RunPlan;
+  /** With a plan: the pieces it was read in, in input order (for the next build to keep), and whether some came from `kept`. */
+  pieces?: { list: ReadPiece[]; kept: boolean };
 }
 
 /**
@@ -119,23 +158,49 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
   const fast = options.fastPath !== false && (!onSpan || spanFilter !== undefined || !spanFields);
 
   const threads = await readOnThreads(files, options.workers, options.parallelFrom ?? PARALLEL_FROM);
-  const chunks = threads ? await planChunks(files, options.chunkBytes ?? CHUNK_BYTES) : [];
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  // Events read before are taken only into a plan (the lines are not read again for spans).
+  const kept = threads && options.keepPlan === true && !onSpan ? (options.kept ?? null) : null;
+  let chunks = threads ? await planChunks(files, chunkBytes, kept ? (name) => kept.from(name)?.bytes ?? null : null) : [];
   // Spans (no runs kept) can be read on the workers too: their events come back in file order,
   // each routed to its run's context here. A span's original fields are read again from its line
   // in the file, which a compressed file or a stream does not allow.
   const spansOnThreads = threads && onSpan !== undefined && options.keepRuns === false && (!spanFields || chunks.every((c) => c.reread !== null));
   const useWorkers = threads && !onSpan;
   let plan: RunPlan | undefined;
+  let pieces: LoadResult['pieces'];
   const runs: Run[] = [];
   if (spansOnThreads) {
     await readSpansOnThreads(chunks, files.length, options, counts, onSpan, spanFilter, spanFields);
   } else if (useWorkers) {
     // Read on the workers and route each line to its run here; then build the runs from their
     // events (the same code the summary's threads run, see build-runs.ts).
-    const pool = new WorkerPool(Math.min(options.workers ?? defaultWorkers(), chunks.length), { keepText, fast, shared: options.keepPlan === true });
+    const workerOptions = { keepText, fast, shared: options.keepPlan === true };
+    // A thread a chunk to read, up to `workers`; going on from kept events, a thread per 4 chunks
+    // (the few appended lines: a thread more would only take a core from the stamp's read).
+    const threadsFor = (list: readonly Chunk[]) => {
+      const toRead = list.filter((c) => !c.kept).length;
+      return Math.min(options.workers ?? defaultWorkers(), Math.max(1, list.some((c) => c.kept) ? Math.ceil(toRead / 4) : toRead));
+    };
+    let pool = new WorkerPool(threadsFor(chunks), workerOptions);
     options.onReading?.(true);
     try {
-      plan = await readIntoPlan(pool, files.length, chunks, counts, options.onFile);
+      // The kept events are read (and checked) while the threads start.
+      let given: Map<string, ReadPiece[]> | null = null;
+      if (kept && chunks.some((c) => c.kept)) {
+        given = kept.take();
+        if (given === null) {
+          // Not to be had after all: every input is read.
+          chunks = await planChunks(files, chunkBytes);
+          if (pool.size < threadsFor(chunks)) {
+            await pool.close();
+            pool = new WorkerPool(threadsFor(chunks), workerOptions);
+          }
+        }
+      }
+      const list: ReadPiece[] = [];
+      plan = await readIntoPlan(pool, files.length, chunks, counts, options.onFile, given, list);
+      pieces = { list, kept: given !== null };
     } finally {
       await pool.close();
     }
@@ -206,7 +271,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
     skippedLines: counts.skippedLines,
     skipped: counts.skipped,
     prices,
-    ...(plan && options.keepPlan ? { plan } : {}),
+    ...(plan && options.keepPlan ? { plan, pieces } : {}),
   };
 }
 
@@ -227,21 +292,32 @@ export class ReadCounts {
 /**
  * Reads the chunks on the pool's workers and routes each line to its run on this thread, in
  * chunk order: lines are numbered from the start of their file, read errors and skipped lines
- * reported as the one-thread reader does. Returns the events grouped by run.
+ * reported as the one-thread reader does. Returns the events grouped by run. `given`: the pieces
+ * of the kept chunks, by file name; `pieces`: filled with every piece, in order.
  */
-export async function readIntoPlan(pool: WorkerPool, fileCount: number, chunks: readonly Chunk[], counts: ReadCounts, onFile: LoadOptions['onFile']): Promise<RunPlan> {
+export async function readIntoPlan(
+  pool: WorkerPool,
+  fileCount: number,
+  chunks: readonly Chunk[],
+  counts: ReadCounts,
+  onFile: LoadOptions['onFile'],
+  given: ReadonlyMap<string, readonly ReadPiece[]> | null = null,
+  pieces: ReadPiece[] | null = null,
+): Promise<RunPlan> {
   const index = new RunIndex();
-  await readInOrder(pool, fileCount, chunks, counts, onFile, (batch, chunk, lineOffset) => {
-    if (chunk.first) index.beginFile(chunk.file.name);
-    index.add(batch, lineOffset);
-  });
+  await readInOrder(pool, fileCount, chunks, counts, onFile, (piece, first, lineOffset) => {
+    if (first) index.beginFile(chunks.find((c) => c.fileIndex === piece.file)!.file.name);
+    index.add(piece.batch, lineOffset);
+    pieces?.push(piece);
+  }, given);
   return index.plan();
 }
 
 /**
  * Reads the chunks on the pool's workers and hands each chunk's events to `take` in file order,
- * with the number of lines of its file before it; read errors, skipped lines and spans are
- * reported and counted as the one-thread reader does.
+ * with whether it is its file's first and the number of lines of its file before it; read errors,
+ * skipped lines and spans are reported and counted as the one-thread reader does. A kept chunk's
+ * pieces come from `given` (by its file's name), each taken as a chunk read would be.
  */
 async function readInOrder(
   pool: WorkerPool,
@@ -249,19 +325,32 @@ async function readInOrder(
   chunks: readonly Chunk[],
   counts: ReadCounts,
   onFile: LoadOptions['onFile'],
-  take: (batch: EventBatch, chunk: Chunk, lineOffset: number) => void,
+  take: (piece: ReadPiece, first: boolean, lineOffset: number, chunk: Chunk) => void,
+  given: ReadonlyMap<string, readonly ReadPiece[]> | null = null,
 ): Promise<void> {
   let lineOffset = 0;
-  await pool.readChunks(chunks, (result, chunk) => {
+  const placed = (piece: ReadPiece, chunk: Chunk, first: boolean): void => {
     const name = chunk.file.name;
-    if (result.error !== undefined) throw new InputError(`${name}: cannot read (${result.error})`);
-    if (chunk.first) lineOffset = 0;
-    take(result.batch, chunk, lineOffset);
-    for (const s of result.skipped) counts.skip(name, lineOffset + s.line, s.reason);
-    counts.spans += result.spans;
-    lineOffset += result.lineCount;
-    if (chunk.last) onFile?.(chunk.file, chunk.fileIndex, fileCount);
-  });
+    if (first) lineOffset = 0;
+    take(piece, first, lineOffset, chunk);
+    for (const s of piece.skipped) counts.skip(name, lineOffset + s.line, s.reason);
+    counts.spans += piece.spans;
+    lineOffset += piece.lineCount;
+  };
+  await pool.readChunks(
+    chunks,
+    (result, chunk) => {
+      if (result.error !== undefined) throw new InputError(`${chunk.file.name}: cannot read (${result.error})`);
+      placed({ file: chunk.fileIndex, start: chunk.start, whole: chunk.end === null, lineCount: result.lineCount, spans: result.spans, skipped: result.skipped, batch: result.batch, sha256: null }, chunk, chunk.first);
+      if (chunk.last) onFile?.(chunk.file, chunk.fileIndex, fileCount);
+    },
+    (chunk) => {
+      const pieces = given?.get(chunk.file.name);
+      if (pieces === undefined || pieces.length === 0) throw new Error(`no kept events for ${chunk.file.name}`);
+      pieces.forEach((p, k) => placed({ ...p, file: chunk.fileIndex }, chunk, k === 0));
+      if (chunk.last) onFile?.(chunk.file, chunk.fileIndex, fileCount);
+    },
+  );
 }
 
 /**
@@ -285,8 +374,8 @@ async function readSpansOnThreads(
   // One event object decoded into again and again: a context-only run keeps none of it.
   const event = emptyEvent();
   try {
-    await readInOrder(pool, fileCount, chunks, counts, options.onFile, (batch, chunk, lineOffset) => {
-      if (chunk.first) assembler.beginFile();
+    await readInOrder(pool, fileCount, chunks, counts, options.onFile, ({ batch }, first, lineOffset, chunk) => {
+      if (first) assembler.beginFile();
       const file = chunk.file.name;
       const lines = spanFields ? new RereadChunk(chunk) : null;
       // Event i's place among its line's events (an OpenTelemetry line gives many).

@@ -8,6 +8,8 @@
  *   5. write: writeSite() builds into a temporary folder and swaps it in. A large build keeps
  *      what the previous build of the same folder wrote for runs that did not change (reuse/):
  *      their pages are linked, not made again, and the exports of calls begin with its rows.
+ * A large build also keeps the events it read (reuse/kept-events.ts): the next build of an input
+ * that was only appended to reads only the appended lines, and takes the rest from there.
  * For large inputs the runs are never all held: a run is built again from the plan when a page
  * or an export needs it whole. The run pages (most of a site) and the exports of every call are
  * rendered and written by worker threads from step 2 on (they need only the runs' order and
@@ -20,7 +22,7 @@ import type { Summary } from '../aggregate/summary-types.js';
 import type { Run, SkippedLine } from '../model/types.js';
 import { PriceTable } from '../prices/price-table.js';
 import { isStream, resolveInputs, type InputFile } from '../read/inputs.js';
-import { defaultWorkers, loadTraces, type LoadResult } from '../read/load.js';
+import { CHUNK_BYTES, defaultWorkers, loadTraces, type KeptReading, type LoadResult, type ReadPiece } from '../read/load.js';
 import { planForThreads } from '../read/parallel/run-index.js';
 import { ParallelExports } from './parallel-exports.js';
 import { ParallelRunPages, runPagePaths, runPagesSite, type RunPagesSite } from './parallel-run-pages.js';
@@ -30,6 +32,7 @@ import type { WriteCallExportsResult } from './exports-job.js';
 import { CALL_EXPORTS } from './exports.js';
 import type { HashedInput, InputRecord } from './reuse/input-hashes.js';
 import { FACTS_FILE } from './reuse/facts-snapshot.js';
+import { EVENTS_FILE, keptReading, writeKeptEvents } from './reuse/kept-events.js';
 import { gatherPlanFacts, keptFacts, type PlanFacts } from './reuse/kept-facts.js';
 import { listPagesReuse } from './reuse/list-page-keys.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
@@ -204,7 +207,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const outDir = path.resolve(options.cwd ?? process.cwd(), options.outDir);
   // Read on threads (as a large input is), the stamp is made on a thread of its own too.
   const large = (options.workers ?? defaultWorkers()) > 0 && bytesOf(inputs) >= (options.parallelFrom ?? BUILD_PARALLEL_FROM);
-  const { stamping, reusable, previous, factsFile } = await lookBack(outDir, inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true, thread: large });
+  const { stamping, stamped: stampedEarly, reusable, previous, factsFile, eventsFile } = await lookBack(outDir, inputs, { inputs: options.inputs, prices, singleFile: options.singleFile === true, thread: large });
   if (previous) {
     const { record, summary } = previous;
     return {
@@ -223,8 +226,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Inputs read on worker threads (large ones) are written as pages by worker threads too: those
   // start as soon as the reading ends, and load their code while this thread builds the runs.
   const threads: { pages: ParallelRunPages | null; exports: ParallelExports | null } = { pages: null, exports: null };
+  // An input only appended to since the previous build is read from where that build's reading
+  // ended, its earlier events taken from the previous site (reuse/kept-events.ts).
+  const reading = large && !options.singleFile && reusable !== null && eventsFile !== null ? keptReading(eventsFile, inputs, reusable.inputs, () => reuseFrame(prices), options.chunkBytes ?? CHUNK_BYTES) : null;
+  // A stamp made already (inputs of the recorded sizes) tells before the reading whether they are the same files.
+  const kept = reading !== null && (stampedEarly === null || reading.confirmed(stampedEarly.inputs)) ? reading : null;
   try {
-    const loaded = await loadTraces(options.inputs, {
+    const load = (keptEvents: KeptReading | null) => loadTraces(options.inputs, {
       files: inputs,
       keepText: true,
       prices,
@@ -241,14 +249,25 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         : () => {
             // The exports' thread and this one write run pages too once their own work is done:
             // two threads fewer (none more on two cores).
-            threads.pages = new ParallelRunPages(prices, Math.max(0, (options.workers ?? defaultWorkers()) - 2));
-            threads.exports = new ParallelExports(prices);
+            threads.pages ??= new ParallelRunPages(prices, Math.max(0, (options.workers ?? defaultWorkers()) - 2));
+            threads.exports ??= new ParallelExports(prices);
           },
       onFile: (_file, index, total) => progress?.(`reading traces ${index + 1}/${total} files`),
+      kept: keptEvents,
     });
+    let loaded = await load(kept);
+    // The run pages' names need only the runs' ids: made while the stamp's read may still go on
+    // (held here only until ownPages takes them).
+    const early: EarlyNames = { names: loaded.plan ? runFileNames(loaded.plan.ids) : null };
     const stamped = await stamping;
+    // The inputs, as read for the stamp, were not what the kept events were read from: all read again.
+    if (loaded.pieces?.kept === true && (stamped === null || !kept!.confirmed(stamped.inputs))) {
+      progress?.('reading traces again: an input changed in the lines read before');
+      loaded = await load(null);
+      early.names = loaded.plan ? runFileNames(loaded.plan.ids) : null;
+    } else if (loaded.pieces?.kept === true) progress?.('read only what was appended to the inputs: the events of the lines read before kept from the previous build');
     const reuse = stamped === null ? null : new BuildReuse(stamped.inputs, reuseFrame(prices), reusable, factsFile);
-    return await render(options, loaded, threads, stamped?.stamp ?? null, reuse);
+    return await render(options, loaded, early, threads, stamped?.stamp ?? null, reuse);
   } finally {
     await Promise.all([threads.pages?.close(), threads.exports?.close()]);
   }
@@ -266,7 +285,15 @@ async function lookBack(
   outDir: string,
   inputs: readonly InputFile[],
   opts: Parameters<typeof buildStamp>[1],
-): Promise<{ stamping: ReturnType<typeof buildStamp>; reusable: ReuseRecord | null; previous: ReturnType<typeof upToDate>; factsFile: string | null }> {
+): Promise<{
+  stamping: ReturnType<typeof buildStamp>;
+  /** The stamp, when awaited here already. */
+  stamped: Awaited<ReturnType<typeof buildStamp>> | null;
+  reusable: ReuseRecord | null;
+  previous: ReturnType<typeof upToDate>;
+  factsFile: string | null;
+  eventsFile: string | null;
+}> {
   const before = previousBuild(outDir);
   // The record of what may be kept is a file of that site, when it lists one.
   const reusable = before !== null && before.files.includes(REUSE_FILE) ? readReuseRecord(path.join(outDir, REUSE_FILE)) : null;
@@ -279,7 +306,9 @@ async function lookBack(
   const stamped = mayBeCurrent ? await stamping : null;
   // And the snapshot of its facts, read when this build's runs were read (kept-facts.ts).
   const factsFile = reusable !== null && before !== null && before.files.includes(FACTS_FILE) ? path.join(outDir, FACTS_FILE) : null;
-  return { stamping, reusable, previous: stamped ? upToDate(outDir, before, stamped.stamp) : null, factsFile };
+  // And the events it read, taken instead of reading the same lines again (kept-events.ts).
+  const eventsFile = reusable !== null && before !== null && before.files.includes(EVENTS_FILE) ? path.join(outDir, EVENTS_FILE) : null;
+  return { stamping, stamped, reusable, previous: stamped ? upToDate(outDir, before, stamped.stamp) : null, factsFile, eventsFile };
 }
 
 /** The bytes of the files of `inputs` (a pipe and a file that cannot be looked at count none). */
@@ -324,10 +353,18 @@ function externalWriters(
    * last, as REUSE_FILE) with the snapshot of its facts (FACTS_FILE, written while the threads
    * work, once the window's pass it holds a mark of is done: `windowDone`); null: none.
    */
-  reuse: { plan: ReusePlan; record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ReuseRecord; facts: ((abs: string) => number) | null; windowDone: Promise<void> } | null,
+  reuse: {
+    plan: ReusePlan;
+    record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ReuseRecord;
+    facts: ((abs: string) => number) | null;
+    /** Writes the events read (EVENTS_FILE), with the snapshot of the facts. */
+    events: ((abs: string) => number) | null;
+    windowDone: Promise<void>;
+  } | null,
 ): ExternalFiles & { pages: number } {
   const planned = site.files.reduce((sum, files) => sum + files, 0);
   const writesFacts = reuse !== null && reuse.facts !== null;
+  const writesEvents = reuse !== null && reuse.events !== null;
   return {
     pages: planned,
     // Listed as they are asked for: held as strings, the paths of 5M spans' pages were about 30 MB while the pages were written.
@@ -336,6 +373,7 @@ function externalWriters(
         yield* runPagePaths(site);
         yield* threads.exports.paths;
         if (writesFacts) yield FACTS_FILE;
+        if (writesEvents) yield EVENTS_FILE;
         if (reuse) yield REUSE_FILE;
       },
     },
@@ -362,7 +400,7 @@ function externalWriters(
       // fail, no thread takes more runs.
       const facts = reuse
         ? Promise.race([reuse.windowDone, ownWritten])
-            .then((ok) => (ok === false ? 0 : writeFacts(reuse, root)))
+            .then((ok) => (ok === false ? 0 : writeFacts(reuse, root) + writeEvents(reuse, root)))
             .catch((e: unknown) => {
               stopTaking(job.pages);
               throw e;
@@ -398,6 +436,13 @@ function writeFacts(reuse: { facts: ((abs: string) => number) | null }, root: st
   return facts === null ? 0 : facts(resolveInside(root, FACTS_FILE));
 }
 
+/** Writes the events read (EVENTS_FILE), once, and lets them go. */
+function writeEvents(reuse: { events: ((abs: string) => number) | null }, root: string): number {
+  const events = reuse.events;
+  reuse.events = null;
+  return events === null ? 0 : events(resolveInside(root, EVENTS_FILE));
+}
+
 /** The run pages left in the previous site for the swap to carry over (`carried`, by a run's number in the plan), in the order of the run list. */
 function carriedPages(site: RunPagesSite, carried: Uint8Array | null): string[] {
   const paths: string[] = [];
@@ -415,16 +460,22 @@ function sizeIs(file: string, ends: Float64Array): boolean {
   return ends.length > 0 && regularFileSize(file) === ends[ends.length - 1];
 }
 
+/** The run pages' names made before the site's other steps (runFileNames of the plan's ids), for ownPages to take. */
+interface EarlyNames {
+  names: RunPageNames | null;
+}
+
 async function render(
   options: BuildOptions,
   loaded: LoadResult,
+  early: EarlyNames,
   /** The threads that write the run pages and the exports of calls, for a site read into a plan. */
   threads: { pages: ParallelRunPages | null; exports: ParallelExports | null },
   stamp: string | null,
   /** This build's inputs as read for its stamp, and what it may keep of the previous site; null: nothing (a pipe). */
   reuse: BuildReuse | null,
 ): Promise<BuildResult> {
-  const own = await ownPages(options, loaded, threads, reuse);
+  const own = await ownPages(options, loaded, early, threads, reuse);
   const { seen } = own;
   const record = (w: { files: number; bytes: number }): BuildRecord => ({
     stamp: stamp ?? '',
@@ -465,6 +516,11 @@ interface OwnPages {
   summary: () => Summary;
 }
 
+/** Writes the pieces the inputs were read in for the next build (kept-events.ts), holding nothing else of the load. */
+function keptEventsWriter(frame: string, chunkBytes: number, files: readonly string[], pieces: readonly ReadPiece[]): (abs: string) => number {
+  return (abs) => writeKeptEvents(abs, frame, chunkBytes, files, pieces);
+}
+
 /** What a build knows for keeping the previous site's files: its inputs as read for its stamp, its frame, and the previous build's record. */
 class BuildReuse {
   constructor(
@@ -493,13 +549,14 @@ class BuildReuse {
  * writing), so they are made here, in a function that returns once the runs' keys are made (on
  * the exports' thread, during the facts' pass), and held only by `held`.
  */
-async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pages: ParallelRunPages | null; exports: ParallelExports | null }, reuse: BuildReuse | null): Promise<OwnPages> {
+async function ownPages(options: BuildOptions, loaded: LoadResult, made: EarlyNames, threads: { pages: ParallelRunPages | null; exports: ParallelExports | null }, reuse: BuildReuse | null): Promise<OwnPages> {
   options.onProgress?.('summarising the runs');
   const plan = loaded.plan;
   const elsewhere = plan && plan.ids.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports, threadPlan: planForThreads(plan) } : null;
   // Named as the plan numbers the runs (`at`, for the threads): from the plan's ids, before the
   // facts, so that the exports' thread makes the runs' keys meanwhile (it has nothing else to do yet).
-  const early = plan ? runFileNames(plan.ids) : null;
+  const early = plan ? (made.names ?? runFileNames(plan.ids)) : null;
+  made.names = null;
   // A build that records its site goes on from the previous build's facts where it can, and keeps its own.
   const keeping = plan && elsewhere && reuse ? { frame: reuse.frame, inputs: reuse.inputs, previous: reuse.facts } : null;
   const keys = elsewhere && reuse ? elsewhere.exports.runKeys({ plan: elsewhere.threadPlan, names: early!.list, inputs: reuse.inputs, frame: reuse.frame }) : null;
@@ -564,8 +621,9 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, threads: { pa
     reuse && reusePlan && runRows && dataRows
       ? {
           plan: reusePlan,
-          // The snapshot of the facts goes with the record of the site.
+          // The snapshot of the facts goes with the record of the site, and the events read.
           facts: gathered.snapshot,
+          events: loaded.pieces ? keptEventsWriter(reuse.frame, options.chunkBytes ?? CHUNK_BYTES, loaded.files, loaded.pieces.list) : null,
           windowDone: windowMade,
           record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']): ReuseRecord => {
             if (lists === undefined) throw new Error('the reuse record is made once the list pages are');

@@ -21,6 +21,11 @@ export interface Chunk {
    * stream, whose lines cannot be read again.
    */
   reread: { start: number; end: number | null } | null;
+  /**
+   * The file's lines up to `end`, as an earlier build read them (load.ts: LoadOptions.kept): not
+   * read again, and taken from there. The chunks after it read the rest of the file.
+   */
+  kept?: true;
 }
 
 const PROBE = 64 * 1024;
@@ -64,8 +69,10 @@ export async function readableBytes(path: string): Promise<number> {
 /**
  * Splits the inputs into chunks of about `chunkBytes`, in input order. Gzipped files cannot be
  * split and stay whole; plain files are cut just after a line feed, so no line is ever split.
+ * `keptUpTo`: for an input an earlier build read, the bytes of it that build read (a line ends
+ * there): one kept chunk stands for them, and the chunks after it read the rest.
  */
-export async function planChunks(files: readonly InputFile[], chunkBytes: number): Promise<Chunk[]> {
+export async function planChunks(files: readonly InputFile[], chunkBytes: number, keptUpTo: ((name: string) => number | null) | null = null): Promise<Chunk[]> {
   const chunks: Chunk[] = [];
   for (const [fileIndex, file] of files.entries()) {
     const whole = (reread: Chunk['reread']): void => void chunks.push({ index: chunks.length, fileIndex, file, start: 0, end: null, first: true, last: true, reread });
@@ -76,6 +83,17 @@ export async function planChunks(files: readonly InputFile[], chunkBytes: number
     const handle = await open(file.path, 'r');
     try {
       const size = (await handle.stat()).size;
+      const kept = keptUpTo?.(file.name) ?? null;
+      if (kept !== null && kept <= size) {
+        chunks.push({ index: chunks.length, fileIndex, file, start: 0, end: kept, first: true, last: kept === size, reread: null, kept: true });
+        let start = kept;
+        while (start < size) {
+          const end = start + chunkBytes >= size ? size : await nextLineStart(handle, start + chunkBytes, size);
+          chunks.push({ index: chunks.length, fileIndex, file, start, end, first: false, last: end === size, reread: { start, end } });
+          start = end;
+        }
+        continue;
+      }
       if (await isGzip(handle)) {
         whole(null);
         continue;

@@ -56,8 +56,9 @@ export class WorkerPool {
    * downstream sees the lines exactly as a single pass would. At most a few chunks wait ahead of
    * the consumer, which bounds memory when the main thread is the slower side. Each worker has
    * two chunks asked of it at a time, so that it never waits for this thread between chunks.
+   * A kept chunk (events an earlier build read) is not read: `kept` is called for it in its place.
    */
-  async readChunks(chunks: readonly Chunk[], consume: (result: ChunkResult, chunk: Chunk) => void): Promise<void> {
+  async readChunks(chunks: readonly Chunk[], consume: (result: ChunkResult, chunk: Chunk) => void, kept?: (chunk: Chunk) => void): Promise<void> {
     if (chunks.length === 0) return;
     const ahead = this.workers.length * 3;
     const ready = new Map<number, ChunkResult>();
@@ -70,33 +71,51 @@ export class WorkerPool {
         const idle: Worker[] = [];
         const dispatch = () => {
           while (idle.length > 0 && nextToSend < chunks.length && nextToSend - nextToConsume < ahead) {
-            const request: WorkerRequest = { kind: 'read', chunk: chunks[nextToSend++]! };
+            const chunk = chunks[nextToSend++]!;
+            if (chunk.kept) continue;
+            const request: WorkerRequest = { kind: 'read', chunk };
             idle.pop()!.postMessage(request);
+          }
+        };
+        /** Hands over every chunk that is ready, in order; true once all are. */
+        const drain = (): boolean => {
+          for (;;) {
+            const chunk = chunks[nextToConsume];
+            if (chunk === undefined) return true;
+            if (chunk.kept) {
+              if (!kept) throw new Error('a kept chunk with nothing to take it');
+              kept(chunk);
+            } else {
+              const r = ready.get(nextToConsume);
+              if (r === undefined) return false;
+              ready.delete(nextToConsume);
+              consume(r, chunk);
+            }
+            nextToConsume++;
+          }
+        };
+        const settle = (): void => {
+          try {
+            if (drain()) resolve();
+            else dispatch();
+          } catch (err) {
+            reject(err);
           }
         };
         for (const worker of this.workers) {
           const message = (result: ChunkResult) => {
             ready.set(result.index, result);
             idle.push(worker);
-            try {
-              for (let r = ready.get(nextToConsume); r; r = ready.get(nextToConsume)) {
-                ready.delete(nextToConsume);
-                consume(r, chunks[nextToConsume]!);
-                nextToConsume++;
-              }
-            } catch (err) {
-              reject(err);
-              return;
-            }
-            if (nextToConsume === chunks.length) resolve();
-            else dispatch();
+            settle();
           };
           handlers.set(worker, { message, error: reject });
           worker.on('message', message);
           worker.on('error', reject);
           idle.push(worker, worker);
         }
+        // The workers start on the first chunks to read while this thread takes the kept ones before them.
         dispatch();
+        settle();
       });
     } finally {
       for (const [worker, h] of handlers) {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { z } from 'zod';
 import type { InputFile } from '../../read/inputs.js';
 import { startWorker, workerScript } from '../../start-worker.js';
 
@@ -9,21 +8,20 @@ import { startWorker, workerScript } from '../../start-worker.js';
  * build to tell which lines are the same: its size, its lines and its SHA-256. The next build
  * hashes the same file again, and notes the hash of its first `bytes` bytes on the way: when that
  * is the recorded hash, the file was only appended to since (a log that grows), and its first
- * `lines` lines are the lines the earlier build read (see run-keys.ts).
+ * `lines` lines are the lines the earlier build read (see run-keys.ts). (A plain type here, its
+ * schema in reuse-record.ts: the thread that hashes the inputs loads no more than it needs.)
  */
-export const inputRecordSchema = z.object({
-  name: z.string(),
-  bytes: z.number().int().nonnegative(),
+export interface InputRecord {
+  name: string;
+  bytes: number;
   /** Lines, the last one counted whether or not a line feed ends it. */
-  lines: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  lines: number;
+  sha256: string;
   /** Its last byte is a line feed (or it is empty): bytes appended later cannot extend its last line. */
-  endsWithNewline: z.boolean(),
+  endsWithNewline: boolean;
   /** Gzipped: its lines are in the stream, so only the whole file is ever the same. */
-  gzip: z.boolean(),
-});
-
-export type InputRecord = z.infer<typeof inputRecordSchema>;
+  gzip: boolean;
+}
 
 /** An input as this build reads it, and what it shares with the same file as the previous build read it. */
 export interface HashedInput {

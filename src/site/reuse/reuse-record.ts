@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inputRecordSchema, type InputRecord } from './input-hashes.js';
+import type { InputRecord } from './input-hashes.js';
 import { KEY_BYTES } from './run-keys.js';
 import { readNoFollow } from '../write/write-file.js';
 import { headLine } from './head-line.js';
@@ -16,6 +16,15 @@ import { headLine } from './head-line.js';
 export const REUSE_FILE = '.trace-report-reuse.bin';
 
 const MAGIC = 'trace-report reuse 4\n';
+
+const inputRecordSchema = z.object({
+  name: z.string(),
+  bytes: z.number().int().nonnegative(),
+  lines: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  endsWithNewline: z.boolean(),
+  gzip: z.boolean(),
+}) satisfies z.ZodType<InputRecord>;
 
 const headSchema = z.object({
   frame: z.string(),
