@@ -106,6 +106,23 @@ describe('the events a large build keeps for the next (kept-events.ts)', () => {
     await expectFresh([trace], out);
   });
 
+  it('counts every skipped line of a kept piece, and lists the first 1,000 as a fresh build does', async () => {
+    const dir = tempDir();
+    const trace = path.join(dir, 't.jsonl');
+    // 1,500 bad lines in the first piece, between runs: more than a piece keeps the reasons of.
+    writeFileSync(trace, callLines(1) + 'x\n'.repeat(1_500) + Array.from({ length: 300 }, (_, i) => callLines(i + 2)).join(''));
+    const out = path.join(dir, 'site');
+    const big = { chunkBytes: 32 * 1024 };
+    await build([trace], out, big);
+    appendFileSync(trace, callLines(400) + 'y\n');
+    const grown = await build([trace], out, big);
+    expect(grown.kept).toBe(KEPT);
+    expect(grown.result.skippedLines).toBe(1_501);
+    expect(grown.result.skipped.length).toBe(1_000);
+    expect(grown.result.skipped[999]).toEqual({ file: trace, line: 1_002, reason: expect.any(String) });
+    await expectFresh([trace], out, big);
+  });
+
   it('keeps the events of an unchanged input, gzipped or not, beside one appended to', async () => {
     const dir = tempDir();
     const a = path.join(dir, 'a.jsonl');

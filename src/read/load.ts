@@ -77,9 +77,10 @@ export interface ReadPiece {
   /** Where its chunk began in the file, and whether it was the whole file (a small or gzipped one). */
   start: number;
   whole: boolean;
-  /** Lines the chunk held, spans read, and its skipped lines (numbered from the chunk's start). */
+  /** Lines the chunk held, spans read, and its skipped lines: how many, and the first SKIPPED_KEPT of them (numbered from the chunk's start). */
   lineCount: number;
   spans: number;
+  skippedLines: number;
   skipped: Omit<SkippedLine, 'file'>[];
   batch: EventBatch;
   /** The SHA-256 of its stored bytes, when it was read from a file of kept events. */
@@ -100,6 +101,9 @@ export interface KeptReading {
   /** Whether the inputs, as read for the build's stamp, are the files the earlier events were read from with at most lines appended (else read again, without `kept`). */
   confirmed(inputs: readonly { record: { name: string; bytes: number }; kept: { lines: number; sha256: string } | null }[]): boolean;
 }
+
+/** The skipped lines whose file, line and reason a load lists by default, and the most a kept piece holds (ReadPiece). */
+export const SKIPPED_KEPT = 1000;
 
 /** Below this much input, starting workers costs more than it saves. */
 export const PARALLEL_FROM = 32 * 1024 * 1024;
@@ -149,7 +153,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
   const files = options.files ?? (await resolveInputs(inputs, options.cwd));
   const prices = options.prices ?? PriceTable.bundled();
   const keepText = options.keepText ?? true;
-  const counts = new ReadCounts(options.keepSkipped ?? 1000);
+  const counts = new ReadCounts(options.keepSkipped ?? SKIPPED_KEPT);
   const onSpan = options.onSpan;
   const spanFilter = options.spanFilter;
   const spanFields = options.spanFields !== false;
@@ -287,6 +291,14 @@ export class ReadCounts {
     this.skippedLines++;
     if (this.skipped.length < this.keep) this.skipped.push({ file, line, reason });
   }
+
+  /**
+   * Counts `n` skipped lines whose reasons a kept piece does not hold (those after its first
+   * SKIPPED_KEPT, which a build, listing SKIPPED_KEPT in all, never lists).
+   */
+  skipUnlisted(n: number): void {
+    this.skippedLines += n;
+  }
 }
 
 /**
@@ -305,10 +317,11 @@ export async function readIntoPlan(
   pieces: ReadPiece[] | null = null,
 ): Promise<RunPlan> {
   const index = new RunIndex();
-  await readInOrder(pool, fileCount, chunks, counts, onFile, (piece, first, lineOffset) => {
-    if (first) index.beginFile(chunks.find((c) => c.fileIndex === piece.file)!.file.name);
+  await readInOrder(pool, fileCount, chunks, counts, onFile, (piece, first, lineOffset, chunk) => {
+    if (first) index.beginFile(chunk.file.name);
     index.add(piece.batch, lineOffset);
-    pieces?.push(piece);
+    // Kept to the end of a build: the reasons of a piece's first skipped lines only (a build lists no more).
+    pieces?.push(piece.skipped.length > SKIPPED_KEPT ? { ...piece, skipped: piece.skipped.slice(0, SKIPPED_KEPT) } : piece);
   }, given);
   return index.plan();
 }
@@ -334,6 +347,7 @@ async function readInOrder(
     if (first) lineOffset = 0;
     take(piece, first, lineOffset, chunk);
     for (const s of piece.skipped) counts.skip(name, lineOffset + s.line, s.reason);
+    counts.skipUnlisted(piece.skippedLines - piece.skipped.length);
     counts.spans += piece.spans;
     lineOffset += piece.lineCount;
   };
@@ -341,7 +355,7 @@ async function readInOrder(
     chunks,
     (result, chunk) => {
       if (result.error !== undefined) throw new InputError(`${chunk.file.name}: cannot read (${result.error})`);
-      placed({ file: chunk.fileIndex, start: chunk.start, whole: chunk.end === null, lineCount: result.lineCount, spans: result.spans, skipped: result.skipped, batch: result.batch, sha256: null }, chunk, chunk.first);
+      placed({ file: chunk.fileIndex, start: chunk.start, whole: chunk.end === null, lineCount: result.lineCount, spans: result.spans, skippedLines: result.skipped.length, skipped: result.skipped, batch: result.batch, sha256: null }, chunk, chunk.first);
       if (chunk.last) onFile?.(chunk.file, chunk.fileIndex, fileCount);
     },
     (chunk) => {

@@ -58,6 +58,7 @@ const headerSchema = z.object({
       whole: z.boolean(),
       lineCount: z.number().int().nonnegative(),
       spans: z.number().int().nonnegative(),
+      skippedLines: z.number().int().nonnegative(),
       skipped: z.array(z.tuple([z.number().int(), z.string()])),
       batch: storedBatchSchema,
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -78,16 +79,16 @@ const ZEROS = new Uint8Array(8);
 /**
  * Writes the pieces read from `files` (each piece's `file` an index into them), in their order, to
  * `abs` (a new file, never through a link); returns the bytes written. A piece taken from the
- * previous build's file keeps its hash; the others are hashed here.
+ * previous build's file keeps its hash; the others are hashed here. The header, which comes first,
+ * is made in a pass of its own, and each piece's parts are made again as they are written: the
+ * text of every batch's strings at once was tens of MB at 5M spans.
  */
 export function writeKeptEvents(abs: string, frame: string, chunkBytes: number, files: readonly string[], pieces: readonly ReadPiece[]): number {
   if (!littleEndian) throw new Error('kept events are written on little-endian machines only');
   const lines = new Array<number>(files.length).fill(0);
-  const stored: { stored: StoredBatch; parts: Uint8Array[] }[] = [];
   const header: Header = { format: FORMAT, frame, chunkBytes, files: [], pieces: [] };
   for (const p of pieces) {
     const s = batchParts(p.batch);
-    stored.push(s);
     lines[p.file]! += p.lineCount;
     header.pieces.push({
       file: p.file,
@@ -95,6 +96,7 @@ export function writeKeptEvents(abs: string, frame: string, chunkBytes: number, 
       whole: p.whole,
       lineCount: p.lineCount,
       spans: p.spans,
+      skippedLines: p.skippedLines,
       skipped: p.skipped.map((k) => [k.line, k.reason]),
       batch: s.stored,
       sha256: p.sha256 ?? sha256(padParts(s.parts)),
@@ -107,10 +109,13 @@ export function writeKeptEvents(abs: string, frame: string, chunkBytes: number, 
   const head = [MAGIC, length, json, Buffer.from(sha256([json]), 'hex')];
   const headBytes = head.reduce((sum, b) => sum + b.length, 0);
   head.push(Buffer.alloc(padded(headBytes) - headBytes));
-  return writePartsNoFollow(abs, (function* () {
-    yield* head;
-    for (const s of stored) yield* padParts(s.parts);
-  })());
+  return writePartsNoFollow(
+    abs,
+    (function* () {
+      yield* head;
+      for (const p of pieces) yield* padParts(batchParts(p.batch).parts);
+    })(),
+  );
 }
 
 /** The parts with the zeros that pad each to a multiple of 8 bytes. */
@@ -248,6 +253,7 @@ function readPieces(abs: string, header: Header, dataStart: number, wanted: read
           whole: p.whole,
           lineCount: p.lineCount,
           spans: p.spans,
+          skippedLines: p.skippedLines,
           skipped: p.skipped.map(([line, reason]) => ({ line, reason })),
           batch: batchAt(p.batch, block.buffer, from, to),
           sha256: p.sha256,
