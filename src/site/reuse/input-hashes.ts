@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { InputFile } from '../../read/inputs.js';
 import { startWorker, workerScript } from '../../start-worker.js';
 
@@ -67,6 +67,30 @@ export async function hashInputs(files: readonly InputFile[], previous: readonly
   return out;
 }
 
+/** A read buffer, reused from file to file. */
+let block: Buffer | null = null;
+
+/**
+ * The file's bytes, 1 MiB at a time (views of one buffer, each valid until the next), read with
+ * blocking reads: on the stamp's own thread, reads through libuv's threads waited behind the
+ * build's other file work there (the code vega and the other threads load), and left the thread
+ * idle 60% of the time at 1M spans.
+ */
+function* blocksOf(file: string): Generator<Buffer> {
+  block ??= Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(file, 'r');
+  try {
+    for (let pos = 0; ; ) {
+      const n = readSync(fd, block, 0, block.length, pos);
+      if (n === 0) return;
+      pos += n;
+      yield block.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function hashInput(file: InputFile, old: InputRecord | undefined): Promise<HashedInput> {
   // Only whole lines of plain bytes can be the start of a longer file.
   const prefix = old !== undefined && !old.gzip && old.endsWithNewline && old.bytes > 0 ? old.bytes : -1;
@@ -76,7 +100,7 @@ async function hashInput(file: InputFile, old: InputRecord | undefined): Promise
   let lines = 0;
   let last = -1;
   let head: number[] = [];
-  for await (const chunk of createReadStream(file.path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for (const chunk of blocksOf(file.path)) {
     if (head.length < 2) head = [...head, ...chunk.subarray(0, 2 - head.length)];
     if (start === null && bytes < prefix && bytes + chunk.length >= prefix) {
       // The hash so far is the hash of the first `prefix` bytes: noted, and the rest of the chunk hashed after.
