@@ -96,6 +96,7 @@ describe('the events a large build keeps for the next (kept-events.ts)', () => {
     appendFileSync(trace, callLines(5, 30 * 60_000) + callLines(13));
     const grown = await build([trace], out);
     expect(grown.kept).toBe(KEPT);
+    // Runs 1 to 13, and the run the note line makes of itself (a line outside any run, with no run id).
     expect(grown.result.summary.runs).toBe(14);
     expect(grown.result.skipped).toEqual([{ file: trace, line: 13, reason: expect.any(String) }]);
     expect(grown.result.skippedLines).toBe(1);

@@ -84,28 +84,23 @@ export async function planChunks(files: readonly InputFile[], chunkBytes: number
     try {
       const size = (await handle.stat()).size;
       const kept = keptUpTo?.(file.name) ?? null;
+      // The bytes left to cut: all of them, or those after the kept chunk.
+      let start = 0;
+      let keeps = false;
       if (kept !== null && kept <= size) {
+        keeps = true;
         chunks.push({ index: chunks.length, fileIndex, file, start: 0, end: kept, first: true, last: kept === size, reread: null, kept: true });
-        let start = kept;
-        while (start < size) {
-          const end = start + chunkBytes >= size ? size : await nextLineStart(handle, start + chunkBytes, size);
-          chunks.push({ index: chunks.length, fileIndex, file, start, end, first: false, last: end === size, reread: { start, end } });
-          start = end;
-        }
-        continue;
-      }
-      if (await isGzip(handle)) {
+        start = kept;
+      } else if (await isGzip(handle)) {
         whole(null);
         continue;
-      }
-      if (size <= chunkBytes) {
+      } else if (size <= chunkBytes) {
         whole({ start: 0, end: null });
         continue;
       }
-      let start = 0;
       while (start < size) {
         const end = start + chunkBytes >= size ? size : await nextLineStart(handle, start + chunkBytes, size);
-        chunks.push({ index: chunks.length, fileIndex, file, start, end, first: start === 0, last: end === size, reread: { start, end } });
+        chunks.push({ index: chunks.length, fileIndex, file, start, end, first: start === 0 && !keeps, last: end === size, reread: { start, end } });
         start = end;
       }
     } finally {

@@ -89,20 +89,10 @@ export function writeKeptEvents(abs: string, frame: string, chunkBytes: number, 
   if (!littleEndian) throw new Error('kept events are written on little-endian machines only');
   const lines = new Array<number>(files.length).fill(0);
   const header: Header = { format: FORMAT, frame, chunkBytes, files: [], pieces: [] };
-  for (const p of pieces) {
-    const s = batchParts(p.batch);
-    lines[p.file]! += p.lineCount;
-    header.pieces.push({
-      file: p.file,
-      start: p.start,
-      whole: p.whole,
-      lineCount: p.lineCount,
-      spans: p.spans,
-      skippedLines: p.skippedLines,
-      skipped: p.skipped.map((k) => [k.line, k.reason]),
-      batch: s.stored,
-      sha256: p.sha256 ?? sha256(padParts(s.parts)),
-    });
+  for (const { batch, skipped, sha256: known, ...place } of pieces) {
+    const s = batchParts(batch);
+    lines[place.file]! += place.lineCount;
+    header.pieces.push({ ...place, skipped: skipped.map((k) => [k.line, k.reason]), batch: s.stored, sha256: known ?? sha256(padParts(s.parts)) });
   }
   header.files = files.map((name, k) => ({ name, lines: lines[k]! }));
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -245,21 +235,11 @@ function readPieces(abs: string, header: Header, dataStart: number, wanted: read
       if (!readFully(fd, block, block.length, first)) return null;
       const pieces: ReadPiece[] = [];
       for (const k of ks) {
-        const p = header.pieces[k]!;
+        const { batch, skipped, ...place } = header.pieces[k]!;
         const from = starts[k]! - first;
-        const to = from + storedBytes(p.batch.sizes);
-        if (createHash('sha256').update(block.subarray(from, to)).digest('hex') !== p.sha256) return null;
-        pieces.push({
-          file: p.file,
-          start: p.start,
-          whole: p.whole,
-          lineCount: p.lineCount,
-          spans: p.spans,
-          skippedLines: p.skippedLines,
-          skipped: p.skipped.map(([line, reason]) => ({ line, reason })),
-          batch: batchAt(p.batch, block.buffer, from, to),
-          sha256: p.sha256,
-        });
+        const to = from + storedBytes(batch.sizes);
+        if (sha256([block.subarray(from, to)]) !== place.sha256) return null;
+        pieces.push({ ...place, skipped: skipped.map(([line, reason]) => ({ line, reason })), batch: batchAt(batch, block.buffer, from, to) });
       }
       out.set(header.files[index]!.name, pieces);
     }
