@@ -214,6 +214,32 @@ describe('renderChartSvg', () => {
     expect(svg).toBe(readFileSync(GOLDEN, 'utf8'));
   });
 
+  it('renders every chart the same bytes with the bundle `npm run build` makes of vega and vega-lite', async () => {
+    // The compiled charts load one bundled file (scripts/bundle-chart-libs.mjs), these tests the packages.
+    const bundle = readFileSync(path.join(ROOT, 'dist/charts/chart-libs.js'), 'utf8');
+    expect(bundle).not.toMatch(/^(?:import|export) .* from ['"]vega/m);
+    expect(bundle).toContain('// node_modules/vega-lite/');
+    const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-bundle-'));
+    try {
+      const specs = allSpecs();
+      writeFileSync(path.join(dir, 'specs.json'), JSON.stringify(specs));
+      const child = `import { readFileSync } from 'node:fs';
+import { renderChartSvg } from ${JSON.stringify(path.join(ROOT, 'dist/charts/render.js'))};
+import { specTitle } from ${JSON.stringify(path.join(ROOT, 'dist/charts/specs.js'))};
+const specs = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const svgs = {};
+for (const [id, spec] of Object.entries(specs)) svgs[id] = await renderChartSvg(spec, { id, title: specTitle(spec) });
+process.stdout.write(JSON.stringify(svgs));
+`;
+      writeFileSync(path.join(dir, 'child.mjs'), child);
+      const bundled = JSON.parse(execFileSync(process.execPath, [path.join(dir, 'child.mjs'), path.join(dir, 'specs.json')], { encoding: 'utf8', timeout: 60_000 })) as Record<string, string>;
+      expect(Object.keys(bundled)).toEqual(Object.keys(specs));
+      for (const [id, spec] of Object.entries(specs)) expect(bundled[id], id).toBe(await render(spec, id));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('has no style attribute, style element, script or handler, and an accessible root', async () => {
     for (const [id, spec] of Object.entries(allSpecs())) {
       const svg = await render(spec, id);
@@ -350,7 +376,7 @@ describe('time zone and locale', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'trace-report-charts-'));
     mkdirSync(path.join(dir, 'src/charts'), { recursive: true });
     mkdirSync(path.join(dir, 'src/normalise'), { recursive: true });
-    for (const name of ['charts/render', 'charts/specs', 'charts/theme', 'charts/duration-histogram', 'normalise/timestamp']) {
+    for (const name of ['charts/render', 'charts/chart-libs', 'charts/specs', 'charts/theme', 'charts/duration-histogram', 'normalise/timestamp']) {
       const source = readFileSync(path.join(ROOT, 'src', `${name}.ts`), 'utf8');
       const js = ts.transpileModule(source, {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
