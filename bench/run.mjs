@@ -25,7 +25,7 @@ const skip = new Set(values.skip.split(',').filter(Boolean));
 const data = path.join(root, '.bench');
 mkdirSync(data, { recursive: true });
 
-if (!existsSync(path.join(root, 'dist/cli/main.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+if (!existsSync(path.join(root, 'dist/cli/main.js'))) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 const CLI = path.join(root, 'dist/cli/main.js');
 const RSS = path.join(import.meta.dirname, 'report-rss.mjs');
 
