@@ -139,8 +139,11 @@ export interface LoadResult {
   prices: PriceTable;
   /** The events by run, when read on worker threads and asked for (`keepPlan`): `runs` is then empty. */
   plan?: RunPlan;
-  /** With a plan: the pieces it was read in, in input order (for the next build to keep), and whether some came from `kept`. */
-  pieces?: { list: ReadPiece[]; kept: boolean };
+  /**
+   * With a plan: the pieces it was read in, in input order (for the next build to keep), whether
+   * some came from `kept`, and how many of the inputs were read (the others came whole from `kept`).
+   */
+  pieces?: { list: ReadPiece[]; kept: boolean; readFiles: number };
 }
 
 /**
@@ -204,7 +207,7 @@ export async function loadTraces(inputs: readonly string[], options: LoadOptions
       }
       const list: ReadPiece[] = [];
       plan = await readIntoPlan(pool, files.length, chunks, counts, options.onFile, given, list);
-      pieces = { list, kept: given !== null };
+      pieces = { list, kept: given !== null, readFiles: new Set(chunks.filter((c) => !c.kept).map((c) => c.fileIndex)).size };
     } finally {
       await pool.close();
     }

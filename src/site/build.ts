@@ -42,6 +42,7 @@ import { nameAt, RUN_PAGES_DIR, runFileNames, type PageNames, type RunPageNames 
 import { partPath } from './pages/run-parts.js';
 import { preloadCharts } from '../charts/render.js';
 import { renderCharts } from './pages/charts.js';
+import { plural } from './pages/plural.js';
 import { errorDetails } from './pages/errors-page.js';
 import { newestFirst, siteFactsOf, type SiteFacts } from './pages/site-facts.js';
 import type { SiteInput, SiteModel } from './pages/site-model.js';
@@ -265,7 +266,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       progress?.('reading traces again: an input changed in the lines read before');
       loaded = await load(null);
       early.names = loaded.plan ? runFileNames(loaded.plan.ids) : null;
-    } else if (loaded.pieces?.kept === true) progress?.('read only what was appended to the inputs: the events of the lines read before kept from the previous build');
+    } else if (loaded.pieces?.kept === true) {
+      const { readFiles } = loaded.pieces;
+      progress?.(`read only what was appended to the inputs (${readFiles} of ${plural(loaded.files.length, 'input')} read): the events of the lines read before kept from the previous build`);
+    }
     const reuse = stamped === null ? null : new BuildReuse(stamped.inputs, reuseFrame(prices), reusable, factsFile);
     return await render(options, loaded, early, threads, stamped?.stamp ?? null, reuse);
   } finally {

@@ -148,7 +148,11 @@ export function keptReading(abs: string, inputs: readonly InputFile[], previous:
     const index = fileIndex.get(file.name);
     if (isStream(file) || record === undefined || index === undefined || places.has(file.name)) continue;
     const pieces = piecesOf[index]!;
-    if (pieces.length === 0 || header.files[index]!.lines !== record.lines) continue;
+    // The lines the pieces hold. A plain file's record counts the same lines (its line feeds); a
+    // gzipped file's counts the line feeds of its compressed bytes, which the stamp does not
+    // decompress: such a file is kept only whole, when the stamp finds the same bytes.
+    const lines = header.files[index]!.lines;
+    if (pieces.length === 0 || (!record.gzip && lines !== record.lines)) continue;
     let size: number;
     try {
       size = statSync(file.path).size;
@@ -156,13 +160,13 @@ export function keptReading(abs: string, inputs: readonly InputFile[], previous:
       continue;
     }
     if (size === record.bytes) {
-      places.set(file.name, { bytes: size, lines: record.lines, size, index, pieces: pieces.length });
+      places.set(file.name, { bytes: size, lines, size, index, pieces: pieces.length });
       continue;
     }
     // Appended to: its last piece is read again with what follows, as a fresh build would cut it.
     const last = header.pieces[pieces[pieces.length - 1]!]!;
     if (size > record.bytes && !record.gzip && record.endsWithNewline && pieces.length >= 2 && !last.whole) {
-      places.set(file.name, { bytes: last.start, lines: record.lines - last.lineCount, size, index, pieces: pieces.length - 1 });
+      places.set(file.name, { bytes: last.start, lines: lines - last.lineCount, size, index, pieces: pieces.length - 1 });
     }
   }
   if (places.size === 0) return null;
