@@ -101,31 +101,38 @@ export function runFileNames(runIds: readonly string[]): RunPageNames {
     ids.push(id);
   }
   const slugs = ids.map((id) => safeSegment(id));
-  const hashes = ids.map(sha256Hex);
+  // The pages' paths, made once: a clash of paths is a clash of names. Only the ids of a clash
+  // are hashed again, for a longer hash.
+  const paths = ids.map((id, i) => pagePath(slugs[i]!, sha256Hex(id), 0));
   const levels = new Uint8Array(ids.length);
   for (;;) {
-    const names = ids.map((_, i) => nameOf(slugs[i]!, hashes[i]!, levels[i]!));
-    const byName = new Map<string, number>();
-    let clashing: Set<number> | null = null;
-    for (let i = 0; i < names.length; i++) {
-      const first = byName.get(names[i]!);
-      if (first === undefined) byName.set(names[i]!, i);
-      else (clashing ??= new Set()).add(first).add(i);
-    }
-    if (clashing === null) return new RunPageNames(pageNameList(names), numbers);
+    const clashing = clashesOf(paths);
+    if (clashing === null) return new RunPageNames(pageNameList(paths), numbers);
     for (const i of clashing) {
       if (levels[i] === HASH_LENGTHS.length - 1) {
-        const group = [...clashing].filter((o) => names[o] === names[i]);
+        const group = [...clashing].filter((o) => paths[o] === paths[i]);
         throw new Error(`run ids ${JSON.stringify(group.map((o) => ids[o]))} share a SHA-256`);
       }
     }
-    for (const i of clashing) levels[i]!++;
+    for (const i of clashing) paths[i] = pagePath(slugs[i]!, sha256Hex(ids[i]!), ++levels[i]!);
   }
 }
 
-/** The pages' paths for names made by nameOf: a name is [a-z0-9._-] (safeSegment), one byte a character. */
-function pageNameList(names: readonly string[]): RunPageNameList {
-  const paths = names.map((name) => `${RUN_PAGES_DIR}/${name}.html`);
+/** The indexes of the paths that some other path equals; null when all differ (the usual case, told by a set alone). */
+function clashesOf(paths: readonly string[]): Set<number> | null {
+  if (new Set(paths).size === paths.length) return null;
+  const first = new Map<string, number>();
+  const clashing = new Set<number>();
+  for (let i = 0; i < paths.length; i++) {
+    const seen = first.get(paths[i]!);
+    if (seen === undefined) first.set(paths[i]!, i);
+    else clashing.add(seen).add(i);
+  }
+  return clashing;
+}
+
+/** The pages' paths for names made by pagePath: a name is [a-z0-9._-] (safeSegment), one byte a character. */
+function pageNameList(paths: readonly string[]): RunPageNameList {
   // Checked as one string; the name at fault found only then.
   const joined = paths.join('');
   if (!/^[a-z0-9._/-]*$/.test(joined)) {
@@ -135,6 +142,7 @@ function pageNameList(names: readonly string[]): RunPageNameList {
   return sharedTexts(paths, joined);
 }
 
-function nameOf(slug: string, hash: string, level: number): string {
-  return `${slug}-${hash.slice(0, HASH_LENGTHS[level])}`;
+/** `runs/<slug>-<hash>.html`, the hash cut to the length of its level. */
+function pagePath(slug: string, hash: string, level: number): string {
+  return `${RUN_PAGES_DIR}/${slug}-${hash.slice(0, HASH_LENGTHS[level])}.html`;
 }
