@@ -42,12 +42,14 @@ export function dataExports(
   stepParts: ReadonlyMap<string, Int32Array> = new Map(),
   opts: { calls?: boolean; runRows?: RowEnds } = {},
 ): SiteFile[] {
+  const missing = (id: string): Error => new Error(`no page name for run ${JSON.stringify(id)}`);
   const pageOf = (id: string): string => {
     const page = names.get(id);
-    if (page === undefined) throw new Error(`no page name for run ${JSON.stringify(id)}`);
+    if (page === undefined) throw missing(id);
     return page;
   };
-  for (const run of runs.facts) pageOf(run.id);
+  // Checked before any file is begun (a name is made only for a row that is written).
+  for (const run of runs.facts) if (!names.has(run.id)) throw missing(run.id);
   // Each run's rows as they are written (writeNoFollow gathers them into writes of about a
   // megabyte): never one string for a whole export, nor every run at once.
   function* callPieces(head: string, file: keyof CallFiles): Generator<string> {

@@ -58,6 +58,8 @@ export const nameAt: (list: RunPageNameList, i: number) => string = sharedTextAt
 /** Run id → its page, as every page that links to a run looks it up. */
 export interface PageNames {
   get(runId: string): string | undefined;
+  /** Whether the run has a page (without making its name). */
+  has(runId: string): boolean;
 }
 
 /** The page names of runs, numbered as the ids were given: by id, or by number (`list`). */
@@ -74,6 +76,10 @@ export class RunPageNames implements PageNames {
   get(runId: string): string | undefined {
     const i = this.numbers.get(runId);
     return i === undefined ? undefined : nameAt(this.list, i);
+  }
+
+  has(runId: string): boolean {
+    return this.numbers.has(runId);
   }
 
   /** The number of `runId`'s name in `list`. */
