@@ -404,7 +404,7 @@ function externalWriters(
       // fail, no thread takes more runs.
       const facts = reuse
         ? Promise.race([reuse.windowDone, ownWritten])
-            .then((ok) => (ok === false ? 0 : writeFacts(reuse, root) + writeEvents(reuse, root)))
+            .then((ok) => (ok === false ? 0 : writeKept(reuse, root)))
             .catch((e: unknown) => {
               stopTaking(job.pages);
               throw e;
@@ -431,20 +431,15 @@ function externalWriters(
 }
 
 /**
- * Writes the snapshot of the facts, once, and lets it go: what makes it holds the facts, which
- * this thread lets go once its own pages are written (ownPages), not at the end of the run pages.
+ * Writes the snapshot of the facts (FACTS_FILE) and the events read (EVENTS_FILE), each once, and
+ * lets their writers go: they hold the facts and the events, which this thread lets go once its
+ * own pages are written (ownPages), not at the end of the run pages.
  */
-function writeFacts(reuse: { facts: ((abs: string) => number) | null }, root: string): number {
-  const facts = reuse.facts;
+function writeKept(reuse: { facts: ((abs: string) => number) | null; events: ((abs: string) => number) | null }, root: string): number {
+  const { facts, events } = reuse;
   reuse.facts = null;
-  return facts === null ? 0 : facts(resolveInside(root, FACTS_FILE));
-}
-
-/** Writes the events read (EVENTS_FILE), once, and lets them go. */
-function writeEvents(reuse: { events: ((abs: string) => number) | null }, root: string): number {
-  const events = reuse.events;
   reuse.events = null;
-  return events === null ? 0 : events(resolveInside(root, EVENTS_FILE));
+  return (facts === null ? 0 : facts(resolveInside(root, FACTS_FILE))) + (events === null ? 0 : events(resolveInside(root, EVENTS_FILE)));
 }
 
 /** The run pages left in the previous site for the swap to carry over (`carried`, by a run's number in the plan), in the order of the run list. */

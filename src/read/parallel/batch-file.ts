@@ -1,5 +1,6 @@
 import type { BatchTexts, EventBatch } from './event-batch.js';
 import type { NumberColumn } from './number-column.js';
+import { WIDE } from './shared-texts.js';
 
 /**
  * An event batch as bytes in a file and a description in JSON, and back: a build keeps the
@@ -36,9 +37,6 @@ interface StoredNumbers {
 
 /** Each part starts at a multiple of this many bytes. */
 export const PART_ALIGN = 8;
-
-/** Code units that Latin-1 cannot hold. */
-const WIDE = /[^\u0000-\u00ff]/;
 
 /** A number JSON keeps exactly: NaN, the infinities and -0 as strings (JSON has none of them). */
 function jsonNumber(x: number): number | string {

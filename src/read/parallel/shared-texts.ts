@@ -14,8 +14,8 @@ export interface SharedTexts {
   wide: Uint8Array;
 }
 
-/** Code units that Latin-1 cannot hold. */
-const WIDE = /[^\u0000-\u00ff]/;
+/** Code units that Latin-1 cannot hold: a text with none is written one byte a code unit. */
+export const WIDE = /[^\u0000-\u00ff]/;
 
 /** `joined`: `list.join('')`, when the caller made it already. */
 export function sharedTexts(list: readonly string[], joined = list.join('')): SharedTexts {

@@ -14,7 +14,10 @@ import { startWorker, workerScript } from '../../start-worker.js';
 export interface InputRecord {
   name: string;
   bytes: number;
-  /** Lines, the last one counted whether or not a line feed ends it. */
+  /**
+   * Lines, the last one counted whether or not a line feed ends it. Of a gzipped file, the line
+   * feeds of its compressed bytes (it is not decompressed here): they tell only the same bytes.
+   */
   lines: number;
   sha256: string;
   /** Its last byte is a line feed (or it is empty): bytes appended later cannot extend its last line. */
