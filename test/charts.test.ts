@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
@@ -16,6 +16,32 @@ import {
 import { FONT, chartConfig } from '../src/charts/theme.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+/** The compiled charts (`npm run build`, test/global-setup.ts). */
+const DIST_CHARTS = path.join(ROOT, 'dist/charts');
+
+/**
+ * Renders `specs` in a process of their own with the compiled render.js (and load-chart-libs.js)
+ * of folder `charts`, as a build does: the SVGs, and how the libraries were loaded.
+ */
+function renderInChild(charts: string, specs: Record<string, TopLevelSpec>): { source: string; svgs: Record<string, string> } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-bundle-'));
+  try {
+    writeFileSync(path.join(dir, 'specs.json'), JSON.stringify(specs));
+    const child = `import { readFileSync } from 'node:fs';
+import { renderChartSvg } from ${JSON.stringify(path.join(charts, 'render.js'))};
+import { chartLibsSource } from ${JSON.stringify(path.join(charts, 'load-chart-libs.js'))};
+import { specTitle } from ${JSON.stringify(path.join(DIST_CHARTS, 'specs.js'))};
+const specs = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const svgs = {};
+for (const [id, spec] of Object.entries(specs)) svgs[id] = await renderChartSvg(spec, { id, title: specTitle(spec) });
+process.stdout.write(JSON.stringify({ source: await chartLibsSource(), svgs }));
+`;
+    writeFileSync(path.join(dir, 'child.mjs'), child);
+    return JSON.parse(execFileSync(process.execPath, [path.join(dir, 'child.mjs'), path.join(dir, 'specs.json')], { encoding: 'utf8', timeout: 60_000 })) as { source: string; svgs: Record<string, string> };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const GOLDEN = path.join(ROOT, 'test/golden/charts/cost-by-model.svg');
 const HOSTILE = '</script><img src=x onerror=alert(1)>';
 
@@ -214,29 +240,38 @@ describe('renderChartSvg', () => {
     expect(svg).toBe(readFileSync(GOLDEN, 'utf8'));
   });
 
-  it('renders every chart the same bytes with the bundle `npm run build` makes of vega and vega-lite', async () => {
-    // The compiled charts load one bundled file (scripts/bundle-chart-libs.mjs), these tests the packages.
-    const bundle = readFileSync(path.join(ROOT, 'dist/charts/chart-libs.js'), 'utf8');
-    expect(bundle).not.toMatch(/^(?:import|export) .* from ['"]vega/m);
+  it('renders every chart the same bytes with the bundle `npm run build` makes of vega and vega-lite, and its code cache', async () => {
+    // The compiled charts load one bundled script (scripts/bundle-chart-libs.mjs) with V8's code
+    // cache of it; these tests load the packages.
+    const bundle = readFileSync(path.join(DIST_CHARTS, 'chart-libs.bundle.cjs'), 'utf8');
+    expect(bundle).not.toMatch(/require\(["']vega/);
     expect(bundle).toContain('// node_modules/vega-lite/');
-    const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-bundle-'));
-    try {
-      const specs = allSpecs();
-      writeFileSync(path.join(dir, 'specs.json'), JSON.stringify(specs));
-      const child = `import { readFileSync } from 'node:fs';
-import { renderChartSvg } from ${JSON.stringify(path.join(ROOT, 'dist/charts/render.js'))};
-import { specTitle } from ${JSON.stringify(path.join(ROOT, 'dist/charts/specs.js'))};
-const specs = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const svgs = {};
-for (const [id, spec] of Object.entries(specs)) svgs[id] = await renderChartSvg(spec, { id, title: specTitle(spec) });
-process.stdout.write(JSON.stringify(svgs));
-`;
-      writeFileSync(path.join(dir, 'child.mjs'), child);
-      const bundled = JSON.parse(execFileSync(process.execPath, [path.join(dir, 'child.mjs'), path.join(dir, 'specs.json')], { encoding: 'utf8', timeout: 60_000 })) as Record<string, string>;
-      expect(Object.keys(bundled)).toEqual(Object.keys(specs));
-      for (const [id, spec] of Object.entries(specs)) expect(bundled[id], id).toBe(await render(spec, id));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const specs = allSpecs();
+    const bundled = renderInChild(DIST_CHARTS, specs);
+    expect(bundled.source).toBe('bundle+cache');
+    expect(Object.keys(bundled.svgs)).toEqual(Object.keys(specs));
+    for (const [id, spec] of Object.entries(specs)) expect(bundled.svgs[id], id).toBe(await render(spec, id));
+  });
+
+  it('compiles the bundle without a code cache made from other source, or one V8 refuses, and draws the same', () => {
+    const specs = { 'cost-model': allSpecs()['cost-model']!, 'daily-spend': allSpecs()['daily-spend']! };
+    const want = renderInChild(DIST_CHARTS, specs);
+    expect(want.source).toBe('bundle+cache');
+    const cache = readFileSync(path.join(DIST_CHARTS, 'chart-libs.bundle.cache'));
+    const otherSource = Buffer.from(cache);
+    otherSource[0] ^= 1;
+    const refused = Buffer.concat([cache.subarray(0, 32), Buffer.from('not a code cache')]);
+    for (const [why, damaged, source] of [['another source', otherSource, 'bundle'], ['refused by V8', refused, 'bundle'], ['none', null, 'bundle']] as const) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-cache-'));
+      try {
+        for (const f of ['render.js', 'theme.js', 'load-chart-libs.js', 'chart-libs.bundle.cjs']) copyFileSync(path.join(DIST_CHARTS, f), path.join(dir, f));
+        if (damaged !== null) writeFileSync(path.join(dir, 'chart-libs.bundle.cache'), damaged);
+        const got = renderInChild(dir, specs);
+        expect(got.source, why).toBe(source);
+        expect(got.svgs, why).toEqual(want.svgs);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 
@@ -376,7 +411,7 @@ describe('time zone and locale', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'trace-report-charts-'));
     mkdirSync(path.join(dir, 'src/charts'), { recursive: true });
     mkdirSync(path.join(dir, 'src/normalise'), { recursive: true });
-    for (const name of ['charts/render', 'charts/chart-libs', 'charts/specs', 'charts/theme', 'charts/duration-histogram', 'normalise/timestamp']) {
+    for (const name of ['charts/render', 'charts/chart-libs', 'charts/load-chart-libs', 'charts/specs', 'charts/theme', 'charts/duration-histogram', 'normalise/timestamp']) {
       const source = readFileSync(path.join(ROOT, 'src', `${name}.ts`), 'utf8');
       const js = ts.transpileModule(source, {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },

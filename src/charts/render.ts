@@ -13,6 +13,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { LoggerInterface, Runtime, Spec as VegaSpec } from 'vega';
+import { loadChartLibs, type ChartLibs } from './load-chart-libs.js';
 import { FONT, NUMBER_LOCALE, TIME_LOCALE } from './theme.js';
 
 export interface ChartRenderOptions {
@@ -28,8 +29,7 @@ export interface CompiledChart {
   warnings: string[];
 }
 
-type Libs = typeof import('./chart-libs.js');
-type Vega = Libs['vega'];
+type Vega = ChartLibs['vega'];
 interface CachedShape {
   runtime: Runtime;
   /** Named data sources the compiled spec expects values for. */
@@ -40,16 +40,12 @@ const CACHE_LIMIT = 64;
 /** The signal a chart's plain title is given by. */
 const TITLE_SIGNAL = 'chart_title';
 const cache = new Map<string, CachedShape>();
-let libs: Promise<Libs> | undefined;
 
 /**
- * Imported on first use: loading vega costs about 0.1 s bundled (chart-libs.ts), 0.2 s as the
- * packages' modules, which commands without charts should not pay.
+ * Imported on first use (load-chart-libs.ts): loading vega costs about 0.1 s bundled, 0.2 s as
+ * the packages' modules, which commands without charts should not pay.
  */
-function loadLibs(): Promise<Libs> {
-  libs ??= import('./chart-libs.js');
-  return libs;
-}
+const loadLibs = loadChartLibs;
 
 /**
  * Begins loading vega now, for charts rendered later: a build calls it as it starts reading,
