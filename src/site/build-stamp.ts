@@ -62,7 +62,9 @@ function codeHash(): string {
       const names = readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
       for (const name of names) {
         const file = path.join(dir, name);
-        if (!statSync(file).isFile() || name.endsWith('.map')) continue;
+        // Source maps, and V8's code cache of the charts' libraries (load-chart-libs.ts), which
+        // differs from one `npm run build` to the next and changes nothing the code does.
+        if (!statSync(file).isFile() || name.endsWith('.map') || name.endsWith('.cache')) continue;
         h.update(`\0${name}\0`).update(readFileSync(file));
       }
     }
