@@ -39,12 +39,14 @@ export interface WriteFilesOptions {
   previous?: PreviousSite;
   /** Write on this thread rather than on a writing thread of its own (other threads are writing too). */
   onThisThread?: boolean;
+  /** The writing thread, started already; closed here as one made here would be. */
+  writer?: WriterThread;
 }
 
 export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: WriteFilesOptions, written: Written): Promise<void> {
   const seen = new Set<string>();
   const dirs = new Set<string>([root]);
-  const writer: BatchWriter = opts.onThisThread ? new InlineWriter() : new WriterThread();
+  const writer: BatchWriter = opts.writer ?? (opts.onThisThread ? new InlineWriter() : new WriterThread());
   // The files sent to the writing thread, in the order it writes them: when one fails, it and
   // those after it were not written, and come off the list of what this build wrote.
   const sent: { abs: string; path: string }[] = [];
