@@ -26,7 +26,7 @@ const data = path.join(root, '.bench');
 mkdirSync(data, { recursive: true });
 
 if (!existsSync(path.join(root, 'dist/cli/main.js'))) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-const CLI = path.join(root, 'dist/cli/main.js');
+const CLI = path.join(root, 'bin/trace-report.js');
 const RSS = path.join(import.meta.dirname, 'report-rss.mjs');
 
 /**

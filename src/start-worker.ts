@@ -3,17 +3,21 @@
  * is, and the flags it starts with.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { bundledOr } from './bundle-choice.js';
 
 /**
  * The compiled script `compiled` (a path under dist/, like `read/parallel/worker.js`), next to
- * `from` (the caller's import.meta.url). Under the test runner, which runs the TypeScript
- * sources, the compiled copy in dist/ is used.
+ * `from` (the caller's import.meta.url): its bundle (`dist/bundle/<compiled>`, made by
+ * scripts/bundle-app.mjs) when there is one made from that script, else the script. Under the
+ * test runner, which runs the TypeScript sources, the compiled script in dist/ is used.
  */
 export function workerScript(from: string, compiled: string): URL {
   const here = new URL(from);
-  if (!here.pathname.endsWith('.ts')) return new URL(`./${compiled.split('/').pop()!}`, here);
   const depth = compiled.split('/').length - 1;
-  return new URL(`${'../'.repeat(depth + 1)}dist/${compiled}`, here);
+  if (here.pathname.endsWith('.ts')) return new URL(`${'../'.repeat(depth + 1)}dist/${compiled}`, here);
+  const script = new URL(`./${compiled.split('/').pop()!}`, here);
+  const bundled = new URL(`${'../'.repeat(depth)}bundle/${compiled}`, script);
+  return bundledOr(bundled, script);
 }
 
 // The parent's flags a worker can take: those of `node -e` only apply to code given as a string

@@ -259,7 +259,7 @@ describe('renderChartSvg', () => {
     expect(want.source).toBe('bundle+cache');
     const cache = readFileSync(path.join(DIST_CHARTS, 'chart-libs.bundle.cache'));
     const otherSource = Buffer.from(cache);
-    otherSource[0] ^= 1;
+    otherSource[0] = otherSource[0]! ^ 1;
     const refused = Buffer.concat([cache.subarray(0, 32), Buffer.from('not a code cache')]);
     for (const [why, damaged, source] of [['another source', otherSource, 'bundle'], ['refused by V8', refused, 'bundle'], ['none', null, 'bundle']] as const) {
       const dir = mkdtempSync(path.join(tmpdir(), 'trace-report-cache-'));

@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, fixture, jsonl, summaryOf, tempDir, writeTree } from './helpers.js';
 
-const BIN = path.resolve(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+// The installed command, as a user runs it (its bundle, made by npm run build).
+const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'trace-report.js');
 
 function run(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {

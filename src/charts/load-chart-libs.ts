@@ -47,7 +47,9 @@ function load(): Promise<Loaded> {
   loading ??= (async (): Promise<Loaded> => {
     const bundled = loadBundle();
     if (bundled !== null) return bundled;
-    return { libs: await import('./chart-libs.js'), source: 'packages', script: null, sourceHash: null };
+    // By its URL, which scripts/bundle-app.mjs keeps this module's: the program's bundle leaves it out.
+    const libs = (await import(new URL('./chart-libs.js', import.meta.url).href)) as ChartLibs;
+    return { libs, source: 'packages', script: null, sourceHash: null };
   })();
   return loading;
 }
