@@ -371,6 +371,9 @@ function externalWriters(
   const writesEvents = reuse !== null && reuse.events !== null;
   return {
     pages: planned,
+    // A run page (they all go in one folder) and the files at the top: not every run page's path,
+    // made as a string for it (72k at 1M spans).
+    folders: [nameAt(site.names, 0), ...threads.exports.paths, FACTS_FILE],
     // Listed as they are asked for: held as strings, the paths of 5M spans' pages were about 30 MB while the pages were written.
     paths: {
       *[Symbol.iterator]() {
