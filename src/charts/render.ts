@@ -42,17 +42,13 @@ const TITLE_SIGNAL = 'chart_title';
 const cache = new Map<string, CachedShape>();
 
 /**
- * Imported on first use (load-chart-libs.ts): loading vega costs about 0.1 s bundled, 0.2 s as
- * the packages' modules, which commands without charts should not pay.
- */
-const loadLibs = loadChartLibs;
-
-/**
  * Begins loading vega now, for charts rendered later: a build calls it as it starts reading,
- * while this thread mostly waits for the reading threads. A failure is the first chart's to throw.
+ * while this thread mostly waits for the reading threads. Loaded on first use otherwise
+ * (load-chart-libs.ts): commands without charts never pay for it. A failure is the first chart's
+ * to throw.
  */
 export function preloadCharts(): void {
-  loadLibs().catch(() => undefined);
+  loadChartLibs().catch(() => undefined);
 }
 
 function estimateTextWidths(vega: Vega): void {
@@ -67,7 +63,7 @@ function collector(vega: Vega, level: number, sink: string[]): LoggerInterface {
 
 /** Compiles a complete spec (datasets included) to Vega, collecting vega-lite's warnings. */
 export async function compileChart(spec: TopLevelSpec): Promise<CompiledChart> {
-  const { vega, vl } = await loadLibs();
+  const { vega, vl } = await loadChartLibs();
   const warnings: string[] = [];
   const out = vl.compile(spec, { logger: collector(vega, vega.Warn, warnings) });
   return { vega: out.spec, warnings };
@@ -80,7 +76,7 @@ async function shapeFor(key: string, shape: TopLevelSpec): Promise<CachedShape> 
     cache.set(key, hit);
     return hit;
   }
-  const { vega, vl } = await loadLibs();
+  const { vega, vl } = await loadChartLibs();
   const compiled = vl.compile(shape, { logger: collector(vega, vega.None, []) }).spec;
   const inputs = new Set((compiled.data ?? []).filter((d) => !('source' in d) && !('values' in d) && !('url' in d)).map((d) => d.name));
   const entry: CachedShape = { runtime: vega.parse(compiled), inputs };
@@ -114,7 +110,7 @@ export async function renderChartSvg(spec: TopLevelSpec, opts: ChartRenderOption
     ...(sized ? { height: 1 } : height === undefined ? {} : { height }),
     ...(values.size > 0 ? { params: [...(params ?? []).map((p) => ('value' in p ? { ...p, value: null } : p)), ...(titled ? [{ name: TITLE_SIGNAL, value: null }] : [])] } : params === undefined ? {} : { params }),
   } as TopLevelSpec;
-  const { vega } = await loadLibs();
+  const { vega } = await loadChartLibs();
   const { runtime, inputs } = await shapeFor(JSON.stringify(shape), shape);
   estimateTextWidths(vega);
   const errors: string[] = [];
