@@ -57,6 +57,8 @@ try {
     platform: 'node',
     target: 'node20',
     legalComments: 'eof',
+    // Linked maps, through tsc's to src/ (node --enable-source-maps shows src/ in stack traces).
+    sourcemap: true,
     logLevel: 'warning',
     plugins: [moduleUrls],
     banner: {
