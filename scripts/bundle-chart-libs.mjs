@@ -27,9 +27,10 @@ import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
+const load = (file) => import(pathToFileURL(path.join(dist, file)).href);
 const entry = path.join(dist, 'charts/chart-libs.js');
-const bundle = path.join(dist, 'charts/chart-libs.bundle.cjs');
-const cache = path.join(dist, 'charts/chart-libs.bundle.cache');
+// Where the charts look for the two files (load-chart-libs.ts, compiled by tsc just before).
+const { BUNDLE_FILE: bundle, CACHE_FILE: cache } = await load('charts/load-chart-libs.js');
 const firstLine = (err) => (err instanceof Error ? err.message.split('\n')[0] : String(err));
 
 // Files of an earlier build never outlive this one's code.
@@ -79,7 +80,6 @@ if (bundled) {
 
 /** Renders a chart of each kind from the fixtures' summary, then takes the bundle's code cache. */
 async function warmCodeCache() {
-  const load = (file) => import(pathToFileURL(path.join(dist, file)).href);
   const libs = await load('charts/load-chart-libs.js');
   const { renderChartSvg } = await load('charts/render.js');
   const S = await load('charts/specs.js');

@@ -47,7 +47,8 @@ function load(): Promise<Loaded> {
   loading ??= (async (): Promise<Loaded> => {
     const bundled = loadBundle();
     if (bundled !== null) return bundled;
-    // By its URL, which scripts/bundle-app.mjs keeps this module's: the program's bundle leaves it out.
+    // Imported by its URL: in the program's bundle (scripts/bundle-app.mjs) import.meta.url is
+    // still this module's URL in dist/, and the packages stay out of that bundle.
     const libs = (await import(new URL('./chart-libs.js', import.meta.url).href)) as ChartLibs;
     return { libs, source: 'packages', script: null, sourceHash: null };
   })();
