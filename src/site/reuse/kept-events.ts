@@ -44,7 +44,7 @@ const storedBatchSchema = z.object({
   texts: z.boolean(),
   strings: z.enum(['latin1', 'utf16le']),
   sizes: z.array(z.number().int().nonnegative()),
-});
+}) satisfies z.ZodType<StoredBatch>;
 
 const headerSchema = z.object({
   format: z.literal(FORMAT),
