@@ -1,4 +1,4 @@
-import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -240,8 +240,11 @@ describe('a large build after lines were appended to its input', () => {
     editRow(runsCsv);
     // And run 1's id in the run list's data (its first row).
     writeFileSync(data, readFileSync(data, 'latin1').replace('"run-01"', '"RUN-01"'), 'latin1');
+    const inodes = [csv, path.join(out, 'calls.jsonl')].map((f) => lstatSync(f).ino);
     appendFileSync(trace, callLines(13));
     await buildSite({ inputs: [trace], outDir: out, ...threads });
+    // The exports of calls are the earlier files, finished at the swap with the new rows (append-over.ts), not copies.
+    expect([csv, path.join(out, 'calls.jsonl')].map((f) => lstatSync(f).ino)).toEqual(inodes);
     expect(readFileSync(csv, 'latin1')).toContain('\r\nRUN-01,');
     expect(readFileSync(runsCsv, 'latin1')).toContain('\r\nRUN-01,');
     expect(readFileSync(data, 'latin1')).toContain('"RUN-01"');
@@ -287,6 +290,24 @@ describe('a large build after lines were appended to its input', () => {
     expect(lstatSync(linked).isFile()).toBe(true);
     expect(lstatSync(linked).ino).not.toBe(lstatSync(outside).ino);
     expect(after.get(runPageOf(names, 'run-03'))).toBe(before.get(runPageOf(names, 'run-03')));
+    await expectFresh(trace, out);
+  });
+
+  it('copies the kept rows of an export that has another name (a backup made with ln), which stays as it was', async () => {
+    const { dir, trace, out } = await setUp();
+    const csv = path.join(out, 'calls.csv');
+    const jsonl = path.join(out, 'calls.jsonl');
+    const backup = path.join(dir, 'calls-backup.csv');
+    linkSync(csv, backup);
+    const [before, jsonlIno] = [readFileSync(csv), lstatSync(jsonl).ino];
+    appendFileSync(trace, callLines(13));
+    await buildSite({ inputs: [trace], outDir: out, ...threads });
+    expect(readFileSync(backup)).toEqual(before);
+    expect(lstatSync(backup).nlink).toBe(1);
+    // Both exports are then written whole: the other one too is a new file.
+    expect(lstatSync(csv).ino).not.toBe(lstatSync(backup).ino);
+    expect(lstatSync(jsonl).ino).not.toBe(jsonlIno);
+    expect(readFileSync(csv).subarray(0, before.length - 200)).toEqual(before.subarray(0, before.length - 200));
     await expectFresh(trace, out);
   });
 

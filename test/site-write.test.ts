@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OutputError } from '../src/errors.js';
 import { nameAt, runFileNames, safeSegment } from '../src/site/file-names.js';
 import type { SiteFile } from '../src/site/write/site-file.js';
+import { appendOver, mayAppendOver, MOST_CUT } from '../src/site/write/append-over.js';
 import { carryable, carryOver, listedFolder } from '../src/site/write/carry-over.js';
 import { nativeCarryCheck } from '../src/normalise/native-scan.js';
 import { writeSite } from '../src/site/write/write-site.js';
@@ -806,5 +807,87 @@ describe('carryOver', () => {
     expect(() => carryOver(aside, temp, 'runs', new Set(['b.html']))).toThrow();
     expect(tree(aside)).toEqual(oldTree);
     expect(tree(temp)).toEqual(newTree);
+  });
+});
+
+describe('appendOver', () => {
+  /** An earlier site renamed aside with `calls.csv` (and more), and a new one holding only the bytes after its first `keep`. */
+  const sites = (earlier: Record<string, string>, ends: Record<string, string>) => {
+    const root = tempDir('trace-report-append-');
+    const aside = path.join(root, 'aside');
+    const temp = path.join(root, 'temp');
+    for (const [dir, content] of [[aside, earlier], [temp, ends]] as const) {
+      mkdirSync(dir);
+      for (const [n, t] of Object.entries(content)) writeFileSync(path.join(dir, n), t);
+    }
+    return { root, aside, temp };
+  };
+  // The bytes after the kept ones are more than the new ones in calls.csv, fewer in calls.jsonl.
+  const EARLIER = { 'calls.csv': 'head\r\nrow 1\r\nrow 2, still open, with a longer cell\r\nrow 3\r\n', 'calls.jsonl': '{"r":1}\n{"r":2}\n' };
+  const ENDS = { 'calls.csv': 'row 2 done\r\n', 'calls.jsonl': '{"r":2,"done":true}\n' };
+  const FILES = [
+    { path: 'calls.csv', keep: 'head\r\nrow 1\r\n'.length, size: EARLIER['calls.csv'].length },
+    { path: 'calls.jsonl', keep: '{"r":1}\n'.length, size: EARLIER['calls.jsonl'].length },
+  ];
+
+  it('finishes each earlier file with the new bytes and moves it into the new site; undone, puts every byte back', () => {
+    const { aside, temp } = sites(EARLIER, ENDS);
+    const [oldTree, newTree] = [tree(aside), tree(temp)];
+    const inode = lstatSync(path.join(aside, 'calls.csv')).ino;
+    const done = appendOver(aside, temp, FILES);
+    expect(tree(temp)).toEqual({ 'calls.csv': 'head\r\nrow 1\r\nrow 2 done\r\n', 'calls.jsonl': '{"r":1}\n{"r":2,"done":true}\n' });
+    expect(lstatSync(path.join(temp, 'calls.csv')).ino).toBe(inode);
+    expect(tree(aside)).toEqual({});
+    done.undo();
+    expect(tree(aside)).toEqual(oldTree);
+    expect(lstatSync(path.join(aside, 'calls.csv')).ino).toBe(inode);
+    // The new bytes went into the earlier file: the new site keeps none of its own.
+    expect(Object.keys(tree(temp))).toEqual([]);
+    expect(newTree['calls.csv']).toBe(ENDS['calls.csv']);
+  });
+
+  it('refuses an earlier file that changed, has another name or is a link, and puts the others back', () => {
+    const cases: [string, (aside: string, root: string) => void][] = [
+      ['grown', (aside) => writeFileSync(path.join(aside, 'calls.jsonl'), `${EARLIER['calls.jsonl']}more\n`)],
+      ['another name', (aside, root) => linkSync(path.join(aside, 'calls.jsonl'), path.join(root, 'backup.jsonl'))],
+      [
+        'a link',
+        (aside, root) => {
+          writeFileSync(path.join(root, 'outside.jsonl'), EARLIER['calls.jsonl']);
+          rmSync(path.join(aside, 'calls.jsonl'));
+          symlinkSync(path.join(root, 'outside.jsonl'), path.join(aside, 'calls.jsonl'));
+        },
+      ],
+      ['gone', (aside) => rmSync(path.join(aside, 'calls.jsonl'))],
+    ];
+    for (const [why, change] of cases) {
+      const { root, aside, temp } = sites(EARLIER, ENDS);
+      change(aside, root);
+      const [oldTree, newTree] = [tree(aside), tree(temp)];
+      const others = () => Object.fromEntries(Object.entries(tree(root)).filter(([f]) => !f.startsWith('aside/') && !f.startsWith('temp/')));
+      const outside = others();
+      expect(() => appendOver(aside, temp, FILES), why).toThrow(OutputError);
+      // calls.csv, finished first, is back as it was (the new site's end of it is gone: the swap removes that site); nothing else was touched.
+      expect(tree(aside), why).toEqual(oldTree);
+      expect(tree(temp), why).toEqual({ 'calls.jsonl': newTree['calls.jsonl'] });
+      expect(others(), why).toEqual(outside);
+    }
+  });
+
+  it('is chosen only for a regular file with one name, of the recorded size, with few bytes after those kept', () => {
+    const { root, aside } = sites(EARLIER, {});
+    const csv = path.join(aside, 'calls.csv');
+    const { keep, size } = FILES[0]!;
+    expect(mayAppendOver(csv, keep, size)).toBe(true);
+    expect(mayAppendOver(csv, keep, size + 1)).toBe(false);
+    expect(mayAppendOver(csv, size + 1, size)).toBe(false);
+    expect(mayAppendOver(path.join(aside, 'missing.csv'), keep, size)).toBe(false);
+    linkSync(csv, path.join(root, 'backup.csv'));
+    expect(mayAppendOver(csv, keep, size)).toBe(false);
+    // More than MOST_CUT bytes after the kept ones would be held in memory: those files are copied.
+    const big = path.join(aside, 'big.csv');
+    writeFileSync(big, Buffer.alloc(MOST_CUT + 10));
+    expect(mayAppendOver(big, 10, MOST_CUT + 10)).toBe(true);
+    expect(mayAppendOver(big, 9, MOST_CUT + 10)).toBe(false);
   });
 });

@@ -50,10 +50,11 @@ import { singleFilePage } from './pages/single-file.js';
 import { sitePages, type ListPagesReuse } from './pages/site-pages.js';
 import { toolVersion } from './pages/templates.js';
 import { windowSummary, type WindowKeeping, type WindowSummary } from './pages/window.js';
+import { mayAppendOver, type AppendedFile } from './write/append-over.js';
 import type { RowEnds } from './write/row-file.js';
 import type { SiteFile } from './write/site-file.js';
 import { resolveInside } from './write/site-path.js';
-import { regularFileSize, writeNoFollow } from './write/write-file.js';
+import { prefixOf, regularFileSize, writeNoFollow } from './write/write-file.js';
 import { writeSite, type ExternalFiles } from './write/write-site.js';
 
 export interface BuildOptions {
@@ -391,10 +392,16 @@ function externalWriters(
       const jsonl = previous && previous.root !== root ? previous.fileFor(CALL_EXPORTS[1]) : null;
       const rows = reuse?.plan.keptRows;
       // And only when they are still the size that build wrote (not edited since).
-      const kept =
+      const begun =
         rows && csv !== null && jsonl !== null && sizeIs(csv, rows.ends.csv) && sizeIs(jsonl, rows.ends.jsonl)
           ? { runs: rows.runs, csv: { from: csv, ends: rows.ends.csv }, jsonl: { from: jsonl, ends: rows.ends.jsonl } }
           : undefined;
+      // Where those files allow it, their kept rows are put before the new ones at the swap rather
+      // than copied now (append-over.ts): the new rows are written alone.
+      const starts = begun ? [prefixOf(begun.csv, begun.runs), prefixOf(begun.jsonl, begun.runs)] : [];
+      const atSwap = starts.length > 0 && starts.every((p) => mayAppendOver(p.from, p.bytes, p.size));
+      const kept = begun && atSwap ? { ...begun, atSwap } : begun;
+      const appended: AppendedFile[] = atSwap ? starts.map((p, k) => ({ path: CALL_EXPORTS[k]!, keep: p.bytes, size: p.size })) : [];
       // This thread takes runs from the board too once its own pages are written; when they
       // failed, the build fails, and no thread takes more runs.
       const here = ownWritten.then((ok) => {
@@ -428,7 +435,7 @@ function externalWriters(
         const pageBytes = Float64Array.from(site.order, (r) => job.pages.written[r]!);
         record = writeNoFollow(resolveInside(root, REUSE_FILE), reuseRecordBytes(reuse.record(pageBytes, exports.value.ends)));
       }
-      return { bytes: pages.value.bytes + exports.value.pages.bytes + exports.value.bytes + own.value.bytes + factsBytes + record, carried: carriedPages(site, job.pages.carried) };
+      return { bytes: pages.value.bytes + exports.value.pages.bytes + exports.value.bytes + own.value.bytes + factsBytes + record, carried: carriedPages(site, job.pages.carried), appended };
     },
   };
 }

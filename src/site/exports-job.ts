@@ -5,7 +5,7 @@ import { CallRows } from './call-rows.js';
 import { nameAt, type RunPageNameList } from './file-names.js';
 import { CALL_EXPORTS, CALLS_CSV_HEAD } from './exports.js';
 import { resolveInside } from './write/site-path.js';
-import { writeStreams, type FilePrefix } from './write/write-file.js';
+import { prefixOf, writeStreams, type RowsFile } from './write/write-file.js';
 import type { WriteRunPagesJob, WriteRunPagesResult } from './run-pages-job.js';
 
 /**
@@ -25,15 +25,14 @@ export interface WriteCallExportsJob {
   /**
    * The first `runs` runs of `order` have the rows the previous build wrote (their keys are the
    * same, see reuse/run-keys.ts): the files begin with that build's bytes up to their rows' end.
+   * `atSwap`: those bytes are put before the rows written here at the swap (append-over.ts),
+   * rather than copied first.
    */
-  kept?: { runs: number; csv: KeptFile; jsonl: KeptFile };
+  kept?: { runs: number; csv: KeptFile; jsonl: KeptFile; atSwap?: boolean };
 }
 
 /** One of the previous build's exports of calls: its path and where each run's rows ended (the last: its size). */
-export interface KeptFile {
-  from: string;
-  ends: Float64Array;
-}
+export type KeptFile = RowsFile;
 
 export interface WriteCallExportsResult {
   bytes: number;
@@ -74,15 +73,11 @@ export function writeCallExports(job: WriteCallExportsJob): WriteCallExportsResu
         ends.jsonl[i] = jsonl!.position;
       }
     },
-    kept === undefined ? [] : [prefixOf(kept.csv, kept.runs), prefixOf(kept.jsonl, kept.runs)],
+    kept === undefined ? [] : [prefixOf(kept.csv, kept.runs, kept.atSwap === true), prefixOf(kept.jsonl, kept.runs, kept.atSwap === true)],
   );
   return { bytes, ends };
 }
 
-/** The previous build's file up to the end of the rows of its first `runs` runs. */
-function prefixOf(k: KeptFile, runs: number): FilePrefix {
-  return { from: k.from, bytes: k.ends[runs - 1]!, size: k.ends[k.ends.length - 1]! };
-}
 
 /** The exports, then run pages from the board until none are left: the exports' thread's job. */
 export interface WriteCallExportsThenPagesJob {

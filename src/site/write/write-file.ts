@@ -50,6 +50,22 @@ export interface FilePrefix {
   from: string;
   bytes: number;
   size: number;
+  /**
+   * The start is put before the file's bytes at the swap (append-over.ts), not here: the file
+   * holds only what follows it, and its writer counts from `bytes`.
+   */
+  atSwap?: boolean;
+}
+
+/** A file of rows: its path, and where each row (or each run's rows) ends, the last at its size. */
+export interface RowsFile {
+  from: string;
+  ends: Float64Array;
+}
+
+/** `k` up to the end of its first `rows` rows (`atSwap`: see FilePrefix). */
+export function prefixOf(k: RowsFile, rows: number, atSwap = false): FilePrefix {
+  return { from: k.from, bytes: k.ends[rows - 1]!, size: k.ends[k.ends.length - 1]!, ...(atSwap ? { atSwap } : {}) };
 }
 
 /** Where a process sees the files it has open (Linux): a path that names an open file, not what is at its path now. */
@@ -108,6 +124,7 @@ function openPrefix(p: FilePrefix): number {
 
 /** Opens `abs` to write, begun with the bytes of `prefix` when given: the file, and whether the writer must still copy them. */
 function openToWrite(abs: string, prefix: FilePrefix | null): { fd: number; copied: boolean } {
+  if (prefix?.atSwap === true) return { fd: openSync(abs, WRITE_FLAGS, 0o666), copied: true };
   const begun = prefix === null ? null : openBegunWith(abs, prefix);
   return begun === null ? { fd: openSync(abs, WRITE_FLAGS, 0o666), copied: false } : { fd: begun, copied: true };
 }
@@ -162,7 +179,7 @@ export class PieceWriter {
     return this.bytes;
   }
 
-  /** Goes on after the first `p.bytes` bytes of `p.from`, already at the start of the file (openBegunWith), or copies them there. */
+  /** Goes on after the first `p.bytes` bytes of `p.from`, already at the start of the file (openBegunWith) or to be put there at the swap (`atSwap`), or copies them there. */
   begin(p: FilePrefix, copied: boolean): void {
     if (!copied) this.copy(p);
     else if (this.position !== 0) throw new Error('a prefix is copied before the pieces');

@@ -7,7 +7,9 @@
  *      files its manifest lists. A failed build removes its temporary folder and nothing else.
  *      A rebuild may carry a folder of the old site over whole instead (`carry`, the run pages):
  *      its unchanged files stay where they are, and at the swap the folder, with the new and
- *      changed files put in it, is moved into the new site (carry-over.ts).
+ *      changed files put in it, is moved into the new site (carry-over.ts). And a file written
+ *      as only its end (a rebuild's exports of calls) is finished at the swap with the first bytes
+ *      of the earlier site's file, which is then moved into the new site (append-over.ts).
  *      The old site is renamed, not deleted, before writing: on ext4 writing many files right
  *      after deleting many is about 20× slower (issue 4).
  *   3. In place (`--force` on a folder with other files, the current folder, a mount point):
@@ -22,6 +24,7 @@ import { linkSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, 
 import path from 'node:path';
 import { OutputError } from '../../errors.js';
 import { MANIFEST_NAME, manifestText, readManifest, toolVersion, type SiteManifest } from './manifest.js';
+import { appendOver, type AppendedFile, type AppendedOver } from './append-over.js';
 import { carryable, carryOver, type CarriedOver } from './carry-over.js';
 import { lstatIsDir } from './real-dirs.js';
 import { removeEmptyDirs, removeListed } from './remove-listed.js';
@@ -79,6 +82,8 @@ export interface ExternalWritten {
   bytes: number;
   /** The files (site paths, listed in `paths` too) left in the site being replaced, in its `carry` folder, for the swap to carry over. */
   carried?: readonly string[];
+  /** The files written as only their ends, that the swap finishes with the first bytes of the site being replaced's (append-over.ts). */
+  appended?: readonly AppendedFile[];
 }
 
 /**
@@ -87,12 +92,22 @@ export interface ExternalWritten {
  */
 export type SiteFiles = Iterable<SiteFile> | (() => Promise<Iterable<SiteFile>>);
 
+/** What the swap does with the site being replaced's files besides renaming it aside (none without external files). */
+interface LeftForSwap {
+  /** The external files left in its `carry` folder to be carried over (none unless `previous.carry`). */
+  carried: readonly string[];
+  /** Its files that the new site's are finished with (append-over.ts). */
+  appended: readonly AppendedFile[];
+}
+
+const NOTHING_LEFT: LeftForSwap = { carried: [], appended: [] };
+
 /**
  * Writes `files` here and the external files elsewhere at the same time, into `root`. Both are
  * finished (or failed) before this returns or throws: a caller may remove the folder next.
- * Returns the external files left in `previous` to be carried over (none unless `previous.carry`).
+ * Returns what the external writer left in `previous` for the swap.
  */
-async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: WriteSiteOptions, written: Written, previous?: PreviousSite): Promise<readonly string[]> {
+async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: WriteSiteOptions, written: Written, previous?: PreviousSite): Promise<LeftForSwap> {
   const external = opts.external;
   const how = { fresh, onProgress: opts.onProgress, previous };
   if (!external) {
@@ -108,7 +123,7 @@ async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: Wr
       throw e;
     }
     await writeFiles(root, list, { ...how, writer }, written);
-    return [];
+    return NOTHING_LEFT;
   }
   makeDirsFor(root, external.folders ?? external.paths, fresh);
   let ownWritten!: (ok: boolean) => void;
@@ -135,7 +150,7 @@ async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: Wr
   written.bytes += outcome.done.bytes;
   // One at a time: spread into arguments, a few hundred thousand paths overflow the stack.
   for (const p of external.paths) written.paths.push(p);
-  return outcome.done.carried ?? [];
+  return { carried: outcome.done.carried ?? [], appended: outcome.done.appended ?? [] };
 }
 
 export interface WriteSiteResult {
@@ -209,14 +224,16 @@ async function writeSwapped(out: string, target: Target, files: SiteFiles, versi
   const listed = new Set(target.kind === 'dir' ? (target.manifest?.files ?? []) : []);
   // The folder to carry over, when the site being replaced has it (a real folder, not a link).
   const carry = opts.carry !== undefined && listed.size > 0 && lstatIsDir(path.join(out, opts.carry)) ? opts.carry : null;
-  let carried: readonly string[] = [];
+  let left = NOTHING_LEFT;
   let others: Set<string> | null = null;
   try {
     writeManifest(temp, { tool: 'trace-report', version, inPlace: false, building: true, files: [] });
     // The site being replaced stays whole until the swap: its unchanged files are linked, not
     // copied, or (in the folder carried over) left where they are.
     const previous = target.kind === 'dir' && target.manifest ? new PreviousSite(out, listed, carry) : undefined;
-    carried = await writeAll(temp, files, true, opts, written, previous);
+    left = await writeAll(temp, files, true, opts, written, previous);
+    const { carried } = left;
+    if (left.appended.length > 0 && previous === undefined) throw new Error('files were written to be finished from the earlier site, but there is none');
     if (carried.length > 0) {
       if (carry === null) throw new Error('files were left in the earlier site to carry over, but no folder of it is carried');
       others = carryable(out, carry, listed, carried);
@@ -250,13 +267,26 @@ async function writeSwapped(out: string, target: Target, files: SiteFiles, versi
       throw new OutputError(`cannot move ${path.join(aside, carry!)} into the new site: ${(e as Error).message}`, { cause: e });
     }
   }
+  let appended: AppendedOver | null = null;
+  if (left.appended.length > 0) {
+    try {
+      appended = appendOver(aside, temp, left.appended);
+    } catch (e) {
+      over?.undo();
+      back();
+      throw e instanceof OutputError ? e : new OutputError(`cannot finish the new site's files from ${aside}: ${(e as Error).message}`, { cause: e });
+    }
+  }
   renameOrUndo(temp, out, () => {
+    appended?.undo();
     over?.undo();
     back();
   });
   // The only deletion of a build, and it comes after the new site is in place. A carried folder's
-  // files are the new site's now: only those it no longer has are removed, from where they were held.
-  const old = over === null ? listed : [...listed].filter((f) => !f.startsWith(`${carry}/`));
+  // files, and the files finished at the swap, are the new site's now: only those it no longer has
+  // are removed, from where they were held.
+  const moved = new Set(left.appended.map((f) => f.path));
+  const old = over === null && moved.size === 0 ? listed : [...listed].filter((f) => !(over !== null && f.startsWith(`${carry}/`)) && !moved.has(f));
   const gone = removeListed(aside, [...old, ...(over?.held ?? []), MANIFEST_NAME], true);
   if (!gone) result.kept = aside;
   return result;
@@ -285,7 +315,8 @@ async function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }
   // A file of the earlier build that already holds what this build writes is left untouched.
   const previous = old ? new PreviousSite(out, new Set(old.files), null) : undefined;
   try {
-    await writeAll(out, files, false, opts, written, previous);
+    const left = await writeAll(out, files, false, opts, written, previous);
+    if (left.appended.length > 0) throw new Error('files were written to be finished at a swap, in a site written in place');
   } catch (e) {
     // Keep every file this build or the earlier one wrote listed, so that a later build still knows them as its own.
     const known = new Set([...(old?.files ?? []), ...written.paths]);
