@@ -34,6 +34,7 @@ const RSS = path.join(import.meta.dirname, 'report-rss.mjs');
  * threads: less swayed by a busy machine than the wall time) and peak RSS (MB).
  */
 function measure(args) {
+  settle();
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', RSS, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -43,6 +44,17 @@ function measure(args) {
   const usage = /@@bench maxRssKb=(\d+) cpuUs=(\d+) sysUs=(\d+)/.exec(r.stderr);
   const [rssKb, cpuUs, sysUs] = usage ? usage.slice(1).map(Number) : [NaN, NaN, NaN];
   return { seconds, cpu: cpuUs / 1e6, sys: sysUs / 1e6, rssMb: rssKb / 1024, stdout: r.stdout };
+}
+
+/**
+ * Waits until the files written so far are on the disk (`sync`), outside the time measured: a
+ * build exits with most of its gigabyte still to be written back by the kernel, and that work
+ * (the kernel's threads busy on both cores) would otherwise land in whatever is measured next,
+ * the rebuild after a fresh build of the same folder most of all (BENCHMARKS.md, thirty-first
+ * round). As hyperfine's `--prepare sync`; none where there is no `sync` command.
+ */
+function settle() {
+  spawnSync('sync', [], { stdio: 'ignore' });
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
