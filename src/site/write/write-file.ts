@@ -287,12 +287,15 @@ export function writePartsNoFollow(abs: string, parts: Iterable<Uint8Array>): nu
  * Writes one file, refusing to follow a symbolic link at its path, and returns its size in bytes;
  * file-system failures become OutputError. The one way a site file is written, on any thread.
  * `old`: the previous build's file at the same path, for streamed content that may begin with its
- * bytes (StreamedContent's `head`; never the file at `abs` itself).
+ * bytes (StreamedContent's `head`; never the file at `abs` itself). `atSwap`: those bytes are put
+ * before the rest at the swap (append-over.ts), and only the rest is written here.
  */
-export function writeNoFollow(abs: string, content: Exclude<SiteFile['content'], KeptContent>, old: string | null = null): number {
+export function writeNoFollow(abs: string, content: Exclude<SiteFile['content'], KeptContent>, old: string | null = null, atSwap = false): number {
   try {
     const head = typeof content === 'object' && !(content instanceof Uint8Array) ? content.head : undefined;
-    const prefix = head !== undefined && old !== null && old !== abs && regularFileSize(old) === head.size ? { from: old, bytes: head.bytes, size: head.size } : null;
+    const prefix: FilePrefix | null =
+      head !== undefined && old !== null && old !== abs && regularFileSize(old) === head.size ? { from: old, bytes: head.bytes, size: head.size, ...(atSwap ? { atSwap } : {}) } : null;
+    if (atSwap && prefix === null) throw new Error(`${abs}: the first bytes of a file to be put before it at the swap are not there`);
     const { fd, copied } = openToWrite(abs, prefix);
     try {
       if (content instanceof Uint8Array) {

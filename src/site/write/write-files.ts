@@ -15,6 +15,7 @@ import { isKept, type SiteFile } from './site-file.js';
 import { resolveInside } from './site-path.js';
 import { keepFiles, writeOrReuse, type PreviousSite } from './reuse-file.js';
 import { writeNoFollow } from './write-file.js';
+import { mayAppendOver, type AppendedFile } from './append-over.js';
 import type { WriteBatch } from './write-worker.js';
 import { InlineWriter, type BatchWriter } from './inline-writer.js';
 import { WriterThread } from './writer-thread.js';
@@ -29,6 +30,8 @@ const BATCH_CHARS = 1 << 20;
 export interface Written {
   paths: string[];
   bytes: number;
+  /** The files written as only their ends, that the swap finishes with the first bytes of the earlier site's (append-over.ts). */
+  appended?: AppendedFile[];
 }
 
 export interface WriteFilesOptions {
@@ -83,7 +86,15 @@ export async function writeFiles(root: string, files: Iterable<SiteFile>, opts: 
         // build may hold already are written here.
         const old = opts.previous?.fileFor(file.path) ?? null;
         if (isKept(content)) mainBytes += old !== null && keepFiles([old], [abs], content.kept) ? content.kept : writeOrReuse(abs, content.render(), old);
-        else mainBytes += typeof content === 'string' || content instanceof Uint8Array ? writeOrReuse(abs, content, old) : writeNoFollow(abs, content, old);
+        else if (typeof content === 'string' || content instanceof Uint8Array) mainBytes += writeOrReuse(abs, content, old);
+        else {
+          // A file begun with the earlier site's first bytes (rows a rebuild keeps): where that
+          // file allows, they are put before the rest at the swap rather than copied now.
+          const head = content.head;
+          const atSwap = head !== undefined && old !== null && old !== abs && mayAppendOver(old, head.bytes, head.size);
+          mainBytes += writeNoFollow(abs, content, old, atSwap);
+          if (atSwap) (written.appended ??= []).push({ path: file.path, keep: head.bytes, size: head.size });
+        }
         written.paths.push(file.path);
       }
       count++;

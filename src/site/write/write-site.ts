@@ -233,7 +233,7 @@ async function writeSwapped(out: string, target: Target, files: SiteFiles, versi
     const previous = target.kind === 'dir' && target.manifest ? new PreviousSite(out, listed, carry) : undefined;
     left = await writeAll(temp, files, true, opts, written, previous);
     const { carried } = left;
-    if (left.appended.length > 0 && previous === undefined) throw new Error('files were written to be finished from the earlier site, but there is none');
+    if ((left.appended.length > 0 || (written.appended?.length ?? 0) > 0) && previous === undefined) throw new Error('files were written to be finished from the earlier site, but there is none');
     if (carried.length > 0) {
       if (carry === null) throw new Error('files were left in the earlier site to carry over, but no folder of it is carried');
       others = carryable(out, carry, listed, carried);
@@ -268,9 +268,10 @@ async function writeSwapped(out: string, target: Target, files: SiteFiles, versi
     }
   }
   let appended: AppendedOver | null = null;
-  if (left.appended.length > 0) {
+  const toAppend = [...(written.appended ?? []), ...left.appended];
+  if (toAppend.length > 0) {
     try {
-      appended = appendOver(aside, temp, left.appended);
+      appended = appendOver(aside, temp, toAppend);
     } catch (e) {
       over?.undo();
       back();
@@ -285,7 +286,7 @@ async function writeSwapped(out: string, target: Target, files: SiteFiles, versi
   // The only deletion of a build, and it comes after the new site is in place. A carried folder's
   // files, and the files finished at the swap, are the new site's now: only those it no longer has
   // are removed, from where they were held.
-  const moved = new Set(left.appended.map((f) => f.path));
+  const moved = new Set(toAppend.map((f) => f.path));
   const old = over === null && moved.size === 0 ? listed : [...listed].filter((f) => !(over !== null && f.startsWith(`${carry}/`)) && !moved.has(f));
   const gone = removeListed(aside, [...old, ...(over?.held ?? []), MANIFEST_NAME], true);
   if (!gone) result.kept = aside;
@@ -316,7 +317,7 @@ async function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }
   const previous = old ? new PreviousSite(out, new Set(old.files), null) : undefined;
   try {
     const left = await writeAll(out, files, false, opts, written, previous);
-    if (left.appended.length > 0) throw new Error('files were written to be finished at a swap, in a site written in place');
+    if (left.appended.length > 0 || (written.appended?.length ?? 0) > 0) throw new Error('files were written to be finished at a swap, in a site written in place');
   } catch (e) {
     // Keep every file this build or the earlier one wrote listed, so that a later build still knows them as its own.
     const known = new Set([...(old?.files ?? []), ...written.paths]);
