@@ -3,6 +3,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PriceTable } from '../src/prices/price-table.js';
+import { sharedTextAt } from '../src/read/parallel/shared-texts.js';
 import { buildSite, type BuildOptions } from '../src/site/build.js';
 import { hashInputs, hashInputsOnThread, type InputRecord } from '../src/site/reuse/input-hashes.js';
 import { FACTS_FILE } from '../src/site/reuse/facts-snapshot.js';
@@ -164,6 +165,10 @@ describe('a large build after lines were appended to its input', () => {
     expect(first.runEnds[0]).toBe(runsCsv.indexOf('\r\nrun-02,') + 2);
     expect(first.runEnds[11]).toBe(runsCsv.length);
     expect(first.pageBytes[0]).toBe(lstatSync(path.join(out, 'runs', runPageOf(before.keys(), 'run-01'))).size);
+    // And each run's id and page name, in the order the runs came in the input, for the next build to name them by.
+    const recorded = first.names!;
+    expect(Array.from({ length: 12 }, (_, i) => sharedTextAt(recorded.ids, i))).toEqual(Array.from({ length: 12 }, (_, i) => `run-${String(i + 1).padStart(2, '0')}`));
+    expect(Array.from({ length: 12 }, (_, i) => sharedTextAt(recorded.names, i))).toEqual(Array.from({ length: 12 }, (_, i) => `runs/${runPageOf(before.keys(), `run-${String(i + 1).padStart(2, '0')}`)}`));
 
     // Run 5 gets one more call (later than its others), and a new run 13 comes after run 12.
     const folder = lstatSync(path.join(out, 'runs')).ino;

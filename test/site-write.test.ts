@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OutputError } from '../src/errors.js';
-import { nameAt, runFileNames, safeSegment } from '../src/site/file-names.js';
+import { nameAt, runFileNames, runFileNamesAfter, safeSegment, type EarlierNames, type RunPageNames } from '../src/site/file-names.js';
+import { sharedTexts } from '../src/read/parallel/shared-texts.js';
 import type { SiteFile } from '../src/site/write/site-file.js';
 import { appendOver, mayAppendOver, MOST_CUT } from '../src/site/write/append-over.js';
 import { carryable, carryOver, listedFolder } from '../src/site/write/carry-over.js';
@@ -93,6 +94,65 @@ describe('run file names', () => {
       expect(runFileNames([id]).get(id)).toBe(all.get(id));
       expect(runFileNames([id, id, 'other']).get(id)).toBe(all.get(id));
     }
+  });
+
+  describe('given the names an earlier build gave its runs (runFileNamesAfter)', () => {
+    const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `run-${from + i}`);
+    const earlierOf = (list: string[]): EarlierNames => ({ ids: sharedTexts(list), names: runFileNames(list).list });
+    const names = (n: RunPageNames) => Array.from({ length: n.size }, (_, i) => nameAt(n.list, i));
+    const after = (list: string[], earlier: EarlierNames | null) => runFileNamesAfter(list, sharedTexts(list), earlier);
+
+    it('names the runs after them, and gives what runFileNames gives', () => {
+      // (tricky holds run-9: these begin at run-100.)
+      const now = [...ids(300, 100), ...tricky, ...ids(20, 1000)];
+      const made = after(now, earlierOf(ids(300, 100)));
+      expect(names(made)).toEqual(names(runFileNames(now)));
+      expect(now.map((id) => made.numberOf(id))).toEqual(now.map((_, i) => i));
+      expect(made.list.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(made.list.ends[now.length - 1]).toBe(made.list.bytes.length);
+      // Every earlier id, and nothing after.
+      expect(names(after(ids(300), earlierOf(ids(300))))).toEqual(names(runFileNames(ids(300))));
+    });
+
+    it('takes the earlier names as they are, checking only a few', () => {
+      // Name 1 of the earlier build is not its id's (an edited record, say): the names are the
+      // build's own record, as its keys and page sizes are, and only the first, middle and last are made again.
+      const earlier = ids(5);
+      const planted = earlierOf(earlier);
+      const list = names(runFileNames(earlier));
+      list[1] = 'runs/elsewhere-0badc0de.html';
+      planted.names = sharedTexts(list);
+      const made = after([...earlier, 'run-new'], planted);
+      expect(made.get('run-1')).toBe('runs/elsewhere-0badc0de.html');
+      expect(made.get('run-new')).toBe(runFileNames(['run-new']).get('run-new'));
+      // The middle one made again differs: all are named again.
+      list[2] = 'runs/elsewhere-0badc0de.html';
+      planted.names = sharedTexts(list);
+      expect(after([...earlier, 'run-new'], planted).get('run-1')).toBe(runFileNames(['run-1']).get('run-1'));
+    });
+
+    it('names them all again when the earlier ids are not the first, an earlier name is not its id’s first, or a new name shares a hash', () => {
+      const expectAll = (now: string[], earlier: EarlierNames | null) => expect(names(after(now, earlier))).toEqual(names(runFileNames(now)));
+      // Other ids first, fewer ids than before, another order, no earlier names.
+      expectAll(['run-x', ...ids(10)], earlierOf(ids(10)));
+      expectAll(ids(5), earlierOf(ids(10)));
+      expectAll([...ids(10)].reverse(), earlierOf(ids(10)));
+      expectAll(ids(10), null);
+      // An id given twice.
+      expectAll([...ids(10), 'run-3'], earlierOf(ids(10)));
+      // An earlier name with a longer hash (a clash in that build).
+      const longer = earlierOf(ids(3));
+      longer.names = sharedTexts(['runs/run-0-' + createHash('sha256').update('run-0').digest('hex').slice(0, 16) + '.html', ...names(runFileNames(ids(3))).slice(1)]);
+      expectAll([...ids(3), 'run-9'], longer);
+      // A new name whose hash an earlier name has: the earlier list says so for run-0's place.
+      const shared = earlierOf(ids(3));
+      const newHash = createHash('sha256').update('run-new').digest('hex').slice(0, 8);
+      const list = names(runFileNames(ids(3)));
+      list[1] = `runs/run-1-${newHash}.html`;
+      shared.names = sharedTexts(list);
+      const made = after([...ids(3), 'run-new'], shared);
+      expect(names(made)).toEqual(names(runFileNames([...ids(3), 'run-new'])));
+    });
   });
 
   it('is a readable slug plus the first 8 hex digits of the id’s SHA-256', () => {

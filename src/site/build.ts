@@ -38,7 +38,8 @@ import { listPagesReuse } from './reuse/list-page-keys.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
 import { readReuseRecord, REUSE_FILE, reuseRecordBytes, type ReuseRecord } from './reuse/reuse-record.js';
 import { dataExports } from './exports.js';
-import { nameAt, RUN_PAGES_DIR, runFileNames, type PageNames, type RunPageNames } from './file-names.js';
+import { nameAt, RUN_PAGES_DIR, runFileNames, runFileNamesAfter, type EarlierNames, type PageNames, type RunPageNames } from './file-names.js';
+import { sharedTexts, type SharedTexts } from '../read/parallel/shared-texts.js';
 import { partPath } from './pages/run-parts.js';
 import { preloadCharts } from '../charts/render.js';
 import { renderCharts } from './pages/charts.js';
@@ -260,13 +261,14 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     let loaded = await load(kept);
     // The run pages' names need only the runs' ids: made while the stamp's read may still go on
     // (held here only until ownPages takes them).
-    const early: EarlyNames = { names: loaded.plan ? runFileNames(loaded.plan.ids) : null };
+    // A rebuild that went on from the events the previous build read names that build's runs as it did.
+    const early = earlyNames(loaded, loaded.pieces?.kept === true ? (reusable?.names ?? null) : null);
     const stamped = await stamping;
     // The inputs, as read for the stamp, were not what the kept events were read from: all read again.
     if (loaded.pieces?.kept === true && (stamped === null || !kept!.confirmed(stamped.inputs))) {
       progress?.('reading traces again: an input changed in the lines read before');
       loaded = await load(null);
-      early.names = loaded.plan ? runFileNames(loaded.plan.ids) : null;
+      Object.assign(early, earlyNames(loaded, null));
     } else if (loaded.pieces?.kept === true) {
       const { readFiles } = loaded.pieces;
       progress?.(`read only what was appended to the inputs (${readFiles} of ${plural(loaded.files.length, 'input')} read): the events of the lines read before kept from the previous build`);
@@ -469,9 +471,18 @@ function sizeIs(file: string, ends: Float64Array): boolean {
   return ends.length > 0 && regularFileSize(file) === ends[ends.length - 1];
 }
 
-/** The run pages' names made before the site's other steps (runFileNames of the plan's ids), for ownPages to take. */
+/** The run pages' names made before the site's other steps (runFileNames of the plan's ids), and the ids in shared memory, for ownPages to take. */
 interface EarlyNames {
   names: RunPageNames | null;
+  ids: SharedTexts | null;
+}
+
+/** The names of the runs of `loaded`'s plan, given the previous build's names of its runs when it went on from them (runFileNamesAfter). */
+function earlyNames(loaded: LoadResult, earlier: EarlierNames | null): EarlyNames {
+  const plan = loaded.plan;
+  if (!plan) return { names: null, ids: null };
+  const ids = sharedTexts(plan.ids);
+  return { names: runFileNamesAfter(plan.ids, ids, earlier), ids };
 }
 
 async function render(
@@ -561,7 +572,7 @@ class BuildReuse {
 async function ownPages(options: BuildOptions, loaded: LoadResult, made: EarlyNames, threads: { pages: ParallelRunPages | null; exports: ParallelExports | null }, reuse: BuildReuse | null): Promise<OwnPages> {
   options.onProgress?.('summarising the runs');
   const plan = loaded.plan;
-  const elsewhere = plan && plan.ids.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports, threadPlan: planForThreads(plan) } : null;
+  const elsewhere = plan && plan.ids.length > 0 && threads.pages && threads.exports ? { pages: threads.pages, exports: threads.exports, threadPlan: planForThreads(plan, made.ids) } : null;
   // Named as the plan numbers the runs (`at`, for the threads): from the plan's ids, before the
   // facts, so that the exports' thread makes the runs' keys meanwhile (it has nothing else to do yet).
   const early = plan ? (made.names ?? runFileNames(plan.ids)) : null;
@@ -636,7 +647,11 @@ async function ownPages(options: BuildOptions, loaded: LoadResult, made: EarlyNa
           windowDone: windowMade,
           record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']): ReuseRecord => {
             if (lists === undefined) throw new Error('the reuse record is made once the list pages are');
-            return { frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, runEnds: runRows.ends, dataEnds: dataRows.ends, dataBytes: dataRows.size, callEnds: ends, listKeys: lists.keys, listBytes: lists.bytes };
+            const ids = elsewhere?.threadPlan.shared?.ids;
+            return {
+              frame: reuse.frame, inputs: reuse.inputs.map((i) => i.record), keys: reusePlan.keys, pageBytes, runEnds: runRows.ends, dataEnds: dataRows.ends, dataBytes: dataRows.size, callEnds: ends, listKeys: lists.keys, listBytes: lists.bytes,
+              names: ids !== undefined && ids.ends.length === names.size ? { ids, names: names.list } : null,
+            };
           },
         }
       : null;

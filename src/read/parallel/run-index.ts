@@ -50,11 +50,13 @@ export function syntheticAt(plan: RunPlan, r: number): boolean {
  * shared memory rather than a list of strings that each thread would copy (about 20 MB a thread
  * at 5M spans). Made once, for every such thread.
  */
-export function planForThreads(plan: RunPlan): RunPlan {
+export function planForThreads(plan: RunPlan, ids: SharedTexts | null = null): RunPlan {
   if (plan.shared) return plan;
   const synthetic = sharedArray(Uint8Array, plan.synthetic.length);
   plan.synthetic.forEach((s, r) => (synthetic[r] = s ? 1 : 0));
-  return { ...plan, ids: [], synthetic: [], shared: { ids: sharedTexts(plan.ids), synthetic } };
+  // `ids`: sharedTexts(plan.ids), made already.
+  if (ids !== null && ids.ends.length !== plan.ids.length) throw new Error('the ids in shared memory are not the plan’s');
+  return { ...plan, ids: [], synthetic: [], shared: { ids: ids ?? sharedTexts(plan.ids), synthetic } };
 }
 
 /**
