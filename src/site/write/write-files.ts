@@ -30,7 +30,7 @@ const BATCH_CHARS = 1 << 20;
 export interface Written {
   paths: string[];
   bytes: number;
-  /** The files written as only their ends, that the swap finishes with the first bytes of the earlier site's (append-over.ts). */
+  /** Files written as only their ends: the swap puts the first bytes of the same files of the earlier site before them (append-over.ts). */
   appended?: AppendedFile[];
 }
 

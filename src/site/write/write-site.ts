@@ -82,7 +82,7 @@ export interface ExternalWritten {
   bytes: number;
   /** The files (site paths, listed in `paths` too) left in the site being replaced, in its `carry` folder, for the swap to carry over. */
   carried?: readonly string[];
-  /** The files written as only their ends, that the swap finishes with the first bytes of the site being replaced's (append-over.ts). */
+  /** Files written as only their ends: the swap puts the first bytes of the same files of the site being replaced before them (append-over.ts). */
   appended?: readonly AppendedFile[];
 }
 
@@ -96,7 +96,7 @@ export type SiteFiles = Iterable<SiteFile> | (() => Promise<Iterable<SiteFile>>)
 interface LeftForSwap {
   /** The external files left in its `carry` folder to be carried over (none unless `previous.carry`). */
   carried: readonly string[];
-  /** Its files that the new site's are finished with (append-over.ts). */
+  /** The new site's files written as only their ends, that its files of the same paths finish (append-over.ts). */
   appended: readonly AppendedFile[];
 }
 
