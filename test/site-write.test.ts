@@ -771,18 +771,21 @@ describe('carrying the run pages’ folder over at the swap', () => {
   });
 });
 
+/** An earlier site renamed aside (`aside`) and a new one (`temp`), each with the given files in its folder `sub` ('' for the site itself). */
+function asideAndTemp(sub: string, old: Record<string, string>, fresh: Record<string, string>) {
+  const root = tempDir('trace-report-swap-');
+  const aside = path.join(root, 'aside');
+  const temp = path.join(root, 'temp');
+  for (const [dir, content] of [[aside, old], [temp, fresh]] as const) {
+    mkdirSync(path.join(dir, sub), { recursive: true });
+    for (const [n, t] of Object.entries(content)) writeFileSync(path.join(dir, sub, n), t);
+  }
+  return { root, aside, temp };
+}
+
 describe('carryOver', () => {
   /** An earlier site renamed aside and a new one, each with a runs/ folder of the given files. */
-  const folders = (old: Record<string, string>, fresh: Record<string, string>) => {
-    const root = tempDir('trace-report-carry-');
-    const aside = path.join(root, 'aside');
-    const temp = path.join(root, 'temp');
-    for (const [dir, pages] of [[aside, old], [temp, fresh]] as const) {
-      mkdirSync(path.join(dir, 'runs'), { recursive: true });
-      for (const [n, t] of Object.entries(pages)) writeFileSync(path.join(dir, 'runs', n), t);
-    }
-    return { aside, temp };
-  };
+  const folders = (old: Record<string, string>, fresh: Record<string, string>) => asideAndTemp('runs', old, fresh);
 
   it('finds only a real folder of listed regular files', () => {
     const { aside } = folders({ 'a.html': 'A', 'b.html': 'B' }, {});
@@ -872,16 +875,7 @@ describe('carryOver', () => {
 
 describe('appendOver', () => {
   /** An earlier site renamed aside with `calls.csv` (and more), and a new one holding only the bytes after its first `keep`. */
-  const sites = (earlier: Record<string, string>, ends: Record<string, string>) => {
-    const root = tempDir('trace-report-append-');
-    const aside = path.join(root, 'aside');
-    const temp = path.join(root, 'temp');
-    for (const [dir, content] of [[aside, earlier], [temp, ends]] as const) {
-      mkdirSync(dir);
-      for (const [n, t] of Object.entries(content)) writeFileSync(path.join(dir, n), t);
-    }
-    return { root, aside, temp };
-  };
+  const sites = (earlier: Record<string, string>, ends: Record<string, string>) => asideAndTemp('', earlier, ends);
   // The bytes after the kept ones are more than the new ones in calls.csv, fewer in calls.jsonl.
   const EARLIER = { 'calls.csv': 'head\r\nrow 1\r\nrow 2, still open, with a longer cell\r\nrow 3\r\n', 'calls.jsonl': '{"r":1}\n{"r":2}\n' };
   const ENDS = { 'calls.csv': 'row 2 done\r\n', 'calls.jsonl': '{"r":2,"done":true}\n' };
