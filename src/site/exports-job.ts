@@ -78,7 +78,6 @@ export function writeCallExports(job: WriteCallExportsJob): WriteCallExportsResu
   return { bytes, ends };
 }
 
-
 /** The exports, then run pages from the board until none are left: the exports' thread's job. */
 export interface WriteCallExportsThenPagesJob {
   exports: WriteCallExportsJob;
