@@ -155,7 +155,7 @@ export function runFileNamesAfter(runIds: readonly string[], ids: SharedTexts, e
     const id = runIds[i]!;
     const hash = sha256Hex(id);
     const path = pagePath(safeSegment(id), hash, 0);
-    if (hashes.has(Number.parseInt(hash.slice(0, 8), 16)) || added.has(path)) return runFileNames(runIds);
+    if (hashes.has(Number.parseInt(hash.slice(0, HASH_LENGTHS[0]), 16)) || added.has(path)) return runFileNames(runIds);
     added.add(path);
     paths.push(path);
   }
@@ -175,6 +175,8 @@ function firstName(id: string): string {
 }
 
 const DOT_HTML = Buffer.from('.html', 'latin1');
+/** From a first name's end back to the `-` before its hash. */
+const DASH_BEFORE_END = HASH_LENGTHS[0] + 1 + DOT_HTML.length;
 
 /**
  * The hashes (as numbers) of page names that are each their id's first name (`runs/<slug>-<8 hex
@@ -186,10 +188,11 @@ function firstNameHashes(names: SharedTexts): Set<number> | null {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0, start = 0; i < ends.length; start = ends[i++]!) {
     const end = ends[i]!;
-    const dash = end - 14;
-    if (wide[i] !== 0 || dash <= start + RUN_PAGES_DIR.length + 1 || text[dash] !== 0x2d || text.compare(DOT_HTML, 0, 5, end - 5, end) !== 0) return null;
+    const dash = end - DASH_BEFORE_END;
+    const dot = end - DOT_HTML.length;
+    if (wide[i] !== 0 || dash <= start + RUN_PAGES_DIR.length + 1 || text[dash] !== 0x2d || text.compare(DOT_HTML, 0, DOT_HTML.length, dot, end) !== 0) return null;
     let hash = 0;
-    for (let k = dash + 1; k < end - 5; k++) {
+    for (let k = dash + 1; k < dot; k++) {
       const c = text[k]!;
       const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
       if (digit < 0) return null;
@@ -202,8 +205,7 @@ function firstNameHashes(names: SharedTexts): Set<number> | null {
 
 /** The first `m` names of `earlier` and then `paths` (plain ASCII page paths), as one list. */
 function namesAfter(earlier: SharedTexts, m: number, paths: readonly string[]): RunPageNameList {
-  const joined = paths.join('');
-  if (!/^[a-z0-9._/-]*$/.test(joined)) throw new Error('a page name is not plain ASCII');
+  const joined = plainJoined(paths);
   const kept = earlier.ends[m - 1]!;
   const bytes = sharedArray(Uint8Array, kept + joined.length);
   bytes.set(earlier.bytes.subarray(0, kept));
@@ -230,13 +232,17 @@ function clashesOf(paths: readonly string[]): Set<number> | null {
 
 /** The pages' paths for names made by pagePath: a name is [a-z0-9._-] (safeSegment), one byte a character. */
 function pageNameList(paths: readonly string[]): RunPageNameList {
-  // Checked as one string; the name at fault found only then.
+  return sharedTexts(paths, plainJoined(paths));
+}
+
+/** The paths joined, checked to be names pagePath makes (one byte a character) as one string; the name at fault found only then. */
+function plainJoined(paths: readonly string[]): string {
   const joined = paths.join('');
   if (!/^[a-z0-9._/-]*$/.test(joined)) {
     const bad = paths.find((p) => !/^[a-z0-9._/-]+$/.test(p));
     throw new Error(`page name ${JSON.stringify(bad)} is not plain ASCII`);
   }
-  return sharedTexts(paths, joined);
+  return joined;
 }
 
 /** `runs/<slug>-<hash>.html`, the hash cut to the length of its level. */

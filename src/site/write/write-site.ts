@@ -92,22 +92,13 @@ export interface ExternalWritten {
  */
 export type SiteFiles = Iterable<SiteFile> | (() => Promise<Iterable<SiteFile>>);
 
-/** What the swap does with the site being replaced's files besides renaming it aside (none without external files). */
-interface LeftForSwap {
-  /** The external files left in its `carry` folder to be carried over (none unless `previous.carry`). */
-  carried: readonly string[];
-  /** The new site's files written as only their ends, that its files of the same paths finish (append-over.ts). */
-  appended: readonly AppendedFile[];
-}
-
-const NOTHING_LEFT: LeftForSwap = { carried: [], appended: [] };
-
 /**
  * Writes `files` here and the external files elsewhere at the same time, into `root`. Both are
  * finished (or failed) before this returns or throws: a caller may remove the folder next.
- * Returns what the external writer left in `previous` for the swap.
+ * Returns the external files left in `previous` to be carried over (none unless `previous.carry`);
+ * the files of either writer written as only their ends are in `written.appended`.
  */
-async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: WriteSiteOptions, written: Written, previous?: PreviousSite): Promise<LeftForSwap> {
+async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: WriteSiteOptions, written: Written, previous?: PreviousSite): Promise<readonly string[]> {
   const external = opts.external;
   const how = { fresh, onProgress: opts.onProgress, previous };
   if (!external) {
@@ -123,7 +114,7 @@ async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: Wr
       throw e;
     }
     await writeFiles(root, list, { ...how, writer }, written);
-    return NOTHING_LEFT;
+    return [];
   }
   makeDirsFor(root, external.folders ?? external.paths, fresh);
   let ownWritten!: (ok: boolean) => void;
@@ -150,7 +141,8 @@ async function writeAll(root: string, files: SiteFiles, fresh: boolean, opts: Wr
   written.bytes += outcome.done.bytes;
   // One at a time: spread into arguments, a few hundred thousand paths overflow the stack.
   for (const p of external.paths) written.paths.push(p);
-  return { carried: outcome.done.carried ?? [], appended: outcome.done.appended ?? [] };
+  if (outcome.done.appended?.length) (written.appended ??= []).push(...outcome.done.appended);
+  return outcome.done.carried ?? [];
 }
 
 export interface WriteSiteResult {
@@ -224,16 +216,15 @@ async function writeSwapped(out: string, target: Target, files: SiteFiles, versi
   const listed = new Set(target.kind === 'dir' ? (target.manifest?.files ?? []) : []);
   // The folder to carry over, when the site being replaced has it (a real folder, not a link).
   const carry = opts.carry !== undefined && listed.size > 0 && lstatIsDir(path.join(out, opts.carry)) ? opts.carry : null;
-  let left = NOTHING_LEFT;
+  let carried: readonly string[] = [];
   let others: Set<string> | null = null;
   try {
     writeManifest(temp, { tool: 'trace-report', version, inPlace: false, building: true, files: [] });
     // The site being replaced stays whole until the swap: its unchanged files are linked, not
     // copied, or (in the folder carried over) left where they are.
     const previous = target.kind === 'dir' && target.manifest ? new PreviousSite(out, listed, carry) : undefined;
-    left = await writeAll(temp, files, true, opts, written, previous);
-    const { carried } = left;
-    if ((left.appended.length > 0 || (written.appended?.length ?? 0) > 0) && previous === undefined) throw new Error('files were written to be finished from the earlier site, but there is none');
+    carried = await writeAll(temp, files, true, opts, written, previous);
+    if ((written.appended?.length ?? 0) > 0 && previous === undefined) throw new Error('files were written to be finished from the earlier site, but there is none');
     if (carried.length > 0) {
       if (carry === null) throw new Error('files were left in the earlier site to carry over, but no folder of it is carried');
       others = carryable(out, carry, listed, carried);
@@ -268,7 +259,7 @@ async function writeSwapped(out: string, target: Target, files: SiteFiles, versi
     }
   }
   let appended: AppendedOver | null = null;
-  const toAppend = [...(written.appended ?? []), ...left.appended];
+  const toAppend = written.appended ?? [];
   if (toAppend.length > 0) {
     try {
       appended = appendOver(aside, temp, toAppend);
@@ -316,8 +307,8 @@ async function writeInPlace(out: string, target: Extract<Target, { kind: 'dir' }
   // A file of the earlier build that already holds what this build writes is left untouched.
   const previous = old ? new PreviousSite(out, new Set(old.files), null) : undefined;
   try {
-    const left = await writeAll(out, files, false, opts, written, previous);
-    if (left.appended.length > 0 || (written.appended?.length ?? 0) > 0) throw new Error('files were written to be finished at a swap, in a site written in place');
+    await writeAll(out, files, false, opts, written, previous);
+    if ((written.appended?.length ?? 0) > 0) throw new Error('files were written to be finished at a swap, in a site written in place');
   } catch (e) {
     // Keep every file this build or the earlier one wrote listed, so that a later build still knows them as its own.
     const known = new Set([...(old?.files ?? []), ...written.paths]);
