@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, linkSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -94,19 +94,32 @@ describe('the events a large build keeps for the next (kept-events.ts)', () => {
     const out = path.join(dir, 'site');
     expect((await build([trace], out)).kept).toBeNull();
     expect(JSON.parse(readFileSync(path.join(out, MANIFEST_NAME), 'utf8')).files).toContain(EVENTS_FILE);
+    const events = path.join(out, EVENTS_FILE);
+    const before = statSync(events);
     // Run 5 gets a call more and run 13 begins: the last piece read before is read again with them.
     appendFileSync(trace, callLines(5, 30 * 60_000) + callLines(13));
     const grown = await build([trace], out);
     expect(grown.kept).toBe(KEPT);
+    // The earlier file was finished at the swap (append-over.ts): cut after the pieces kept, it took
+    // the rest, and is the new site's, grown.
+    const after = statSync(events);
+    expect(after.ino).toBe(before.ino);
+    expect(after.size).toBeGreaterThan(before.size);
     // Runs 1 to 13, and the run the note line makes of itself (a line outside any run, with no run id).
     expect(grown.result.summary.runs).toBe(14);
     expect(grown.result.skipped).toEqual([{ file: trace, line: 13, reason: expect.any(String) }]);
     expect(grown.result.skippedLines).toBe(1);
     await expectFresh([trace], out);
-    // And again from this build's.
+    // And again from this build's, whose file has a second name now (a backup): it is left as it
+    // was, and the new site's written whole.
+    const backup = path.join(dir, 'events-backup.bin');
+    linkSync(events, backup);
+    const backedUp = readFileSync(backup);
     appendFileSync(trace, callLines(14) + callLines(2, 45 * 60_000));
     expect((await build([trace], out)).kept).toBe(KEPT);
     await expectFresh([trace], out);
+    expect(statSync(events).ino).not.toBe(after.ino);
+    expect(readFileSync(backup).equals(backedUp)).toBe(true);
   });
 
   it('counts every skipped line of a kept piece, and lists the first 1,000 as a fresh build does', async () => {
@@ -174,10 +187,11 @@ describe('the events a large build keeps for the next (kept-events.ts)', () => {
     expect((await build([trace], out)).kept).toBe(AGAIN);
     await expectFresh([trace], out);
     expect(readFileSync(path.join(out, 'calls.jsonl'), 'utf8')).toContain('answer X');
-    // A byte of the kept events changed, in the first piece's bytes or in the header: their SHA-256 tells, and nothing is kept.
+    // A byte of the kept events changed, in the first piece's bytes or in the header (last, before
+    // its length and SHA-256): their SHA-256 tells, and nothing is kept.
     const file = path.join(out, EVENTS_FILE);
-    const headerBytes = (b: Buffer) => b.readUInt32LE('trace-report events\n'.length);
-    for (const at of [(b: Buffer) => padded(24 + headerBytes(b) + 32) + 3, (b: Buffer) => 24 + (headerBytes(b) >> 1)]) {
+    const headerBytes = (b: Buffer) => b.readUInt32LE(b.length - 36);
+    for (const at of [(_b: Buffer) => padded('trace-report events 2\n'.length) + 3, (b: Buffer) => b.length - 36 - (headerBytes(b) >> 1)]) {
       const bytes = readFileSync(file);
       bytes[at(bytes)]! ^= 1;
       writeFileSync(file, bytes);

@@ -32,7 +32,7 @@ import type { WriteCallExportsResult } from './exports-job.js';
 import { CALL_EXPORTS } from './exports.js';
 import type { HashedInput, InputRecord } from './reuse/input-hashes.js';
 import { FACTS_FILE } from './reuse/facts-snapshot.js';
-import { EVENTS_FILE, keptReading, writeKeptEvents } from './reuse/kept-events.js';
+import { EVENTS_FILE, keptReading, writeKeptEvents, type KeptEventsWritten } from './reuse/kept-events.js';
 import { gatherPlanFacts, keptFacts, type PlanFacts } from './reuse/kept-facts.js';
 import { listPagesReuse } from './reuse/list-page-keys.js';
 import { planReuse, type ReusePlan } from './reuse/plan-reuse.js';
@@ -367,7 +367,7 @@ function externalWriters(
     record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ReuseRecord;
     facts: ((abs: string) => number) | null;
     /** Writes the events read (EVENTS_FILE), with the snapshot of the facts. */
-    events: ((abs: string) => number) | null;
+    events: ((abs: string, earlier: string | null) => KeptEventsWritten) | null;
     windowDone: Promise<void>;
   } | null,
 ): ExternalFiles & { pages: number } {
@@ -416,9 +416,16 @@ function externalWriters(
       // The snapshot of the facts is written while the threads work, once the window's pass (which
       // it holds a mark of) is done, or this thread's own pages are written without one. Should it
       // fail, no thread takes more runs.
+      // The events read go after the earlier site's where that file begins with them (kept-events.ts).
+      const earlierEvents = previous && previous.root !== root ? previous.fileFor(EVENTS_FILE) : null;
       const facts = reuse
         ? Promise.race([reuse.windowDone, ownWritten])
-            .then((ok) => (ok === false ? 0 : writeKept(reuse, root)))
+            .then((ok) => {
+              if (ok === false) return 0;
+              const kept = writeKept(reuse, root, earlierEvents);
+              if (kept.appended !== null) appended.push({ path: EVENTS_FILE, ...kept.appended });
+              return kept.bytes;
+            })
             .catch((e: unknown) => {
               stopTaking(job.pages);
               throw e;
@@ -449,11 +456,17 @@ function externalWriters(
  * lets their writers go: they hold the facts and the events, which this thread lets go once its
  * own pages are written (ownPages), not at the end of the run pages.
  */
-function writeKept(reuse: { facts: ((abs: string) => number) | null; events: ((abs: string) => number) | null }, root: string): number {
+function writeKept(
+  reuse: { facts: ((abs: string) => number) | null; events: ((abs: string, earlier: string | null) => KeptEventsWritten) | null },
+  root: string,
+  earlierEvents: string | null,
+): { bytes: number; appended: KeptEventsWritten['appended'] } {
   const { facts, events } = reuse;
   reuse.facts = null;
   reuse.events = null;
-  return (facts === null ? 0 : facts(resolveInside(root, FACTS_FILE))) + (events === null ? 0 : events(resolveInside(root, EVENTS_FILE)));
+  const factsBytes = facts === null ? 0 : facts(resolveInside(root, FACTS_FILE));
+  const kept = events === null ? { bytes: 0, appended: null } : events(resolveInside(root, EVENTS_FILE), earlierEvents);
+  return { bytes: factsBytes + kept.bytes, appended: kept.appended };
 }
 
 /** The run pages left in the previous site for the swap to carry over (`carried`, by a run's number in the plan), in the order of the run list. */
@@ -539,8 +552,8 @@ interface OwnPages {
 }
 
 /** Writes the pieces the inputs were read in for the next build (kept-events.ts), holding nothing else of the load. */
-function keptEventsWriter(frame: string, chunkBytes: number, files: readonly string[], pieces: readonly ReadPiece[]): (abs: string) => number {
-  return (abs) => writeKeptEvents(abs, frame, chunkBytes, files, pieces);
+function keptEventsWriter(frame: string, chunkBytes: number, files: readonly string[], pieces: readonly ReadPiece[]): (abs: string, earlier: string | null) => KeptEventsWritten {
+  return (abs, earlier) => writeKeptEvents(abs, frame, chunkBytes, files, pieces, earlier);
 }
 
 /** What a build knows for keeping the previous site's files: its inputs as read for its stamp, its frame, and the previous build's record. */

@@ -5,6 +5,7 @@ import { isStream, type InputFile } from '../../read/inputs.js';
 import type { KeptReading, ReadPiece } from '../../read/load.js';
 import { batchAt, batchParts, padded, storedBytes, type StoredBatch } from '../../read/parallel/batch-file.js';
 import { sharedArray } from '../../read/parallel/shared-array.js';
+import { mayAppendOver } from '../write/append-over.js';
 import { readFully, withRegularFile, writePartsNoFollow } from '../write/write-file.js';
 import type { InputRecord } from './input-hashes.js';
 
@@ -18,17 +19,24 @@ import type { InputRecord } from './input-hashes.js';
  * piece of a grown input is read again with what follows it, so that the pieces are the ones a
  * fresh build cuts, and this file the one it writes, byte for byte.
  *
- * The layout: MAGIC, the header's length (4 bytes, little-endian), the header, the header's
- * SHA-256 (32 bytes), zeros to a multiple of 8 bytes, then each piece's parts (batch-file.ts).
- * Each piece carries the SHA-256 of its bytes, checked as it is read back (and kept, so that a
- * build that keeps a piece writes it again without hashing it). A file whose header or any
- * piece needed does not check, of another format, or of another frame (code, templates, price
- * table, version), is not used: every input is then read.
+ * The layout: MAGIC and zeros to a multiple of 8 bytes, each piece's parts (batch-file.ts), then
+ * the header in JSON, its length (4 bytes, little-endian) and its SHA-256 (32 bytes). The header
+ * comes last so that a rebuild after an input was appended to writes only what follows the
+ * pieces it kept: at the swap, the earlier site's file is cut after those and takes the rest
+ * (append-over.ts), rather than 28 MB written again at 1M spans. Each piece carries the SHA-256
+ * of its bytes, checked as it is read back (and kept, so that a build that keeps a piece writes
+ * it again without hashing it). A file whose header or any piece needed does not check, of
+ * another format, or of another frame (code, templates, price table, version), is not used:
+ * every input is then read.
  */
 export const EVENTS_FILE = '.trace-report-events.bin';
 
-const MAGIC = Buffer.from('trace-report events\n', 'latin1');
-const FORMAT = 1;
+const MAGIC = Buffer.from('trace-report events 2\n', 'latin1');
+const FORMAT = 2;
+/** Where the pieces begin. */
+const DATA_START = padded(MAGIC.length);
+/** The header's length and SHA-256, at the end. */
+const TAIL_BYTES = 4 + 32;
 const HASH_BYTES = 32;
 
 const storedNumbersSchema = z.object({ ints: z.boolean(), base: z.union([z.number(), z.string()]), divisor: z.number() });
@@ -78,14 +86,25 @@ function sha256(parts: readonly Uint8Array[]): string {
 
 const ZEROS = new Uint8Array(8);
 
+/** What writeKeptEvents wrote: its bytes, and when it wrote only what follows the earlier file's first bytes, those (append-over.ts). */
+export interface KeptEventsWritten {
+  bytes: number;
+  appended: { keep: number; size: number } | null;
+}
+
 /**
  * Writes the pieces read from `files` (each piece's `file` an index into them), in their order, to
- * `abs` (a new file, never through a link); returns the bytes written. A piece taken from the
- * previous build's file keeps its hash; the others are hashed here. The header, which comes first,
+ * `abs` (a new file, never through a link); returns the bytes of the file. A piece taken from the
+ * previous build's file keeps its hash; the others are hashed here. The header, which comes last,
  * is made in a pass of its own, and each piece's parts are made again as they are written: the
  * text of every batch's strings at once was tens of MB at 5M spans.
+ *
+ * `earlier`: the previous build's file, in the site this one replaces. When the first pieces were
+ * taken from it (read back and checked by their hashes), where it has them, and it may be
+ * finished at the swap (mayAppendOver), only the pieces after those and the header are written:
+ * `appended` says where the earlier file is cut to take them.
  */
-export function writeKeptEvents(abs: string, frame: string, chunkBytes: number, files: readonly string[], pieces: readonly ReadPiece[]): number {
+export function writeKeptEvents(abs: string, frame: string, chunkBytes: number, files: readonly string[], pieces: readonly ReadPiece[], earlier: string | null = null): KeptEventsWritten {
   if (!littleEndian) throw new Error('kept events are written on little-endian machines only');
   const lines = new Array<number>(files.length).fill(0);
   const header: Header = { format: FORMAT, frame, chunkBytes, files: [], pieces: [] };
@@ -96,18 +115,45 @@ export function writeKeptEvents(abs: string, frame: string, chunkBytes: number, 
   }
   header.files = files.map((name, k) => ({ name, lines: lines[k]! }));
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(json.length);
-  const head = [MAGIC, length, json, Buffer.from(sha256([json]), 'hex')];
-  const headBytes = head.reduce((sum, b) => sum + b.length, 0);
-  head.push(Buffer.alloc(padded(headBytes) - headBytes));
-  return writePartsNoFollow(
+  const tail = Buffer.alloc(TAIL_BYTES);
+  tail.writeUInt32LE(json.length);
+  Buffer.from(sha256([json]), 'hex').copy(tail, 4);
+  // Only pieces this build took from that file, their bytes checked as they were read, are left in it.
+  let taken = 0;
+  while (taken < pieces.length && pieces[taken]!.sha256 !== null) taken++;
+  const begun = earlier === null || taken === 0 ? null : sameFirstPieces(earlier, header.pieces.slice(0, taken));
+  const from = begun?.pieces ?? 0;
+  const written = writePartsNoFollow(
     abs,
     (function* () {
-      yield* head;
-      for (const p of pieces) yield* padParts(batchParts(p.batch).parts);
+      if (begun === null) {
+        yield MAGIC;
+        yield ZEROS.subarray(0, DATA_START - MAGIC.length);
+      }
+      for (let k = from; k < pieces.length; k++) yield* padParts(batchParts(pieces[k]!.batch).parts);
+      yield json;
+      yield tail;
     })(),
   );
+  return begun === null ? { bytes: written, appended: null } : { bytes: begun.keep + written, appended: { keep: begun.keep, size: begun.size } };
+}
+
+/**
+ * How many of `pieces` (taken from the kept-events file `earlier`) that file begins with, by
+ * their hashes and sizes, when at least one and the file may be finished at the swap after them:
+ * with where they end (`keep`) and the file's size. Else null.
+ */
+function sameFirstPieces(earlier: string, pieces: Header['pieces']): { pieces: number; keep: number; size: number } | null {
+  const opened = readHeader(earlier);
+  if (opened === null) return null;
+  const before = opened.header.pieces;
+  let k = 0;
+  let keep = DATA_START;
+  while (k < before.length && k < pieces.length && before[k]!.sha256 === pieces[k]!.sha256 && storedBytes(before[k]!.batch.sizes) === storedBytes(pieces[k]!.batch.sizes)) {
+    keep += storedBytes(before[k]!.batch.sizes);
+    k++;
+  }
+  return k > 0 && mayAppendOver(earlier, keep, opened.size) ? { pieces: k, keep, size: opened.size } : null;
 }
 
 /** The parts with the zeros that pad each to a multiple of 8 bytes. */
@@ -136,7 +182,7 @@ function padParts(parts: readonly Uint8Array[]): Uint8Array[] {
 export function keptReading(abs: string, inputs: readonly InputFile[], previous: readonly InputRecord[], frame: () => string, chunkBytes: number): KeptReading | null {
   const opened = readHeader(abs);
   if (opened === null || opened.header.chunkBytes !== chunkBytes) return null;
-  const { header, dataStart } = opened;
+  const { header, dataEnd } = opened;
   const records = new Map(previous.map((r) => [r.name, r]));
   const fileIndex = new Map(header.files.map((f, k) => [f.name, k]));
   // Each file's pieces, in order.
@@ -174,7 +220,7 @@ export function keptReading(abs: string, inputs: readonly InputFile[], previous:
     from: (name) => places.get(name) ?? null,
     take: () => {
       if (header.frame !== frame()) return null;
-      return readPieces(abs, header, dataStart, [...places.values()].map((p) => ({ index: p.index, pieces: piecesOf[p.index]!.slice(0, p.pieces) })));
+      return readPieces(abs, header, dataEnd, [...places.values()].map((p) => ({ index: p.index, pieces: piecesOf[p.index]!.slice(0, p.pieces) })));
     },
     confirmed: (hashed) => {
       for (const [name, place] of places) {
@@ -187,27 +233,27 @@ export function keptReading(abs: string, inputs: readonly InputFile[], previous:
   };
 }
 
-/** The header of the file at `abs` and where its pieces begin; null when it is not a kept-events file this code reads. */
-function readHeader(abs: string): { header: Header; dataStart: number } | null {
+/** The header of the file at `abs`, where its pieces end and its size; null when it is not a kept-events file this code reads. */
+function readHeader(abs: string): { header: Header; dataEnd: number; size: number } | null {
   if (!littleEndian) return null;
   return withRegularFile(abs, (fd, { size }) => {
-    const fixed = MAGIC.length + 4;
-    if (size < fixed + HASH_BYTES) return null;
-    const start = Buffer.alloc(fixed);
-    if (!readFully(fd, start, fixed) || !start.subarray(0, MAGIC.length).equals(MAGIC)) return null;
-    const length = start.readUInt32LE(MAGIC.length);
-    if (fixed + length + HASH_BYTES > size) return null;
-    const rest = Buffer.alloc(length + HASH_BYTES);
-    if (!readFully(fd, rest, rest.length, fixed)) return null;
-    const json = rest.subarray(0, length);
-    if (sha256([json]) !== rest.subarray(length).toString('hex')) return null;
+    if (size < DATA_START + TAIL_BYTES) return null;
+    const start = Buffer.alloc(MAGIC.length);
+    const tail = Buffer.alloc(TAIL_BYTES);
+    if (!readFully(fd, start, start.length) || !start.equals(MAGIC) || !readFully(fd, tail, TAIL_BYTES, size - TAIL_BYTES)) return null;
+    const length = tail.readUInt32LE(0);
+    const dataEnd = size - TAIL_BYTES - length;
+    if (dataEnd < DATA_START) return null;
+    const json = Buffer.alloc(length);
+    if (!readFully(fd, json, length, dataEnd)) return null;
+    if (sha256([json]) !== tail.subarray(4).toString('hex')) return null;
     let parsed;
     try {
       parsed = headerSchema.safeParse(JSON.parse(json.toString('utf8')));
     } catch {
       return null;
     }
-    return parsed.success ? { header: parsed.data, dataStart: padded(fixed + length + HASH_BYTES) } : null;
+    return parsed.success ? { header: parsed.data, dataEnd, size } : null;
   });
 }
 
@@ -218,16 +264,16 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * (one run of bytes) read into one block of shared memory, which their batches are views of. Null
  * when the file is not the size its header says, or a piece's bytes do not check.
  */
-function readPieces(abs: string, header: Header, dataStart: number, wanted: readonly { index: number; pieces: readonly number[] }[]): Map<string, ReadPiece[]> | null {
+function readPieces(abs: string, header: Header, dataEnd: number, wanted: readonly { index: number; pieces: readonly number[] }[]): Map<string, ReadPiece[]> | null {
   // Where each piece's bytes begin.
   const starts: number[] = [];
-  let at = dataStart;
+  let at = DATA_START;
   for (const p of header.pieces) {
     starts.push(at);
     at += storedBytes(p.batch.sizes);
   }
   return withRegularFile(abs, (fd, { size }) => {
-    if (size !== at) return null;
+    if (at !== dataEnd || size < dataEnd) return null;
     const out = new Map<string, ReadPiece[]>();
     for (const { index, pieces: ks } of wanted) {
       // A file's pieces lie one after another.
