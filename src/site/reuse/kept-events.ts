@@ -33,11 +33,11 @@ export const EVENTS_FILE = '.trace-report-events.bin';
 
 const MAGIC = Buffer.from('trace-report events 2\n', 'latin1');
 const FORMAT = 2;
+const HASH_BYTES = 32;
 /** Where the pieces begin. */
 const DATA_START = padded(MAGIC.length);
 /** The header's length and SHA-256, at the end. */
-const TAIL_BYTES = 4 + 32;
-const HASH_BYTES = 32;
+const TAIL_BYTES = 4 + HASH_BYTES;
 
 const storedNumbersSchema = z.object({ ints: z.boolean(), base: z.union([z.number(), z.string()]), divisor: z.number() });
 const storedBatchSchema = z.object({
