@@ -366,7 +366,7 @@ function externalWriters(
     plan: ReusePlan;
     record: (pageBytes: Float64Array, ends: WriteCallExportsResult['ends']) => ReuseRecord;
     facts: ((abs: string) => number) | null;
-    /** Writes the events read (EVENTS_FILE), with the snapshot of the facts. */
+    /** Writes the events read (EVENTS_FILE), with the snapshot of the facts; only what follows the earlier file's first pieces when it can be finished from that file (`earlier`). */
     events: ((abs: string, earlier: string | null) => KeptEventsWritten) | null;
     windowDone: Promise<void>;
   } | null,
@@ -413,11 +413,12 @@ function externalWriters(
         stopTaking(job.pages);
         return { pages: 0, bytes: 0 };
       });
+      // The events read are finished from the earlier site's file at the swap where it begins with
+      // them (kept-events.ts), when that site is another folder.
+      const earlierEvents = previous && previous.root !== root ? previous.fileFor(EVENTS_FILE) : null;
       // The snapshot of the facts is written while the threads work, once the window's pass (which
       // it holds a mark of) is done, or this thread's own pages are written without one. Should it
       // fail, no thread takes more runs.
-      // The events read go after the earlier site's where that file begins with them (kept-events.ts).
-      const earlierEvents = previous && previous.root !== root ? previous.fileFor(EVENTS_FILE) : null;
       const facts = reuse
         ? Promise.race([reuse.windowDone, ownWritten])
             .then((ok) => {
@@ -454,7 +455,8 @@ function externalWriters(
 /**
  * Writes the snapshot of the facts (FACTS_FILE) and the events read (EVENTS_FILE), each once, and
  * lets their writers go: they hold the facts and the events, which this thread lets go once its
- * own pages are written (ownPages), not at the end of the run pages.
+ * own pages are written (ownPages), not at the end of the run pages. Returns their bytes, and
+ * where the earlier site's events file (`earlierEvents`) is to be finished at the swap, when it is.
  */
 function writeKept(
   reuse: { facts: ((abs: string) => number) | null; events: ((abs: string, earlier: string | null) => KeptEventsWritten) | null },
