@@ -391,9 +391,11 @@ function externalWriters(
     },
     write: async (root, previous, ownWritten) => {
       const job = threads.pages.job(root, site, previous, reuse?.plan.kept ?? null);
-      // The exports are begun from the previous build's only when that site is another folder (never the files being written).
-      const csv = previous && previous.root !== root ? previous.fileFor(CALL_EXPORTS[0]) : null;
-      const jsonl = previous && previous.root !== root ? previous.fileFor(CALL_EXPORTS[1]) : null;
+      // The previous build's file at a site path, when that site is another folder (never the files being written).
+      const earlier = (p: string): string | null => (previous && previous.root !== root ? previous.fileFor(p) : null);
+      // The exports are begun from the previous build's.
+      const csv = earlier(CALL_EXPORTS[0]);
+      const jsonl = earlier(CALL_EXPORTS[1]);
       const rows = reuse?.plan.keptRows;
       // And only when they are still the size that build wrote (not edited since).
       const begun =
@@ -414,8 +416,8 @@ function externalWriters(
         return { pages: 0, bytes: 0 };
       });
       // The events read are finished from the earlier site's file at the swap where it begins with
-      // them (kept-events.ts), when that site is another folder.
-      const earlierEvents = previous && previous.root !== root ? previous.fileFor(EVENTS_FILE) : null;
+      // them (kept-events.ts).
+      const earlierEvents = earlier(EVENTS_FILE);
       // The snapshot of the facts is written while the threads work, once the window's pass (which
       // it holds a mark of) is done, or this thread's own pages are written without one. Should it
       // fail, no thread takes more runs.
